@@ -1,0 +1,35 @@
+# The verbs people type. Each creates what it needs (.venv, installs) on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test bench lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## demo: the demo branch's Q1 notice table and the year's grades
+demo: $(STAMP)
+	$(BIN)/jifen report --ledger ledgers/demo --quarter 2023Q1
+	$(BIN)/jifen grade --ledger ledgers/demo --year 2023
+
+## test: the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## bench: time `jifen grade --year` on synthetic 10,000 and 100,000 event ledgers
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/ruff check src tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis bench/out
