@@ -1,0 +1,269 @@
+"""The ledger: reading the append-only YAML event log, and appending to it.
+
+A branch ledger is a folder holding ``ledger.yaml``: a YAML sequence of events
+in block style, the first of which (``kind: open``) names the branch and its
+scheme. The tool never rewrites that file: it only appends the canonical text
+of one event at a time, under an exclusive lock, after checking that the file
+ends where it was read. The format is documented in docs/ledger-format.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from jifen import yamlsrc
+from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused
+from jifen.model import SUBJECT_KINDS, Event, Ledger, Problem, Source
+
+FILENAME = "ledger.yaml"
+
+HEADER = """\
+# jifen 积分台账 (points ledger): an append-only event log.
+# 只追加,不修改: never edit or delete an event; record a correction as a new
+# event (jifen revoke). Format: docs/ledger-format.md in the jifen sources.
+"""
+
+GITIGNORE = ".jifen-cache/\n"
+
+
+# --- fields -------------------------------------------------------------------
+
+def _subjects(node: yamlsrc.Scalar) -> str:
+    return yamlsrc.as_choice(node, SUBJECT_KINDS)
+
+
+_text, _int = yamlsrc.as_text, yamlsrc.as_int
+FIELD_TYPES: dict[str, Callable[[yamlsrc.Scalar], Any]] = {
+    "id": _int,
+    "date": yamlsrc.as_date,
+    "kind": _text,
+    "subject": _text,
+    "name": _text,
+    "scheme": _text,
+    "subjects": _subjects,
+    "rule": _text,
+    "count": yamlsrc.as_count,
+    "points": yamlsrc.as_decimal,
+    "ref": _text,
+    "target": _int,
+    "reason": _text,
+    "note": _text,
+    "by": _text,
+}
+FIELD_ORDER = tuple(FIELD_TYPES)
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """The fields an event kind must have, and those it may have."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ("note", "by")
+
+
+_COMMON = ("id", "date", "kind")
+KINDS: dict[str, KindSpec] = {
+    "open": KindSpec(("name", "scheme"), ("subjects", "note", "by")),
+    "join": KindSpec(("subject", "name")),
+    "leave": KindSpec(("subject", "reason")),
+    "score": KindSpec(("subject", "rule"), ("count", "points", "ref", "note", "by")),
+    "veto": KindSpec(("subject", "reason")),
+    "revoke": KindSpec(("target", "reason")),
+}
+
+
+# --- reading ------------------------------------------------------------------
+
+
+def locate(directory: Path) -> Path:
+    """The log file of the ledger in ``directory``; LedgerNotFound if there is none."""
+    path = directory / FILENAME
+    if not path.is_file():
+        raise LedgerNotFound("ledger.not-found", path=str(directory))
+    return path
+
+
+def read(directory: Path) -> tuple[Ledger, list[Problem]]:
+    """Every well-formed event of the ledger in ``directory``, and every problem found.
+
+    Events with problems are left out of the ledger and reported.
+    """
+    path = locate(directory)
+    return parse(str(path), path.read_bytes())
+
+
+def parse(path: str, data: bytes) -> tuple[Ledger, list[Problem]]:
+    """The ledger held in ``data`` (the bytes of a log file named ``path``)."""
+    text, problems = yamlsrc.decode(path, data)
+    if text is None:
+        return Ledger(path, ()), problems
+    root, yaml_problems = yamlsrc.parse(path, text)
+    problems += yaml_problems
+    if root is None:
+        return Ledger(path, ()), problems
+    if not isinstance(root, yamlsrc.Seq):
+        problems.append(Problem(root.source, "ledger.not-a-list"))
+        return Ledger(path, ()), problems
+    events: list[Event] = []
+    for node in root.items:
+        event = _event(node, problems)
+        if event is not None:
+            events.append(event)
+    _check_ids_and_header(events, problems)
+    return Ledger(path, tuple(events)), problems
+
+
+def _event(node: yamlsrc.Node, problems: list[Problem]) -> Event | None:
+    if not isinstance(node, yamlsrc.Map):
+        problems.append(Problem(node.source, "ledger.not-a-mapping"))
+        return None
+    kind_node = node.get("kind")
+    if kind_node is None:
+        problems.append(Problem(node.source, "yaml.missing-key", {"key": "kind", "what": "event"}))
+        return None
+    kind = kind_node.text if isinstance(kind_node, yamlsrc.Scalar) else ""
+    spec = KINDS.get(kind)
+    if spec is None:
+        problems.append(
+            Problem(kind_node.source, "ledger.unknown-kind", {"kind": kind, "kinds": ", ".join(KINDS)})
+        )
+        return None
+    fields = {f: (FIELD_TYPES[f], f in _COMMON + spec.required) for f in FIELD_ORDER}
+    fields = {f: fields[f] for f in _COMMON + spec.required + spec.optional}
+    values = yamlsrc.read_map(node, fields, problems, f"{kind} event")
+    return None if values is None else Event(source=node.source, **values)
+
+
+def _check_ids_and_header(events: list[Event], problems: list[Problem]) -> None:
+    last = 0
+    for index, event in enumerate(events):
+        if event.id <= last:
+            problems.append(Problem(event.source, "ledger.id-order", {"id": event.id, "last": last}))
+        last = max(last, event.id)
+        if event.kind == "open" and index != 0:
+            problems.append(Problem(event.source, "ledger.open-not-first"))
+    if events and events[0].kind != "open":
+        problems.append(Problem(events[0].source, "ledger.no-open"))
+
+
+# --- writing ------------------------------------------------------------------
+
+_PLAIN_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9+.~][^#:\x00-\x1f]*$")
+_PLAIN_UNSAFE = re.compile(r": |:$| #|\s$")
+_RESERVED = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+
+
+def scalar(value: Any) -> str:
+    """``value`` as one line of YAML that reads back as the same value.
+
+    >>> scalar("缺席三会一课"), scalar("a: b"), scalar(Decimal("-0.5")), scalar("yes")
+    ('缺席三会一课', '"a: b"', '-0.5', '"yes"')
+    """
+    if isinstance(value, bool):
+        raise TypeError("booleans are not a ledger type")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    if (
+        _PLAIN_SAFE.match(text)
+        and not _PLAIN_UNSAFE.search(text)
+        and text.lower() not in _RESERVED
+        and text.isprintable()
+    ):
+        return text
+    return _double_quoted(text)
+
+
+def _double_quoted(text: str) -> str:
+    out = []
+    for char in json.dumps(text, ensure_ascii=False)[1:-1]:
+        code = ord(char)
+        if 0x7F <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF):
+            out.append(f"\\u{code:04x}")
+        elif 0xD800 <= code <= 0xDFFF:
+            raise ValueError("text holds a lone surrogate")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def emit(fields: Mapping[str, Any]) -> str:
+    """The canonical text of one event: ``- id: N`` then one ``  key: value`` line per field."""
+    lines = []
+    for key in FIELD_ORDER:
+        value = fields.get(key)
+        if value is None:
+            continue
+        lead = "- " if not lines else "  "
+        lines.append(f"{lead}{key}: {scalar(value)}\n")
+    return "".join(lines)
+
+
+def create(directory: Path, fields: Mapping[str, Any]) -> Event:
+    """Start a ledger in ``directory`` with its ``open`` event; refuse if one is there."""
+    path = directory / FILENAME
+    if path.exists():
+        raise WriteRefused("ledger.exists", path=str(path))
+    directory.mkdir(parents=True, exist_ok=True)
+    text = HEADER + emit({"id": 1, "kind": "open", **fields})
+    with open(path, "x", encoding="utf-8") as handle:
+        handle.write(text)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(GITIGNORE, encoding="utf-8")
+    return _read_back(str(path), text, offset=0)
+
+
+def append(directory: Path, build: Callable[[Ledger, int], Mapping[str, Any]]) -> Event:
+    """Append the event that ``build(ledger, next_id)`` returns; return it as read back.
+
+    Holds an exclusive lock from reading to writing, so concurrent appends queue.
+    ``build`` validates against the ledger as read under the lock and raises to
+    refuse. Refused without writing: a ledger with problems, a log whose last
+    line is incomplete, or one that changed between the read and the write.
+    """
+    path = locate(directory)
+    with open(path, "ab") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            data = path.read_bytes()
+            ledger, problems = parse(str(path), data)
+            if problems:
+                raise InvalidInput("ledger.has-problems", problems=problems, path=str(path))
+            if data and not data.endswith(b"\n"):
+                raise WriteRefused("ledger.torn-tail", path=str(path))
+            next_id = (ledger.events[-1].id if ledger.events else 0) + 1
+            fields = {"id": next_id, **build(ledger, next_id)}
+            text = emit(fields)
+            event = _read_back(str(path), text, offset=data.count(b"\n"))
+            if os.fstat(handle.fileno()).st_size != len(data):
+                raise WriteRefused("ledger.changed", path=str(path))
+            os.write(handle.fileno(), text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return event
+
+
+def _read_back(path: str, text: str, offset: int) -> Event:
+    """The one event in ``text``, placed ``offset`` lines down the log; refuse if it does not read back."""
+    snippet, problems = parse(path, text.encode("utf-8"))
+    problems = [p for p in problems if p.code != "ledger.no-open"]
+    if problems or len(snippet.events) != 1:
+        raise WriteRefused("ledger.emit-mismatch", path=path)
+    event = snippet.events[0]
+    return dataclasses.replace(event, source=Source(path, event.source.line + offset, 1))

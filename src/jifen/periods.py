@@ -1,0 +1,92 @@
+"""Calendar periods: months, quarters and years, and the arithmetic between them.
+
+>>> p = Period.parse("2023Q1")
+>>> (str(p), p.start.isoformat(), p.end.isoformat())
+('2023Q1', '2023-01-01', '2023-03-31')
+>>> [str(m) for m in p.parts("month")]
+['2023-01', '2023-02', '2023-03']
+>>> str(Period.of(p.start, "year"))
+'2023'
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+KINDS = ("month", "quarter", "year")
+_SIZE = {"month": 1, "quarter": 3, "year": 12}  # in months
+_PATTERNS = (
+    ("month", re.compile(r"^(\d{4})-(\d{1,2})$")),
+    ("quarter", re.compile(r"^(\d{4})[Qq]([1-4])$")),
+    ("year", re.compile(r"^(\d{4})$")),
+)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar month (index 1–12), quarter (1–4) or year (index 1) of ``year``."""
+
+    year: int
+    kind: str
+    index: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Period":
+        """``YYYY-MM``, ``YYYYQn`` or ``YYYY``; ValueError otherwise."""
+        for kind, pattern in _PATTERNS:
+            match = pattern.match(text.strip())
+            if match:
+                year = int(match.group(1))
+                index = int(match.group(2)) if kind != "year" else 1
+                if kind == "month" and not 1 <= index <= 12:
+                    break
+                return cls(year, kind, index)
+        raise ValueError(f"not a period: {text!r}")
+
+    @classmethod
+    def of(cls, day: dt.date, kind: str) -> "Period":
+        """The period of ``kind`` that contains ``day``."""
+        months = _SIZE[kind]
+        return cls(day.year, kind, (day.month - 1) // months + 1)
+
+    @property
+    def first_month(self) -> int:
+        return (self.index - 1) * _SIZE[self.kind] + 1
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.first_month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        month = self.first_month + _SIZE[self.kind] - 1
+        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def overlaps(self, start: dt.date, end: dt.date | None) -> bool:
+        """Whether [start, end] (end None: open) shares a day with this period."""
+        return start <= self.end and (end is None or end >= self.start)
+
+    def parts(self, kind: str) -> list["Period"]:
+        """The periods of ``kind`` inside this one, in order (itself if ``kind`` is its own)."""
+        if _SIZE[kind] > _SIZE[self.kind]:
+            raise ValueError(f"a {self.kind} has no {kind}s")
+        per = _SIZE[kind]
+        first = (self.first_month - 1) // per + 1
+        return [Period(self.year, kind, first + i) for i in range(_SIZE[self.kind] // per)]
+
+    def is_within(self, kind: str) -> bool:
+        """Whether this period is no longer than a period of ``kind``."""
+        return _SIZE[self.kind] <= _SIZE[kind]
+
+    def __str__(self) -> str:
+        if self.kind == "month":
+            return f"{self.year}-{self.index:02d}"
+        if self.kind == "quarter":
+            return f"{self.year}Q{self.index}"
+        return f"{self.year}"

@@ -1,0 +1,243 @@
+"""Safe, positioned YAML reading: text in, a small node tree (or problems) out.
+
+Ledgers and schemes are read through here and nowhere else. The tree keeps the
+raw text of every scalar and its 1-based ``Source``; types are decided by the
+reader of each field, not by YAML's resolver, so ``0.1`` stays an exact decimal
+and ``note: 2023`` stays the text the recorder typed.
+
+Refused, each as a positioned problem (never expanded, never a traceback):
+anchors and aliases, explicit tags, duplicate keys, keys that are not plain
+text, a byte-order mark, text that is not UTF-8, and YAML syntax errors.
+
+0-based marks become 1-based positions in ``_source`` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Callable, Iterator, Mapping, Union
+
+from jifen.model import Problem, Source
+
+
+@dataclass(frozen=True)
+class Scalar:
+    text: str
+    plain: bool  # written without quotes (so YAML would give it a type)
+    source: Source
+
+
+@dataclass(frozen=True)
+class Map:
+    items: tuple[tuple[Scalar, "Node"], ...]
+    source: Source
+
+    def get(self, key: str) -> "Node | None":
+        for k, v in self.items:
+            if k.text == key:
+                return v
+        return None
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: tuple["Node", ...]
+    source: Source
+
+
+Node = Union[Scalar, Map, Seq]
+
+
+def _source(path: str, mark) -> Source:
+    return Source(path, mark.line + 1, mark.column + 1)
+
+
+def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text of ``data``, or a positioned problem."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None, [Problem(Source(path, 1, 1), "yaml.bom")]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        return None, [Problem(Source(path, line, col), "yaml.not-utf8")]
+
+
+def parse(path: str, text: str) -> tuple[Node | None, list[Problem]]:
+    """The node tree of the first document of ``text`` (None if empty or unparseable), and problems.
+
+    Refused constructs are reported and left out of the tree (aliases are never
+    expanded), so one read reports every problem it can.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    problems: list[Problem] = []
+    try:
+        events = list(YAML(typ="safe", pure=False).parse(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = _source(path, mark) if mark is not None else Source(path, 1, 1)
+        detail = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        return None, [Problem(where, "yaml.syntax", {"detail": detail})]
+    except YAMLError as exc:  # unmarked reader errors (e.g. a forbidden character)
+        return None, [Problem(Source(path, 1, 1), "yaml.syntax", {"detail": str(exc)})]
+    return _Composer(path, iter(events), problems).document(), problems
+
+
+class _Composer:
+    """Builds nodes from parser events, refusing what a ledger must not contain."""
+
+    def __init__(self, path: str, events: Iterator, problems: list[Problem]) -> None:
+        self.path = path
+        self.events = events
+        self.problems = problems
+
+    def document(self) -> Node | None:
+        for event in self.events:
+            name = type(event).__name__
+            if name == "DocumentStartEvent":
+                return self.node(next(self.events))
+        return None
+
+    def node(self, event) -> Node:
+        name = type(event).__name__
+        where = _source(self.path, event.start_mark)
+        if name == "AliasEvent":
+            self.problems.append(Problem(where, "yaml.alias"))
+            return Scalar("", True, where)
+        if getattr(event, "anchor", None):
+            self.problems.append(Problem(where, "yaml.anchor", {"anchor": event.anchor}))
+        tag = getattr(event, "tag", None)
+        if name == "ScalarEvent":
+            if tag and not (tag == "!" and event.style in ("'", '"')):
+                self.problems.append(Problem(where, "yaml.tag", {"tag": tag}))
+            return Scalar(event.value, not event.style, where)
+        if tag:
+            self.problems.append(Problem(where, "yaml.tag", {"tag": tag}))
+        if name == "SequenceStartEvent":
+            items = []
+            for child in self.events:
+                if type(child).__name__ == "SequenceEndEvent":
+                    break
+                items.append(self.node(child))
+            return Seq(tuple(items), where)
+        # MappingStartEvent
+        pairs: list[tuple[Scalar, Node]] = []
+        seen: dict[str, Source] = {}
+        for child in self.events:
+            if type(child).__name__ == "MappingEndEvent":
+                break
+            key = self.node(child)
+            value = self.node(next(self.events))
+            if not isinstance(key, Scalar):
+                self.problems.append(Problem(key.source, "yaml.complex-key"))
+                continue
+            if key.text in seen:
+                first = seen[key.text]
+                self.problems.append(
+                    Problem(key.source, "yaml.duplicate-key", {"key": key.text, "line": first.line})
+                )
+                continue
+            seen[key.text] = key.source
+            pairs.append((key, value))
+        return Map(tuple(pairs), where)
+
+
+# --- typed reading of scalars -------------------------------------------------
+# Each converter takes a node and returns a value, or raises ValueError whose
+# text is a catalogue code (the caller positions it at the node).
+
+_INT = re.compile(r"^[0-9]+$")
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+def _scalar(node: Node) -> Scalar:
+    if not isinstance(node, Scalar):
+        raise ValueError("yaml.want-scalar")
+    return node
+
+
+def as_int(node: Node) -> int:
+    node = _scalar(node)
+    if not (node.plain and _INT.match(node.text)):
+        raise ValueError("yaml.want-int")
+    return int(node.text)
+
+
+def as_count(node: Node) -> int:
+    value = as_int(node)
+    if value < 1:
+        raise ValueError("yaml.want-count")
+    return value
+
+
+def as_decimal(node: Node) -> Decimal:
+    node = _scalar(node)
+    if not (node.plain and _DECIMAL.match(node.text)):
+        raise ValueError("yaml.want-number")
+    return Decimal(node.text)
+
+
+def as_date(node: Node) -> dt.date:
+    node = _scalar(node)
+    if not (node.plain and _DATE.match(node.text)):
+        raise ValueError("yaml.want-date")
+    try:
+        return dt.date.fromisoformat(node.text)
+    except ValueError:
+        raise ValueError("yaml.bad-date") from None
+
+
+def as_text(node: Node) -> str:
+    node = _scalar(node)
+    if node.plain and node.text in _NULLS:
+        raise ValueError("yaml.want-text")
+    return node.text
+
+
+def as_choice(node: Node, choices: tuple[str, ...]) -> str:
+    text = as_text(node)
+    if text not in choices:
+        raise ValueError("yaml.want-choice")
+    return text
+
+
+def read_map(
+    node: Node,
+    spec: Mapping[str, tuple[Callable[[Node], Any], bool]],
+    problems: list[Problem],
+    what: str,
+) -> dict[str, Any] | None:
+    """The fields of mapping ``node`` converted by ``spec`` (key → (converter, required)).
+
+    Unknown keys, missing required keys and bad values are added to ``problems``
+    (``what`` names the thing in messages); returns None if any were found.
+    """
+    if not isinstance(node, Map):
+        problems.append(Problem(node.source, "yaml.want-mapping", {"what": what}))
+        return None
+    before = len(problems)
+    values: dict[str, Any] = {}
+    for key, value in node.items:
+        if key.text not in spec:
+            problems.append(
+                Problem(key.source, "yaml.unknown-key", {"key": key.text, "what": what, "keys": ", ".join(spec)})
+            )
+            continue
+        try:
+            values[key.text] = spec[key.text][0](value)
+        except ValueError as exc:
+            text = value.text if isinstance(value, Scalar) else ""
+            problems.append(Problem(value.source, str(exc), {"field": key.text, "text": text, "what": what}))
+    for key, (_, required) in spec.items():
+        if required and node.get(key) is None:
+            problems.append(Problem(node.source, "yaml.missing-key", {"key": key, "what": what}))
+    return None if len(problems) > before else values
