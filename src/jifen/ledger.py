@@ -194,7 +194,7 @@ def _double_quoted(text: str) -> str:
         if 0x7F <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF):
             out.append(f"\\u{code:04x}")
         elif 0xD800 <= code <= 0xDFFF:
-            raise ValueError("text holds a lone surrogate")
+            raise InvalidInput("ledger.bad-text")
         else:
             out.append(char)
     return '"' + "".join(out) + '"'

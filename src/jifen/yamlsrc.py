@@ -153,6 +153,15 @@ class _Composer:
 # Each converter takes a node and returns a value, or raises ValueError whose
 # text is a catalogue code (the caller positions it at the node).
 
+class Bad(ValueError):
+    """A value that does not convert: a catalogue code and its arguments."""
+
+    def __init__(self, code: str, **args: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.args_ = args
+
+
 _INT = re.compile(r"^[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -206,7 +215,7 @@ def as_text(node: Node) -> str:
 def as_choice(node: Node, choices: tuple[str, ...]) -> str:
     text = as_text(node)
     if text not in choices:
-        raise ValueError("yaml.want-choice")
+        raise Bad("yaml.want-choice", choices=", ".join(choices))
     return text
 
 
@@ -236,7 +245,10 @@ def read_map(
             values[key.text] = spec[key.text][0](value)
         except ValueError as exc:
             text = value.text if isinstance(value, Scalar) else ""
-            problems.append(Problem(value.source, str(exc), {"field": key.text, "text": text, "what": what}))
+            extra = exc.args_ if isinstance(exc, Bad) else {}
+            problems.append(
+                Problem(value.source, str(exc), {"field": key.text, "text": text, "what": what, **extra})
+            )
     for key, (_, required) in spec.items():
         if required and node.get(key) is None:
             problems.append(Problem(node.source, "yaml.missing-key", {"key": key, "what": what}))

@@ -1,0 +1,131 @@
+"""Turning reports and problems into text: table, JSON, CSV, markdown.
+
+The only place that knows output formats. Returns strings; ``jifen.cli`` prints.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+from jifen import messages
+from jifen.model import Problem
+from jifen.reports import Report
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+def render(report: Report, fmt: str, lang: str) -> str:
+    """``report`` in format ``fmt`` (one of ``FORMATS``), words in ``lang``."""
+    if fmt == "json":
+        return json.dumps(report.data, ensure_ascii=False, indent=2, default=_json_value) + "\n"
+    headers = [c.label if c.literal else messages.text(c.label, lang) for c in report.columns]
+    rows = [[_cell(row.get(c.key), lang, c.words) for c in report.columns] for row in report.rows]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        return out.getvalue()
+    title = messages.text(report.title[0], lang, **report.title[1])
+    notes = [messages.text(code, lang, **_words(args)) for code, args in report.notes]
+    if fmt == "markdown":
+        from tabulate import tabulate
+
+        body = tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
+        return "\n\n".join([f"## {title}", body, *notes]) + "\n"
+    return _rich_table(title, headers, rows, notes)
+
+
+def _rich_table(title: str, headers: list[str], rows: list[list[str]], notes: list[str]) -> str:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    out = io.StringIO()
+    console = Console(file=out, width=max(100, 12 * len(headers) + 40), color_system=None, highlight=False)
+    console.print(table)
+    for note in notes:
+        console.print(note)
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
+
+
+def _words(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: number(v) if isinstance(v, Decimal) else v for k, v in args.items()}
+
+
+def _cell(value: Any, lang: str, words: str = "") -> str:
+    if value is None:
+        return ""
+    if words:
+        return messages.text(words + str(value), lang)
+    if isinstance(value, bool):
+        return messages.text("label.yes", lang) if value else ""
+    if isinstance(value, Decimal):
+        return number(value)
+    return str(value)
+
+
+def number(value: Decimal) -> str:
+    """A decimal as text with no exponent and no trailing zeros: ``100``, ``92.5``."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def problems(found: Iterable[Problem], lang: str) -> str:
+    """Problems hledger-style: ``FILE:LINE:COL: message``, the line quoted with a ``^``, a hint."""
+    blocks = []
+    lines_of: dict[str, list[str]] = {}
+    for problem in sorted(found, key=Problem.sort_key):
+        where = problem.source
+        message = messages.text(problem.code, lang, **_words(problem.args))
+        hint = messages.hint(problem.code, lang, **_words(problem.args))
+        if where.line <= 0:
+            blocks.append("\n".join(x for x in (f"jifen: {message}", hint) if x))
+            continue
+        block = [f"{where}: {message}"]
+        quoted = _line(lines_of, where.path, where.line)
+        if quoted is not None:
+            gutter = " " * len(str(where.line))
+            block += [
+                f"{gutter} |",
+                f"{where.line} | {quoted}",
+                f"{gutter} | {' ' * (_width(quoted[: where.col - 1]))}^",
+            ]
+        if hint:
+            block.append(hint)
+        blocks.append("\n".join(block))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def _line(cache: dict[str, list[str]], path: str, line: int) -> str | None:
+    if path not in cache:
+        try:
+            cache[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            cache[path] = []
+    lines = cache[path]
+    return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def _width(text: str) -> int:
+    """Terminal columns ``text`` takes (CJK characters take two)."""
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)

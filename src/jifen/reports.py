@@ -1,0 +1,276 @@
+"""Reports as data: each function turns standings into a ``Report`` (no printing).
+
+A report has a title, columns and rows for tables (table, CSV, markdown), and
+``data``: the JSON document, whose shape is a contract (docs/commands.md).
+Column labels are catalogue codes, or literal text from the scheme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from jifen import engine, rules
+from jifen.model import Ledger, Scheme
+from jifen.periods import Period
+from jifen.roster import Member
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # a catalogue code ("label.rank"), or literal text when ``literal``
+    literal: bool = False
+    words: str = ""  # if set, a cell's value is shown as the catalogue entry words + value
+
+
+@dataclass(frozen=True)
+class Report:
+    title: tuple[str, dict[str, Any]]
+    columns: tuple[Column, ...]
+    rows: tuple[dict[str, Any], ...]
+    data: Any
+    notes: tuple[tuple[str, dict[str, Any]], ...] = field(default_factory=tuple)
+
+
+def _subject_label(ledger: Ledger) -> str:
+    return "label.branch-subject" if ledger.subjects == "branches" else "label.member"
+
+
+def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -> Report:
+    """The ranked table of one month, quarter or year (月度登记表 / 季度公示)."""
+    scheme = standings.scheme
+    scores = {s: standings.score(s, period) for s in standings.subjects(period)}
+    shown = {s: engine.shown(score.total, scheme.precision) for s, score in scores.items()}
+    ranks = engine.ranks(shown)
+    deducts = [c for c in scheme.categories if c.type != "bonus"]
+    bonuses = [c for c in scheme.categories if c.type == "bonus"]
+    rows = []
+    for subject in sorted(scores, key=lambda s: (ranks[s], s)):
+        score = scores[subject]
+        bonus = sum((score.categories[c.id] for c in bonuses), Decimal(0))
+        rows.append(
+            {
+                "member_id": subject,
+                "member": standings.members[subject].name,
+                "score": shown[subject],
+                "rank": ranks[subject],
+                "categories": {c.id: engine.shown(score.categories[c.id], scheme.precision) for c in deducts},
+                "bonus": engine.shown(bonus, scheme.precision),
+                "veto": score.veto,
+            }
+        )
+    columns = [
+        Column("rank", "label.rank"),
+        Column("member_id", "label.member_id"),
+        Column("member", _subject_label(ledger)),
+        *(Column(f"categories.{c.id}", f"{c.name}({_num(c.max)})", literal=True) for c in deducts),
+        *([Column("bonus", "label.bonus")] if bonuses else []),
+        Column("score", "label.score"),
+        Column("veto", "label.veto"),
+    ]
+    data = {"branch": ledger.name, "scheme": scheme.id, "period": str(period), "rows": rows}
+    title = ("title.report", {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
+    notes = () if rows else (("cli.no-rows", {}),)
+    return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes)
+
+
+def grade_report(ledger: Ledger, standings: engine.Standings, year: int) -> Report:
+    """Annual scores, grades and ranks (年度评定)."""
+    scheme = standings.scheme
+    period = Period(year, "year", 1)
+    scores = {s: standings.score(s, period) for s in standings.subjects(period)}
+    shown = {s: engine.shown(score.total, scheme.precision) for s, score in scores.items()}
+    ranks = engine.ranks(shown)
+    parts = [str(p) for p in period.parts(scheme.period)]
+    rows = []
+    for subject in sorted(scores, key=lambda s: (ranks[s], s)):
+        score = scores[subject]
+        rows.append(
+            {
+                "member_id": subject,
+                "member": standings.members[subject].name,
+                "score": shown[subject],
+                "rank": ranks[subject],
+                "grade": engine.grade(shown[subject], scheme.grades),
+                "veto": score.veto,
+                "periods": {p: engine.shown(v, scheme.precision) for p, v in score.parts.items()},
+            }
+        )
+    columns = [
+        Column("rank", "label.rank"),
+        Column("member_id", "label.member_id"),
+        Column("member", _subject_label(ledger)),
+        *(Column(f"periods.{p}", p, literal=True) for p in parts),
+        Column("score", "label.score"),
+        Column("grade", "label.grade"),
+        Column("veto", "label.veto"),
+    ]
+    data = {"branch": ledger.name, "scheme": scheme.id, "year": year, "rows": rows}
+    title = ("title.grade", {"branch": ledger.name, "year": year, "scheme": scheme.id})
+    notes = () if rows else (("cli.no-rows", {}),)
+    return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes)
+
+
+def show_report(
+    ledger: Ledger, standings: engine.Standings, subject: str, year: int | None = None
+) -> Report:
+    """One subject's statement: every event about them, what it counted, running scores."""
+    scheme = standings.scheme
+    member = standings.members[subject]
+    revokers = {e.target: e for e in ledger.events if e.kind == "revoke"}
+    counted = {b.event.id: b.value for b in standings.entries(subject)}
+    own = [
+        e
+        for e in sorted(ledger.events, key=lambda e: e.order)
+        if e.subject == subject and (year is None or e.date.year == year)
+    ]
+    events = []
+    for event in own:
+        points = counted.get(event.id)
+        if points is None and event.kind == "score":
+            rule = scheme.rule(event.rule or "")
+            points = rules.value(rule, event.count, event.points) if rule else None
+        running = None
+        if event.kind in ("score", "veto") and event.id not in revokers:
+            quarter = Period.of(event.date, scheme.period)
+            running = engine.shown(standings.score(subject, quarter, until=event).total, scheme.precision)
+        events.append(
+            {
+                "id": event.id,
+                "date": event.date.isoformat(),
+                "kind": event.kind,
+                "rule": event.rule,
+                "points": points,
+                "note": event.note or event.reason or event.name,
+                "by": event.by,
+                "revoked": event.id in revokers,
+                "running": running,
+            }
+        )
+    periods = {}
+    for period in _periods_of(member, standings, year):
+        periods[str(period)] = engine.shown(standings.score(subject, period).total, scheme.precision)
+    columns = (
+        Column("id", "label.id"),
+        Column("date", "label.date"),
+        Column("kind", "label.kind", words="kind."),
+        Column("rule", "label.rule"),
+        Column("points", "label.points"),
+        Column("running", "label.running"),
+        Column("note", "label.note"),
+        Column("by", "label.by"),
+        Column("revoked", "label.revoked"),
+    )
+    data = {"member_id": subject, "member": member.name, "events": events, "periods": periods}
+    notes = tuple(("note.period", {"period": p, "score": v}) for p, v in periods.items())
+    title = ("title.show", {"member": member.name, "member_id": subject})
+    return Report(title, columns, tuple(events), data, notes)
+
+
+def _periods_of(member: Member, standings: engine.Standings, year: int | None) -> list[Period]:
+    years = sorted({s.year for s, _ in member.spells} | {e.year for _, e in member.spells if e})
+    if year is not None:
+        years = [year]
+    elif member.active and years:
+        latest = max([b.event.date.year for b in standings.entries(member.id)] or [years[-1]])
+        years = list(range(years[0], max(years[-1], latest) + 1))
+    periods: list[Period] = []
+    for y in years:
+        whole = Period(y, "year", 1)
+        periods += [p for p in whole.parts(standings.scheme.period) if member.in_span(p.start, p.end)]
+        if member.in_span(whole.start, whole.end):
+            periods.append(whole)
+    return periods
+
+
+def members_report(ledger: Ledger, members: dict[str, Member]) -> Report:
+    """The roster: every subject, when they joined and left."""
+    rows = []
+    for member in members.values():
+        rows.append(
+            {
+                "member_id": member.id,
+                "member": member.name,
+                "joined": member.spells[0][0].isoformat(),
+                "left": member.spells[-1][1].isoformat() if member.spells[-1][1] else None,
+                "active": member.active,
+            }
+        )
+    columns = (
+        Column("member_id", "label.member_id"),
+        Column("member", _subject_label(ledger)),
+        Column("joined", "label.joined"),
+        Column("left", "label.left"),
+        Column("active", "label.status"),
+    )
+    return Report(("title.members", {"branch": ledger.name}), columns, tuple(rows), {"branch": ledger.name, "rows": rows})
+
+
+def scheme_report(scheme: Scheme) -> Report:
+    """A scheme's categories and rules, as a recorder looks them up."""
+    rows = []
+    for category in scheme.categories:
+        for rule in category.rules:
+            rows.append(
+                {
+                    "category": category.id,
+                    "category_name": category.name,
+                    "max": category.max,
+                    "rule": rule.id,
+                    "name": rule.name,
+                    "kind": rule.kind,
+                    **{k: v for k, v in rule.params.items()},
+                }
+            )
+    columns = (
+        Column("category_name", "label.category"),
+        Column("rule", "label.rule"),
+        Column("name", "label.name"),
+        Column("value", "label.value"),
+    )
+    table_rows = tuple({**r, "value": _rule_value(r)} for r in rows)
+    data = {
+        "scheme": scheme.id,
+        "name": scheme.name,
+        "period": scheme.period,
+        "precision": scheme.precision,
+        "total": scheme.total,
+        "grades": [{"name": b.name, "min": b.min} for b in scheme.grades],
+        "rules": rows,
+    }
+    return Report(("title.scheme", {"scheme": scheme.id, "name": scheme.name}), columns, table_rows, data)
+
+
+def schemes_report(schemes: list[tuple[str, str, str]]) -> Report:
+    """The schemes found: id, name, file."""
+    rows = tuple({"scheme": i, "name": n, "path": p} for i, n, p in schemes)
+    columns = (Column("scheme", "label.id"), Column("name", "label.name"), Column("path", "label.path"))
+    return Report(("title.scheme", {"scheme": "", "name": ""}), columns, rows, list(rows))
+
+
+def _rule_value(row: dict[str, Any]) -> str:
+    if row["kind"] == "fixed":
+        return _num(row["points"])
+    if row["kind"] == "range":
+        return f"{_num(row['min'])} ~ {_num(row['max'])}"
+    return row["kind"]
+
+
+def _num(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with nested mappings spread into ``outer.inner`` keys, for tables."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
