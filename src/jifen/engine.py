@@ -42,24 +42,7 @@ class Booked:
 
 def replay(events: Iterable[Event], scheme: Scheme) -> "Standings":
     """Book ``events`` under ``scheme``; revoked events and roster events do not count."""
-    events = tuple(events)
-    revoked = {e.target for e in events if e.kind == "revoke"}
-    counted = sorted(
-        (e for e in events if e.kind in ("score", "veto") and e.id not in revoked),
-        key=lambda e: e.order,
-    )
-    members = roster.build(events)
-    booked: dict[str, list[Booked]] = defaultdict(list)
-    vetoes: dict[str, list[Event]] = defaultdict(list)
-    ledger = _Booker(scheme)
-    for event in counted:
-        if event.kind == "veto":
-            vetoes[event.subject or ""].append(event)
-            continue
-        entry = ledger.book(event)
-        if entry is not None:
-            booked[event.subject or ""].append(entry)
-    return Standings(scheme, members, dict(booked), dict(vetoes))
+    return Standings(scheme, (), _Booker(scheme)).extend(events)
 
 
 class _Booker:
@@ -67,22 +50,40 @@ class _Booker:
 
     def __init__(self, scheme: Scheme) -> None:
         self.scheme = scheme
+        self.booked: dict[str, list[Booked]] = defaultdict(list)
+        self.vetoes: dict[str, list[Event]] = defaultdict(list)
+        self.ids: set[int] = set()
+        self.last: tuple | None = None
         self.prior: dict[tuple, int] = defaultdict(int)  # (subject, rule, year) → events so far
         self.best: dict[tuple, Decimal] = {}  # (subject, category, year, ref) → highest so far
         self.used: dict[tuple, Decimal] = defaultdict(Decimal)  # (subject, category, period) → credited
 
-    def book(self, event: Event) -> Booked | None:
+    def copy(self) -> "_Booker":
+        twin = _Booker(self.scheme)
+        twin.booked = defaultdict(list, {k: list(v) for k, v in self.booked.items()})
+        twin.vetoes = defaultdict(list, {k: list(v) for k, v in self.vetoes.items()})
+        twin.ids, twin.last = set(self.ids), self.last
+        twin.prior, twin.best, twin.used = self.prior.copy(), dict(self.best), self.used.copy()
+        return twin
+
+    def book(self, event: Event) -> None:
+        """Count ``event`` (a score or a veto), which is later than all booked so far."""
+        self.ids.add(event.id)
+        self.last = event.order
+        subject = event.subject or ""
+        if event.kind == "veto":
+            self.vetoes[subject].append(event)
+            return
         rule = self.scheme.rule(event.rule or "")
         if rule is None:
-            return None
-        subject, year = event.subject or "", event.date.year
-        key = (subject, rule.id, year)
+            return
+        key = (subject, rule.id, event.date.year)
         value = rules.value(rule, event.count, event.points, self.prior[key])
         self.prior[key] += 1
         category = self.scheme.category(rule.category)
         if category.type == "bonus":
             value = self._credit(subject, category, event, value)
-        return Booked(event, category.id, value)
+        self.booked[subject].append(Booked(event, category.id, value))
 
     def _credit(self, subject: str, category, event: Event, value: Decimal) -> Decimal:
         if category.dedupe == "ref-highest":
@@ -100,13 +101,38 @@ class _Booker:
 
 
 class Standings:
-    """Scores of every subject over any period, computed from the booked events."""
+    """Scores of every subject over any period, computed from the booked events.
 
-    def __init__(self, scheme: Scheme, members, booked, vetoes) -> None:
+    ``extend`` adds events recorded later; the result is the same as replaying
+    the whole log at once.
+    """
+
+    def __init__(self, scheme: Scheme, events: tuple[Event, ...], booker: "_Booker") -> None:
         self.scheme = scheme
-        self.members: dict[str, roster.Member] = members
-        self.booked: dict[str, list[Booked]] = booked
-        self.vetoes: dict[str, list[Event]] = vetoes
+        self.events = events
+        self._booker = booker
+        self.members: dict[str, roster.Member] = roster.build(events)
+        self.booked = booker.booked
+        self.vetoes = booker.vetoes
+
+    def extend(self, events: Iterable[Event]) -> "Standings":
+        """These standings with ``events`` (recorded after the ones already in) added."""
+        new = tuple(events)
+        every = self.events + new
+        revoked = {e.target for e in every if e.kind == "revoke"}
+        counted = sorted((e for e in new if e.kind in ("score", "veto") and e.id not in revoked), key=lambda e: e.order)
+        in_order = not counted or self._booker.last is None or counted[0].order > self._booker.last
+        touches_booked = any(e.kind == "revoke" and e.target in self._booker.ids for e in new)
+        if in_order and not touches_booked:
+            booker = self._booker.copy()
+        else:  # a late record or a revocation changes what was booked before it: book all again
+            booker = _Booker(self.scheme)
+            counted = sorted(
+                (e for e in every if e.kind in ("score", "veto") and e.id not in revoked), key=lambda e: e.order
+            )
+        for event in counted:
+            booker.book(event)
+        return Standings(self.scheme, every, booker)
 
     def subjects(self, period: Period) -> list[str]:
         """The subjects who belonged to the branch at some time in ``period``, by id."""

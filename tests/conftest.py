@@ -1,0 +1,94 @@
+"""Shared test helpers: inline ledgers, the shipped S1 scheme, and a CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from jifen import scheme as scheme_io
+from jifen.cli import app
+from jifen.model import Event, Source
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMES = ROOT / "schemes"
+DEMO = ROOT / "ledgers" / "demo"
+
+
+@pytest.fixture(scope="session")
+def s1():
+    return scheme_io.load_valid(SCHEMES / "quantified-2023.yaml")
+
+
+class Log:
+    """Builds events for engine tests: ``log.score("A", "study.absent", "2023-01-10", count=2)``."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def _add(self, kind: str, date: str, **fields) -> Event:
+        event = Event(
+            id=len(self.events) + 1,
+            date=dt.date.fromisoformat(date),
+            kind=kind,
+            source=Source("test", len(self.events) + 1),
+            **fields,
+        )
+        self.events.append(event)
+        return event
+
+    def join(self, subject: str, date: str = "2023-01-01", name: str | None = None) -> Event:
+        return self._add("join", date, subject=subject, name=name or subject)
+
+    def leave(self, subject: str, date: str) -> Event:
+        return self._add("leave", date, subject=subject, reason="transfer")
+
+    def score(self, subject: str, rule: str, date: str, count=None, points=None, ref=None) -> Event:
+        points = Decimal(points) if points is not None else None
+        return self._add("score", date, subject=subject, rule=rule, count=count, points=points, ref=ref)
+
+    def veto(self, subject: str, date: str) -> Event:
+        return self._add("veto", date, subject=subject, reason="breach")
+
+    def revoke(self, target: int, date: str = "2023-12-31") -> Event:
+        return self._add("revoke", date, target=target, reason="wrong")
+
+
+@pytest.fixture
+def log() -> Log:
+    return Log()
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    """Run jifen in-process: ``cli("report", "--quarter", "2023Q1")`` → click Result."""
+    monkeypatch.delenv("JIFEN_LEDGER", raising=False)
+    monkeypatch.delenv("JIFEN_SCHEMES", raising=False)
+    monkeypatch.setenv("JIFEN_LANG", "zh")
+    monkeypatch.setenv("JIFEN_USER", "记分员")
+    runner = CliRunner()
+
+    def run(*args: str, **kwargs):
+        return runner.invoke(app, [str(a) for a in args], catch_exceptions=False, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def branch(tmp_path, cli):
+    """A fresh S1 ledger with members 张三 (m01), 李四 (m02) and a second 张三 absent; returns its folder."""
+    folder = tmp_path / "branch"
+    assert cli("init", folder, "--scheme", "quantified-2023", "--name", "测试支部", "--date", "2023-01-01").exit_code == 0
+    for name in ("张三", "李四"):
+        assert cli("member", "add", name, "--date", "2023-01-01", "-l", folder).exit_code == 0
+    return folder

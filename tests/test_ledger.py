@@ -1,0 +1,186 @@
+"""Reading and appending the log: structure problems, canonical text, append-only writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from jifen import ledger
+from jifen.errors import InvalidInput, WriteRefused
+
+HEAD = "- id: 1\n  date: 2023-01-01\n  kind: open\n  name: 支部\n  scheme: quantified-2023\n"
+
+
+def parse(text: str):
+    return ledger.parse("l.yaml", text.encode("utf-8"))
+
+
+def test_reads_documented_example():
+    book, problems = parse(
+        HEAD
+        + "- id: 2\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: 张三\n"
+        + "- id: 3\n  date: 2023-01-10\n  kind: score\n  subject: m01\n  rule: study.absent\n  count: 2\n"
+        + "  note: 缺席1月支部党员大会\n  by: 刘芳\n"
+        + "- id: 4\n  date: 2023-01-11\n  kind: score\n  subject: m01\n  rule: study.quality\n  points: -0.5\n"
+    )
+    assert problems == []
+    assert book.name == "支部" and book.scheme_ref == "quantified-2023" and book.subjects == "members"
+    assert [e.kind for e in book.events] == ["open", "join", "score", "score"]
+    assert book.events[2].count == 2 and book.events[2].source.line == 11
+    assert book.events[3].points == Decimal("-0.5")
+
+
+def test_empty_and_comment_only_logs_are_empty():
+    assert parse("") [0].events == ()
+    assert parse("# nothing yet\n")[0].events == ()
+
+
+@pytest.mark.parametrize(
+    "event, code",
+    [
+        ("- id: 2\n  date: 2023-01-01\n  kind: join\n  subject: m01\n", "yaml.missing-key"),
+        ("- id: 2\n  date: 2023-01-01\n  kind: dance\n", "ledger.unknown-kind"),
+        ("- id: 2\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n  rule: y\n", "yaml.unknown-key"),
+        ("- id: 2\n  date: 2023/01/01\n  kind: join\n  subject: m01\n  name: x\n", "yaml.want-date"),
+        ("- id: 2\n  date: 2023-02-30\n  kind: join\n  subject: m01\n  name: x\n", "yaml.bad-date"),
+        ("- id: x\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n", "yaml.want-int"),
+        ("- id: 2\n  date: 2023-01-01\n  kind: score\n  subject: m\n  rule: r\n  points: \"1\"\n", "yaml.want-number"),
+        ("- id: 2\n  date: 2023-01-01\n  kind: score\n  subject: m\n  rule: r\n  count: 0\n", "yaml.want-count"),
+        ("- id: 1\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n", "ledger.id-order"),
+        ("- [1, 2]\n", "ledger.not-a-mapping"),
+    ],
+)
+def test_each_structural_problem(event, code):
+    _, problems = parse(HEAD + event)
+    assert code in [p.code for p in problems]
+
+
+def test_first_event_must_be_open():
+    _, problems = parse("- id: 1\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n")
+    assert [p.code for p in problems] == ["ledger.no-open"]
+
+
+def test_not_a_list():
+    _, problems = parse("id: 1\n")
+    assert [p.code for p in problems] == ["ledger.not-a-list"]
+
+
+# --- canonical text ---------------------------------------------------------------
+
+text_values = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text_values)
+def test_scalar_reads_back_as_the_same_text_in_ruamel_and_in_jifen(value):
+    assert "\n" not in ledger.scalar(value)
+    assert YAML(typ="safe", pure=False).load(f"note: {ledger.scalar(value)}\n")["note"] == value
+    event = ledger.emit({"id": 2, "date": dt.date(2023, 1, 1), "kind": "join", "subject": "m", "name": value})
+    book, problems = parse(HEAD + event)
+    assert problems == []
+    assert book.events[1].name == value
+
+
+def test_chinese_is_written_as_is():
+    assert ledger.scalar("缺席三会一课,扣1分") == "缺席三会一课,扣1分"
+    assert "\\u" not in ledger.emit({"id": 5, "note": "张三"})
+
+
+@pytest.mark.parametrize("value", ["yes", "No", "null", "~", "123", "1.5", "-x", "a: b", "#c", "2023-01-01", " x", "x "])
+def test_scalars_that_yaml_would_retype_are_quoted(value):
+    assert ledger.scalar(value).startswith('"')
+
+
+# --- appending ------------------------------------------------------------------------
+
+
+def new_ledger(tmp_path: Path) -> Path:
+    folder = tmp_path / "b"
+    ledger.create(folder, {"date": dt.date(2023, 1, 1), "name": "支部", "scheme": "quantified-2023"})
+    return folder
+
+
+def join(name: str):
+    return lambda book, next_id: {"date": dt.date(2023, 1, 2), "kind": "join", "subject": f"m{next_id}", "name": name}
+
+
+def test_append_only_adds_bytes_at_the_end(tmp_path):
+    folder = new_ledger(tmp_path)
+    path = folder / ledger.FILENAME
+    before = path.read_bytes()
+    event = ledger.append(folder, join("张三"))
+    after = path.read_bytes()
+    assert after.startswith(before)
+    assert after[len(before):].decode() == "- id: 2\n  date: 2023-01-02\n  kind: join\n  subject: m2\n  name: 张三\n"
+    assert event.source.line == before.count(b"\n") + 1
+
+
+def test_create_refuses_an_existing_ledger(tmp_path):
+    folder = new_ledger(tmp_path)
+    with pytest.raises(WriteRefused):
+        ledger.create(folder, {"date": dt.date(2023, 1, 1), "name": "x", "scheme": "y"})
+
+
+def test_refused_build_writes_nothing(tmp_path):
+    folder = new_ledger(tmp_path)
+    before = (folder / ledger.FILENAME).read_bytes()
+
+    def refuse(book, next_id):
+        raise InvalidInput("cli.unknown-subject", text="x")
+
+    with pytest.raises(InvalidInput):
+        ledger.append(folder, refuse)
+    assert (folder / ledger.FILENAME).read_bytes() == before
+
+
+def test_torn_tail_is_refused(tmp_path):
+    folder = new_ledger(tmp_path)
+    path = folder / ledger.FILENAME
+    with open(path, "ab") as handle:
+        handle.write(b"# half a line")
+    before = path.read_bytes()
+    with pytest.raises(WriteRefused):
+        ledger.append(folder, join("张三"))
+    assert path.read_bytes() == before
+
+
+def test_ledger_with_problems_is_not_appended_to(tmp_path):
+    folder = new_ledger(tmp_path)
+    path = folder / ledger.FILENAME
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("- id: 2\n  date: nope\n  kind: join\n  subject: m\n  name: n\n")
+    before = path.read_bytes()
+    with pytest.raises(InvalidInput):
+        ledger.append(folder, join("张三"))
+    assert path.read_bytes() == before
+
+
+def _append_many(folder: str, worker: int, count: int) -> None:
+    for i in range(count):
+        ledger.append(Path(folder), join(f"w{worker}-{i}"))
+
+
+def test_concurrent_appends_queue_and_lose_nothing(tmp_path):
+    folder = new_ledger(tmp_path)
+    workers, each = 4, 10
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_append_many, args=(str(folder), w, each)) for w in range(workers)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(60)
+        assert proc.exitcode == 0
+    book, problems = ledger.read(folder)
+    assert problems == []
+    assert len(book.events) == 1 + workers * each
+    assert [e.id for e in book.events] == list(range(1, 2 + workers * each))
+    assert {e.name for e in book.events[1:]} == {f"w{w}-{i}" for w in range(workers) for i in range(each)}

@@ -1,0 +1,77 @@
+"""The positioned YAML reader: what it refuses, and where it says the problem is."""
+
+from jifen import yamlsrc
+
+
+def codes(text: str | bytes):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    decoded, problems = yamlsrc.decode("f.yaml", data)
+    if decoded is None:
+        return [(p.code, p.source.line, p.source.col) for p in problems]
+    _, problems = yamlsrc.parse("f.yaml", decoded)
+    return [(p.code, p.source.line, p.source.col) for p in problems]
+
+
+def test_clean_document_has_positions():
+    root, problems = yamlsrc.parse("f.yaml", "# c\n- id: 1\n  note: 张三\n")
+    assert problems == []
+    item = root.items[0]
+    assert item.get("note").text == "张三"
+    assert (item.get("note").source.line, item.get("note").source.col) == (3, 9)
+
+
+def test_anchor_and_alias_refused_not_expanded():
+    found = codes("- id: 1\n  a: &x [1, 2]\n  b: *x\n")
+    assert ("yaml.anchor", 2, 6) in found
+    assert ("yaml.alias", 3, 6) in found
+
+
+def test_alias_bomb_does_not_expand():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(20)
+    )
+    found = codes(bomb)
+    assert found and all(code in ("yaml.anchor", "yaml.alias") for code, _, _ in found)
+
+
+def test_tags_refused():
+    assert codes("- id: !!str 1\n") == [("yaml.tag", 1, 7)]
+    assert codes("- !custom {id: 1}\n")[0][0] == "yaml.tag"
+
+
+def test_duplicate_key_names_both_lines():
+    root, problems = yamlsrc.parse("f.yaml", "- id: 1\n  id: 2\n")
+    assert [(p.code, p.source.line, p.args["line"]) for p in problems] == [("yaml.duplicate-key", 2, 1)]
+
+
+def test_bom_and_bad_utf8_are_positioned():
+    assert codes(b"\xef\xbb\xbf- id: 1\n") == [("yaml.bom", 1, 1)]
+    assert codes(b"- id: 1\n  note: ab\xff\n") == [("yaml.not-utf8", 2, 11)]
+
+
+def test_syntax_error_is_positioned():
+    found = codes("- id: 1\n  note: [unclosed\n")
+    assert found[0][0] == "yaml.syntax"
+    assert found[0][1] == 3
+
+
+def test_tab_indentation_is_a_syntax_error():
+    assert codes("- id: 1\n\tnote: x\n")[0][0] == "yaml.syntax"
+
+
+def test_scalar_conversions():
+    def scalar(text, plain=True):
+        return yamlsrc.Scalar(text, plain, None)
+
+    assert yamlsrc.as_decimal(scalar("-0.5")) == yamlsrc.Decimal("-0.5")
+    assert str(yamlsrc.as_decimal(scalar("0.1"))) == "0.1"
+    for bad in ("1e3", "abc", ".inf", "0x10"):
+        try:
+            yamlsrc.as_decimal(scalar(bad))
+        except ValueError as exc:
+            assert str(exc) == "yaml.want-number"
+        else:
+            raise AssertionError(bad)
+    assert yamlsrc.as_text(scalar("2023")) == "2023"
+    assert yamlsrc.as_date(scalar("2023-02-28")).isoformat() == "2023-02-28"
