@@ -92,3 +92,22 @@ def branch(tmp_path, cli):
     for name in ("张三", "李四"):
         assert cli("member", "add", name, "--date", "2023-01-01", "-l", folder).exit_code == 0
     return folder
+
+
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+@pytest.fixture
+def golden():
+    """Compare text with ``tests/cases/<name>``; JIFEN_UPDATE_GOLDEN=1 rewrites the file instead."""
+    import os
+
+    def check(name: str, text: str) -> None:
+        path = CASES / name
+        if os.environ.get("JIFEN_UPDATE_GOLDEN"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"no golden file {path}: run with JIFEN_UPDATE_GOLDEN=1"
+        assert text == path.read_text(encoding="utf-8")
+
+    return check

@@ -95,7 +95,7 @@ def test_chinese_is_written_as_is():
     assert "\\u" not in ledger.emit({"id": 5, "note": "张三"})
 
 
-@pytest.mark.parametrize("value", ["yes", "No", "null", "~", "123", "1.5", "-x", "a: b", "#c", "2023-01-01", " x", "x "])
+@pytest.mark.parametrize("value", ["yes", "No", "null", "~", "=", "<<", "123", "1.5", "-x", "a: b", "#c", "2023-01-01", " x", "x "])
 def test_scalars_that_yaml_would_retype_are_quoted(value):
     assert ledger.scalar(value).startswith('"')
 

@@ -140,7 +140,9 @@ def _event(node: yamlsrc.Node, problems: list[Problem]) -> Event | None:
     fields = {f: (FIELD_TYPES[f], f in _COMMON + spec.required) for f in FIELD_ORDER}
     fields = {f: fields[f] for f in _COMMON + spec.required + spec.optional}
     values = yamlsrc.read_map(node, fields, problems, f"{kind} event")
-    return None if values is None else Event(source=node.source, **values)
+    if values is None:
+        return None
+    return Event(source=node.source, places={k.text: v.source for k, v in node.items}, **values)
 
 
 def _check_ids_and_header(events: list[Event], problems: list[Problem]) -> None:
@@ -157,7 +159,7 @@ def _check_ids_and_header(events: list[Event], problems: list[Problem]) -> None:
 
 # --- writing ------------------------------------------------------------------
 
-_PLAIN_SAFE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9+.~][^#:\x00-\x1f]*$")
+_PLAIN_SAFE = re.compile(r"^[^\s\-?:,=<\[\]{}#&*!|>'\"%@`0-9+.~][^#:\x00-\x1f]*$")
 _PLAIN_UNSAFE = re.compile(r": |:$| #|\s$")
 _RESERVED = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
 

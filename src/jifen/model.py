@@ -63,6 +63,11 @@ class Event:
     target: int | None = None
     scheme: str | None = None
     subjects: str | None = None
+    places: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
+
+    def at(self, name: str) -> Source:
+        """Where field ``name`` was written (the event's start if not known)."""
+        return self.places.get(name, self.source)
 
     @property
     def order(self) -> tuple[dt.date, int]:

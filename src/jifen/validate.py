@@ -58,7 +58,7 @@ def event_problems(ledger: Ledger, scheme: Scheme, event: Event, today: dt.date 
 def _problems(event: Event, context: Context) -> list[Problem]:
     problems: list[Problem] = []
     if context.today is not None and event.date > context.today:
-        problems.append(Problem(event.source, "event.future", {"date": event.date, "today": context.today}))
+        problems.append(Problem(event.at("date"), "event.future", {"date": event.date, "today": context.today}))
     if event.kind in ("score", "veto", "leave"):
         problems += _subject_problems(event, context)
     if event.kind == "score":
@@ -66,10 +66,10 @@ def _problems(event: Event, context: Context) -> list[Problem]:
     if event.kind == "revoke":
         target = context.events.get(event.target or 0)
         if target is None or target.id >= event.id:
-            problems.append(Problem(event.source, "event.unknown-target", {"target": event.target}))
+            problems.append(Problem(event.at("target"), "event.unknown-target", {"target": event.target}))
         elif target.kind not in REVOCABLE:
             problems.append(
-                Problem(event.source, "event.not-revocable", {"target": target.id, "kind": target.kind})
+                Problem(event.at("target"), "event.not-revocable", {"target": target.id, "kind": target.kind})
             )
     return problems
 
@@ -78,9 +78,9 @@ def _subject_problems(event: Event, context: Context) -> list[Problem]:
     member = context.members.get(event.subject or "")
     if member is None:
         close = difflib.get_close_matches(event.subject or "", list(context.members), n=1)
-        return [Problem(event.source, "event.unknown-subject", {"subject": event.subject, "close": close[0] if close else ""})]
+        return [Problem(event.at("subject"), "event.unknown-subject", {"subject": event.subject, "close": close[0] if close else ""})]
     if not member.belongs(event.date):
-        return [Problem(event.source, "event.not-member-then", {"subject": member.id, "name": member.name, "date": event.date})]
+        return [Problem(event.at("date"), "event.not-member-then", {"subject": member.id, "name": member.name, "date": event.date})]
     return []
 
 
@@ -88,9 +88,10 @@ def _rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
     rule = scheme.rule(event.rule or "")
     if rule is None:
         close = difflib.get_close_matches(event.rule or "", [r.id for r in scheme.rules], n=1)
-        return [Problem(event.source, "event.unknown-rule", {"rule": event.rule, "scheme": scheme.id, "close": close[0] if close else ""})]
+        return [Problem(event.at("rule"), "event.unknown-rule", {"rule": event.rule, "scheme": scheme.id, "close": close[0] if close else ""})]
     wrong = rules.check(rule, event.count, event.points)
-    return [] if wrong is None else [Problem(event.source, wrong[0], wrong[1])]
+    field = "points" if event.points is not None else "rule"
+    return [] if wrong is None else [Problem(event.at(field), wrong[0], wrong[1])]
 
 
 def _roster_problems(ledger: Ledger) -> list[Problem]:

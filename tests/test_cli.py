@@ -1,0 +1,365 @@
+"""Every command from the command line, its output and its errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import typer
+
+from jifen.cli import app
+from tests.conftest import DEMO, ROOT
+
+
+def ledger_bytes(folder):
+    return (folder / "ledger.yaml").read_bytes()
+
+
+# --- help --------------------------------------------------------------------------
+
+
+def all_commands():
+    group = typer.main.get_command(app)
+    found = [[]]
+
+    def walk(command, path):
+        if hasattr(command, "commands"):
+            for name, sub in command.commands.items():
+                found.append(path + [name])
+                walk(sub, path + [name])
+
+    walk(group, [])
+    return found
+
+
+@pytest.mark.parametrize("words", all_commands(), ids=lambda w: " ".join(w) or "jifen")
+def test_every_command_has_help(cli, words):
+    result = cli(*words, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+    lines = [line for line in result.output.splitlines() if line.strip() and "Usage" not in line]
+    assert lines, "help text is empty"
+
+
+def test_python_dash_m_works():
+    result = subprocess.run([sys.executable, "-m", "jifen", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "report" in result.stdout
+
+
+# --- init and the roster ------------------------------------------------------------------
+
+
+def test_init_writes_the_open_event(tmp_path, cli):
+    result = cli("init", tmp_path / "b", "--scheme", "quantified-2023", "--name", "第二支部", "--date", "2023-01-01")
+    assert result.exit_code == 0
+    text = (tmp_path / "b" / "ledger.yaml").read_text(encoding="utf-8")
+    assert "- id: 1\n  date: 2023-01-01\n  kind: open\n  name: 第二支部\n  scheme: quantified-2023\n  by: 记分员\n" in text
+    again = cli("init", tmp_path / "b", "--scheme", "quantified-2023", "--name", "x")
+    assert again.exit_code == 2 and "已存在" in again.output
+
+
+def test_init_unknown_scheme_lists_the_known(tmp_path, cli):
+    result = cli("init", tmp_path / "b", "--scheme", "nope", "--name", "x")
+    assert result.exit_code == 2
+    assert "quantified-2023" in result.output
+    assert not (tmp_path / "b").exists()
+
+
+def test_member_add_list_leave(branch, cli):
+    result = cli("member", "list", "-l", branch, "-f", "json")
+    rows = json.loads(result.output)["rows"]
+    assert [(r["member_id"], r["member"], r["active"]) for r in rows] == [("m01", "张三", True), ("m02", "李四", True)]
+    assert cli("member", "leave", "李四", "--date", "2023-06-30", "-r", "转出", "-l", branch).exit_code == 0
+    rows = json.loads(cli("member", "list", "-l", branch, "-f", "json").output)["rows"]
+    assert rows[1]["left"] == "2023-06-30" and rows[1]["active"] is False
+
+
+def test_member_add_with_taken_id_is_refused(branch, cli):
+    before = ledger_bytes(branch)
+    result = cli("member", "add", "王五", "--id", "m01", "--date", "2023-01-01", "-l", branch)
+    assert result.exit_code == 2 and "m01" in result.output
+    assert ledger_bytes(branch) == before
+
+
+def test_ambiguous_name_asks_for_the_id(branch, cli):
+    assert cli("member", "add", "张三", "--date", "2023-02-01", "-l", branch).exit_code == 0
+    before = ledger_bytes(branch)
+    result = cli("add", "张三", "study.absent", "--date", "2023-03-01", "-l", branch)
+    assert result.exit_code == 2
+    assert "m01" in result.output and "m03" in result.output
+    assert ledger_bytes(branch) == before
+    assert cli("add", "m03", "study.absent", "--date", "2023-03-01", "-l", branch).exit_code == 0
+
+
+# --- recording ----------------------------------------------------------------------------
+
+
+def test_add_prints_and_appends_the_event(branch, cli):
+    before = ledger_bytes(branch)
+    result = cli("add", "张三", "study.absent", "--count", "2", "--date", "2023-01-10", "--note", "缺席支部大会",
+                 "--by", "刘芳", "-l", branch)
+    assert result.exit_code == 0
+    expected = ("- id: 4\n  date: 2023-01-10\n  kind: score\n  subject: m01\n  rule: study.absent\n"
+                "  count: 2\n  note: 缺席支部大会\n  by: 刘芳\n")
+    assert expected in result.output
+    assert ledger_bytes(branch) == before + expected.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["王五", "study.absent"], "王五"),
+        (["张三", "study.absnt"], "study.absent"),
+        (["张三", "study.quality", "--points", "-11"], "-10"),
+        (["张三", "study.quality"], "--points"),
+        (["张三", "study.absent", "--points", "-1"], "--count"),
+        (["张三", "study.absent", "--date", "2099-01-01"], "2099-01-01"),
+        (["张三", "study.absent", "--date", "2022-12-31"], "2022-12-31"),
+        (["张三", "study.absent", "--date", "2023-02-30"], "2023-02-30"),
+        (["张三", "study.quality", "--points", "abc"], "abc"),
+        (["张三", "study.quality", "--points", "nan"], "nan"),
+    ],
+)
+def test_add_refuses_without_touching_the_ledger(branch, cli, args, words):
+    before = ledger_bytes(branch)
+    result = cli("add", *args, "-l", branch)
+    assert result.exit_code == 2
+    assert words in result.output
+    assert "Traceback" not in result.output
+    assert ledger_bytes(branch) == before
+
+
+def test_veto_and_revoke(branch, cli):
+    assert cli("veto", "李四", "--date", "2023-08-01", "-r", "安全责任事故", "-l", branch).exit_code == 0
+    grade = json.loads(cli("grade", "--year", "2023", "-l", branch, "-f", "json").output)
+    assert {r["member"]: r["score"] for r in grade["rows"]} == {"张三": 100, "李四": 0}
+    assert cli("revoke", "4", "-r", "经复核不属实", "--date", "2023-09-01", "-l", branch).exit_code == 0
+    grade = json.loads(cli("grade", "--year", "2023", "-l", branch, "-f", "json").output)
+    assert {r["member"]: r["score"] for r in grade["rows"]} == {"张三": 100, "李四": 100}
+    again = cli("revoke", "4", "-r", "x", "--date", "2023-09-01", "-l", branch)
+    assert again.exit_code == 2 and "已被撤销" in again.output
+
+
+def test_revoke_refuses_roster_events_and_unknown_ids(branch, cli):
+    assert cli("revoke", "2", "-r", "x", "-l", branch).exit_code == 2
+    assert cli("revoke", "77", "-r", "x", "-l", branch).exit_code == 2
+
+
+# --- the worked examples of S1, end to end -------------------------------------------------
+
+
+def test_worked_examples_through_the_cli(tmp_path, cli):
+    folder = tmp_path / "s1"
+    cli("init", folder, "--scheme", "quantified-2023", "--name", "示例支部", "--date", "2023-01-01")
+
+    def run(*words):
+        result = cli(*words, "-l", folder)
+        assert result.exit_code == 0, result.output
+
+    for name in "ABCD":
+        run("member", "add", name, "--date", "2023-01-01")
+    run("add", "A", "study.absent", "--count", "2", "--date", "2023-01-10")
+    run("add", "A", "service.complaint", "--date", "2023-02-03")  # event 7
+    run("add", "A", "honor.provincial", "--ref", "劳模", "--date", "2023-03-01")
+    run("add", "A", "honor.city", "--ref", "劳模", "--date", "2023-03-02")
+    for rule in ("work.key", "work.daily", "work.temporary", "work.daily"):
+        run("add", "B", rule, "--date", "2023-02-01")
+    for award in ("一", "二", "三"):
+        run("add", "C", "honor.national", "--ref", award, "--date", "2023-02-01")
+    run("add", "C", "honor.provincial", "--ref", "四", "--date", "2023-05-01")
+    run("veto", "D", "--date", "2023-08-01", "-r", "违纪")
+
+    q1 = json.loads(cli("report", "--quarter", "2023Q1", "-l", folder, "-f", "json").output)
+    assert {r["member"]: r["score"] for r in q1["rows"]} == {"A": 101, "B": 70, "C": 120, "D": 100}
+    a = next(r for r in q1["rows"] if r["member"] == "A")
+    assert a["categories"] == {"study": 8, "service": 18, "duty": 20, "work": 30, "integrity": 10, "pledge": 10}
+    assert a["bonus"] == 5 and a["veto"] is False
+    year = json.loads(cli("grade", "--year", "2023", "-l", folder, "-f", "json").output)
+    rows = {r["member"]: (r["score"], r["grade"], r["rank"]) for r in year["rows"]}
+    assert rows == {"C": (105, "优秀", 1), "A": (100.25, "优秀", 2), "B": (92.5, "合格", 3), "D": (0, "不合格", 4)}
+    q3 = json.loads(cli("report", "--quarter", "2023Q3", "-l", folder, "-f", "json").output)
+    assert next(r for r in q3["rows"] if r["member"] == "D") ["veto"] is True
+
+    run("revoke", "7", "-r", "投诉不属实", "--date", "2023-04-01")
+    q1 = json.loads(cli("report", "--quarter", "2023Q1", "-l", folder, "-f", "json").output)
+    assert {r["member"]: r["score"] for r in q1["rows"]}["A"] == 103
+    year = json.loads(cli("grade", "--year", "2023", "-l", folder, "-f", "json").output)
+    assert {r["member"]: r["grade"] for r in year["rows"]}["A"] == "优秀"
+
+
+# --- reading: report, grade, show on the demo ledger -------------------------------------
+
+
+def test_report_json_contract(cli):
+    data = json.loads(cli("report", "--quarter", "2023Q1", "-l", DEMO, "-f", "json").output)
+    assert set(data) == {"branch", "scheme", "period", "rows"}
+    assert data["scheme"] == "quantified-2023" and data["period"] == "2023Q1"
+    for row in data["rows"]:
+        assert set(row) == {"member_id", "member", "score", "rank", "categories", "bonus", "veto"}
+    assert [r["rank"] for r in data["rows"]] == sorted(r["rank"] for r in data["rows"])
+
+
+def test_grade_json_contract(cli):
+    data = json.loads(cli("grade", "--year", "2023", "-l", DEMO, "-f", "json").output)
+    assert {"branch", "scheme", "year", "rows"} <= set(data)
+    for row in data["rows"]:
+        assert {"member_id", "member", "score", "rank", "grade"} <= set(row)
+
+
+def test_show_json_contract(cli):
+    data = json.loads(cli("show", "张建国", "--year", "2023", "-l", DEMO, "-f", "json").output)
+    assert set(data) == {"member_id", "member", "events", "periods"}
+    assert data["member_id"] == "m01"
+    for event in data["events"]:
+        assert {"id", "date", "kind", "rule", "points", "note", "by", "revoked"} <= set(event)
+    assert data["periods"]["2023Q1"] == 105
+    honours = [e for e in data["events"] if e["rule"] and e["rule"].startswith("honor.")]
+    assert [e["points"] for e in honours] == [5, 0]
+
+
+def test_revoked_events_are_shown_as_revoked(cli):
+    data = json.loads(cli("show", "吴敏", "-l", DEMO, "-f", "json").output)
+    complaint = next(e for e in data["events"] if e["rule"] == "service.complaint")
+    assert complaint["revoked"] is True and complaint["points"] == -2
+
+
+def test_member_not_in_period_is_not_a_row(cli):
+    data = json.loads(cli("report", "--quarter", "2023Q1", "-l", DEMO, "-f", "json").output)
+    assert "孙婷" not in [r["member"] for r in data["rows"]]
+    data = json.loads(cli("report", "--quarter", "2023Q4", "-l", DEMO, "-f", "json").output)
+    assert "徐磊" not in [r["member"] for r in data["rows"]]
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("demo/report-2023Q1.txt", ["report", "--quarter", "2023Q1"]),
+        ("demo/report-2023Q1.json", ["report", "--quarter", "2023Q1", "-f", "json"]),
+        ("demo/report-2023-08.md", ["report", "--month", "2023-08", "-f", "markdown"]),
+        ("demo/report-2023.csv", ["report", "--year", "2023", "-f", "csv"]),
+        ("demo/grade-2023.txt", ["grade", "--year", "2023"]),
+        ("demo/grade-2023.json", ["grade", "--year", "2023", "-f", "json"]),
+        ("demo/grade-2023-en.txt", ["grade", "--year", "2023", "--lang", "en"]),
+        ("demo/show-m10.txt", ["show", "m10"]),
+        ("demo/members.txt", ["member", "list"]),
+    ],
+)
+def test_golden_tables(cli, golden, name, args):
+    result = cli(*args, "-l", DEMO)
+    assert result.exit_code == 0
+    golden(name, result.output)
+
+
+def test_scheme_show_golden(cli, golden):
+    golden("scheme/quantified-2023.md", cli("scheme", "show", "quantified-2023", "-f", "markdown").output)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["report"], "--month"),
+        (["report", "--quarter", "2023Q1", "--month", "2023-01"], "--month"),
+        (["report", "--quarter", "2023Q5"], "2023Q5"),
+        (["report", "--quarter", "2023-01"], "2023-01"),
+        (["report", "--quarter", "2023Q1", "-f", "pdf"], "pdf"),
+        (["show", "无名氏"], "无名氏"),
+    ],
+)
+def test_reading_commands_refuse_bad_arguments(cli, args, words):
+    result = cli(*args, "-l", DEMO)
+    assert result.exit_code == 2
+    assert words in result.output
+
+
+def test_empty_period_says_so(cli):
+    result = cli("report", "--quarter", "2019Q1", "-l", DEMO)
+    assert result.exit_code == 0 and "没有成员" in result.output
+
+
+# --- check ------------------------------------------------------------------------------------
+
+
+def test_check_clean_demo(cli):
+    result = cli("check", "-l", DEMO)
+    assert result.exit_code == 0 and "未发现问题" in result.output
+
+
+def test_check_reports_every_problem_with_place_quote_and_hint(branch, cli):
+    with open(branch / "ledger.yaml", "a", encoding="utf-8") as handle:
+        handle.write("- id: 4\n  date: 2023-01-05\n  kind: score\n  subject: m01\n  rule: study.absnt\n")
+        handle.write("- id: 5\n  date: 2023-01-06\n  kind: score\n  subject: m07\n  rule: study.absent\n")
+        handle.write("- id: 6\n  date: 2023-01-07\n  kind: score\n  subject: m01\n  rule: study.absent\n  cnt: 1\n")
+    result = cli("check", "-l", branch, "--lang", "en")
+    assert result.exit_code == 1
+    path = str(branch / "ledger.yaml")
+    assert f"{path}:26:9: scheme quantified-2023 has no rule study.absnt" in result.output
+    assert "Did you mean study.absent?" in result.output
+    assert f"{path}:30:12: unknown member m07" in result.output
+    assert f"{path}:37:3: unknown key cnt" in result.output
+    assert "37 |   cnt: 1\n   |   ^" in result.output
+    assert "3 problem(s) found" in result.output
+    report = cli("report", "--quarter", "2023Q1", "-l", branch)
+    assert report.exit_code == 2 and "jifen check" in report.output
+
+
+def test_check_reports_a_broken_scheme(tmp_path, cli):
+    folder = tmp_path / "b"
+    scheme = (ROOT / "schemes" / "quantified-2023.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mine.yaml").write_text(scheme.replace("total: 100", "total: 99"), encoding="utf-8")
+    (tmp_path / "good.yaml").write_text(scheme, encoding="utf-8")
+    assert cli("init", folder, "--scheme", tmp_path / "good.yaml", "--name", "x", "--date", "2023-01-01").exit_code == 0
+    assert 'scheme: "../good.yaml"' in (folder / "ledger.yaml").read_text(encoding="utf-8")
+    (tmp_path / "good.yaml").write_text(scheme.replace("total: 100", "total: 99"), encoding="utf-8")
+    result = cli("check", "-l", folder)
+    assert result.exit_code == 1 and "good.yaml:" in result.output and "99" in result.output
+
+
+# --- schemes ---------------------------------------------------------------------------------------
+
+
+def test_scheme_list_and_check(cli, tmp_path):
+    listed = json.loads(cli("scheme", "list", "-f", "json").output)
+    assert "quantified-2023" in [s["scheme"] for s in listed]
+    assert cli("scheme", "check", "quantified-2023").exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scheme: x\nname: y\nperiod: quarter\ncategories: []\ngrades:\n  - {name: a, min: 5}\n",
+                   encoding="utf-8")
+    result = cli("scheme", "check", bad)
+    assert result.exit_code == 1 and f"{bad}:6:5" in result.output
+
+
+def test_scheme_search_path(cli, tmp_path, monkeypatch):
+    scheme = (ROOT / "schemes" / "quantified-2023.yaml").read_text(encoding="utf-8")
+    (tmp_path / "local-1.yaml").write_text(scheme.replace("scheme: quantified-2023", "scheme: local-1"), encoding="utf-8")
+    monkeypatch.setenv("JIFEN_SCHEMES", str(tmp_path))
+    listed = json.loads(cli("scheme", "list", "-f", "json").output)
+    assert {"local-1", "quantified-2023"} <= {s["scheme"] for s in listed}
+
+
+# --- choosing the ledger -------------------------------------------------------------------------------
+
+
+def test_ledger_from_environment_and_current_folder(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("JIFEN_LEDGER", str(DEMO))
+    assert cli("check").exit_code == 0
+    monkeypatch.delenv("JIFEN_LEDGER")
+    monkeypatch.chdir(DEMO)
+    assert cli("check").exit_code == 0
+    monkeypatch.chdir(ROOT)
+    result = cli("check")
+    assert result.exit_code == 2 and "ledgers/demo" in result.output
+    monkeypatch.chdir(tmp_path)
+    assert cli("check").exit_code == 2
+
+
+def test_no_traceback_for_user_mistakes(tmp_path):
+    env = {**os.environ, "JIFEN_LANG": "en"}
+    (tmp_path / "ledger.yaml").write_bytes(b"\xef\xbb\xbf- id: 1\n")
+    for words in (["report", "-q", "2023Q1", "-l", str(tmp_path)], ["check", "-l", str(tmp_path / "none")],
+                  ["add", "x", "y", "-l", str(tmp_path)], ["grade", "--year", "abc", "-l", str(tmp_path)]):
+        result = subprocess.run([sys.executable, "-m", "jifen", *words], capture_output=True, text=True, env=env)
+        assert result.returncode == 2, (words, result.stderr)
+        assert "Traceback" not in result.stderr
