@@ -128,7 +128,7 @@ def _emit(report, fmt: str, lang: str) -> None:
 
     if fmt not in render.FORMATS:
         raise errors.InvalidInput("yaml.want-choice", field="--format", text=fmt, choices=", ".join(render.FORMATS))
-    typer.echo(render.render(report, fmt, lang), nl=False)
+    typer.echo(render.render(report, fmt, lang, terminal=sys.stdout.isatty()), nl=False)
 
 
 # --- argument conversions -------------------------------------------------------------

@@ -19,8 +19,11 @@ from jifen.reports import Report
 FORMATS = ("table", "json", "csv", "markdown")
 
 
-def render(report: Report, fmt: str, lang: str) -> str:
-    """``report`` in format ``fmt`` (one of ``FORMATS``), words in ``lang``."""
+def render(report: Report, fmt: str, lang: str, terminal: bool = False) -> str:
+    """``report`` in format ``fmt`` (one of ``FORMATS``), words in ``lang``.
+
+    ``table`` is drawn with rich for a terminal, and as plain aligned text otherwise.
+    """
     if fmt == "json":
         return json.dumps(report.data, ensure_ascii=False, indent=2, default=_json_value) + "\n"
     headers = [c.label if c.literal else messages.text(c.label, lang) for c in report.columns]
@@ -33,12 +36,19 @@ def render(report: Report, fmt: str, lang: str) -> str:
         return out.getvalue()
     title = messages.text(report.title[0], lang, **report.title[1])
     notes = [messages.text(code, lang, **_words(args)) for code, args in report.notes]
-    if fmt == "markdown":
-        from tabulate import tabulate
+    if fmt == "table" and terminal:
+        return _rich_table(title, headers, rows, notes)
+    from tabulate import tabulate
 
+    if fmt == "markdown":
         body = tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
-        return "\n\n".join([f"## {title}", body, *notes]) + "\n"
-    return _rich_table(title, headers, rows, notes)
+        return "\n\n".join([f"## {title}", body, *_block(notes)]) + "\n"
+    body = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    return "\n\n".join([title, body, *_block(notes)]) + "\n"
+
+
+def _block(notes: list[str]) -> list[str]:
+    return ["\n".join(notes)] if notes else []
 
 
 def _rich_table(title: str, headers: list[str], rows: list[list[str]], notes: list[str]) -> str:
@@ -52,7 +62,7 @@ def _rich_table(title: str, headers: list[str], rows: list[list[str]], notes: li
     for row in rows:
         table.add_row(*row)
     out = io.StringIO()
-    console = Console(file=out, width=max(100, 12 * len(headers) + 40), color_system=None, highlight=False)
+    console = Console(file=out, width=max(100, 12 * len(headers) + 40), force_terminal=True, highlight=False)
     console.print(table)
     for note in notes:
         console.print(note)

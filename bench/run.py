@@ -1,0 +1,100 @@
+"""make bench: time jifen on synthetic S1 ledgers of 10,000 and 100,000 events.
+
+Builds each ledger once under bench/out/ (canonical text, as ``jifen add``
+writes it), then times the cold ``jifen grade --year 2023`` from the shell,
+and ``jifen add`` on it, and prints a markdown table of wall time and peak RSS.
+
+    python bench/run.py [--sizes 10000,100000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import random
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from jifen import ledger
+
+OUT = Path(__file__).resolve().parent / "out"
+RULES = ["study.absent", "study.notes", "service.dress", "service.deadline", "service.complaint",
+         "duty.life", "duty.dues", "work.temporary", "integrity.rating", "pledge.late"]
+HONOURS = ["honor.company", "honor.city", "honor.provincial", "honor.national"]
+
+
+def build(size: int) -> Path:
+    """A ledger of ``size`` events: 50 members per 1,000 events, scores spread over 2023."""
+    folder = OUT / f"s1-{size}"
+    path = folder / ledger.FILENAME
+    if path.exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(size)
+    members = max(10, size // 1000 * 50)
+    chunks = [ledger.HEADER, ledger.emit({"id": 1, "date": dt.date(2023, 1, 1), "kind": "open",
+                                          "name": f"基准支部{size}", "scheme": "quantified-2023"})]
+    next_id = 2
+    for m in range(members):
+        chunks.append(ledger.emit({"id": next_id, "date": dt.date(2023, 1, 1), "kind": "join",
+                                   "subject": f"m{m:05d}", "name": f"党员{m:05d}"}))
+        next_id += 1
+    days = sorted(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(size - next_id + 1))
+    for day in days:
+        fields = {"id": next_id, "date": day, "kind": "score", "subject": f"m{rng.randrange(members):05d}",
+                  "note": "例行检查", "by": "记分员"}
+        if rng.random() < 0.05:
+            fields.update(rule=rng.choice(HONOURS), ref=f"荣誉{rng.randrange(size)}")
+        else:
+            fields.update(rule=rng.choice(RULES))
+        chunks.append(ledger.emit(fields))
+        next_id += 1
+    path.write_text("".join(chunks), encoding="utf-8")
+    return folder
+
+
+def timed(words: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one run of ``jifen words``."""
+    jifen = str(Path(sys.executable).with_name("jifen"))
+    start = time.perf_counter()
+    child = subprocess.Popen([jifen, *words], stdout=subprocess.DEVNULL, env={"JIFEN_USER": "bench", "PATH": ""})
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"jifen {' '.join(words)} failed with {child.returncode}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        folder = build(size)
+        grade = [timed(["grade", "--year", "2023", "-l", str(folder)]) for _ in range(args.repeat)]
+        rows.append((size, "grade --year 2023", statistics.median(w for w, _ in grade), max(r for _, r in grade)))
+        check = [timed(["check", "-l", str(folder)]) for _ in range(args.repeat)]
+        rows.append((size, "check", statistics.median(w for w, _ in check), max(r for _, r in check)))
+    help_ = [timed(["--help"]) for _ in range(args.repeat)]
+    rows.append((0, "--help", statistics.median(w for w, _ in help_), max(r for _, r in help_)))
+    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+          f"{platform.system()} {platform.release()}, {os.cpu_count()} cores; median of {args.repeat} runs, "
+          "peak RSS is the largest of them")
+    print()
+    print("| events | command | wall (s) | peak RSS (MB) |")
+    print("|---:|---|---:|---:|")
+    for size, command, wall, rss in rows:
+        print(f"| {size:,} | jifen {command} | {wall:.2f} | {rss:.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

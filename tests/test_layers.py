@@ -1,0 +1,68 @@
+"""The layering of STYLE.md, enforced: imports go one way, and only the CLI prints."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "jifen"
+
+# lower numbers sit below; a module may import from its own layer or below
+LAYERS = {
+    "errors": 0, "messages": 0, "periods": 0,
+    "model": 1,
+    "yamlsrc": 2,
+    "rules": 3, "ledger": 3, "scheme": 3,
+    "roster": 4, "validate": 4, "loader": 4, "engine": 4,
+    "reports": 5,
+    "render": 6,
+    "cli": 7, "__main__": 7, "__init__": 0,
+}
+
+
+def modules():
+    return sorted(p.stem for p in SRC.glob("*.py"))
+
+
+def test_every_module_has_a_layer():
+    assert set(modules()) <= set(LAYERS), set(modules()) - set(LAYERS)
+
+
+def imported(module: str) -> set[str]:
+    tree = ast.parse((SRC / f"{module}.py").read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("jifen"):
+            if node.module == "jifen":
+                found |= {alias.name for alias in node.names}
+            else:
+                found.add(node.module.split(".")[1])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[1] for a in node.names if a.name.startswith("jifen.")}
+    return found
+
+
+@pytest.mark.parametrize("module", modules())
+def test_imports_go_one_way(module):
+    upward = {m for m in imported(module) if LAYERS[m] > LAYERS[module]}
+    assert not upward, f"{module} imports from above: {upward}"
+
+
+@pytest.mark.parametrize("module", [m for m in modules() if LAYERS[m] < 7])
+def test_nothing_below_cli_prints(module):
+    tree = ast.parse((SRC / f"{module}.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = ast.unparse(node.func)
+            assert name not in ("print", "typer.echo", "sys.stdout.write", "sys.stderr.write"), (module, name)
+        if isinstance(node, ast.Attribute):
+            assert ast.unparse(node) not in ("sys.stdout", "sys.stderr"), module
+
+
+@pytest.mark.parametrize("module", ["engine", "roster", "validate", "rules", "periods"])
+def test_replay_modules_touch_no_files_clock_or_git(module):
+    text = (SRC / f"{module}.py").read_text(encoding="utf-8")
+    for word in ("open(", "Path(", "subprocess", "date.today", "datetime.now", "os.environ"):
+        assert word not in text, (module, word)
