@@ -79,7 +79,8 @@ def parse(path: str, text: str) -> tuple[Node | None, list[Problem]]:
 
     problems: list[Problem] = []
     try:
-        events = list(YAML(typ="safe", pure=False).parse(text))
+        events = YAML(typ="safe", pure=False).parse(text)
+        return _Composer(path, iter(events), problems).document(), problems
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _source(path, mark) if mark is not None else Source(path, 1, 1)
@@ -87,7 +88,6 @@ def parse(path: str, text: str) -> tuple[Node | None, list[Problem]]:
         return None, [Problem(where, "yaml.syntax", {"detail": detail})]
     except YAMLError as exc:  # unmarked reader errors (e.g. a forbidden character)
         return None, [Problem(Source(path, 1, 1), "yaml.syntax", {"detail": str(exc)})]
-    return _Composer(path, iter(events), problems).document(), problems
 
 
 class _Composer:
