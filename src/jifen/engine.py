@@ -32,6 +32,19 @@ ZERO = Decimal(0)
 
 
 @dataclass(frozen=True)
+class Standing:
+    """A subject's place in a period: exact score, the shown (rounded) score, and rank."""
+
+    score: Score
+    shown: Decimal
+    rank: int
+
+    @property
+    def subject(self) -> str:
+        return self.score.subject
+
+
+@dataclass(frozen=True)
 class Booked:
     """A counted event and what it is worth in its category, after dedupe and caps."""
 
@@ -189,6 +202,14 @@ class Standings:
         if not values or weight == 0:
             return ZERO
         return sum((v * w for v, w in zip(values, weights)), ZERO) / weight
+
+    def ranked(self, period: Period) -> list[Standing]:
+        """Everyone who belonged in ``period``, best first (ties by id), ranked on the shown score."""
+        scores = {s: self.score(s, period) for s in self.subjects(period)}
+        shown_scores = {s: shown(score.total, self.scheme.precision) for s, score in scores.items()}
+        places = ranks(shown_scores)
+        order = sorted(scores, key=lambda s: (places[s], s))
+        return [Standing(scores[s], shown_scores[s], places[s]) for s in order]
 
     def entries(self, subject: str) -> list[Booked]:
         """``subject``'s counted events in replay order, with what each was worth."""

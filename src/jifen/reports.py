@@ -41,21 +41,18 @@ def _subject_label(ledger: Ledger) -> str:
 def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -> Report:
     """The ranked table of one month, quarter or year (月度登记表 / 季度公示)."""
     scheme = standings.scheme
-    scores = {s: standings.score(s, period) for s in standings.subjects(period)}
-    shown = {s: engine.shown(score.total, scheme.precision) for s, score in scores.items()}
-    ranks = engine.ranks(shown)
     deducts = [c for c in scheme.categories if c.type != "bonus"]
     bonuses = [c for c in scheme.categories if c.type == "bonus"]
     rows = []
-    for subject in sorted(scores, key=lambda s: (ranks[s], s)):
-        score = scores[subject]
+    for place in standings.ranked(period):
+        score = place.score
         bonus = sum((score.categories[c.id] for c in bonuses), Decimal(0))
         rows.append(
             {
-                "member_id": subject,
-                "member": standings.members[subject].name,
-                "score": shown[subject],
-                "rank": ranks[subject],
+                "member_id": place.subject,
+                "member": standings.members[place.subject].name,
+                "score": place.shown,
+                "rank": place.rank,
                 "categories": {c.id: engine.shown(score.categories[c.id], scheme.precision) for c in deducts},
                 "bonus": engine.shown(bonus, scheme.precision),
                 "veto": score.veto,
@@ -80,22 +77,18 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int) -> Repo
     """Annual scores, grades and ranks (年度评定)."""
     scheme = standings.scheme
     period = Period(year, "year", 1)
-    scores = {s: standings.score(s, period) for s in standings.subjects(period)}
-    shown = {s: engine.shown(score.total, scheme.precision) for s, score in scores.items()}
-    ranks = engine.ranks(shown)
     parts = [str(p) for p in period.parts(scheme.period)]
     rows = []
-    for subject in sorted(scores, key=lambda s: (ranks[s], s)):
-        score = scores[subject]
+    for place in standings.ranked(period):
         rows.append(
             {
-                "member_id": subject,
-                "member": standings.members[subject].name,
-                "score": shown[subject],
-                "rank": ranks[subject],
-                "grade": engine.grade(shown[subject], scheme.grades),
-                "veto": score.veto,
-                "periods": {p: engine.shown(v, scheme.precision) for p, v in score.parts.items()},
+                "member_id": place.subject,
+                "member": standings.members[place.subject].name,
+                "score": place.shown,
+                "rank": place.rank,
+                "grade": engine.grade(place.shown, scheme.grades),
+                "veto": place.score.veto,
+                "periods": {p: engine.shown(v, scheme.precision) for p, v in place.score.parts.items()},
             }
         )
     columns = [
