@@ -1,17 +1,17 @@
 """The replay: events and a scheme in, scores out. Pure: no files, no clock, no git.
 
 ``replay(events, scheme)`` books every counted event once, in date order (the
-order that bonus caps and progressive rules depend on), and returns
+order that bonus caps, progressive rules and shares depend on), and returns
 ``Standings``, which scores any subject over any period on demand:
 
-- a period no longer than the scheme's scoring period (a month, or the quarter
-  of a quarterly scheme) is scored directly: each ``deduct`` category is its
-  max plus the period's deductions, floored; each ``bonus`` category is what
-  was credited in the period;
-- a longer period (a year, or a quarter of a monthly scheme) aggregates the
+- a period no longer than the scheme's scoring period is scored directly: each
+  category's value from the period's own events (see ``Category``), and the
+  total is the sum of ``weight × value``;
+- a longer period (a year, or a quarter of a monthly scheme) combines the
   scoring periods inside it that the subject belonged to, by the scheme's
   annual method (weighted mean or sum), column by column;
-- a veto zeroes the score of every period that contains it, and of its year.
+- vetoes act by the scheme's effect: zero the periods containing them and the
+  year; clear the year from the veto on; or only disqualify (see ``outcomes``).
 
 Scores are exact ``Decimal``; ``shown`` rounds half-up to the scheme's
 precision, and ranks and grades are decided on the shown value.
@@ -25,10 +25,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
 from jifen import roster, rules
-from jifen.model import Band, Event, Scheme, Score
+from jifen.model import Band, Category, Event, Scheme, Score
 from jifen.periods import Period
 
 ZERO = Decimal(0)
+COUNTED = ("score", "veto", "eval", "exempt")
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,23 @@ class Standing:
 
 @dataclass(frozen=True)
 class Booked:
-    """A counted event and what it is worth in its category, after dedupe and caps."""
+    """What a counted event is worth to one subject in one category (after dedupe, caps, shares)."""
 
     event: Event
     category: str
+    value: Decimal
+    item: str | None = None
+    shared: bool = False  # booked to the secretary as a share of someone else's event
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """One evaluator's score of a subject for a period, on the category's ``out_of`` scale."""
+
+    event: Event
+    category: str
+    panel: str
+    period: Period
     value: Decimal
 
 
@@ -58,13 +72,33 @@ def replay(events: Iterable[Event], scheme: Scheme) -> "Standings":
     return Standings(scheme, (), _Booker(scheme)).extend(events)
 
 
+def eval_period(event: Event, scheme: Scheme) -> Period:
+    """The period an evaluation is for: its ``period``, else the scoring period of its date."""
+    return Period.parse(event.period) if event.period else Period.of(event.date, scheme.period)
+
+
+def full_marks(scheme: Scheme, rule) -> Decimal | None:
+    """The full marks of what ``rule`` scores: its item's, else its category's."""
+    category = scheme.category(rule.category)
+    item = category.item(rule.item) if rule.item else None
+    return item.max if item is not None else category.max
+
+
+def raw_value(scheme: Scheme, event: Event) -> Decimal | None:
+    """What a score event is worth on its own (no repeats, caps or shares); None if its rule is unknown."""
+    rule = scheme.rule(event.rule or "")
+    return None if rule is None else rules.value(rule, event, 0, full_marks(scheme, rule))
+
+
 class _Booker:
-    """Values events one by one in date order, keeping the state caps and dedupe need."""
+    """Values events one by one in date order, keeping the state caps, dedupe and repeats need."""
 
     def __init__(self, scheme: Scheme) -> None:
         self.scheme = scheme
         self.booked: dict[str, list[Booked]] = defaultdict(list)
+        self.evals: dict[str, list[Evaluation]] = defaultdict(list)
         self.vetoes: dict[str, list[Event]] = defaultdict(list)
+        self.exempt: dict[str, set[int]] = defaultdict(set)  # subject → exempt years
         self.ids: set[int] = set()
         self.last: tuple | None = None
         self.prior: dict[tuple, int] = defaultdict(int)  # (subject, rule, year) → events so far
@@ -73,44 +107,74 @@ class _Booker:
 
     def copy(self) -> "_Booker":
         twin = _Booker(self.scheme)
-        twin.booked = defaultdict(list, {k: list(v) for k, v in self.booked.items()})
-        twin.vetoes = defaultdict(list, {k: list(v) for k, v in self.vetoes.items()})
+        for name in ("booked", "evals", "vetoes"):
+            setattr(twin, name, defaultdict(list, {k: list(v) for k, v in getattr(self, name).items()}))
+        twin.exempt = defaultdict(set, {k: set(v) for k, v in self.exempt.items()})
         twin.ids, twin.last = set(self.ids), self.last
         twin.prior, twin.best, twin.used = self.prior.copy(), dict(self.best), self.used.copy()
         return twin
 
-    def book(self, event: Event) -> None:
-        """Count ``event`` (a score or a veto), which is later than all booked so far."""
+    def book(self, event: Event, members: dict[str, roster.Member]) -> None:
+        """Count ``event``, which is later than all booked so far."""
         self.ids.add(event.id)
         self.last = event.order
         subject = event.subject or ""
         if event.kind == "veto":
             self.vetoes[subject].append(event)
+        elif event.kind == "exempt":
+            self.exempt[subject].add(Period.parse(event.period).year if event.period else event.date.year)
+        elif event.kind == "eval":
+            self._evaluation(subject, event)
+        else:
+            self._score(subject, event, members)
+
+    def _evaluation(self, subject: str, event: Event) -> None:
+        category = next((c for c in self.scheme.categories if event.panel in c.panels), None)
+        if category is None:
             return
+        value = category.ratings.get(event.rating or "") if event.rating else event.score
+        if value is not None:
+            period = eval_period(event, self.scheme)
+            self.evals[subject].append(Evaluation(event, category.id, event.panel or "", period, value))
+
+    def _score(self, subject: str, event: Event, members: dict[str, roster.Member]) -> None:
         rule = self.scheme.rule(event.rule or "")
         if rule is None:
             return
-        key = (subject, rule.id, event.date.year)
-        value = rules.value(rule, event.count, event.points, self.prior[key])
-        self.prior[key] += 1
         category = self.scheme.category(rule.category)
+        key = (subject, rule.id, event.date.year)
+        value = rules.value(rule, event, self.prior[key], full_marks(self.scheme, rule))
+        self.prior[key] += event.count or 1
         if category.type == "bonus":
             value = self._credit(subject, category, event, value)
-        self.booked[subject].append(Booked(event, category.id, value))
+        secretary = _secretary(members, event) if category.split else None
+        if secretary is None or secretary == subject:
+            self.booked[subject].append(Booked(event, category.id, value, rule.item))
+            return
+        self.booked[subject].append(Booked(event, category.id, value * category.split["member"], rule.item))
+        share = value * category.split["secretary"]
+        self.booked[secretary].append(Booked(event, category.id, share, rule.item, shared=True))
 
-    def _credit(self, subject: str, category, event: Event, value: Decimal) -> Decimal:
+    def _credit(self, subject: str, category: Category, event: Event, value: Decimal) -> Decimal:
         if category.dedupe == "ref-highest":
             ref = (subject, category.id, event.date.year, event.ref or f"#{event.id}")
             best = self.best.get(ref, ZERO)
             self.best[ref] = max(best, value)
             value = max(ZERO, value - best)
         for kind, cap in category.caps.items():
-            period = Period.of(event.date, kind)
-            room = max(ZERO, cap - self.used[(subject, category.id, period)])
+            room = max(ZERO, cap - self.used[(subject, category.id, Period.of(event.date, kind))])
             value = min(value, room)
         for kind in category.caps:
             self.used[(subject, category.id, Period.of(event.date, kind))] += value
         return value
+
+
+def _secretary(members: dict[str, roster.Member], event: Event) -> str | None:
+    """The subject whose role is ``secretary`` on the day of ``event``, if there is one."""
+    for member in members.values():
+        if member.role == "secretary" and member.belongs(event.date):
+            return member.id
+    return None
 
 
 class Standings:
@@ -120,36 +184,49 @@ class Standings:
     the whole log at once.
     """
 
-    def __init__(self, scheme: Scheme, events: tuple[Event, ...], booker: "_Booker") -> None:
+    def __init__(self, scheme: Scheme, events: tuple[Event, ...], booker: _Booker) -> None:
         self.scheme = scheme
         self.events = events
         self._booker = booker
         self.members: dict[str, roster.Member] = roster.build(events)
         self.booked = booker.booked
+        self.evals = booker.evals
         self.vetoes = booker.vetoes
+        self.exempt = booker.exempt
 
     def extend(self, events: Iterable[Event]) -> "Standings":
         """These standings with ``events`` (recorded after the ones already in) added."""
         new = tuple(events)
         every = self.events + new
+        members = roster.build(every)
         revoked = {e.target for e in every if e.kind == "revoke"}
-        counted = sorted((e for e in new if e.kind in ("score", "veto") and e.id not in revoked), key=lambda e: e.order)
-        in_order = not counted or self._booker.last is None or counted[0].order > self._booker.last
+
+        def counted(among: Iterable[Event]) -> list[Event]:
+            return sorted((e for e in among if e.kind in COUNTED and e.id not in revoked), key=lambda e: e.order)
+
+        fresh = counted(new)
+        in_order = not fresh or self._booker.last is None or fresh[0].order > self._booker.last
         touches_booked = any(e.kind == "revoke" and e.target in self._booker.ids for e in new)
-        if in_order and not touches_booked:
+        roster_changed = any(e.kind in ("join", "leave") for e in new) and bool(self._booker.ids)
+        if in_order and not touches_booked and not (roster_changed and self._has_split()):
             booker = self._booker.copy()
-        else:  # a late record or a revocation changes what was booked before it: book all again
+        else:  # a late record, a revocation or a new secretary changes what was booked: book all again
             booker = _Booker(self.scheme)
-            counted = sorted(
-                (e for e in every if e.kind in ("score", "veto") and e.id not in revoked), key=lambda e: e.order
-            )
-        for event in counted:
-            booker.book(event)
+            fresh = counted(every)
+        for event in fresh:
+            booker.book(event, members)
         return Standings(self.scheme, every, booker)
+
+    def _has_split(self) -> bool:
+        return any(c.split for c in self.scheme.categories)
 
     def subjects(self, period: Period) -> list[str]:
         """The subjects who belonged to the branch at some time in ``period``, by id."""
         return [m.id for m in self.members.values() if m.in_span(period.start, period.end)]
+
+    def is_exempt(self, subject: str, period: Period) -> bool:
+        """Whether ``subject`` is exempted (免于考核) for the year of ``period``."""
+        return period.year in self.exempt.get(subject, ())
 
     def score(self, subject: str, period: Period, until: Event | None = None) -> Score:
         """``subject``'s score over ``period``, counting only events up to ``until`` if given."""
@@ -158,28 +235,65 @@ class Standings:
         return self._aggregate(subject, period, until)
 
     def vetoed(self, subject: str, period: Period, until: Event | None = None) -> bool:
+        """Whether a counted veto against ``subject`` is dated inside ``period``."""
         return any(
             period.contains(v.date) and (until is None or v.order <= until.order)
             for v in self.vetoes.get(subject, ())
         )
 
+    def _zeroed(self, subject: str, period: Period, until: Event | None) -> bool:
+        effect = self.scheme.veto_effect
+        if effect == "zero-period-and-year":
+            return self.vetoed(subject, period, until)
+        if effect == "clear-year":  # the year's points are cleared from the veto on
+            return any(
+                v.date.year == period.year and v.date <= period.end and (until is None or v.order <= until.order)
+                for v in self.vetoes.get(subject, ())
+            )
+        return False
+
     def _direct(self, subject: str, period: Period, until: Event | None) -> Score:
         sums: dict[str, Decimal] = defaultdict(Decimal)
+        items: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         for entry in self.booked.get(subject, ()):
             if period.contains(entry.event.date) and (until is None or entry.event.order <= until.order):
                 sums[entry.category] += entry.value
+                if entry.item is not None:
+                    items[(entry.category, entry.item)] += entry.value
+        member = self.members.get(subject)
+        role = member.role if member is not None else None
         categories: dict[str, Decimal] = {}
         for category in self.scheme.categories:
-            value = sums.get(category.id, ZERO)
-            if category.type == "deduct":
-                assert category.max is not None
-                value = min(category.max + value, category.max)
-                if category.floor is not None:
-                    value = max(value, category.floor)
-            categories[category.id] = value
+            if category.type == "evaluation":
+                categories[category.id] = self._evaluated(subject, category, period, until)
+            else:
+                categories[category.id] = _value(category, sums.get(category.id, ZERO), items, role)
+        total = ZERO
+        for category in self.scheme.categories:
+            if category.requires_total is None:
+                total += category.weight * categories[category.id]
+        for category in self.scheme.categories:
+            if category.requires_total is not None:
+                if total < category.requires_total:
+                    categories[category.id] = ZERO
+                total += category.weight * categories[category.id]
         veto = self.vetoed(subject, period, until)
-        total = ZERO if veto else sum(categories.values(), ZERO)
+        if self._zeroed(subject, period, until):
+            total = ZERO
         return Score(subject, period, total, categories, veto)
+
+    def _evaluated(self, subject: str, category: Category, period: Period, until: Event | None) -> Decimal:
+        panels: dict[str, list[Decimal]] = defaultdict(list)
+        for entry in self.evals.get(subject, ()):
+            inside = entry.period.start >= period.start and entry.period.end <= period.end
+            if entry.category == category.id and inside and (until is None or entry.event.order <= until.order):
+                panels[entry.panel].append(entry.value)
+        if not panels:
+            return ZERO
+        means = [sum(values, ZERO) / len(values) for values in panels.values()]
+        mean = sum(means, ZERO) / len(means)
+        assert category.max is not None
+        return mean * category.max / category.out_of
 
     def _aggregate(self, subject: str, period: Period, until: Event | None) -> Score:
         member = self.members.get(subject)
@@ -188,11 +302,14 @@ class Standings:
         ]
         scores = [self._direct(subject, p, until) for p in parts]
         weights = [self.scheme.weights.get(p.index, Decimal(1)) for p in parts]
+        keep = (lambda v: shown(v, self.scheme.precision)) if self.scheme.annual_on_shown else (lambda v: v)
         categories = {
-            c.id: self._combine([s.categories[c.id] for s in scores], weights) for c in self.scheme.categories
+            c.id: self._combine([keep(s.categories[c.id]) for s in scores], weights) for c in self.scheme.categories
         }
         veto = self.vetoed(subject, period, until)
-        total = ZERO if veto else self._combine([s.total for s in scores], weights)
+        total = self._combine([keep(s.total) for s in scores], weights)
+        if self._zeroed(subject, period, until):
+            total = ZERO
         return Score(subject, period, total, categories, veto, {str(s.period): s.total for s in scores})
 
     def _combine(self, values: list[Decimal], weights: list[Decimal]) -> Decimal:
@@ -203,9 +320,28 @@ class Standings:
             return ZERO
         return sum((v * w for v, w in zip(values, weights)), ZERO) / weight
 
+    def base(self, subject: str, period: Period) -> Decimal:
+        """What ``subject`` scores over ``period`` with no events at all (their base)."""
+        member = self.members.get(subject)
+        role = member.role if member is not None else None
+        per_part = sum(
+            (c.weight * c.base_for(role) for c in self.scheme.categories if c.type == "points"), ZERO
+        ) + sum((c.weight * c.max for c in self.scheme.categories if c.type == "deduct" and c.max), ZERO)
+        if period.is_within(self.scheme.period):
+            return per_part
+        parts = [p for p in period.parts(self.scheme.period) if member is not None and member.in_span(p.start, p.end)]
+        weights = [self.scheme.weights.get(p.index, Decimal(1)) for p in parts]
+        return self._combine([per_part] * len(parts), weights)
+
+    def deductions(self, subject: str, period: Period) -> Decimal:
+        """The sum of the negative points booked to ``subject`` in ``period`` (a negative number)."""
+        return sum(
+            (b.value for b in self.booked.get(subject, ()) if b.value < 0 and period.contains(b.event.date)), ZERO
+        )
+
     def ranked(self, period: Period) -> list[Standing]:
-        """Everyone who belonged in ``period``, best first (ties by id), ranked on the shown score."""
-        scores = {s: self.score(s, period) for s in self.subjects(period)}
+        """Everyone scored in ``period`` (not exempt), best first (ties by id), ranked on the shown score."""
+        scores = {s: self.score(s, period) for s in self.subjects(period) if not self.is_exempt(s, period)}
         shown_scores = {s: shown(score.total, self.scheme.precision) for s, score in scores.items()}
         places = ranks(shown_scores)
         order = sorted(scores, key=lambda s: (places[s], s))
@@ -214,6 +350,26 @@ class Standings:
     def entries(self, subject: str) -> list[Booked]:
         """``subject``'s counted events in replay order, with what each was worth."""
         return list(self.booked.get(subject, ()))
+
+
+def _value(category: Category, added: Decimal, items: dict[tuple[str, str], Decimal], role: str | None) -> Decimal:
+    """A non-evaluation category's value from the sum of its events in the period."""
+    if category.type == "bonus":
+        return added
+    if category.type == "points":
+        value = category.base_for(role) + added
+    elif category.items:
+        value = sum(
+            (min(max(i.max + items.get((category.id, i.id), ZERO), ZERO), i.max) for i in category.items), ZERO
+        )
+    else:
+        assert category.max is not None
+        value = category.max + added
+    if category.max is not None:
+        value = min(value, category.max)
+    if category.floor is not None:
+        value = max(value, category.floor)
+    return value
 
 
 # --- what the notice board shows ---------------------------------------------
@@ -245,10 +401,15 @@ def ranks(values: dict[str, Decimal]) -> dict[str, int]:
 
 def grade(value: Decimal, bands: tuple[Band, ...]) -> str | None:
     """The name of the band that holds ``value`` (bands listed top down), None if none does."""
+    index = band_index(value, bands)
+    return None if index is None else bands[index].name
+
+
+def band_index(value: Decimal, bands: tuple[Band, ...]) -> int | None:
+    """The position of the band that holds ``value``, None if none does."""
     upper: Decimal | None = None
-    for band in bands:
+    for index, band in enumerate(bands):
         if band.holds(value, upper):
-            return band.name
+            return index
         upper = band.min
     return None
-

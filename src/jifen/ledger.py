@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping
 from jifen import yamlsrc
 from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused
 from jifen.model import SUBJECT_KINDS, Event, Ledger, Problem, Source
+from jifen.periods import Period
 
 FILENAME = "ledger.yaml"
 
@@ -41,6 +42,14 @@ def _subjects(node: yamlsrc.Scalar) -> str:
     return yamlsrc.as_choice(node, SUBJECT_KINDS)
 
 
+def _period(node: yamlsrc.Scalar) -> str:
+    text = yamlsrc.as_text(node)
+    try:
+        return str(Period.parse(text))
+    except ValueError:
+        raise yamlsrc.Bad("ledger.want-period") from None
+
+
 _text, _int = yamlsrc.as_text, yamlsrc.as_int
 FIELD_TYPES: dict[str, Callable[[yamlsrc.Scalar], Any]] = {
     "id": _int,
@@ -48,11 +57,18 @@ FIELD_TYPES: dict[str, Callable[[yamlsrc.Scalar], Any]] = {
     "kind": _text,
     "subject": _text,
     "name": _text,
+    "role": _text,
     "scheme": _text,
     "subjects": _subjects,
     "rule": _text,
     "count": yamlsrc.as_count,
     "points": yamlsrc.as_decimal,
+    "level": _text,
+    "measure": yamlsrc.as_decimal,
+    "panel": _text,
+    "score": yamlsrc.as_decimal,
+    "rating": _text,
+    "period": _period,
     "ref": _text,
     "target": _int,
     "reason": _text,
@@ -73,10 +89,12 @@ class KindSpec:
 _COMMON = ("id", "date", "kind")
 KINDS: dict[str, KindSpec] = {
     "open": KindSpec(("name", "scheme"), ("subjects", "note", "by")),
-    "join": KindSpec(("subject", "name")),
+    "join": KindSpec(("subject", "name"), ("role", "note", "by")),
     "leave": KindSpec(("subject", "reason")),
-    "score": KindSpec(("subject", "rule"), ("count", "points", "ref", "note", "by")),
+    "score": KindSpec(("subject", "rule"), ("count", "points", "level", "measure", "ref", "note", "by")),
+    "eval": KindSpec(("subject", "panel"), ("score", "rating", "period", "note", "by")),
     "veto": KindSpec(("subject", "reason")),
+    "exempt": KindSpec(("subject", "reason"), ("period", "note", "by")),
     "revoke": KindSpec(("target", "reason")),
 }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Mapping
 
 from jifen.periods import Period
@@ -33,6 +34,11 @@ class Problem:
     source: Source
     code: str
     args: Mapping[str, Any] = field(default_factory=dict)
+    severity: str = "error"  # or "warning": reported, but does not stop the input being used
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def sort_key(self) -> tuple:
         return (self.source.path, self.source.line, self.source.col, self.code)
@@ -63,6 +69,13 @@ class Event:
     target: int | None = None
     scheme: str | None = None
     subjects: str | None = None
+    role: str | None = None
+    level: str | None = None
+    measure: Decimal | None = None
+    panel: str | None = None
+    score: Decimal | None = None
+    rating: str | None = None
+    period: str | None = None
     places: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
     def at(self, name: str) -> Source:
@@ -113,16 +126,35 @@ class Rule:
     kind: str
     params: Mapping[str, Any]
     source: Source
+    item: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A numbered item inside a category, with its own full marks (各项分值)."""
+
+    id: str
+    name: str
+    max: Decimal
+    source: Source
 
 
 @dataclass(frozen=True)
 class Category:
-    """A scored part of the total.
+    """A scored part of the total; its ``type`` says how events make its value.
 
-    ``deduct``: starts at ``max``, events subtract, floored at ``floor`` (None: no floor).
-    ``bonus``: starts at 0, events add, credited in date order within ``caps``
-    (period kind → cap); with ``dedupe == "ref-highest"`` events sharing a ``ref``
-    count once, at their highest value.
+    - ``deduct``: starts at ``max`` (or, with ``items``, each item starts at its own
+      max and floors at 0); events subtract; floored at ``floor`` (None: no floor).
+    - ``points``: starts at ``base`` (by the subject's role, else ``base[""]``);
+      events add or subtract; bounded by ``floor`` and ``max`` where given.
+    - ``bonus``: starts at 0; events add, credited in date order within ``caps``
+      (period kind → cap); ``dedupe == "ref-highest"``: events sharing a ``ref``
+      count once, at their highest value; ``requires_total``: counted only if the
+      other categories' weighted total reaches it.
+    - ``evaluation``: the mean over ``panels`` of each panel's mean evaluation
+      score (ratings mapped by ``ratings``), scaled from ``out_of`` to ``max``.
+
+    The scheme total is the sum of ``weight × value`` over categories.
     """
 
     id: str
@@ -134,25 +166,67 @@ class Category:
     dedupe: str | None
     rules: tuple[Rule, ...]
     source: Source
+    weight: Decimal = Decimal(1)
+    items: tuple[Item, ...] = ()
+    base: Mapping[str, Decimal] = field(default_factory=dict)
+    requires_total: Decimal | None = None
+    panels: tuple[str, ...] = ()
+    out_of: Decimal = Decimal(100)
+    ratings: Mapping[str, Decimal] = field(default_factory=dict)
+    split: Mapping[str, Decimal] = field(default_factory=dict)  # "member"/"secretary" → share
+    aspects: Mapping[str, Decimal] = field(default_factory=dict)  # evaluation form: aspect → its marks
+
+    def item(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def base_for(self, role: str | None) -> Decimal:
+        return self.base.get(role or "", self.base.get("", Decimal(0)))
 
 
 @dataclass(frozen=True)
 class Band:
-    """A half-open grade band: ``min <= score < max``.
+    """A half-open band (grade or stars): ``min <= score < max``.
 
     ``min`` None is open below; ``max`` None means "up to the band above" (or open
-    above, for the top band). Bands are listed from the top down.
+    above, for the top band). Bands are listed from the top down. ``quota`` (a
+    fraction of the ranked subjects, e.g. 1/3 or 0.4) caps how many may hold it.
     """
 
     name: str
     min: Decimal | None
     max: Decimal | None
     source: Source
+    quota: Fraction | None = None
 
     def holds(self, score: Decimal, upper: Decimal | None) -> bool:
         """Whether ``score`` falls in this band, ``upper`` being the min of the band above."""
         high = self.max if self.max is not None else upper
         return (self.min is None or score >= self.min) and (high is None or score < high)
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """A condition that puts a flag (a follow-up) on a subject's annual row.
+
+    Year conditions: ``below`` (annual score), ``top``/``bottom`` N (by rank),
+    ``veto``. Month conditions (``per == "month"``): ``below``, ``rank_at_most``,
+    ``deductions_over`` in a month, held ``months_running`` months in a row. ``role``
+    limits the flag to subjects of that role. ``ineligible``: the flag also takes
+    away eligibility for awards.
+    """
+
+    flag: str
+    source: Source
+    per: str = "year"
+    below: Decimal | None = None
+    top: int | None = None
+    bottom: int | None = None
+    veto: bool = False
+    rank_at_most: int | None = None
+    deductions_over: Decimal | None = None
+    months_running: int = 1
+    role: str | None = None
+    ineligible: bool = False
 
 
 @dataclass(frozen=True)
@@ -164,14 +238,22 @@ class Scheme:
     path: str
     subjects: str
     precision: int
-    period: str  # the scoring period: "month" or "quarter"
+    period: str  # the scoring period: "month", "quarter" or "year"
     total: Decimal | None
     categories: tuple[Category, ...]
     annual_method: str  # "mean" (weighted mean of scoring periods) or "sum"
     weights: Mapping[int, Decimal]  # index of the scoring period in the year → weight
     grades: tuple[Band, ...]
-    veto_effect: str  # "zero-period-and-year"
+    veto_effect: str  # "zero-period-and-year", "clear-year" or "disqualify"
     description: str = ""
+    example_values: bool = False  # the source gives no numbers: the values are examples
+    annual_on_shown: bool = False  # aggregate the shown (rounded) period scores
+    stars: tuple[Band, ...] = ()
+    eligible_min: Decimal | None = None  # annual score below it: not eligible for awards
+    eligible_min_base: bool = False  # annual score below the subject's base: not eligible
+    flags: tuple[FlagRule, ...] = ()
+    exemption: bool = False  # members may be exempted (免于考核) for a year
+    roles: Mapping[str, str] = field(default_factory=dict)  # role id → its name
 
     def rule(self, rule_id: str) -> Rule | None:
         for category in self.categories:
@@ -186,6 +268,11 @@ class Scheme:
 
     def category(self, category_id: str) -> Category:
         return next(c for c in self.categories if c.id == category_id)
+
+    @property
+    def panels(self) -> tuple[str, ...]:
+        """Every evaluation panel a category of this scheme reads."""
+        return tuple(p for c in self.categories for p in c.panels)
 
 
 # --- results ----------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from jifen import engine, rules
+from jifen import engine
 from jifen.model import Ledger, Scheme
 from jifen.periods import Period
 from jifen.roster import Member
@@ -123,8 +123,7 @@ def show_report(
     for event in own:
         points = counted.get(event.id)
         if points is None and event.kind == "score":
-            rule = scheme.rule(event.rule or "")
-            points = rules.value(rule, event.count, event.points) if rule else None
+            points = engine.raw_value(scheme, event)
         running = None
         if event.kind in ("score", "veto") and event.id not in revokers:
             quarter = Period.of(event.date, scheme.period)

@@ -16,6 +16,7 @@ class Member:
     id: str
     name: str
     spells: tuple[tuple[dt.date, dt.date | None], ...]  # [joined, left] inclusive; None: still there
+    role: str | None = None  # from the latest join (e.g. secretary, manager)
 
     def belongs(self, day: dt.date) -> bool:
         return any(start <= day and (end is None or day <= end) for start, end in self.spells)
@@ -35,18 +36,20 @@ def build(events: Iterable[Event]) -> dict[str, Member]:
     (``jifen.validate`` reports it).
     """
     names: dict[str, str] = {}
+    roles: dict[str, str | None] = {}
     spells: dict[str, list[list]] = {}
     for event in sorted((e for e in events if e.kind in ("join", "leave")), key=lambda e: e.order):
         subject = event.subject or ""
         own = spells.setdefault(subject, [])
         if event.kind == "join":
             names[subject] = event.name or subject
+            roles[subject] = event.role
             if not own or own[-1][1] is not None:
                 own.append([event.date, None])
         elif own and own[-1][1] is None and own[-1][0] <= event.date:
             own[-1][1] = event.date
     return {
-        subject: Member(subject, names.get(subject, subject), tuple((s, e) for s, e in spells[subject]))
+        subject: Member(subject, names.get(subject, subject), tuple((s, e) for s, e in spells[subject]), roles.get(subject))
         for subject in sorted(spells)
         if spells[subject]
     }

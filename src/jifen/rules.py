@@ -2,24 +2,37 @@
 
 A kind knows three things:
 
-- ``params``: the fields a rule of this kind takes in the scheme (read by ``jifen.scheme``);
-- ``check``: whether an event's ``count`` / ``points`` fit the rule (None if they do,
-  else a catalogue code and its arguments);
-- ``value``: what one event is worth, given how many earlier events of the same rule
-  the subject already has in the year (``prior``; progressive kinds use it).
+- ``params``: the fields a rule of this kind takes in the scheme (read by ``jifen.scheme``),
+  and ``validate`` for their values;
+- ``check``: whether an event fits the rule (None if it does, else a catalogue
+  code and its arguments);
+- ``value``: what one event is worth, given ``prior`` (how many earlier events of
+  the same rule the subject had that year) and ``full`` (the full marks of the
+  item, or category, the rule scores).
 
 Adding a kind is adding a class here and a line to ``KINDS``.
 """
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 from jifen import yamlsrc
-from jifen.model import Rule
+from jifen.model import Event, Rule
 
 Check = tuple[str, dict[str, Any]] | None
+ZERO = Decimal(0)
+_EXTRAS = ("count", "points", "level", "measure")
+
+
+def _only(rule: Rule, event: Event, allowed: tuple[str, ...]) -> Check:
+    """A problem if ``event`` gives a field this rule's kind does not take."""
+    for name in _EXTRAS:
+        if name not in allowed and getattr(event, name) is not None:
+            return ("rule.field-not-taken", {"rule": rule.id, "field": name, "kind": rule.kind})
+    return None
 
 
 class Fixed:
@@ -27,20 +40,21 @@ class Fixed:
 
     name = "fixed"
     params: Mapping[str, tuple[Callable, bool]] = {"points": (yamlsrc.as_decimal, True)}
+    needs_full = False
 
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
         return ("rule.zero-points", {}) if params["points"] == 0 else None
 
     @staticmethod
-    def check(rule: Rule, count: int | None, points: Decimal | None) -> Check:
-        if points is not None:
+    def check(rule: Rule, event: Event) -> Check:
+        if event.points is not None:
             return ("rule.fixed-takes-no-points", {"rule": rule.id, "points": rule.params["points"]})
-        return None
+        return _only(rule, event, ("count",))
 
     @staticmethod
-    def value(rule: Rule, count: int | None, points: Decimal | None, prior: int) -> Decimal:
-        return rule.params["points"] * (count or 1)
+    def value(rule: Rule, event: Event, prior: int, full: Decimal | None) -> Decimal:
+        return rule.params["points"] * (event.count or 1)
 
 
 class Range:
@@ -48,6 +62,7 @@ class Range:
 
     name = "range"
     params = {"min": (yamlsrc.as_decimal, True), "max": (yamlsrc.as_decimal, True)}
+    needs_full = False
 
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
@@ -56,30 +71,137 @@ class Range:
         return None
 
     @staticmethod
-    def check(rule: Rule, count: int | None, points: Decimal | None) -> Check:
+    def check(rule: Rule, event: Event) -> Check:
         low, high = rule.params["min"], rule.params["max"]
-        if points is None:
+        if event.points is None:
             return ("rule.range-needs-points", {"rule": rule.id, "min": low, "max": high})
-        if count not in (None, 1):
+        if event.count not in (None, 1):
             return ("rule.range-takes-no-count", {"rule": rule.id})
-        if not low <= points <= high:
-            return ("rule.range-outside", {"rule": rule.id, "points": points, "min": low, "max": high})
+        if not low <= event.points <= high:
+            return ("rule.range-outside", {"rule": rule.id, "points": event.points, "min": low, "max": high})
+        return _only(rule, event, ("count", "points"))
+
+    @staticmethod
+    def value(rule: Rule, event: Event, prior: int, full: Decimal | None) -> Decimal:
+        assert event.points is not None
+        return event.points
+
+
+class Progressive:
+    """累进: the first occurrence in a year is worth ``points``, each repeat ``step`` more.
+
+    ``points: -5, step: -5`` gives −5, −10, −15 …; the item's or category's floor
+    stops it (直至扣完).
+    """
+
+    name = "progressive"
+    params = {"points": (yamlsrc.as_decimal, True), "step": (yamlsrc.as_decimal, True)}
+    needs_full = False
+
+    @staticmethod
+    def validate(params: Mapping[str, Any]) -> Check:
+        return ("rule.zero-points", {}) if params["points"] == 0 else None
+
+    @staticmethod
+    def check(rule: Rule, event: Event) -> Check:
+        if event.points is not None:
+            return ("rule.fixed-takes-no-points", {"rule": rule.id, "points": rule.params["points"]})
+        return _only(rule, event, ("count",))
+
+    @staticmethod
+    def value(rule: Rule, event: Event, prior: int, full: Decimal | None) -> Decimal:
+        first, step = rule.params["points"], rule.params["step"]
+        return sum((first + (prior + k) * step for k in range(event.count or 1)), ZERO)
+
+
+class Graded:
+    """A judged item (参与较好的得5分;一般的得2分): the event names a ``level``; the item
+    scores that level's points out of its full marks."""
+
+    name = "graded"
+    params = {"levels": (yamlsrc.as_decimal_map, True)}
+    needs_full = True
+
+    @staticmethod
+    def validate(params: Mapping[str, Any]) -> Check:
         return None
 
     @staticmethod
-    def value(rule: Rule, count: int | None, points: Decimal | None, prior: int) -> Decimal:
-        assert points is not None
-        return points
+    def check(rule: Rule, event: Event) -> Check:
+        levels = rule.params["levels"]
+        if event.level not in levels:
+            return ("rule.graded-needs-level", {"rule": rule.id, "levels": ", ".join(levels)})
+        return _only(rule, event, ("level",))
+
+    @staticmethod
+    def value(rule: Rule, event: Event, prior: int, full: Decimal | None) -> Decimal:
+        assert full is not None and event.level is not None
+        return rule.params["levels"][event.level] - full
 
 
-KINDS: dict[str, type] = {kind.name: kind for kind in (Fixed, Range)}
+class LoseItem:
+    """不得分: the whole item (or category) is lost."""
+
+    name = "lose-item"
+    params: Mapping[str, tuple[Callable, bool]] = {}
+    needs_full = True
+
+    @staticmethod
+    def validate(params: Mapping[str, Any]) -> Check:
+        return None
+
+    @staticmethod
+    def check(rule: Rule, event: Event) -> Check:
+        return _only(rule, event, ())
+
+    @staticmethod
+    def value(rule: Rule, event: Event, prior: int, full: Decimal | None) -> Decimal:
+        assert full is not None
+        return -full
 
 
-def check(rule: Rule, count: int | None, points: Decimal | None) -> Check:
-    """None if an event with ``count`` and ``points`` may be recorded under ``rule``."""
-    return KINDS[rule.kind].check(rule, count, points)
+class Rate:
+    """Per unit below a threshold (出勤率95%以上满分,每低一个百分点扣3分): the event gives the
+    ``measure``; each whole ``step`` below ``threshold`` is worth ``per_step``."""
+
+    name = "rate"
+    params = {
+        "threshold": (yamlsrc.as_decimal, True),
+        "per_step": (yamlsrc.as_decimal, True),
+        "step": (yamlsrc.as_decimal, False),
+    }
+    needs_full = False
+
+    @staticmethod
+    def validate(params: Mapping[str, Any]) -> Check:
+        if params.get("step", Decimal(1)) <= 0:
+            return ("rule.bad-step", {})
+        return None
+
+    @staticmethod
+    def check(rule: Rule, event: Event) -> Check:
+        if event.measure is None:
+            return ("rule.rate-needs-measure", {"rule": rule.id, "threshold": rule.params["threshold"]})
+        return _only(rule, event, ("measure",))
+
+    @staticmethod
+    def value(rule: Rule, event: Event, prior: int, full: Decimal | None) -> Decimal:
+        assert event.measure is not None
+        below = rule.params["threshold"] - event.measure
+        if below <= 0:
+            return ZERO
+        steps = math.floor(below / rule.params.get("step", Decimal(1)))
+        return rule.params["per_step"] * steps
 
 
-def value(rule: Rule, count: int | None, points: Decimal | None, prior: int = 0) -> Decimal:
-    """The points one event under ``rule`` is worth, before category floors and caps."""
-    return KINDS[rule.kind].value(rule, count, points, prior)
+KINDS: dict[str, type] = {kind.name: kind for kind in (Fixed, Range, Progressive, Graded, LoseItem, Rate)}
+
+
+def check(rule: Rule, event: Event) -> Check:
+    """None if ``event`` may be recorded under ``rule``."""
+    return KINDS[rule.kind].check(rule, event)
+
+
+def value(rule: Rule, event: Event, prior: int = 0, full: Decimal | None = None) -> Decimal:
+    """The points one event under ``rule`` is worth, before floors, caps and shares."""
+    return KINDS[rule.kind].value(rule, event, prior, full)

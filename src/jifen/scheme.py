@@ -1,26 +1,29 @@
 """Schemes: reading a branch's published rules from YAML, finding them, checking them.
 
 The format is documented in docs/scheme-format.md. ``load`` returns the scheme
-and every problem found, each positioned; a scheme with problems is not used.
+and every problem found, each positioned; a scheme with an error is not used
+(warnings, such as a gap between grade bands that the source itself leaves,
+are reported and the scheme is used).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from jifen import rules, yamlsrc
 from jifen.errors import InvalidInput, LedgerNotFound
-from jifen.model import SUBJECT_KINDS, Band, Category, Problem, Rule, Scheme, Source
+from jifen.model import SUBJECT_KINDS, Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
 
 SUFFIX = ".yaml"
-SCORING_PERIODS = ("month", "quarter")
-PERIODS_PER_YEAR = {"month": 12, "quarter": 4}
-CATEGORY_TYPES = ("deduct", "bonus")
+PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
+CATEGORY_TYPES = ("deduct", "points", "bonus", "evaluation")
 DEDUPE = ("ref-highest",)
 ANNUAL_METHODS = ("mean", "sum")
-VETO_EFFECTS = ("zero-period-and-year",)
+VETO_EFFECTS = ("zero-period-and-year", "clear-year", "disqualify")
+SECRETARY = "secretary"
 
 
 def shipped_dir() -> Path:
@@ -58,15 +61,15 @@ def available(search: list[Path]) -> list[Path]:
 
 
 def load_valid(path: Path) -> Scheme:
-    """The scheme in ``path``; InvalidInput carrying every problem if it has any."""
+    """The scheme in ``path``; InvalidInput carrying every problem if it has an error."""
     scheme, problems = load(path)
-    if problems or scheme is None:
+    if scheme is None:
         raise InvalidInput("scheme.has-problems", problems=problems, path=str(path))
     return scheme
 
 
 def load(path: Path) -> tuple[Scheme | None, list[Problem]]:
-    """The scheme in ``path`` and every problem found in it (None if it cannot be built)."""
+    """The scheme in ``path`` and every problem found in it (None if any is an error)."""
     text, problems = yamlsrc.decode(str(path), path.read_bytes())
     if text is None:
         return None, problems
@@ -79,7 +82,10 @@ def load(path: Path) -> tuple[Scheme | None, list[Problem]]:
     if scheme is not None:
         problems += consistency(scheme, root)
     problems.sort(key=Problem.sort_key)
-    return (None if problems else scheme), problems
+    return (None if any(p.is_error for p in problems) else scheme), problems
+
+
+# --- converters -------------------------------------------------------------------
 
 
 def _choice(choices: tuple[str, ...]):
@@ -88,56 +94,142 @@ def _choice(choices: tuple[str, ...]):
 
 def _list(node: yamlsrc.Node) -> yamlsrc.Seq:
     if not isinstance(node, yamlsrc.Seq):
-        raise ValueError("yaml.want-list")
+        raise yamlsrc.Bad("yaml.want-list")
+    return node
+
+
+def _node(node: yamlsrc.Node) -> yamlsrc.Node:
     return node
 
 
 def _precision(node: yamlsrc.Node) -> int:
     value = yamlsrc.as_int(node)
     if value > 6:
-        raise ValueError("scheme.bad-precision")
+        raise yamlsrc.Bad("scheme.bad-precision")
     return value
+
+
+def _bool(node: yamlsrc.Node) -> bool:
+    return yamlsrc.as_choice(node, ("true", "false")) == "true"
+
+
+def _fraction(node: yamlsrc.Node) -> Fraction:
+    """An exact fraction of a whole: ``1/3``, ``40%`` or ``0.4``."""
+    text = yamlsrc.as_text(node).strip()
+    try:
+        value = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise yamlsrc.Bad("scheme.want-share") from None
+    if not 0 <= value <= 1:
+        raise yamlsrc.Bad("scheme.want-share")
+    return value
+
+
+def _share(node: yamlsrc.Node) -> Decimal:
+    """A share of points, as an exact decimal (``0.3``, ``30%``)."""
+    value = _fraction(node)
+    share = Decimal(value.numerator) / Decimal(value.denominator)
+    if Fraction(share) != value:
+        raise yamlsrc.Bad("scheme.want-decimal-share")
+    return share
+
+
+def _floor(node: yamlsrc.Node) -> Decimal | None:
+    if isinstance(node, yamlsrc.Scalar) and node.plain and node.text in ("none", "~", "null", ""):
+        return None
+    return yamlsrc.as_decimal(node)
+
+
+def _base(node: yamlsrc.Node) -> dict[str, Decimal]:
+    """``base: 100`` or ``base: {default: 100, mobile: 80}`` (role → base)."""
+    if isinstance(node, yamlsrc.Map):
+        values = yamlsrc.as_decimal_map(node)
+        return {("" if k == "default" else k): v for k, v in values.items()}
+    return {"": yamlsrc.as_decimal(node)}
 
 
 _TOP = {
     "scheme": (yamlsrc.as_text, True),
     "name": (yamlsrc.as_text, True),
     "description": (yamlsrc.as_text, False),
+    "example_values": (_bool, False),
     "subjects": (_choice(SUBJECT_KINDS), False),
     "precision": (_precision, False),
-    "period": (_choice(SCORING_PERIODS), True),
+    "period": (_choice(tuple(PERIODS_PER_YEAR)), True),
     "total": (yamlsrc.as_decimal, False),
+    "roles": (_node, False),
     "categories": (_list, True),
-    "annual": (lambda n: n, False),
-    "grades": (_list, True),
-    "veto": (lambda n: n, False),
+    "annual": (_node, False),
+    "grades": (_list, False),
+    "stars": (_list, False),
+    "veto": (_node, False),
+    "eligible": (_node, False),
+    "flags": (_list, False),
+    "exemption": (_bool, False),
 }
 _CATEGORY = {
     "id": (yamlsrc.as_text, True),
     "name": (yamlsrc.as_text, True),
     "type": (_choice(CATEGORY_TYPES), True),
     "max": (yamlsrc.as_decimal, False),
-    "floor": (lambda n: None if _is_none(n) else yamlsrc.as_decimal(n), False),
-    "caps": (lambda n: n, False),
+    "floor": (_floor, False),
+    "weight": (yamlsrc.as_decimal, False),
+    "base": (_base, False),
+    "items": (_list, False),
+    "caps": (_node, False),
     "dedupe": (_choice(DEDUPE), False),
-    "rules": (_list, True),
+    "requires_total": (yamlsrc.as_decimal, False),
+    "panels": (yamlsrc.as_text_list, False),
+    "out_of": (yamlsrc.as_decimal, False),
+    "ratings": (yamlsrc.as_decimal_map, False),
+    "split": (_node, False),
+    "aspects": (yamlsrc.as_decimal_map, False),
+    "rules": (_list, False),
 }
+_ITEM = {"id": (yamlsrc.as_text, True), "name": (yamlsrc.as_text, True), "max": (yamlsrc.as_decimal, True)}
 _RULE = {
     "id": (yamlsrc.as_text, True),
     "name": (yamlsrc.as_text, True),
     "kind": (_choice(tuple(rules.KINDS)), True),
+    "item": (yamlsrc.as_text, False),
 }
-_ANNUAL = {"method": (_choice(ANNUAL_METHODS), True), "weights": (_list, False)}
+_ANNUAL = {
+    "method": (_choice(ANNUAL_METHODS), True),
+    "weights": (_list, False),
+    "on_shown": (_bool, False),
+}
 _BAND = {
     "name": (yamlsrc.as_text, True),
     "min": (yamlsrc.as_decimal, False),
     "max": (yamlsrc.as_decimal, False),
+    "quota": (_fraction, False),
 }
 _VETO = {"effect": (_choice(VETO_EFFECTS), True)}
+_ELIGIBLE = {"min": (yamlsrc.as_decimal, False), "min_base": (_bool, False)}
+_FLAG = {
+    "flag": (yamlsrc.as_text, True),
+    "per": (_choice(("year", "month")), False),
+    "below": (yamlsrc.as_decimal, False),
+    "top": (yamlsrc.as_count, False),
+    "bottom": (yamlsrc.as_count, False),
+    "veto": (_bool, False),
+    "rank_at_most": (yamlsrc.as_count, False),
+    "deductions_over": (yamlsrc.as_decimal, False),
+    "months_running": (yamlsrc.as_count, False),
+    "role": (yamlsrc.as_text, False),
+    "ineligible": (_bool, False),
+}
+_SPLIT = {"member": (_share, True), SECRETARY: (_share, True)}
 
 
-def _is_none(node: yamlsrc.Node) -> bool:
-    return isinstance(node, yamlsrc.Scalar) and node.plain and node.text in ("none", "~", "null", "")
+def _roles(node: yamlsrc.Node, problems: list[Problem]) -> dict[str, str]:
+    if not isinstance(node, yamlsrc.Map):
+        problems.append(Problem(node.source, "yaml.want-mapping", {"what": "roles"}))
+        return {}
+    return {k.text: (v.text if isinstance(v, yamlsrc.Scalar) else k.text) for k, v in node.items}
+
+
+# --- building ----------------------------------------------------------------------
 
 
 def _scheme(path: str, root: yamlsrc.Node, problems: list[Problem]) -> Scheme | None:
@@ -146,14 +238,23 @@ def _scheme(path: str, root: yamlsrc.Node, problems: list[Problem]) -> Scheme | 
         return None
     period = top["period"]
     categories = [c for n in top["categories"].items if (c := _category(n, problems)) is not None]
-    bands = [b for n in top["grades"].items if (b := _band(n, problems)) is not None]
-    annual = {"method": "mean", "weights": None}
+    bands = _bands(top.get("grades"), problems)
+    stars = _bands(top.get("stars"), problems)
+    annual = {"method": "sum" if period == "year" else "mean"}
     if "annual" in top:
         annual = yamlsrc.read_map(top["annual"], _ANNUAL, problems, "annual") or annual
     weights = _weights(annual.get("weights"), PERIODS_PER_YEAR[period], problems)
     veto = {"effect": "zero-period-and-year"}
     if "veto" in top:
         veto = yamlsrc.read_map(top["veto"], _VETO, problems, "veto") or veto
+    eligible: dict[str, Any] = {}
+    if "eligible" in top:
+        eligible = yamlsrc.read_map(top["eligible"], _ELIGIBLE, problems, "eligible") or {}
+    flags = []
+    for node in top["flags"].items if "flags" in top else ():
+        values = yamlsrc.read_map(node, _FLAG, problems, "flag")
+        if values is not None:
+            flags.append(FlagRule(source=node.source, **values))
     return Scheme(
         id=top["scheme"],
         name=top["name"],
@@ -165,9 +266,17 @@ def _scheme(path: str, root: yamlsrc.Node, problems: list[Problem]) -> Scheme | 
         categories=tuple(categories),
         annual_method=annual.get("method", "mean"),
         weights=weights,
-        grades=tuple(bands),
+        grades=bands,
         veto_effect=veto["effect"],
         description=top.get("description", ""),
+        example_values=top.get("example_values", False),
+        annual_on_shown=annual.get("on_shown", False),
+        stars=stars,
+        eligible_min=eligible.get("min"),
+        eligible_min_base=eligible.get("min_base", False),
+        flags=tuple(flags),
+        exemption=top.get("exemption", False),
+        roles=_roles(top["roles"], problems) if "roles" in top else {},
     )
 
 
@@ -175,23 +284,45 @@ def _category(node: yamlsrc.Node, problems: list[Problem]) -> Category | None:
     values = yamlsrc.read_map(node, _CATEGORY, problems, "category")
     if values is None:
         return None
+    kind = values["type"]
     caps: dict[str, Decimal] = {}
     if "caps" in values:
-        spec = {kind: (yamlsrc.as_decimal, False) for kind in ("month", "quarter", "year")}
+        spec = {k: (yamlsrc.as_decimal, False) for k in ("month", "quarter", "year")}
         caps = yamlsrc.read_map(values["caps"], spec, problems, "caps") or {}
-    rule_list = [r for n in values["rules"].items if (r := _rule(n, values["id"], problems)) is not None]
-    if values["type"] == "deduct" and "max" not in values:
-        problems.append(Problem(node.source, "scheme.deduct-needs-max", {"category": values["id"]}))
+    split: dict[str, Decimal] = {}
+    if "split" in values:
+        split = yamlsrc.read_map(values["split"], _SPLIT, problems, "split") or {}
+    items = []
+    for item_node in values["items"].items if "items" in values else ():
+        item = yamlsrc.read_map(item_node, _ITEM, problems, "item")
+        if item is not None:
+            items.append(Item(item["id"], item["name"], item["max"], item_node.source))
+    rule_nodes = values["rules"].items if "rules" in values else ()
+    rule_list = [r for n in rule_nodes if (r := _rule(n, values["id"], problems)) is not None]
+    needs = {"deduct": ("max",), "evaluation": ("max", "panels"), "points": ("base",), "bonus": ()}[kind]
+    for key in needs:
+        if key not in values:
+            problems.append(Problem(node.source, "scheme.category-needs", {"category": values["id"], "type": kind, "key": key}))
+    floor = values.get("floor", Decimal(0)) if kind == "deduct" else values.get("floor")
     return Category(
         id=values["id"],
         name=values["name"],
-        type=values["type"],
+        type=kind,
         max=values.get("max"),
-        floor=values.get("floor", Decimal(0)) if values["type"] == "deduct" else None,
+        floor=floor,
         caps=caps,
         dedupe=values.get("dedupe"),
         rules=tuple(rule_list),
         source=node.source,
+        weight=values.get("weight", Decimal(1)),
+        items=tuple(items),
+        base=values.get("base", {}),
+        requires_total=values.get("requires_total"),
+        panels=values.get("panels", ()),
+        out_of=values.get("out_of", Decimal(100)),
+        ratings=values.get("ratings", {}),
+        split=split,
+        aspects=values.get("aspects", {}),
     )
 
 
@@ -210,14 +341,16 @@ def _rule(node: yamlsrc.Node, category: str, problems: list[Problem]) -> Rule | 
         code, args = invalid
         problems.append(Problem(node.source, code, {"rule": values["id"], **args}))
         return None
-    return Rule(values["id"], values["name"], category, kind, params, node.source)
+    return Rule(values["id"], values["name"], category, kind, params, node.source, values.get("item"))
 
 
-def _band(node: yamlsrc.Node, problems: list[Problem]) -> Band | None:
-    values = yamlsrc.read_map(node, _BAND, problems, "grade band")
-    if values is None:
-        return None
-    return Band(values["name"], values.get("min"), values.get("max"), node.source)
+def _bands(node: yamlsrc.Seq | None, problems: list[Problem]) -> tuple[Band, ...]:
+    bands = []
+    for item in node.items if node is not None else ():
+        values = yamlsrc.read_map(item, _BAND, problems, "band")
+        if values is not None:
+            bands.append(Band(values["name"], values.get("min"), values.get("max"), item.source, values.get("quota")))
+    return tuple(bands)
 
 
 def _weights(node: yamlsrc.Seq | None, count: int, problems: list[Problem]) -> dict[int, Decimal]:
@@ -234,6 +367,9 @@ def _weights(node: yamlsrc.Seq | None, count: int, problems: list[Problem]) -> d
     return weights
 
 
+# --- consistency --------------------------------------------------------------------
+
+
 def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
     """Problems of a scheme that reads well but does not add up."""
     problems: list[Problem] = []
@@ -242,14 +378,75 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
         if thing.id in seen:
             problems.append(Problem(thing.source, "scheme.duplicate-id", {"id": thing.id, "line": seen[thing.id].line}))
         seen.setdefault(thing.id, thing.source)
-    maxima = [c.max for c in scheme.categories if c.type == "deduct" and c.max is not None]
-    if scheme.total is not None and maxima and sum(maxima) != scheme.total:
-        where = root.get("total").source if isinstance(root, yamlsrc.Map) else Source(scheme.path, 1)
-        problems.append(Problem(where, "scheme.total-mismatch", {"total": scheme.total, "sum": sum(maxima)}))
+    scored = [c for c in scheme.categories if c.type != "bonus"]
+    if scheme.total is not None and scored and all(c.max is not None for c in scored):
+        added = sum((c.weight * c.max for c in scored if c.max is not None), Decimal(0))
+        if added != scheme.total:
+            where = root.get("total").source if isinstance(root, yamlsrc.Map) else Source(scheme.path, 1)
+            problems.append(Problem(where, "scheme.total-mismatch", {"total": scheme.total, "sum": added}))
     for category in scheme.categories:
-        if category.type == "deduct" and category.caps:
-            problems.append(Problem(category.source, "scheme.caps-on-deduct", {"category": category.id}))
+        problems += _category_problems(category, scheme)
     problems += _band_problems(scheme.grades)
+    problems += _band_problems(scheme.stars)
+    roles = set(scheme.roles)
+    for flag in scheme.flags:
+        if flag.role is not None and flag.role not in roles:
+            problems.append(Problem(flag.source, "scheme.unknown-role", {"role": flag.role, "roles": ", ".join(roles) or "-"}))
+        month_only = flag.rank_at_most is not None or flag.deductions_over is not None or flag.months_running > 1
+        if flag.per == "year" and month_only:
+            problems.append(Problem(flag.source, "scheme.flag-month-only", {"flag": flag.flag}))
+        if flag.per == "month" and (flag.top or flag.bottom or flag.veto):
+            problems.append(Problem(flag.source, "scheme.flag-year-only", {"flag": flag.flag}))
+        conditions = (flag.below, flag.top, flag.bottom, flag.rank_at_most, flag.deductions_over)
+        if all(c is None for c in conditions) and not flag.veto:
+            problems.append(Problem(flag.source, "scheme.flag-no-condition", {"flag": flag.flag}))
+    return problems
+
+
+def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
+    problems: list[Problem] = []
+    where = category.source
+    if category.caps and category.type != "bonus":
+        problems.append(Problem(where, "scheme.caps-on-non-bonus", {"category": category.id}))
+    if category.requires_total is not None and category.type != "bonus":
+        problems.append(Problem(where, "scheme.requires-total-non-bonus", {"category": category.id}))
+    if category.items and category.type != "deduct":
+        problems.append(Problem(where, "scheme.items-non-deduct", {"category": category.id}))
+    if category.type == "evaluation" and category.rules:
+        problems.append(Problem(where, "scheme.evaluation-rules", {"category": category.id}))
+    if category.type != "evaluation" and (category.panels or category.ratings):
+        problems.append(Problem(where, "scheme.panels-non-evaluation", {"category": category.id}))
+    if category.type != "evaluation" and not category.rules:
+        problems.append(Problem(where, "scheme.no-rules", {"category": category.id}, "warning"))
+    if category.split and category.split["member"] + category.split[SECRETARY] == 0:
+        problems.append(Problem(where, "scheme.split-empty", {"category": category.id}))
+    if category.split and SECRETARY not in scheme.roles:
+        problems.append(Problem(where, "scheme.split-needs-secretary", {"category": category.id}))
+    for role in category.base:
+        if role and role not in scheme.roles:
+            problems.append(Problem(where, "scheme.unknown-role", {"role": role, "roles": ", ".join(scheme.roles) or "-"}))
+    if category.aspects and category.max is not None and sum(category.aspects.values()) != category.out_of:
+        problems.append(Problem(where, "scheme.aspects-mismatch",
+                                {"category": category.id, "sum": sum(category.aspects.values()), "out_of": category.out_of}))
+    if category.items and category.max is not None:
+        added = sum((i.max for i in category.items), Decimal(0))
+        if added != category.max:
+            problems.append(Problem(where, "scheme.items-mismatch", {"category": category.id, "sum": added, "max": category.max}))
+    for rule in category.rules:
+        if category.items and rule.item is None:
+            problems.append(Problem(rule.source, "scheme.rule-needs-item", {"rule": rule.id, "category": category.id}))
+        if rule.item is not None and category.item(rule.item) is None:
+            problems.append(Problem(rule.source, "scheme.unknown-item", {"rule": rule.id, "item": rule.item,
+                                                                          "items": ", ".join(i.id for i in category.items) or "-"}))
+        if rules.KINDS[rule.kind].needs_full and rule.item is None and category.max is None:
+            problems.append(Problem(rule.source, "scheme.rule-needs-full", {"rule": rule.id, "kind": rule.kind}))
+        if category.type == "bonus" and rule.kind == "fixed" and rule.params["points"] < 0:
+            problems.append(Problem(rule.source, "scheme.never-applies", {"rule": rule.id, "category": category.id}))
+        if category.type == "deduct" and rule.kind == "fixed" and rule.params["points"] > 0:
+            problems.append(Problem(rule.source, "scheme.never-applies", {"rule": rule.id, "category": category.id}))
+        full = category.item(rule.item).max if rule.item and category.item(rule.item) else category.max
+        if rule.kind == "graded" and full is not None and any(v > full or v < 0 for v in rule.params["levels"].values()):
+            problems.append(Problem(rule.source, "scheme.level-outside", {"rule": rule.id, "max": full}))
     return problems
 
 
@@ -264,13 +461,15 @@ def _band_problems(bands: tuple[Band, ...]) -> list[Problem]:
         if lower.min is not None and lower.min >= upper.min:
             problems.append(Problem(lower.source, "scheme.band-order", {"band": lower.name, "above": upper.name}))
         elif lower.max is not None and lower.max < upper.min:
-            problems.append(
-                Problem(lower.source, "scheme.band-gap", {"low": lower.max, "high": upper.min, "band": lower.name})
-            )
+            problems.append(Problem(lower.source, "scheme.band-gap",
+                                    {"low": lower.max, "high": upper.min, "band": lower.name}, "warning"))
         elif lower.max is not None and lower.max > upper.min:
-            problems.append(
-                Problem(lower.source, "scheme.band-overlap", {"low": upper.min, "high": lower.max, "band": lower.name})
-            )
+            problems.append(Problem(lower.source, "scheme.band-overlap",
+                                    {"low": upper.min, "high": lower.max, "band": lower.name}))
     if bands[-1].min is not None:
-        problems.append(Problem(bands[-1].source, "scheme.band-no-bottom", {"band": bands[-1].name, "min": bands[-1].min}))
+        problems.append(Problem(bands[-1].source, "scheme.band-no-bottom",
+                                {"band": bands[-1].name, "min": bands[-1].min}, "warning"))
+    for band in bands:
+        if band.quota is not None and band.quota == 0:
+            problems.append(Problem(band.source, "scheme.zero-quota", {"band": band.name}))
     return problems

@@ -12,6 +12,7 @@ import difflib
 from dataclasses import dataclass
 
 from jifen import roster, rules
+from jifen.engine import eval_period as engine_period
 from jifen.model import Event, Ledger, Problem, Scheme
 
 REVOCABLE = ("score", "veto")
@@ -63,6 +64,13 @@ def _problems(event: Event, context: Context) -> list[Problem]:
         problems += _subject_problems(event, context)
     if event.kind == "score":
         problems += _rule_problems(event, context.scheme)
+    if event.kind == "eval":
+        problems += _eval_problems(event, context)
+    if event.kind == "exempt":
+        problems += _exempt_problems(event, context)
+    if event.kind == "join" and event.role is not None and event.role not in context.scheme.roles:
+        roles = ", ".join(context.scheme.roles) or "-"
+        problems.append(Problem(event.at("role"), "event.unknown-role", {"role": event.role, "roles": roles}))
     if event.kind == "revoke":
         target = context.events.get(event.target or 0)
         if target is None or target.id >= event.id:
@@ -84,13 +92,43 @@ def _subject_problems(event: Event, context: Context) -> list[Problem]:
     return []
 
 
+def _eval_problems(event: Event, context: Context) -> list[Problem]:
+    scheme = context.scheme
+    category = next((c for c in scheme.categories if event.panel in c.panels), None)
+    if category is None:
+        panels = ", ".join(scheme.panels) or "-"
+        return [Problem(event.at("panel"), "event.unknown-panel", {"panel": event.panel, "panels": panels, "scheme": scheme.id})]
+    if (event.score is None) == (event.rating is None):
+        return [Problem(event.source, "event.score-or-rating", {"ratings": ", ".join(category.ratings) or "-"})]
+    if event.rating is not None and event.rating not in category.ratings:
+        ratings = ", ".join(category.ratings) or "-"
+        return [Problem(event.at("rating"), "event.unknown-rating", {"rating": event.rating, "ratings": ratings})]
+    if event.score is not None and not 0 <= event.score <= category.out_of:
+        return [Problem(event.at("score"), "event.score-outside", {"score": event.score, "out_of": category.out_of})]
+    period = engine_period(event, scheme)
+    if period.kind != scheme.period:
+        return [Problem(event.at("period"), "event.period-kind", {"period": period, "kind": scheme.period})]
+    member = context.members.get(event.subject or "")
+    if member is None:
+        return _subject_problems(event, context)
+    if not member.in_span(period.start, period.end):
+        return [Problem(event.at("period"), "event.not-member-in-period", {"subject": member.id, "name": member.name, "period": period})]
+    return []
+
+
+def _exempt_problems(event: Event, context: Context) -> list[Problem]:
+    if not context.scheme.exemption:
+        return [Problem(event.source, "event.no-exemption", {"scheme": context.scheme.id})]
+    return _subject_problems(event, context)
+
+
 def _rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
     rule = scheme.rule(event.rule or "")
     if rule is None:
         close = difflib.get_close_matches(event.rule or "", [r.id for r in scheme.rules], n=1)
         return [Problem(event.at("rule"), "event.unknown-rule", {"rule": event.rule, "scheme": scheme.id, "close": close[0] if close else ""})]
-    wrong = rules.check(rule, event.count, event.points)
-    field = "points" if event.points is not None else "rule"
+    wrong = rules.check(rule, event)
+    field = next((f for f in ("points", "level", "measure", "count") if getattr(event, f) is not None), "rule")
     return [] if wrong is None else [Problem(event.at(field), wrong[0], wrong[1])]
 
 

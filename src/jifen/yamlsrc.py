@@ -253,3 +253,17 @@ def read_map(
         if required and node.get(key) is None:
             problems.append(Problem(node.source, "yaml.missing-key", {"key": key, "what": what}))
     return None if len(problems) > before else values
+
+
+def as_decimal_map(node: Node) -> dict[str, Decimal]:
+    """A mapping of text to numbers, e.g. ``{较好: 5, 一般: 2}``."""
+    if not isinstance(node, Map) or not node.items:
+        raise Bad("yaml.want-number-map")
+    return {key.text: as_decimal(value) for key, value in node.items}
+
+
+def as_text_list(node: Node) -> tuple[str, ...]:
+    """A list of texts, e.g. ``[self, peer, masses]``."""
+    if not isinstance(node, Seq) or not node.items:
+        raise Bad("yaml.want-text-list")
+    return tuple(as_text(item) for item in node.items)
