@@ -15,7 +15,7 @@ LAYERS = {
     "model": 1,
     "yamlsrc": 2,
     "rules": 3, "ledger": 3, "scheme": 3,
-    "roster": 4, "validate": 4, "loader": 4, "engine": 4,
+    "roster": 4, "validate": 4, "loader": 4, "engine": 4, "outcomes": 4,
     "reports": 5,
     "render": 6,
     "cli": 7, "__main__": 7, "__init__": 0,
@@ -61,7 +61,7 @@ def test_nothing_below_cli_prints(module):
             assert ast.unparse(node) not in ("sys.stdout", "sys.stderr"), module
 
 
-@pytest.mark.parametrize("module", ["engine", "roster", "validate", "rules", "periods"])
+@pytest.mark.parametrize("module", ["engine", "outcomes", "roster", "validate", "rules", "periods"])
 def test_replay_modules_touch_no_files_clock_or_git(module):
     text = (SRC / f"{module}.py").read_text(encoding="utf-8")
     for word in ("open(", "Path(", "subprocess", "date.today", "datetime.now", "os.environ"):

@@ -262,6 +262,7 @@ def init(
 def member_add(
     name: Annotated[str, typer.Argument(help="The member's name (or the branch's, in a committee ledger).")],
     id: Annotated[Optional[str], typer.Option("--id", help="Id to use. Default: the next free m01, m02 … (b01 … for branches).")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help="The member's role, where the scheme has roles (secretary, manager …).", show_default=False)] = None,
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,
@@ -275,7 +276,8 @@ def member_add(
         subject = id or _next_id(members, "b" if book.subjects == "branches" else "m")
         if id is not None and id in members and members[id].active:
             raise errors.InvalidInput("cli.id-taken", id=id)
-        return {"date": _date(date), "kind": "join", "subject": subject, "name": name, "note": note, "by": _by(by)}
+        return {"date": _date(date), "kind": "join", "subject": subject, "name": name, "role": role,
+                "note": note, "by": _by(by)}
 
     _append(ledger, fields, lang)
 
@@ -304,6 +306,25 @@ def member_leave(
     }, lang)
 
 
+@member_app.command("exempt")
+@handled
+def member_exempt(
+    member: Annotated[str, typer.Argument(help="Member id or unique name.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="The year the member is not scored.")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why (joined or transferred in under half a year ago …) and who approved it.")],
+    date: DateOpt = None,
+    by: ByOpt = None,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Exempt a member from a year's scoring (免于考核), where the scheme allows it."""
+    lang = _lang(lang)
+    _append(ledger, lambda book, members: {
+        "date": _date(date), "kind": "exempt", "subject": _subject(members, member), "period": str(year),
+        "reason": reason, "by": _by(by),
+    }, lang)
+
+
 @member_app.command("list")
 @handled
 def member_list(ledger: LedgerOpt = None, format: FormatOpt = "table", lang: LangOpt = None) -> None:
@@ -323,6 +344,8 @@ def add(
     date: DateOpt = None,
     count: Annotated[Optional[int], typer.Option("--count", "-c", min=1, help="Occurrences, for a fixed rule.", show_default=False)] = None,
     points: Annotated[Optional[str], typer.Option("--points", "-p", help="Points, for a discretionary (酌情) rule, e.g. -0.5.", show_default=False)] = None,
+    level: Annotated[Optional[str], typer.Option("--level", help="For a graded rule: the level judged (较好, 一般 …).", show_default=False)] = None,
+    measure: Annotated[Optional[str], typer.Option("--measure", help="For a rate rule: the measured value, e.g. an attendance rate 93.5.", show_default=False)] = None,
     ref: Annotated[Optional[str], typer.Option("--ref", help="The honour or matter this is about: the same --ref counts once at its highest level.", show_default=False)] = None,
     note: NoteOpt = None,
     by: ByOpt = None,
@@ -333,8 +356,42 @@ def add(
     lang = _lang(lang)
     _append(ledger, lambda book, members: {
         "date": _date(date), "kind": "score", "subject": _subject(members, member), "rule": rule,
-        "count": count, "points": _decimal(points), "ref": ref, "note": note, "by": _by(by),
+        "count": count, "points": _decimal(points), "level": level, "measure": _decimal(measure), "ref": ref,
+        "note": note, "by": _by(by),
     }, lang)
+
+
+@app.command("eval")
+@handled
+def evaluate(
+    member: Annotated[str, typer.Argument(help="Member (or branch) id or unique name.")],
+    kind: Annotated[str, typer.Option("--kind", "-k", help="The panel: self, peer, masses, democratic, inspection … (see jifen scheme show).")],
+    score: Annotated[Optional[str], typer.Option("--score", "-s", help="The score given, on the scheme's scale (usually out of 100).", show_default=False)] = None,
+    rating: Annotated[Optional[str], typer.Option("--rating", help="Or the rating given: 优秀, 合格, 基本合格, 不合格 (as the scheme lists).", show_default=False)] = None,
+    period: Annotated[Optional[str], typer.Option("--period", help="The period evaluated (2023, 2023Q4 …). Default: the scoring period of --date.", show_default=False)] = None,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="The evaluator (one event per evaluator; several are averaged). Default as for add.", show_default=False)] = None,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Record one evaluator's score or rating of a member (自评、互评、群众评议、民主评议、督查 …)."""
+    lang = _lang(lang)
+    _append(ledger, lambda book, members: {
+        "date": _date(date), "kind": "eval", "subject": _subject(members, member), "panel": kind,
+        "score": _decimal(score), "rating": rating, "period": _period_text(period), "note": note, "by": _by(by),
+    }, lang)
+
+
+def _period_text(text: str | None) -> str | None:
+    from jifen.periods import Period
+
+    if text is None:
+        return None
+    try:
+        return str(Period.parse(text))
+    except ValueError:
+        raise errors.InvalidInput("cli.bad-period", text=text) from None
 
 
 @app.command()
@@ -430,15 +487,29 @@ def show(
 @handled
 def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     """Validate the ledger and its scheme; report every problem with FILE:LINE:COL. Exit 1 if any."""
-    from jifen import loader, render
+    from jifen import loader
 
     lang = _lang(lang)
     loaded = loader.load(ledger_dir(ledger), scheme_search(), today=_today())
-    if loaded.problems:
-        typer.echo(render.problems(loaded.problems, lang), nl=False)
-        typer.echo(messages.text("cli.problems", lang, count=len(loaded.problems)))
-        raise typer.Exit(errors.EXIT_PROBLEMS)
+    _report_problems(loaded.problems, lang, warnings_fail=False)
     typer.echo(messages.text("cli.no-problems", lang, events=len(loaded.ledger.events), scheme=loaded.scheme.id))
+
+
+def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
+    """Print ``problems``; exit 1 if any is an error (or, with ``warnings_fail``, if there are any)."""
+    from jifen import render
+
+    if not problems:
+        return
+    typer.echo(render.problems(problems, lang), nl=False)
+    errors_found = [p for p in problems if p.is_error]
+    warnings = len(problems) - len(errors_found)
+    if errors_found or warnings_fail:
+        typer.echo(messages.text("cli.problems", lang, count=len(errors_found) or len(problems)))
+        if errors_found and warnings:
+            typer.echo(messages.text("cli.warnings", lang, count=warnings))
+        raise typer.Exit(errors.EXIT_PROBLEMS)
+    typer.echo(messages.text("cli.only-warnings", lang, count=warnings))
 
 
 @scheme_app.command("list")
@@ -479,16 +550,12 @@ def scheme_check(
     lang: LangOpt = None,
 ) -> None:
     """Report every problem of a scheme with FILE:LINE:COL. Exit 1 if any."""
-    from jifen import render
     from jifen import scheme as scheme_io
 
     lang = _lang(lang)
     path = scheme_io.find(scheme, scheme_search(), base=Path.cwd())
     loaded, problems = scheme_io.load(path)
-    if problems:
-        typer.echo(render.problems(problems, lang), nl=False)
-        typer.echo(messages.text("cli.problems", lang, count=len(problems)))
-        raise typer.Exit(errors.EXIT_PROBLEMS)
+    _report_problems(problems, lang, warnings_fail=True)
     typer.echo(messages.text("cli.scheme-ok", lang, scheme=loaded.id))
 
 

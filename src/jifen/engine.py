@@ -193,6 +193,7 @@ class Standings:
         self.evals = booker.evals
         self.vetoes = booker.vetoes
         self.exempt = booker.exempt
+        self._ranked: dict[Period, list[Standing]] = {}
 
     def extend(self, events: Iterable[Event]) -> "Standings":
         """These standings with ``events`` (recorded after the ones already in) added."""
@@ -341,6 +342,11 @@ class Standings:
 
     def ranked(self, period: Period) -> list[Standing]:
         """Everyone scored in ``period`` (not exempt), best first (ties by id), ranked on the shown score."""
+        if period not in self._ranked:
+            self._ranked[period] = self._rank(period)
+        return self._ranked[period]
+
+    def _rank(self, period: Period) -> list[Standing]:
         scores = {s: self.score(s, period) for s in self.subjects(period) if not self.is_exempt(s, period)}
         shown_scores = {s: shown(score.total, self.scheme.precision) for s, score in scores.items()}
         places = ranks(shown_scores)

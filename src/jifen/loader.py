@@ -47,8 +47,8 @@ def load(directory: Path, search: list[Path], today: dt.date | None = None) -> L
 
 
 def load_valid(directory: Path, search: list[Path]) -> tuple[Ledger, Scheme]:
-    """The ledger and scheme; InvalidInput carrying every problem if there are any."""
+    """The ledger and scheme; InvalidInput carrying every problem if any is an error."""
     loaded = load(directory, search)
-    if loaded.problems or loaded.scheme is None:
+    if any(p.is_error for p in loaded.problems) or loaded.scheme is None:
         raise InvalidInput("ledger.unusable", problems=loaded.problems, path=loaded.ledger.path)
     return loaded.ledger, loaded.scheme

@@ -76,8 +76,11 @@ def _words(args: dict[str, Any]) -> dict[str, Any]:
 def _cell(value: Any, lang: str, words: str = "") -> str:
     if value is None:
         return ""
+    if isinstance(value, (list, tuple)):
+        return "、".join(_cell(v, lang, words) for v in value)
     if words:
-        return messages.text(words + str(value), lang)
+        code = words + str(value)
+        return messages.text(code, lang) if messages.known(code) else str(value)
     if isinstance(value, bool):
         return messages.text("label.yes", lang) if value else ""
     if isinstance(value, Decimal):
@@ -105,9 +108,13 @@ def problems(found: Iterable[Problem], lang: str) -> str:
         where = problem.source
         message = messages.text(problem.code, lang, **_words(problem.args))
         hint = messages.hint(problem.code, lang, **_words(problem.args))
+        if where.line <= 0 and not problem.is_error:
+            message = f"{messages.text('label.warning', lang)}: {message}"
         if where.line <= 0:
             blocks.append("\n".join(x for x in (f"jifen: {message}", hint) if x))
             continue
+        if not problem.is_error:
+            message = f"{messages.text('label.warning', lang)}: {message}"
         block = [f"{where}: {message}"]
         quoted = _line(lines_of, where.path, where.line)
         if quoted is not None:

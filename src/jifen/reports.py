@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from jifen import engine
-from jifen.model import Ledger, Scheme
+from jifen import engine, outcomes
+from jifen.model import Category, Ledger, Scheme
 from jifen.periods import Period
 from jifen.roster import Member
 
@@ -38,10 +38,27 @@ def _subject_label(ledger: Ledger) -> str:
     return "label.branch-subject" if ledger.subjects == "branches" else "label.member"
 
 
+def _category_label(category: Category) -> str:
+    label = category.name
+    if category.max is not None:
+        label += f"({_num(category.max)})"
+    if category.weight != 1:
+        label += f"×{_num(category.weight)}"
+    return label
+
+
+def _exempt_rows(standings: engine.Standings, period: Period) -> list[dict[str, Any]]:
+    return [
+        {"member_id": s, "member": standings.members[s].name, "score": None, "rank": None, "exempt": True}
+        for s in standings.subjects(period)
+        if standings.is_exempt(s, period)
+    ]
+
+
 def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -> Report:
     """The ranked table of one month, quarter or year (月度登记表 / 季度公示)."""
     scheme = standings.scheme
-    deducts = [c for c in scheme.categories if c.type != "bonus"]
+    scored = [c for c in scheme.categories if c.type != "bonus"]
     bonuses = [c for c in scheme.categories if c.type == "bonus"]
     rows = []
     for place in standings.ranked(period):
@@ -53,19 +70,22 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -
                 "member": standings.members[place.subject].name,
                 "score": place.shown,
                 "rank": place.rank,
-                "categories": {c.id: engine.shown(score.categories[c.id], scheme.precision) for c in deducts},
+                "categories": {c.id: engine.shown(score.categories[c.id], scheme.precision) for c in scored},
                 "bonus": engine.shown(bonus, scheme.precision),
                 "veto": score.veto,
             }
         )
+    if scheme.exemption:
+        rows += _exempt_rows(standings, period)
     columns = [
         Column("rank", "label.rank"),
         Column("member_id", "label.member_id"),
         Column("member", _subject_label(ledger)),
-        *(Column(f"categories.{c.id}", f"{c.name}({_num(c.max)})", literal=True) for c in deducts),
+        *(Column(f"categories.{c.id}", _category_label(c), literal=True) for c in scored),
         *([Column("bonus", "label.bonus")] if bonuses else []),
         Column("score", "label.score"),
         Column("veto", "label.veto"),
+        *([Column("exempt", "label.exempt")] if scheme.exemption else []),
     ]
     data = {"branch": ledger.name, "scheme": scheme.id, "period": str(period), "rows": rows}
     title = ("title.report", {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
@@ -74,36 +94,57 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -
 
 
 def grade_report(ledger: Ledger, standings: engine.Standings, year: int) -> Report:
-    """Annual scores, grades and ranks (年度评定)."""
+    """Annual scores, grades and ranks (年度评定), with stars, eligibility and flags where the scheme has them."""
     scheme = standings.scheme
     period = Period(year, "year", 1)
-    parts = [str(p) for p in period.parts(scheme.period)]
+    parts = [str(p) for p in period.parts(scheme.period)] if scheme.period != "year" else []
+    show_eligible = outcomes.has_eligibility(standings)
+    show_flags = bool(scheme.flags) or any(b.quota for b in scheme.grades) or scheme.veto_effect == "disqualify"
     rows = []
-    for place in standings.ranked(period):
-        rows.append(
-            {
-                "member_id": place.subject,
-                "member": standings.members[place.subject].name,
-                "score": place.shown,
-                "rank": place.rank,
-                "grade": engine.grade(place.shown, scheme.grades),
-                "veto": place.score.veto,
-                "periods": {p: engine.shown(v, scheme.precision) for p, v in place.score.parts.items()},
-            }
-        )
+    for result in outcomes.annual(standings, year):
+        row: dict[str, Any] = {
+            "member_id": result.subject,
+            "member": standings.members[result.subject].name,
+            "score": result.shown,
+            "rank": result.rank,
+            "grade": result.grade,
+            "veto": result.score.veto,
+            "periods": {p: engine.shown(v, scheme.precision) for p, v in result.score.parts.items()},
+        }
+        if scheme.stars:
+            row["stars"] = result.stars
+        if show_eligible:
+            row["eligible"] = result.eligible
+        if show_flags:
+            row["flags"] = list(result.flags)
+            if result.flag_months:
+                row["flag_months"] = result.flag_months
+        rows.append(row)
+    if scheme.exemption:
+        rows += _exempt_rows(standings, period)
     columns = [
         Column("rank", "label.rank"),
         Column("member_id", "label.member_id"),
         Column("member", _subject_label(ledger)),
         *(Column(f"periods.{p}", p, literal=True) for p in parts),
         Column("score", "label.score"),
-        Column("grade", "label.grade"),
+        *([Column("grade", "label.grade")] if scheme.grades else []),
+        *([Column("stars", "label.stars")] if scheme.stars else []),
+        *([Column("eligible", "label.eligible", words="eligible.")] if show_eligible else []),
+        *([Column("flags", "label.flags", words="flag.")] if show_flags else []),
         Column("veto", "label.veto"),
+        *([Column("exempt", "label.exempt")] if scheme.exemption else []),
     ]
     data = {"branch": ledger.name, "scheme": scheme.id, "year": year, "rows": rows}
     title = ("title.grade", {"branch": ledger.name, "year": year, "scheme": scheme.id})
-    notes = () if rows else (("cli.no-rows", {}),)
+    notes = _quota_notes(rows) + (() if rows else (("cli.no-rows", {}),))
     return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes)
+
+
+def _quota_notes(rows: list[dict[str, Any]]) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """A line naming those kept out of a band by its quota, so the notice board says so."""
+    cut = [f"{r['member']}({r['member_id']})" for r in rows if outcomes.QUOTA_FLAG in r.get("flags", ())]
+    return (("note.quota", {"names": "、".join(cut)}),) if cut else ()
 
 
 def show_report(

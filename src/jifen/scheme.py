@@ -378,12 +378,13 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
         if thing.id in seen:
             problems.append(Problem(thing.source, "scheme.duplicate-id", {"id": thing.id, "line": seen[thing.id].line}))
         seen.setdefault(thing.id, thing.source)
-    scored = [c for c in scheme.categories if c.type != "bonus"]
-    if scheme.total is not None and scored and all(c.max is not None for c in scored):
-        added = sum((c.weight * c.max for c in scored if c.max is not None), Decimal(0))
-        if added != scheme.total:
-            where = root.get("total").source if isinstance(root, yamlsrc.Map) else Source(scheme.path, 1)
-            problems.append(Problem(where, "scheme.total-mismatch", {"total": scheme.total, "sum": added}))
+    if scheme.total is not None:
+        starts = [_full(c) for c in scheme.categories if c.type != "bonus"]
+        if starts and all(v is not None for v in starts):
+            added = sum((v for v in starts if v is not None), Decimal(0))
+            if added != scheme.total:
+                where = root.get("total").source if isinstance(root, yamlsrc.Map) else Source(scheme.path, 1)
+                problems.append(Problem(where, "scheme.total-mismatch", {"total": scheme.total, "sum": added}))
     for category in scheme.categories:
         problems += _category_problems(category, scheme)
     problems += _band_problems(scheme.grades)
@@ -403,6 +404,15 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
     return problems
 
 
+def _full(category: Category) -> Decimal | None:
+    """What a category contributes to the total when nothing happened: weight × (max, or base)."""
+    if category.type == "points":
+        start = category.max if category.max is not None else category.base.get("")
+    else:
+        start = category.max
+    return None if start is None else category.weight * start
+
+
 def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
     problems: list[Problem] = []
     where = category.source
@@ -416,7 +426,7 @@ def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
         problems.append(Problem(where, "scheme.evaluation-rules", {"category": category.id}))
     if category.type != "evaluation" and (category.panels or category.ratings):
         problems.append(Problem(where, "scheme.panels-non-evaluation", {"category": category.id}))
-    if category.type != "evaluation" and not category.rules:
+    if category.type in ("deduct", "bonus") and not category.rules:
         problems.append(Problem(where, "scheme.no-rules", {"category": category.id}, "warning"))
     if category.split and category.split["member"] + category.split[SECRETARY] == 0:
         problems.append(Problem(where, "scheme.split-empty", {"category": category.id}))

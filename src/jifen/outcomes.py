@@ -1,0 +1,169 @@
+"""Year-end outcomes: grades with quotas, stars, eligibility for awards, and flags.
+
+``annual(standings, year)`` ranks everyone scored in the year and decides, on
+the shown score, what the scheme says follows from it. Pure, like the engine.
+
+Quotas (at most 1/3 优秀): subjects are taken in rank order; a group tied at the
+cut that would break the quota is not promoted, and each of them is flagged
+``quota``; they get the next band down.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jifen import engine
+from jifen.model import FlagRule, Score
+from jifen.periods import Period
+
+QUOTA_FLAG = "quota"
+VETO_FLAG = "veto"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One subject's year: score, rank and what follows from them."""
+
+    subject: str
+    score: Score
+    shown: Decimal
+    rank: int
+    grade: str | None
+    stars: str | None
+    eligible: bool
+    flags: tuple[str, ...]
+    flag_months: dict[str, list[str]] = field(default_factory=dict)
+
+
+def annual(standings: engine.Standings, year: int) -> list[Outcome]:
+    """Every subject scored in ``year``, best first, with grade, stars, eligibility and flags."""
+    scheme = standings.scheme
+    period = Period(year, "year", 1)
+    ranked = standings.ranked(period)
+    count = len(ranked)
+    grades = _grades(standings, ranked)
+    results = []
+    for position, place in enumerate(ranked):
+        flags: list[str] = []
+        months: dict[str, list[str]] = {}
+        for rule in scheme.flags:
+            if rule.role is not None and standings.members[place.subject].role != rule.role:
+                continue
+            if rule.per == "month":
+                hit = _month_flag(standings, place.subject, year, rule)
+                if hit:
+                    flags.append(rule.flag)
+                    months[rule.flag] = hit
+            elif _year_flag(rule, place, position, count):
+                flags.append(rule.flag)
+        grade, demoted = grades[place.subject]
+        if demoted == QUOTA_FLAG or demoted == VETO_FLAG:
+            flags.append(demoted)
+        results.append(
+            Outcome(
+                subject=place.subject,
+                score=place.score,
+                shown=place.shown,
+                rank=place.rank,
+                grade=grade,
+                stars=engine.grade(place.shown, scheme.stars) if scheme.stars else None,
+                eligible=_eligible(standings, place, flags),
+                flags=tuple(flags),
+                flag_months=months,
+            )
+        )
+    return results
+
+
+def _grades(standings: engine.Standings, ranked: list[engine.Standing]) -> dict[str, tuple[str | None, str | None]]:
+    """Each subject's band, after veto disqualification and quotas; and why it was lowered, if it was."""
+    bands = standings.scheme.grades
+    placed: dict[str, tuple[int | None, str | None]] = {}
+    for place in ranked:
+        index = engine.band_index(place.shown, bands)
+        reason = None
+        if index == 0 and len(bands) > 1 and _disqualified(standings, place):
+            index, reason = 1, VETO_FLAG
+        placed[place.subject] = (index, reason)
+    for index, band in enumerate(bands):
+        if band.quota is None:
+            continue
+        allowed = math.floor(band.quota * len(ranked))
+        holders = [p for p in ranked if placed[p.subject][0] == index]
+        taken = 0
+        for rank in sorted({p.rank for p in holders}):
+            group = [p for p in holders if p.rank == rank]
+            if taken + len(group) <= allowed:
+                taken += len(group)
+                continue
+            for place in group:
+                lower = index + 1 if index + 1 < len(bands) else None
+                placed[place.subject] = (lower, QUOTA_FLAG)
+            allowed = taken  # nobody below the cut may take the places either
+    return {s: (bands[i].name if i is not None else None, why) for s, (i, why) in placed.items()}
+
+
+def _disqualified(standings: engine.Standings, place: engine.Standing) -> bool:
+    return standings.scheme.veto_effect == "disqualify" and place.score.veto
+
+
+def _eligible(standings: engine.Standings, place: engine.Standing, flags: list[str]) -> bool:
+    scheme = standings.scheme
+    if place.score.veto:
+        return False
+    if scheme.eligible_min is not None and place.shown < scheme.eligible_min:
+        return False
+    if scheme.eligible_min_base and place.score.total < standings.base(place.subject, place.score.period):
+        return False
+    return not any(rule.ineligible and rule.flag in flags for rule in scheme.flags)
+
+
+def has_eligibility(standings: engine.Standings) -> bool:
+    """Whether the scheme says anything about eligibility for awards."""
+    scheme = standings.scheme
+    return (
+        scheme.eligible_min is not None
+        or scheme.eligible_min_base
+        or scheme.veto_effect == "disqualify"
+        or any(rule.ineligible for rule in scheme.flags)
+    )
+
+
+def _year_flag(rule: FlagRule, place: engine.Standing, position: int, count: int) -> bool:
+    if rule.veto and place.score.veto:
+        return True
+    if rule.below is not None and place.shown < rule.below:
+        return True
+    if rule.top is not None and place.rank <= rule.top:
+        return True
+    return rule.bottom is not None and position >= count - rule.bottom
+
+
+def _month_flag(standings: engine.Standings, subject: str, year: int, rule: FlagRule) -> list[str]:
+    """The months (YYYY-MM) that complete a run of ``rule.months_running`` months meeting the rule."""
+    hits: list[str] = []
+    run = 0
+    member = standings.members[subject]
+    for month in Period(year, "year", 1).parts("month"):
+        if not member.in_span(month.start, month.end):
+            run = 0
+            continue
+        run = run + 1 if _month_meets(standings, subject, month, rule) else 0
+        if run >= rule.months_running:
+            hits.append(str(month))
+    return hits
+
+
+def _month_meets(standings: engine.Standings, subject: str, month: Period, rule: FlagRule) -> bool:
+    if rule.deductions_over is not None and -standings.deductions(subject, month) > rule.deductions_over:
+        return True
+    if rule.below is not None:
+        shown = engine.shown(standings.score(subject, month).total, standings.scheme.precision)
+        if shown < rule.below:
+            return True
+    if rule.rank_at_most is not None:
+        place = next((p for p in standings.ranked(month) if p.subject == subject), None)
+        return place is not None and place.rank <= rule.rank_at_most
+    return False
