@@ -48,7 +48,11 @@ def test_every_shipped_scheme_loads_clean():
     assert paths
     for path in paths:
         loaded, problems = scheme_io.load(path)
-        assert problems == [], path
+        assert loaded is not None, path
+        if path.stem == "juwei-2019":  # the seed's own bands leave 60 <= s < 61 without a grade
+            assert [(p.code, p.severity) for p in problems] == [("scheme.band-gap", "warning")]
+        else:
+            assert problems == [], path
 
 
 MINIMAL = """

@@ -245,12 +245,28 @@ def scheme_report(scheme: Scheme) -> Report:
     """A scheme's categories and rules, as a recorder looks them up."""
     rows = []
     for category in scheme.categories:
-        for rule in category.rules:
+        if category.type == "evaluation":
             rows.append(
                 {
                     "category": category.id,
-                    "category_name": category.name,
-                    "max": category.max,
+                    "category_name": _category_label(category),
+                    "rule": None,
+                    "item": None,
+                    "name": None,
+                    "kind": "evaluation",
+                    "panels": list(category.panels),
+                    "ratings": dict(category.ratings),
+                    "out_of": category.out_of,
+                    "aspects": dict(category.aspects),
+                }
+            )
+        for rule in category.rules:
+            item = category.item(rule.item) if rule.item else None
+            rows.append(
+                {
+                    "category": category.id,
+                    "category_name": _category_label(category),
+                    "item": f"{item.name}({_num(item.max)})" if item else None,
                     "rule": rule.id,
                     "name": rule.name,
                     "kind": rule.kind,
@@ -259,6 +275,7 @@ def scheme_report(scheme: Scheme) -> Report:
             )
     columns = (
         Column("category_name", "label.category"),
+        Column("item", "label.item"),
         Column("rule", "label.rule"),
         Column("name", "label.name"),
         Column("value", "label.value"),
@@ -270,10 +287,18 @@ def scheme_report(scheme: Scheme) -> Report:
         "period": scheme.period,
         "precision": scheme.precision,
         "total": scheme.total,
-        "grades": [{"name": b.name, "min": b.min} for b in scheme.grades],
+        "example_values": scheme.example_values,
+        "roles": dict(scheme.roles),
+        "grades": [{"name": b.name, "min": b.min, "max": b.max, "quota": _quota(b.quota)} for b in scheme.grades],
+        "stars": [{"name": b.name, "min": b.min} for b in scheme.stars],
         "rules": rows,
     }
-    return Report(("title.scheme", {"scheme": scheme.id, "name": scheme.name}), columns, table_rows, data)
+    notes = (("note.example-values", {}),) if scheme.example_values else ()
+    return Report(("title.scheme", {"scheme": scheme.id, "name": scheme.name}), columns, table_rows, data, notes)
+
+
+def _quota(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def schemes_report(schemes: list[tuple[str, str, str]]) -> Report:
@@ -284,11 +309,24 @@ def schemes_report(schemes: list[tuple[str, str, str]]) -> Report:
 
 
 def _rule_value(row: dict[str, Any]) -> str:
-    if row["kind"] == "fixed":
+    kind = row["kind"]
+    if kind == "fixed":
         return _num(row["points"])
-    if row["kind"] == "range":
+    if kind == "range":
         return f"{_num(row['min'])} ~ {_num(row['max'])}"
-    return row["kind"]
+    if kind == "progressive":
+        return f"{_num(row['points'])}, {_num(row['step'])}…"
+    if kind == "graded":
+        return " / ".join(f"{level} {_num(points)}" for level, points in row["levels"].items())
+    if kind == "lose-item":
+        return "0"
+    if kind == "rate":
+        return f"< {_num(row['threshold'])}: {_num(row['per_step'])} / {_num(row.get('step') or Decimal(1))}"
+    if kind == "evaluation":
+        scale = f"{', '.join(row['panels'])} /{_num(row['out_of'])}"
+        ratings = " ".join(f"{k}={_num(v)}" for k, v in row["ratings"].items())
+        return f"{scale} {ratings}".strip()
+    return kind
 
 
 def _num(value: Decimal | None) -> str:

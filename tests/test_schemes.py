@@ -1,0 +1,406 @@
+"""Every shipped scheme, run end to end through the CLI on worked examples computed by hand.
+
+Each test builds a small ledger with the real commands, then checks the
+numbers the seed's rules give (the arithmetic is in the comments), and pins
+the whole report and grade JSON as golden files under tests/cases/<scheme>/.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+
+class Branch:
+    """A ledger under one scheme, driven through the CLI."""
+
+    def __init__(self, cli, folder, scheme: str, subjects: str = "members") -> None:
+        self.cli, self.folder = cli, folder
+        self.run("init", folder, "--scheme", scheme, "--name", "测试", "--subjects", subjects, "--date", "2023-01-01",
+                 ledger=False)
+
+    def run(self, *words, ledger: bool = True):
+        result = self.cli(*words, *(["-l", self.folder] if ledger else []))
+        assert result.exit_code == 0, result.output
+        return result
+
+    def fails(self, *words) -> str:
+        result = self.cli(*words, "-l", self.folder)
+        assert result.exit_code == 2, result.output
+        return result.output
+
+    def member(self, name: str, date: str = "2023-01-01", role: str | None = None) -> None:
+        self.run("member", "add", name, "--date", date, *(["--role", role] if role else []))
+
+    def add(self, member: str, rule: str, date: str, *extra: str) -> None:
+        self.run("add", member, rule, "--date", date, *extra)
+
+    def eval(self, member: str, kind: str, value: str, date: str = "2024-01-10", period: str = "2023", by: str = "评议人") -> None:
+        option = "--rating" if not value[0].isdigit() else "--score"
+        self.run("eval", member, "--kind", kind, option, value, "--period", period, "--date", date, "--by", by)
+
+    def json(self, *words) -> dict:
+        return json.loads(self.run(*words, "-f", "json").stdout)
+
+    def grade(self, year: int = 2023) -> dict:
+        return self.json("grade", "--year", str(year))
+
+    def rows(self, year: int = 2023) -> dict[str, dict]:
+        return {r["member"]: r for r in self.grade(year)["rows"]}
+
+
+@pytest.fixture
+def make(cli, tmp_path):
+    def build(scheme: str, subjects: str = "members") -> Branch:
+        return Branch(cli, tmp_path / scheme, scheme, subjects)
+
+    return build
+
+
+def dump(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- S2 -------------------------------------------------------------------------------------
+
+
+def test_yongzhou_monthly_average_quota_tie_and_exemption(make, golden):
+    b = make("yongzhou-2018")
+    for name in ("甲", "乙", "丙", "丁", "戊", "己"):
+        b.member(name)
+    # 丁: 92, 95, 88 and nine months at 90 → (92 + 95 + 88 + 9 × 90) / 12 = 1085 / 12 = 90.4166… → 90.42
+    b.add("丁", "duty.post", "2023-01-20", "--points", "-8")
+    b.add("丁", "duty.post", "2023-02-20", "--points", "-5")
+    b.add("丁", "duty.post", "2023-03-20", "--points", "-12")
+    for month in range(4, 13):
+        b.add("丁", "minus.criticized", f"2023-{month:02d}-15")
+    # 乙 and 丙 tie at 95 (one month at 40: 100 − 60 = 40 → (11 × 100 + 40) / 12 = 95)
+    for name in ("乙", "丙"):
+        b.add(name, "duty.post", "2023-05-10", "--points", "-40")
+        b.add(name, "minus.other", "2023-05-11", "--points", "-20")
+    # 戊: 基础积分 items floor at 0 — 5 dues failures in March take 执行纪律 to 0, not −10
+    for _ in range(5):
+        b.add("戊", "basic.dues", "2023-03-05")
+    b.add("己", "minus.other", "2023-06-01", "--points", "-20")
+    b.add("己", "duty.post", "2023-06-02", "--points", "-40")
+    b.add("己", "basic.morals", "2023-06-03", "--points", "-15")
+    # 庚 transferred in on 2023-09-01: exempt for 2023 (转入未满半年)
+    b.member("庚", "2023-09-01")
+    b.run("member", "exempt", "庚", "--year", "2023", "-r", "转入未满半年,经支委会、党员大会通过并公示", "--date", "2023-12-20")
+
+    march = {r["member"]: r for r in b.json("report", "--month", "2023-03")["rows"]}
+    assert march["戊"]["score"] == 85 and march["戊"]["categories"]["basic"] == 45
+    assert march["丁"]["score"] == 88
+
+    rows = b.rows()
+    assert rows["丁"]["score"] == 90.42
+    assert rows["乙"]["score"] == rows["丙"]["score"] == 95
+    assert rows["戊"]["score"] == Decimal("98.75")  # (11 × 100 + 85) / 12
+    assert rows["己"]["score"] == Decimal("93.75")  # June 100 − 20 − 40 − 15 = 25 → (1100 + 25) / 12
+    # six scored members: one third is 2 places of 优秀. 甲 (100, rank 1) takes one; 乙 and 丙 tie at
+    # rank 3 behind 戊 (98.75, rank 2)… so: 甲 and 戊 take both places, and the tie is not promoted.
+    assert [(r["member"], r["rank"], r["grade"]) for r in b.grade()["rows"][:6]] == [
+        ("甲", 1, "优秀"), ("戊", 2, "优秀"), ("乙", 3, "合格"), ("丙", 3, "合格"), ("己", 5, "合格"), ("丁", 6, "合格"),
+    ]
+    assert all("quota" in rows[n]["flags"] for n in ("乙", "丙", "己", "丁"))
+    assert rows["庚"]["exempt"] is True and rows["庚"]["score"] is None
+    table = b.run("grade", "--year", "2023").stdout
+    assert "因名额限制未评为该等次:乙(m02)、丙(m03)、己(m06)、丁(m04)" in table
+    golden("yongzhou-2018/grade-2023.json", dump(b.grade()))
+    golden("yongzhou-2018/report-2023-03.json", dump(b.json("report", "--month", "2023-03")))
+
+
+def test_yongzhou_quota_keeps_one_third_when_the_cut_falls_between_ranks(make):
+    b = make("yongzhou-2018")
+    for name in ("甲", "乙", "丙", "丁"):
+        b.member(name)
+    # 丁: one month at 90 and the rest at 100 → 99.17; all four ≥ 90, 4 // 3 = 1 place
+    b.add("丁", "minus.criticized", "2023-03-01")
+    b.add("丙", "minus.criticized", "2023-03-01")
+    b.add("乙", "minus.criticized", "2023-03-01")
+    b.add("乙", "minus.criticized", "2023-04-01")
+    grades = {r["member"]: r["grade"] for r in b.grade()["rows"]}
+    assert grades == {"甲": "优秀", "丙": "合格", "丁": "合格", "乙": "合格"}
+
+
+# --- S3 ---------------------------------------------------------------------------------------
+
+
+def test_juwei_bands_and_the_gap_the_seed_leaves(make, cli, golden):
+    result = cli("scheme", "check", "juwei-2019")
+    assert result.exit_code == 1 and "60 <= score < 61" in result.output.replace("≤ 分数 <", "<= score <") or "60 ≤ 分数 < 61" in result.output
+    b = make("juwei-2019")
+    for name in ("优", "合", "缝", "差"):
+        b.member(name)
+    for _ in range(15):
+        b.add("优", "points.activity", "2023-05-01")  # 60 + 30 = 90 → 优秀 (band edge)
+    b.add("合", "points.merit", "2023-05-01", "--points", "1")  # 61 → 合格 (edge)
+    b.add("缝", "points.activity", "2023-05-01")
+    b.add("缝", "points.fault", "2023-06-01", "--points", "-1.5")  # 60.5: in the gap, no grade
+    b.add("差", "points.absent", "2023-06-01")  # 58 → 不合格
+    rows = b.rows()
+    assert {n: (r["score"], r["grade"]) for n, r in rows.items()} == {
+        "优": (90, "优秀"), "合": (61, "合格"), "缝": (60.5, None), "差": (58, "不合格"),
+    }
+    check = cli("check", "-l", b.folder)
+    assert check.exit_code == 0 and "60" in check.output
+    golden("juwei-2019/grade-2023.json", dump(b.grade()))
+
+
+def test_chaiqian_big_items_clear_year_and_follow_ups(make, golden):
+    b = make("chaiqian-2019")
+    for name in "ABCDEF":
+        b.member(name)
+    b.add("A", "speech", "2023-02-01")
+    b.add("A", "lecture", "2023-03-01")  # Q1: 5 + 50
+    b.add("A", "suggestion", "2023-05-01")
+    b.add("A", "suggestion.adopted", "2023-06-01")  # Q2: 10 + 20 → year 85
+    b.add("B", "criticized", "2023-02-01")
+    b.add("B", "lecture", "2023-08-01")  # −150 + 50 = −100
+    b.add("C", "speech", "2023-02-01")
+    b.run("veto", "C", "--date", "2023-08-15", "-r", "违纪")  # clears the year from Q3 on
+    b.add("D", "suggestion", "2023-10-01")
+    b.add("E", "speech", "2023-11-01")
+    q1 = {r["member"]: r["score"] for r in b.json("report", "--quarter", "2023Q1")["rows"]}
+    assert q1 == {"A": 55, "B": -150, "C": 5, "D": 0, "E": 0, "F": 0}
+    q3 = {r["member"]: r["score"] for r in b.json("report", "--quarter", "2023Q3")["rows"]}
+    assert q3["C"] == 0 and q3["B"] == 50
+    rows = b.rows()
+    assert {n: r["score"] for n, r in rows.items()} == {"A": 85, "D": 10, "E": 5, "C": 0, "F": 0, "B": -100}
+    assert rows["A"]["flags"] == ["表扬奖励"] and rows["A"]["eligible"] is True
+    assert rows["B"]["flags"] == ["提醒谈话"] and rows["B"]["eligible"] is False
+    assert rows["C"]["flags"] == ["表扬奖励", "提醒谈话"] and rows["C"]["eligible"] is False  # tied 4th of 6
+    golden("chaiqian-2019/grade-2023.json", dump(b.grade()))
+
+
+def test_bianban_shares_talks_and_base(make, golden):
+    b = make("bianban-monthly")
+    b.member("书记", role="secretary")
+    b.member("甲")
+    b.member("乙")
+    b.member("丙", "2023-07-01")
+    b.add("甲", "plus.award", "2023-01-10", "--points", "10")  # 顺三七: 甲 +7, 书记 +3
+    b.add("乙", "minus.major", "2023-02-10", "--points", "-20")  # 倒三七: 乙 −6, 书记 −14
+    b.add("书记", "plus.exchange", "2023-03-10")  # the secretary's own: all +3
+    jan = {r["member"]: r["score"] for r in b.json("report", "--month", "2023-01")["rows"]}
+    assert jan == {"甲": 107, "书记": 103, "乙": 100}
+    feb = {r["member"]: r["score"] for r in b.json("report", "--month", "2023-02")["rows"]}
+    assert feb == {"甲": 100, "乙": 94, "书记": 86}
+    rows = b.rows()
+    assert rows["甲"]["score"] == 1207 and rows["甲"]["eligible"] is True
+    assert rows["乙"]["score"] == 1194 and rows["乙"]["eligible"] is False  # below the year's base 1200
+    assert rows["书记"]["score"] == 1192 and rows["书记"]["flags"] == ["谈心谈话"]  # 14 > 10 in February
+    assert rows["书记"]["flag_months"] == {"谈心谈话": ["2023-02"]}
+    assert rows["乙"]["flags"] == []  # 6 is not over 10
+    assert rows["丙"]["score"] == 600 and rows["丙"]["eligible"] is True  # six months' base
+    golden("bianban-monthly/grade-2023.json", dump(b.grade()))
+
+
+def test_ecommerce_stars_runs_and_manager_probation(make, golden):
+    b = make("ecommerce-stars")
+    b.member("经理", role="manager")
+    b.member("甲")
+    b.member("乙")
+    b.member("丁")
+    for month in range(1, 13):
+        if month not in (3, 4):
+            b.add("经理", "plus.innovation", f"2023-{month:02d}-05", "--points", "10")  # 110, not below
+    for month in range(1, 7):
+        b.add("甲", "plus.innovation", f"2023-{month:02d}-06", "--points", "15")  # 115: first, Jan–Jun
+    b.add("乙", "minus.conduct", "2023-05-06", "--points", "-15")
+    for _ in range(4):
+        b.add("丁", "minus.conduct", "2023-09-06", "--points", "-30")  # −20 in September: no floor
+    sep = {r["member"]: r["score"] for r in b.json("report", "--month", "2023-09")["rows"]}
+    assert sep["丁"] == -20
+    rows = b.rows()
+    assert rows["甲"]["score"] == 107.5 and rows["甲"]["stars"] == "★★★"  # (6 × 115 + 6 × 100) / 12
+    assert rows["甲"]["flags"] == ["连续6个月第一"] and rows["甲"]["flag_months"] == {"连续6个月第一": ["2023-06"]}
+    assert rows["经理"]["score"] == 108.33 and rows["经理"]["stars"] == "★★★"
+    # from July 甲 is back at 100 and 经理, at 110, is first for six months running too
+    assert rows["经理"]["flags"] == ["连续6个月第一", "察看期", "岗位薪酬降档"]
+    assert rows["经理"]["flag_months"] == {
+        "连续6个月第一": ["2023-12"], "察看期": ["2023-03", "2023-04"], "岗位薪酬降档": ["2023-04"],
+    }
+    assert rows["乙"]["score"] == 98.75 and rows["乙"]["stars"] == "★★"
+    assert rows["丁"]["score"] == 90 and rows["丁"]["stars"] == "★★"  # (1100 − 20) / 12: the band edge
+    golden("ecommerce-stars/grade-2023.json", dump(b.grade()))
+
+
+def test_soe_bases_by_role_and_average_of_published_scores(make, golden):
+    b = make("soe-monthly")
+    b.member("甲")
+    b.member("乙", role="base80")
+    b.add("甲", "plus.vanguard", "2023-01-05", "--points", "1.005")
+    b.add("甲", "plus.vanguard", "2023-02-05", "--points", "1.005")
+    b.add("甲", "plus.vanguard", "2023-03-05", "--points", "1.004")
+    b.add("乙", "plus.honor", "2023-01-05")
+    b.add("乙", "minus.absent", "2023-02-05")
+    months = [b.json("report", "--month", f"2023-{m:02d}")["rows"] for m in (1, 2, 3)]
+    assert [{r["member"]: r["score"] for r in rows} for rows in months] == [
+        {"甲": 101.01, "乙": 85}, {"甲": 101.01, "乙": 78}, {"甲": 101, "乙": 80},
+    ]
+    q1 = {r["member"]: r["score"] for r in b.json("report", "--quarter", "2023Q1")["rows"]}
+    # the average of the published 101.01, 101.01, 101.00 is 101.0067 → 101.01
+    # (the exact scores would give 101.004667 → 101.00)
+    assert q1 == {"甲": 101.01, "乙": 81}
+    golden("soe-monthly/report-2023Q1.json", dump(b.json("report", "--quarter", "2023Q1")))
+
+
+def test_dachuan_weights_ratings_quota_and_disqualifying_veto(make, golden):
+    b = make("dachuan-weighted")
+    for name in "ABCDE":
+        b.member(name)
+    b.add("A", "daily.meeting", "2023-03-01", "--points", "10")
+    b.add("A", "daily.absent", "2023-04-01", "--points", "-2")  # daily 108
+    for rating, who in (("优秀", "一"), ("优秀", "二"), ("合格", "三")):
+        b.eval("A", "democratic", rating, by=who)  # (10 + 10 + 8) / 3 × 10 = 93.33
+    b.eval("A", "masses", "合格", by="一")
+    b.eval("A", "masses", "合格", by="二")  # 80
+    for name in "BD":
+        b.eval(name, "democratic", "优秀")
+        b.eval(name, "masses", "优秀")
+    b.add("C", "daily.contest", "2023-05-01", "--points", "5")
+    b.eval("C", "democratic", "优秀")
+    b.eval("C", "masses", "合格")
+    b.eval("E", "democratic", "基本合格")
+    b.eval("E", "masses", "不合格")
+    b.run("veto", "D", "--date", "2023-10-01", "-r", "受到党纪处分(取消评优资格的情形)")
+    rows = b.rows()
+    # A: 0.4 × 108 + 0.3 × 93.333 + 0.3 × 80 = 43.2 + 28 + 24 = 95.2
+    assert {n: r["score"] for n, r in rows.items()} == {"B": 100, "D": 100, "C": 96, "A": 95.2, "E": 70}
+    # 40% of 5 is 2 places: D is barred by its veto; B and C take them; A is kept out by the quota
+    assert {n: r["grade"] for n, r in rows.items()} == {"B": "优秀", "D": "合格", "C": "优秀", "A": "合格", "E": "合格"}
+    assert rows["D"]["flags"] == ["veto"] and rows["D"]["eligible"] is False
+    assert rows["A"]["flags"] == ["quota"]
+    golden("dachuan-weighted/grade-2023.json", dump(b.grade()))
+
+
+# --- S4 ---------------------------------------------------------------------------------------
+
+
+def test_dongli_progressive_items_graded_and_lost(make, golden):
+    b = make("dongli-branch-2023", subjects="branches")
+    for name in ("一支部", "二支部", "三支部", "四支部"):
+        b.member(name)
+    for day in ("03-01", "06-01", "09-01"):
+        b.add("一支部", "key.accident", f"2023-{day}")  # −5, −10, −15 = −30 → the category's 20 is gone
+    b.add("四支部", "key.accident", "2023-03-01", "--count", "2")  # −5 − 10 = −15 in one record
+    b.add("二支部", "team.decisions", "2023-04-01", "--level", "一般")  # item 5 → 2
+    for _ in range(3):
+        b.add("二支部", "team.study", "2023-05-01")  # item 5 − 6 → floors at 0
+    b.add("二支部", "branch.meeting", "2023-06-01", "--count", "2")  # item 7 − 4 = 3
+    b.add("二支部", "other.judged", "2023-12-01", "--points", "-1.5")  # 3.5
+    b.add("二支部", "culture.no-plan", "2023-12-02")  # item 5 lost → culture 15
+    report = {r["member"]: r for r in b.json("report", "--year", "2023")["rows"]}
+    assert report["一支部"]["categories"]["key"] == 0 and report["一支部"]["score"] == 80
+    assert report["四支部"]["categories"]["key"] == 5 and report["四支部"]["score"] == 85
+    two = report["二支部"]
+    assert two["categories"] == {"key": 20, "team": 7, "branch": 16, "culture": 15, "mass": 15, "other": 3.5, "feature": 5}
+    assert two["score"] == 81.5
+    assert [(r["member"], r["rank"]) for r in b.grade()["rows"]] == [
+        ("三支部", 1), ("四支部", 2), ("二支部", 3), ("一支部", 4),
+    ]
+    output = b.fails("add", "二支部", "team.decisions", "--date", "2023-04-02", "--level", "很好")
+    assert "较好" in output
+    golden("dongli-branch-2023/report-2023.json", dump(b.json("report", "--year", "2023")))
+
+
+def test_township_weights_conditional_capped_bonus(make, golden):
+    b = make("township-branch", subjects="branches")
+    for name in ("东村", "西村", "南村"):
+        b.member(name)
+    b.eval("东村", "inspection", "80", date="2023-06-30", by="督查组一")
+    b.eval("东村", "inspection", "90", date="2023-09-30", by="督查组二")
+    b.eval("东村", "year-end", "70", date="2023-12-28")
+    b.add("东村", "honor.city", "2023-05-01", "--ref", "先进基层党组织")
+    b.add("东村", "honor.province", "2023-07-01", "--ref", "先进基层党组织")  # same event: 8 in all
+    b.add("东村", "honor.town", "2023-08-01", "--ref", "党建示范")  # +2 → 10
+    b.add("东村", "honor.promoted", "2023-09-01", "--ref", "经验推广")  # the cap of 10 is reached
+    b.eval("西村", "inspection", "50", date="2023-06-30")
+    b.eval("西村", "year-end", "55", date="2023-12-28")  # 15 + 38.5 = 53.5 < 60
+    b.add("西村", "honor.central", "2023-05-01")  # not counted below 60
+    b.eval("南村", "inspection", "60", date="2023-06-30")
+    b.eval("南村", "year-end", "60", date="2023-12-28")  # exactly 60: bonus counts
+    b.add("南村", "honor.town", "2023-05-01")
+    rows = b.rows()
+    # 东村: 0.3 × 85 + 0.7 × 70 = 74.5, + 10
+    assert {n: (r["score"], r["grade"]) for n, r in rows.items()} == {
+        "东村": (84.5, "合格"), "南村": (62, "合格"), "西村": (53.5, "不合格"),
+    }
+    assert rows["西村"]["flags"] == ["取消主干评先评优资格"] and rows["西村"]["eligible"] is False
+    golden("township-branch/grade-2023.json", dump(b.grade()))
+
+
+def test_jisheng_attendance_rate_and_converted_parts(make, golden):
+    b = make("jisheng-staff")
+    b.member("甲")
+    b.member("乙")
+    b.add("甲", "attendance.rate", "2023-12-31", "--measure", "93.5")  # 1.5 points below: one whole point → −3
+    b.add("甲", "attendance.late", "2023-03-01", "--count", "2")  # −1
+    b.add("甲", "attendance.early", "2023-04-01")  # −1 → 考勤 10
+    b.add("甲", "work.error", "2023-05-01")  # 25
+    b.add("甲", "bonus.model", "2023-06-01")
+    b.add("甲", "bonus.article.city", "2023-07-01")  # +7
+    for kind, score in (("report", "90"), ("exam", "85"), ("hygiene", "100"), ("democratic", "80")):
+        b.eval("甲", kind, score, date="2023-12-31")
+    b.add("乙", "attendance.rate", "2023-12-31", "--measure", "91")  # 4 below → −12
+    report = {r["member"]: r for r in b.json("report", "--year", "2023")["rows"]}
+    assert report["甲"]["categories"] == {
+        "work": 25, "report": 4.5, "integrity": 10, "attendance": 10, "exam": 6.8, "hygiene": 7,
+        "center": 20, "democratic": 4,
+    }
+    assert report["甲"]["bonus"] == 7 and report["甲"]["score"] == 94.3
+    assert report["乙"]["categories"]["attendance"] == 3
+    assert report["乙"]["score"] == 63  # 30 + 10 + 3 + 20: no evaluations yet, those parts count 0
+    output = b.fails("add", "甲", "attendance.rate", "--date", "2023-12-31")
+    assert "--measure" in output
+    golden("jisheng-staff/report-2023.json", dump(b.json("report", "--year", "2023")))
+
+
+# --- S5 ---------------------------------------------------------------------------------------
+
+
+def test_longkou_three_evaluations_bonus_and_eligibility(make, golden):
+    b = make("longkou-8")
+    for name in "ABCD":
+        b.member(name)
+    b.eval("A", "self", "95")
+    b.eval("A", "peer", "92", by="同事一")
+    b.eval("A", "peer", "90", by="同事二")  # peers: 91
+    b.eval("A", "masses", "88")
+    b.add("A", "bonus.item", "2023-10-01", "--points", "2")  # (95 + 91 + 88) / 3 + 2 = 93.33
+    for name, scores in (("B", ("90", "85", "80")), ("C", ("60", "55", "50")), ("D", ("99", "99", "99"))):
+        for kind, score in zip(("self", "peer", "masses"), scores):
+            b.eval(name, kind, score)
+    b.run("veto", "D", "--date", "2023-11-01", "-r", "受党纪处分")
+    rows = b.rows()
+    assert {n: (r["score"], r["eligible"], r["flags"]) for n, r in rows.items()} == {
+        "D": (99, False, []),  # a breach: no awards, whatever the score
+        "A": (93.33, True, []),
+        "B": (85, False, []),  # below 90
+        "C": (55, False, ["诫勉谈话"]),  # below 60
+    }
+    output = b.fails("eval", "A", "--kind", "boss", "--score", "90", "--period", "2023")
+    assert "self, peer, masses" in output
+    output = b.fails("eval", "A", "--kind", "self", "--score", "120", "--period", "2023")
+    assert "120" in output
+    golden("longkou-8/grade-2023.json", dump(b.grade()))
+
+
+def test_yongzhou_the_issue_example_within_the_quota_is_excellent(make):
+    b = make("yongzhou-2018")
+    for name in ("丁", "戊", "己"):
+        b.member(name)
+    b.add("丁", "duty.post", "2023-01-20", "--points", "-8")
+    b.add("丁", "duty.post", "2023-02-20", "--points", "-5")
+    b.add("丁", "duty.post", "2023-03-20", "--points", "-12")
+    for month in range(4, 13):
+        b.add("丁", "minus.criticized", f"2023-{month:02d}-15")
+    for name in ("戊", "己"):
+        for month in range(1, 13):
+            b.add(name, "duty.post", f"2023-{month:02d}-15", "--points", "-15")  # 85 every month
+    rows = b.rows()
+    assert (rows["丁"]["score"], rows["丁"]["grade"], rows["丁"]["flags"]) == (90.42, "优秀", ["评先评优对象"])
+    assert rows["戊"]["grade"] == "合格"
