@@ -234,7 +234,7 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder of the new ledger, e.g. ledgers/branch-1.")],
     scheme: Annotated[str, typer.Option("--scheme", "-s", help="Scheme id (see jifen scheme list) or a scheme file.")],
     name: Annotated[str, typer.Option("--name", help="The branch's name, as printed on reports.")],
-    subjects: Annotated[str, typer.Option("--subjects", help="Who is scored: members, or branches (a committee's ledger).")] = "members",
+    subjects: Annotated[Optional[str], typer.Option("--subjects", help="Who is scored: members, or branches (a committee's ledger). Default: as the scheme says.", show_default=False)] = None,
     date: DateOpt = None,
     by: ByOpt = None,
     lang: LangOpt = None,
@@ -245,11 +245,14 @@ def init(
     from jifen.model import SUBJECT_KINDS
 
     lang = _lang(lang)
-    if subjects not in SUBJECT_KINDS:
-        raise errors.InvalidInput("yaml.want-choice", field="--subjects", text=subjects, choices=", ".join(SUBJECT_KINDS))
     path = scheme_io.find(scheme, scheme_search(), base=Path.cwd())
     ref = scheme if path.parent in scheme_search() else os.path.relpath(path.resolve(), directory.resolve())
-    scheme_io.load_valid(path)
+    loaded = scheme_io.load_valid(path)
+    subjects = subjects or loaded.subjects
+    if subjects not in SUBJECT_KINDS:
+        raise errors.InvalidInput("yaml.want-choice", field="--subjects", text=subjects, choices=", ".join(SUBJECT_KINDS))
+    if subjects != loaded.subjects:
+        raise errors.InvalidInput("cli.subjects-mismatch", scheme=loaded.id, subjects=loaded.subjects, given=subjects)
     fields = {"date": _date(date), "name": name, "scheme": ref, "subjects": subjects, "by": _by(by)}
     if subjects == "members":
         del fields["subjects"]

@@ -171,6 +171,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
                             "用 jifen member list 查看编号和姓名。", "See ids and names with jifen member list."),
     "cli.ambiguous-subject": ("有多名成员叫 {text}:{ids}", "several members are called {text}: {ids}",
                               "改用成员编号。", "Use the member id instead."),
+    "cli.subjects-mismatch": ("方案 {scheme} 考核的是 {subjects},不是 {given}", "scheme {scheme} scores {subjects}, not {given}",
+                              "去掉 --subjects,或换用考核 {given} 的方案。", "Drop --subjects, or choose a scheme that scores {given}."),
     "cli.id-taken": ("编号 {id} 已被使用", "the id {id} is taken"),
     "cli.appended": ("已追加事件 {id}:", "appended event {id}:"),
     "cli.created": ("已新建台账 {path}", "created the ledger {path}"),
