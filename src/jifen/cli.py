@@ -200,6 +200,14 @@ def _subject(members: dict, text: str) -> str:
     raise errors.InvalidInput("cli.unknown-subject", text=text)
 
 
+def _record(option: Path | None, lang: str, kind: str, member: str, date: str | None, by: str | None,
+            **fields: Any) -> Event:
+    """Append a ``kind`` event about ``member`` (an id or a unique name) with ``fields``."""
+    return _append(option, lambda book, members: {
+        "date": _date(date), "kind": kind, "subject": _subject(members, member), **fields, "by": _by(by),
+    }, lang)
+
+
 def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], lang: str) -> Event:
     """Append the event ``fields(ledger, members)`` describes, after checking it; print it."""
     from jifen import ledger as ledger_io
@@ -303,10 +311,7 @@ def member_leave(
     lang: LangOpt = None,
 ) -> None:
     """Record that a member left the branch (transfer out, …); their last day is --date."""
-    lang = _lang(lang)
-    _append(ledger, lambda book, members: {
-        "date": _date(date), "kind": "leave", "subject": _subject(members, member), "reason": reason, "by": _by(by)
-    }, lang)
+    _record(ledger, _lang(lang), "leave", member, date, by, reason=reason)
 
 
 @member_app.command("exempt")
@@ -321,11 +326,7 @@ def member_exempt(
     lang: LangOpt = None,
 ) -> None:
     """Exempt a member from a year's scoring (免于考核), where the scheme allows it."""
-    lang = _lang(lang)
-    _append(ledger, lambda book, members: {
-        "date": _date(date), "kind": "exempt", "subject": _subject(members, member), "period": str(year),
-        "reason": reason, "by": _by(by),
-    }, lang)
+    _record(ledger, _lang(lang), "exempt", member, date, by, period=str(year), reason=reason)
 
 
 @member_app.command("list")
@@ -356,12 +357,8 @@ def add(
     lang: LangOpt = None,
 ) -> None:
     """Record a deduction (扣分) or a bonus (加分) for a member under a rule of the scheme."""
-    lang = _lang(lang)
-    _append(ledger, lambda book, members: {
-        "date": _date(date), "kind": "score", "subject": _subject(members, member), "rule": rule,
-        "count": count, "points": _decimal(points), "level": level, "measure": _decimal(measure), "ref": ref,
-        "note": note, "by": _by(by),
-    }, lang)
+    _record(ledger, _lang(lang), "score", member, date, by, rule=rule, count=count, points=_decimal(points),
+            level=level, measure=_decimal(measure), ref=ref, note=note)
 
 
 @app.command("eval")
@@ -379,11 +376,8 @@ def evaluate(
     lang: LangOpt = None,
 ) -> None:
     """Record one evaluator's score or rating of a member (自评、互评、群众评议、民主评议、督查 …)."""
-    lang = _lang(lang)
-    _append(ledger, lambda book, members: {
-        "date": _date(date), "kind": "eval", "subject": _subject(members, member), "panel": kind,
-        "score": _decimal(score), "rating": rating, "period": _period_text(period), "note": note, "by": _by(by),
-    }, lang)
+    _record(ledger, _lang(lang), "eval", member, date, by, panel=kind, score=_decimal(score), rating=rating,
+            period=_period_text(period), note=note)
 
 
 def _period_text(text: str | None) -> str | None:
@@ -409,11 +403,7 @@ def veto(
     lang: LangOpt = None,
 ) -> None:
     """Record a one-vote veto (一票否决); what it zeroes is set by the scheme."""
-    lang = _lang(lang)
-    _append(ledger, lambda book, members: {
-        "date": _date(date), "kind": "veto", "subject": _subject(members, member), "reason": reason,
-        "note": note, "by": _by(by),
-    }, lang)
+    _record(ledger, _lang(lang), "veto", member, date, by, reason=reason, note=note)
 
 
 @app.command()

@@ -87,26 +87,15 @@ class Range:
         return event.points
 
 
-class Progressive:
+class Progressive(Fixed):
     """累进: the first occurrence in a year is worth ``points``, each repeat ``step`` more.
 
     ``points: -5, step: -5`` gives −5, −10, −15 …; the item's or category's floor
-    stops it (直至扣完).
+    stops it (直至扣完). Recorded like a fixed rule, with ``count``.
     """
 
     name = "progressive"
     params = {"points": (yamlsrc.as_decimal, True), "step": (yamlsrc.as_decimal, True)}
-    needs_full = False
-
-    @staticmethod
-    def validate(params: Mapping[str, Any]) -> Check:
-        return ("rule.zero-points", {}) if params["points"] == 0 else None
-
-    @staticmethod
-    def check(rule: Rule, event: Event) -> Check:
-        if event.points is not None:
-            return ("rule.fixed-takes-no-points", {"rule": rule.id, "points": rule.params["points"]})
-        return _only(rule, event, ("count",))
 
     @staticmethod
     def value(rule: Rule, event: Event, prior: int, full: Decimal | None) -> Decimal:
