@@ -289,17 +289,17 @@ def test_check_clean_demo(cli):
 
 def test_check_reports_every_problem_with_place_quote_and_hint(branch, cli):
     with open(branch / "ledger.yaml", "a", encoding="utf-8") as handle:
-        handle.write("- id: 4\n  date: 2023-01-05\n  kind: score\n  subject: m01\n  rule: study.absnt\n")
-        handle.write("- id: 5\n  date: 2023-01-06\n  kind: score\n  subject: m07\n  rule: study.absent\n")
-        handle.write("- id: 6\n  date: 2023-01-07\n  kind: score\n  subject: m01\n  rule: study.absent\n  cnt: 1\n")
+        handle.write("- id: 4\n  date: 2023-01-05\n  kind: score\n  subject: m01\n  rule: study.absnt\n  by: x\n")
+        handle.write("- id: 5\n  date: 2023-01-06\n  kind: score\n  subject: m07\n  rule: study.absent\n  by: x\n")
+        handle.write("- id: 6\n  date: 2023-01-07\n  kind: score\n  subject: m01\n  rule: study.absent\n  cnt: 1\n  by: x\n")
     result = cli("check", "-l", branch, "--lang", "en")
     assert result.exit_code == 1
     path = str(branch / "ledger.yaml")
     assert f"{path}:26:9: scheme quantified-2023 has no rule study.absnt" in result.output
     assert "Did you mean study.absent?" in result.output
-    assert f"{path}:30:12: unknown member m07" in result.output
-    assert f"{path}:37:3: unknown key cnt" in result.output
-    assert "37 |   cnt: 1\n   |   ^" in result.output
+    assert f"{path}:31:12: unknown member m07" in result.output
+    assert f"{path}:39:3: unknown key cnt" in result.output
+    assert "39 |   cnt: 1\n   |   ^" in result.output
     assert "3 problem(s) found" in result.output
     report = cli("report", "--quarter", "2023Q1", "-l", branch)
     assert report.exit_code == 2 and "jifen check" in report.output
@@ -363,3 +363,21 @@ def test_no_traceback_for_user_mistakes(tmp_path):
         result = subprocess.run([sys.executable, "-m", "jifen", *words], capture_output=True, text=True, env=env)
         assert result.returncode == 2, (words, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+def test_check_reports_a_torn_tail_and_repair_fixes_it(branch, cli):
+    path = branch / "ledger.yaml"
+    whole = path.read_bytes()
+    assert cli("add", "张三", "study.absent", "--date", "2023-01-10", "-l", branch).exit_code == 0
+    path.write_bytes(path.read_bytes()[:-9])  # power lost during the write
+    result = cli("check", "-l", branch, "--lang", "en")
+    assert result.exit_code == 1 and f"{path}:22:1: the last event is incomplete" in result.output
+    assert "jifen repair" in result.output
+    refused = cli("add", "李四", "study.absent", "--date", "2023-01-11", "-l", branch)
+    assert refused.exit_code == 2 and "jifen repair" in refused.output
+    fixed = cli("repair", "-l", branch, "--lang", "en")
+    assert fixed.exit_code == 0 and "line 22" in fixed.output
+    assert path.read_bytes() == whole
+    assert len(list(branch.glob("ledger.yaml.torn-*"))) == 1
+    assert cli("check", "-l", branch).exit_code == 0
+    assert "无需修复" in cli("repair", "-l", branch).output

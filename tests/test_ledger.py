@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 from jifen import ledger
 from jifen.errors import InvalidInput, WriteRefused
 
-HEAD = "- id: 1\n  date: 2023-01-01\n  kind: open\n  name: 支部\n  scheme: quantified-2023\n"
+HEAD = "- id: 1\n  date: 2023-01-01\n  kind: open\n  name: 支部\n  scheme: quantified-2023\n  by: 记分员\n"
 
 
 def parse(text: str):
@@ -25,15 +25,16 @@ def parse(text: str):
 def test_reads_documented_example():
     book, problems = parse(
         HEAD
-        + "- id: 2\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: 张三\n"
+        + "- id: 2\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: 张三\n  by: 刘芳\n"
         + "- id: 3\n  date: 2023-01-10\n  kind: score\n  subject: m01\n  rule: study.absent\n  count: 2\n"
         + "  note: 缺席1月支部党员大会\n  by: 刘芳\n"
         + "- id: 4\n  date: 2023-01-11\n  kind: score\n  subject: m01\n  rule: study.quality\n  points: -0.5\n"
+        + "  by: 刘芳\n"
     )
     assert problems == []
     assert book.name == "支部" and book.scheme_ref == "quantified-2023" and book.subjects == "members"
     assert [e.kind for e in book.events] == ["open", "join", "score", "score"]
-    assert book.events[2].count == 2 and book.events[2].source.line == 11
+    assert book.events[2].count == 2 and book.events[2].source.line == 13
     assert book.events[3].points == Decimal("-0.5")
 
 
@@ -45,15 +46,16 @@ def test_empty_and_comment_only_logs_are_empty():
 @pytest.mark.parametrize(
     "event, code",
     [
-        ("- id: 2\n  date: 2023-01-01\n  kind: join\n  subject: m01\n", "yaml.missing-key"),
-        ("- id: 2\n  date: 2023-01-01\n  kind: dance\n", "ledger.unknown-kind"),
-        ("- id: 2\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n  rule: y\n", "yaml.unknown-key"),
-        ("- id: 2\n  date: 2023/01/01\n  kind: join\n  subject: m01\n  name: x\n", "yaml.want-date"),
-        ("- id: 2\n  date: 2023-02-30\n  kind: join\n  subject: m01\n  name: x\n", "yaml.bad-date"),
-        ("- id: x\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n", "yaml.want-int"),
-        ("- id: 2\n  date: 2023-01-01\n  kind: score\n  subject: m\n  rule: r\n  points: \"1\"\n", "yaml.want-number"),
-        ("- id: 2\n  date: 2023-01-01\n  kind: score\n  subject: m\n  rule: r\n  count: 0\n", "yaml.want-count"),
-        ("- id: 1\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n", "ledger.id-order"),
+        ("- id: 2\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  by: y\n", "yaml.missing-key"),
+        ("- id: 2\n  date: 2023-01-01\n  kind: dance\n  by: y\n", "ledger.unknown-kind"),
+        ("- id: 2\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n  rule: y\n  by: y\n", "yaml.unknown-key"),
+        ("- id: 2\n  date: 2023/01/01\n  kind: join\n  subject: m01\n  name: x\n  by: y\n", "yaml.want-date"),
+        ("- id: 2\n  date: 2023-02-30\n  kind: join\n  subject: m01\n  name: x\n  by: y\n", "yaml.bad-date"),
+        ("- id: x\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n  by: y\n", "yaml.want-int"),
+        ("- id: 2\n  date: 2023-01-01\n  kind: score\n  subject: m\n  rule: r\n  points: \"1\"\n  by: y\n", "yaml.want-number"),
+        ("- id: 2\n  date: 2023-01-01\n  kind: score\n  subject: m\n  rule: r\n  count: 0\n  by: y\n", "yaml.want-count"),
+        ("- id: 1\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n  by: y\n", "ledger.id-order"),
+        ("- id: 2\n  date: 2023-01-01\n  kind: join\n  name: x\n  by: y\n", "yaml.missing-key"),
         ("- [1, 2]\n", "ledger.not-a-mapping"),
     ],
 )
@@ -63,7 +65,7 @@ def test_each_structural_problem(event, code):
 
 
 def test_first_event_must_be_open():
-    _, problems = parse("- id: 1\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n")
+    _, problems = parse("- id: 1\n  date: 2023-01-01\n  kind: join\n  subject: m01\n  name: x\n  by: y\n")
     assert [p.code for p in problems] == ["ledger.no-open"]
 
 
@@ -84,7 +86,7 @@ text_values = st.text(
 def test_scalar_reads_back_as_the_same_text_in_ruamel_and_in_jifen(value):
     assert "\n" not in ledger.scalar(value)
     assert YAML(typ="safe", pure=False).load(f"note: {ledger.scalar(value)}\n")["note"] == value
-    event = ledger.emit({"id": 2, "date": dt.date(2023, 1, 1), "kind": "join", "subject": "m", "name": value})
+    event = ledger.emit({"id": 2, "date": dt.date(2023, 1, 1), "kind": "join", "subject": "m", "name": value, "by": "x"})
     book, problems = parse(HEAD + event)
     assert problems == []
     assert book.events[1].name == value
@@ -105,12 +107,13 @@ def test_scalars_that_yaml_would_retype_are_quoted(value):
 
 def new_ledger(tmp_path: Path) -> Path:
     folder = tmp_path / "b"
-    ledger.create(folder, {"date": dt.date(2023, 1, 1), "name": "支部", "scheme": "quantified-2023"})
+    ledger.create(folder, {"date": dt.date(2023, 1, 1), "name": "支部", "scheme": "quantified-2023", "by": "记分员"})
     return folder
 
 
 def join(name: str):
-    return lambda book, next_id: {"date": dt.date(2023, 1, 2), "kind": "join", "subject": f"m{next_id}", "name": name}
+    return lambda book, next_id: {"date": dt.date(2023, 1, 2), "kind": "join", "subject": f"m{next_id}", "name": name,
+                                  "by": "记分员"}
 
 
 def test_append_only_adds_bytes_at_the_end(tmp_path):
@@ -120,14 +123,14 @@ def test_append_only_adds_bytes_at_the_end(tmp_path):
     event = ledger.append(folder, join("张三"))
     after = path.read_bytes()
     assert after.startswith(before)
-    assert after[len(before):].decode() == "- id: 2\n  date: 2023-01-02\n  kind: join\n  subject: m2\n  name: 张三\n"
+    assert after[len(before):].decode() == "- id: 2\n  date: 2023-01-02\n  kind: join\n  subject: m2\n  name: 张三\n  by: 记分员\n"
     assert event.source.line == before.count(b"\n") + 1
 
 
 def test_create_refuses_an_existing_ledger(tmp_path):
     folder = new_ledger(tmp_path)
     with pytest.raises(WriteRefused):
-        ledger.create(folder, {"date": dt.date(2023, 1, 1), "name": "x", "scheme": "y"})
+        ledger.create(folder, {"date": dt.date(2023, 1, 1), "name": "x", "scheme": "y", "by": "z"})
 
 
 def test_refused_build_writes_nothing(tmp_path):
@@ -140,6 +143,61 @@ def test_refused_build_writes_nothing(tmp_path):
     with pytest.raises(InvalidInput):
         ledger.append(folder, refuse)
     assert (folder / ledger.FILENAME).read_bytes() == before
+
+
+def test_every_cut_through_the_last_event_is_seen_as_torn(tmp_path):
+    folder = new_ledger(tmp_path)
+    ledger.append(folder, join("张三"))
+    ledger.append(folder, lambda book, n: {"date": dt.date(2023, 2, 1), "kind": "score", "subject": "m2",
+                                           "rule": "study.absent", "count": 2, "note": "缺席支部大会", "by": "刘芳"})
+    path = folder / ledger.FILENAME
+    whole = path.read_bytes()
+    start = whole.rfind(b"\n- id: 3") + 1
+    book, problems = ledger.parse("l", whole)
+    assert problems == [] and len(book.events) == 3
+    assert ledger.parse("l", whole[:start])[1] == []  # cut before it began: the append never happened
+    for cut in range(start + 1, len(whole)):
+        data = whole[:cut]
+        assert ledger.torn_at(data) == start, cut
+        book, problems = ledger.parse("l", data)
+        assert [p.code for p in problems] == ["ledger.torn-tail"], cut
+        assert len(book.events) == 2, cut
+
+
+def test_repair_moves_the_torn_bytes_to_a_backup(tmp_path):
+    folder = new_ledger(tmp_path)
+    path = folder / ledger.FILENAME
+    whole = path.read_bytes()
+    ledger.append(folder, join("张三"))
+    cut = path.read_bytes()[:-5]
+    path.write_bytes(cut)
+    with pytest.raises(WriteRefused):
+        ledger.append(folder, join("李四"))
+    moved, backup = ledger.repair(folder, "torn-test")
+    assert path.read_bytes() == whole
+    assert backup.read_bytes() == cut[len(whole):] and moved == len(cut) - len(whole)
+    assert ledger.repair(folder, "torn-again") is None
+    ledger.append(folder, join("李四"))
+    assert ledger.read(folder)[1] == []
+
+
+def test_a_file_changed_behind_the_lock_is_not_written_on(tmp_path):
+    folder = new_ledger(tmp_path)
+    path = folder / ledger.FILENAME
+
+    def meddle(book, next_id):
+        with open(path, "a", encoding="utf-8") as editor:  # an editor that ignores the lock
+            editor.write("# 手工编辑\n")
+        return join("张三")(book, next_id)
+
+    with pytest.raises(WriteRefused):
+        ledger.append(folder, meddle)
+    assert path.read_text(encoding="utf-8").endswith("# 手工编辑\n")
+
+
+def test_limits_give_clear_problems(tmp_path):
+    book, problems = ledger.parse("l", (HEAD + "  note: " + "x" * 70000 + "\n").encode())
+    assert [p.code for p in problems] == ["yaml.line-too-long"] and problems[0].source.line == 7
 
 
 def test_torn_tail_is_refused(tmp_path):
@@ -157,7 +215,7 @@ def test_ledger_with_problems_is_not_appended_to(tmp_path):
     folder = new_ledger(tmp_path)
     path = folder / ledger.FILENAME
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write("- id: 2\n  date: nope\n  kind: join\n  subject: m\n  name: n\n")
+        handle.write("- id: 2\n  date: nope\n  kind: join\n  subject: m\n  name: n\n  by: x\n")
     before = path.read_bytes()
     with pytest.raises(InvalidInput):
         ledger.append(folder, join("张三"))

@@ -505,6 +505,25 @@ def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
     typer.echo(messages.text("cli.only-warnings", lang, count=warnings))
 
 
+@app.command()
+@handled
+def repair(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
+    """Move a torn (half-written) last event to a backup file, leaving the log at its last whole event."""
+    from jifen import ledger as ledger_io
+
+    lang = _lang(lang)
+    directory = ledger_dir(ledger)
+    stamp = dt.datetime.now().strftime("torn-%Y%m%d-%H%M%S")
+    before = ledger_io.locate(directory).read_bytes()
+    done = ledger_io.repair(directory, stamp)
+    if done is None:
+        typer.echo(messages.text("cli.nothing-to-repair", lang))
+        return
+    moved, backup = done
+    line = before.count(b"\n", 0, len(before) - moved) + 1
+    typer.echo(messages.text("cli.repaired", lang, bytes=moved, backup=str(backup), line=line))
+
+
 @scheme_app.command("list")
 @handled
 def scheme_list(format: FormatOpt = "table", lang: LangOpt = None) -> None:

@@ -26,6 +26,7 @@ from jifen.model import SUBJECT_KINDS, Event, Ledger, Problem, Source
 from jifen.periods import Period
 
 FILENAME = "ledger.yaml"
+MAX_BYTES = 64 * 1024 * 1024  # a larger log is refused: split it by year
 
 HEADER = """\
 # jifen 积分台账 (points ledger): an append-only event log.
@@ -71,7 +72,10 @@ FIELD_TYPES: dict[str, Callable[[yamlsrc.Scalar], Any]] = {
     "period": _period,
     "ref": _text,
     "target": _int,
+    "decision": lambda node: yamlsrc.as_choice(node, DECISIONS),
+    "days": yamlsrc.as_count,
     "reason": _text,
+    "late": _text,
     "note": _text,
     "by": _text,
 }
@@ -80,23 +84,36 @@ FIELD_ORDER = tuple(FIELD_TYPES)
 
 @dataclass(frozen=True)
 class KindSpec:
-    """The fields an event kind must have, and those it may have."""
+    """The fields an event kind must have, and those it may have (besides ``note`` and ``late``)."""
 
     required: tuple[str, ...]
-    optional: tuple[str, ...] = ("note", "by")
+    optional: tuple[str, ...] = ()
 
 
-_COMMON = ("id", "date", "kind")
+# Every event has these; ``by`` (who recorded it) is also the last line of every
+# event the tool writes, which is how a torn last event is recognised.
+_COMMON = ("id", "date", "kind", "by")
+_ANY = ("note", "late")
+_SCORED = ("count", "points", "level", "measure", "ref")
 KINDS: dict[str, KindSpec] = {
-    "open": KindSpec(("name", "scheme"), ("subjects", "note", "by")),
-    "join": KindSpec(("subject", "name"), ("role", "note", "by")),
+    "open": KindSpec(("name", "scheme"), ("subjects",)),
+    "join": KindSpec(("subject", "name"), ("role",)),
     "leave": KindSpec(("subject", "reason")),
-    "score": KindSpec(("subject", "rule"), ("count", "points", "level", "measure", "ref", "note", "by")),
-    "eval": KindSpec(("subject", "panel"), ("score", "rating", "period", "note", "by")),
+    "score": KindSpec(("subject", "rule"), _SCORED),
+    "declare": KindSpec(("subject", "rule"), _SCORED),
+    "approve": KindSpec(("target",)),
+    "reject": KindSpec(("target", "reason")),
+    "eval": KindSpec(("subject", "panel"), ("score", "rating", "period")),
     "veto": KindSpec(("subject", "reason")),
-    "exempt": KindSpec(("subject", "reason"), ("period", "note", "by")),
+    "exempt": KindSpec(("subject", "reason"), ("period",)),
     "revoke": KindSpec(("target", "reason")),
+    "amend": KindSpec(("target", "reason"), ("rule", *_SCORED)),
+    "notice": KindSpec(("period",), ("days",)),
+    "appeal": KindSpec(("target", "subject", "reason")),
+    "ruling": KindSpec(("target", "decision", "reason"), ("rule", *_SCORED)),
+    "close": KindSpec(("period",)),
 }
+DECISIONS = ("upheld", "rejected")
 
 
 # --- reading ------------------------------------------------------------------
@@ -116,12 +133,54 @@ def read(directory: Path) -> tuple[Ledger, list[Problem]]:
     Events with problems are left out of the ledger and reported.
     """
     path = locate(directory)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        return Ledger(str(path), ()), [Problem(Source(str(path), 1, 1), "ledger.too-big", {"size": size, "limit": MAX_BYTES})]
     return parse(str(path), path.read_bytes())
 
 
+def torn_at(data: bytes) -> int | None:
+    """The byte offset where a torn (incompletely written) last event starts; None if the log ends whole.
+
+    Every event the tool writes ends with its ``by`` line and a newline, so a
+    write cut off at any byte leaves either no trace or a last event that lacks
+    its newline, its ``by``, or valid text.
+    """
+    if not data:
+        return None
+    start = data.rfind(b"\n-") + 1 if data.rfind(b"\n-") >= 0 else (0 if data.startswith(b"-") else None)
+    if start is None:  # no event at all: only comments
+        return None if data.endswith(b"\n") else data.rfind(b"\n") + 1
+    if not data.endswith(b"\n"):
+        return start
+    block = data[start:]
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError:
+        return start
+    root, problems = yamlsrc.parse("", text)
+    if root is None and problems:
+        return start
+    last = root.items[-1] if isinstance(root, yamlsrc.Seq) and root.items else None
+    if isinstance(last, yamlsrc.Map) and last.get("by") is None:
+        return start
+    return None
+
+
 def parse(path: str, data: bytes) -> tuple[Ledger, list[Problem]]:
-    """The ledger held in ``data`` (the bytes of a log file named ``path``)."""
-    text, problems = yamlsrc.decode(path, data)
+    """The ledger held in ``data`` (the bytes of a log file named ``path``).
+
+    A torn last event is reported as one problem (``ledger.torn-tail``) and the
+    rest of the log is read as if it ended before it.
+    """
+    torn = torn_at(data)
+    problems: list[Problem] = []
+    if torn is not None:
+        line = data.count(b"\n", 0, torn) + 1
+        problems.append(Problem(Source(path, line, 1), "ledger.torn-tail", {"bytes": len(data) - torn}))
+        data = data[:torn]
+    text, decode_problems = yamlsrc.decode(path, data)
+    problems += decode_problems
     if text is None:
         return Ledger(path, ()), problems
     root, yaml_problems = yamlsrc.parse(path, text)
@@ -155,8 +214,8 @@ def _event(node: yamlsrc.Node, problems: list[Problem]) -> Event | None:
             Problem(kind_node.source, "ledger.unknown-kind", {"kind": kind, "kinds": ", ".join(KINDS)})
         )
         return None
-    fields = {f: (FIELD_TYPES[f], f in _COMMON + spec.required) for f in FIELD_ORDER}
-    fields = {f: fields[f] for f in _COMMON + spec.required + spec.optional}
+    allowed = _COMMON + spec.required + spec.optional + _ANY
+    fields = {f: (FIELD_TYPES[f], f in _COMMON + spec.required) for f in FIELD_ORDER if f in allowed}
     values = yamlsrc.read_map(node, fields, problems, f"{kind} event")
     if values is None:
         return None
@@ -259,17 +318,19 @@ def append(directory: Path, build: Callable[[Ledger, int], Mapping[str, Any]]) -
     with open(path, "ab") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
+            before = os.fstat(handle.fileno())
             data = path.read_bytes()
+            if torn_at(data) is not None:
+                raise WriteRefused("ledger.torn-refuse", path=str(path))
             ledger, problems = parse(str(path), data)
             if problems:
                 raise InvalidInput("ledger.has-problems", problems=problems, path=str(path))
-            if data and not data.endswith(b"\n"):
-                raise WriteRefused("ledger.torn-tail", path=str(path))
             next_id = (ledger.events[-1].id if ledger.events else 0) + 1
             fields = {"id": next_id, **build(ledger, next_id)}
             text = emit(fields)
             event = _read_back(str(path), text, offset=data.count(b"\n"))
-            if os.fstat(handle.fileno()).st_size != len(data):
+            now = os.fstat(handle.fileno())
+            if (now.st_size, now.st_mtime_ns) != (len(data), before.st_mtime_ns) or before.st_size != len(data):
                 raise WriteRefused("ledger.changed", path=str(path))
             os.write(handle.fileno(), text.encode("utf-8"))
             handle.flush()
@@ -277,6 +338,34 @@ def append(directory: Path, build: Callable[[Ledger, int], Mapping[str, Any]]) -
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     return event
+
+
+def repair(directory: Path, backup_suffix: str) -> tuple[int, Path] | None:
+    """Move a torn last event out of the log into ``ledger.yaml.<backup_suffix>``.
+
+    Returns (bytes moved, backup path), or None if the log ends whole. The torn
+    bytes are written and synced to the backup before the log is cut back to its
+    last complete event; nothing else is touched.
+    """
+    path = locate(directory)
+    with open(path, "r+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            data = path.read_bytes()
+            torn = torn_at(data)
+            if torn is None:
+                return None
+            backup = path.with_name(f"{path.name}.{backup_suffix}")
+            with open(backup, "xb") as out:
+                out.write(data[torn:])
+                out.flush()
+                os.fsync(out.fileno())
+            handle.truncate(torn)
+            handle.flush()
+            os.fsync(handle.fileno())
+            return len(data) - torn, backup
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _read_back(path: str, text: str, offset: int) -> Event:

@@ -76,6 +76,9 @@ class Event:
     score: Decimal | None = None
     rating: str | None = None
     period: str | None = None
+    decision: str | None = None
+    days: int | None = None
+    late: str | None = None
     places: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
     def at(self, name: str) -> Source:

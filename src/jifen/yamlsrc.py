@@ -55,8 +55,14 @@ def _source(path: str, mark) -> Source:
     return Source(path, mark.line + 1, mark.column + 1)
 
 
+MAX_LINE = 64 * 1024  # bytes; a longer line is refused before parsing
+
+
 def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
-    """UTF-8 text of ``data``, or a positioned problem."""
+    """UTF-8 text of ``data``, or a positioned problem (BOM, not UTF-8, a line over ``MAX_LINE``)."""
+    long_line = _long_line(data)
+    if long_line is not None:
+        return None, [Problem(Source(path, long_line, MAX_LINE + 1), "yaml.line-too-long", {"limit": MAX_LINE})]
     if data.startswith(b"\xef\xbb\xbf"):
         return None, [Problem(Source(path, 1, 1), "yaml.bom")]
     try:
@@ -66,6 +72,18 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         return None, [Problem(Source(path, line, col), "yaml.not-utf8")]
+
+
+def _long_line(data: bytes) -> int | None:
+    """The 1-based number of the first line longer than ``MAX_LINE`` bytes, if any."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start > MAX_LINE:
+            return data.count(b"\n", 0, start) + 1
+        start = end + 1
+    return None
 
 
 def parse(path: str, text: str) -> tuple[Node | None, list[Problem]]:
