@@ -64,7 +64,7 @@ def test_revocations(log, s1):
     log.revoke(score.id)
     log.revoke(join.id)
     log.revoke(99)
-    assert problems(log, s1) == ["event.revoked-twice", "event.not-revocable", "event.unknown-target"]
+    assert problems(log, s1) == ["event.revoked-twice", "event.wrong-target", "event.unknown-target"]
 
 
 def test_future_dates_only_when_today_is_given(log, s1):

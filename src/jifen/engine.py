@@ -19,6 +19,7 @@ precision, and ranks and grades are decided on the shown value.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -65,6 +66,60 @@ class Evaluation:
     panel: str
     period: Period
     value: Decimal
+
+
+SCORED_FIELDS = ("rule", "count", "points", "level", "measure", "ref")
+REWRITES = ("revoke", "approve", "reject", "amend", "ruling")
+
+
+def effective(events: Iterable[Event]) -> list[Event]:
+    """The events that count, as score/veto/eval/exempt events, in replay order.
+
+    Revoked events do not count; a declaration counts once approved (and not
+    rejected); an amendment, or an upheld appeal's ruling with new values,
+    replaces its target by a score event with the target's subject and date;
+    an upheld ruling without new values cancels the appealed event.
+    """
+    events = tuple(events)
+    by_id = {e.id: e for e in events}
+    cancelled: set[int] = set()
+    approved: set[int] = set()
+    replaced: list[Event] = []
+    for event in events:
+        target = by_id.get(event.target or -1)
+        if event.kind == "revoke":
+            cancelled.add(event.target or -1)
+        elif event.kind == "approve":
+            approved.add(event.target or -1)
+        elif event.kind == "reject":
+            cancelled.add(event.target or -1)
+        elif event.kind == "amend" and target is not None:
+            cancelled.add(target.id)
+            replaced.append(replacement(target, event))
+        elif event.kind == "ruling" and event.decision == "upheld" and target is not None:
+            appealed = by_id.get(target.target or -1)
+            if appealed is not None:
+                cancelled.add(appealed.id)
+                if any(getattr(event, f) is not None for f in SCORED_FIELDS):
+                    replaced.append(replacement(appealed, event))
+    replaced = [r for r in replaced if r.id not in cancelled]
+    counted = [
+        e if e.kind != "declare" else dataclasses.replace(e, kind="score")
+        for e in events
+        if e.id not in cancelled
+        and (e.kind in COUNTED or (e.kind == "declare" and e.id in approved))
+    ]
+    return sorted(counted + replaced, key=lambda e: e.order)
+
+
+def replacement(target: Event, change: Event) -> Event:
+    """``target`` (a score) with the values ``change`` gives, recorded as ``change``."""
+    values = {f: getattr(change, f) if getattr(change, f) is not None else getattr(target, f) for f in SCORED_FIELDS}
+    if change.rule is not None and change.rule != target.rule:
+        values.update({f: getattr(change, f) for f in SCORED_FIELDS if f != "rule"} | {"rule": change.rule})
+    return dataclasses.replace(
+        change, kind="score", subject=target.subject, date=target.date, target=None, decision=None, **values
+    )
 
 
 def replay(events: Iterable[Event], scheme: Scheme) -> "Standings":
@@ -200,20 +255,15 @@ class Standings:
         new = tuple(events)
         every = self.events + new
         members = roster.build(every)
-        revoked = {e.target for e in every if e.kind == "revoke"}
-
-        def counted(among: Iterable[Event]) -> list[Event]:
-            return sorted((e for e in among if e.kind in COUNTED and e.id not in revoked), key=lambda e: e.order)
-
-        fresh = counted(new)
+        fresh = effective(new)
         in_order = not fresh or self._booker.last is None or fresh[0].order > self._booker.last
-        touches_booked = any(e.kind == "revoke" and e.target in self._booker.ids for e in new)
+        rewrites = any(e.kind in REWRITES for e in new)
         roster_changed = any(e.kind in ("join", "leave") for e in new) and bool(self._booker.ids)
-        if in_order and not touches_booked and not (roster_changed and self._has_split()):
+        if in_order and not rewrites and not (roster_changed and self._has_split()):
             booker = self._booker.copy()
-        else:  # a late record, a revocation or a new secretary changes what was booked: book all again
+        else:  # a late record, a correction or a new secretary changes what was booked: book all again
             booker = _Booker(self.scheme)
-            fresh = counted(every)
+            fresh = effective(every)
         for event in fresh:
             booker.book(event, members)
         return Standings(self.scheme, every, booker)

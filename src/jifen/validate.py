@@ -7,15 +7,20 @@ Both run the same per-event checks.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 from dataclasses import dataclass
 
 from jifen import roster, rules
+from jifen.engine import replacement
 from jifen.engine import eval_period as engine_period
 from jifen.model import Event, Ledger, Problem, Scheme
+from jifen.periods import Period
 
-REVOCABLE = ("score", "veto")
+REVOCABLE = ("score", "declare", "veto", "eval", "amend")
+APPEALABLE = ("score", "declare", "veto", "eval", "amend")
+TOUCHING = ("score", "declare", "veto", "eval", "exempt")  # counted for the period of their own date
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
                 problems.append(Problem(event.source, "event.revoked-twice", {"target": event.target, "by": first.id}))
             revoked.setdefault(event.target, event)
     problems += _roster_problems(ledger)
+    problems += _workflow_problems(ledger.events, context)
     return problems
 
 
@@ -53,6 +59,7 @@ def event_problems(ledger: Ledger, scheme: Scheme, event: Event, today: dt.date 
     if event.kind == "join":
         whole = Ledger(ledger.path, events)
         problems += [p for p in _roster_problems(whole) if p.source == event.source]
+    problems += [p for p in _workflow_problems(events, context) if p.source == event.source]
     return problems
 
 
@@ -60,9 +67,9 @@ def _problems(event: Event, context: Context) -> list[Problem]:
     problems: list[Problem] = []
     if context.today is not None and event.date > context.today:
         problems.append(Problem(event.at("date"), "event.future", {"date": event.date, "today": context.today}))
-    if event.kind in ("score", "veto", "leave"):
+    if event.kind in ("score", "declare", "veto", "leave"):
         problems += _subject_problems(event, context)
-    if event.kind == "score":
+    if event.kind in ("score", "declare"):
         problems += _rule_problems(event, context.scheme)
     if event.kind == "eval":
         problems += _eval_problems(event, context)
@@ -71,15 +78,119 @@ def _problems(event: Event, context: Context) -> list[Problem]:
     if event.kind == "join" and event.role is not None and event.role not in context.scheme.roles:
         roles = ", ".join(context.scheme.roles) or "-"
         problems.append(Problem(event.at("role"), "event.unknown-role", {"role": event.role, "roles": roles}))
-    if event.kind == "revoke":
-        target = context.events.get(event.target or 0)
-        if target is None or target.id >= event.id:
-            problems.append(Problem(event.at("target"), "event.unknown-target", {"target": event.target}))
-        elif target.kind not in REVOCABLE:
-            problems.append(
-                Problem(event.at("target"), "event.not-revocable", {"target": target.id, "kind": target.kind})
-            )
+    if event.kind in ("revoke", "approve", "reject", "amend", "appeal", "ruling"):
+        problems += _target_problems(event, context)
+    if event.kind in ("notice", "close") and event.period is not None:
+        if Period.parse(event.period).kind != "quarter":
+            problems.append(Problem(event.at("period"), "event.want-quarter", {"period": event.period}))
+    if event.kind == "appeal":
+        problems += _subject_problems(event, context)
     return problems
+
+
+_TARGET_KINDS = {
+    "revoke": REVOCABLE,
+    "approve": ("declare",),
+    "reject": ("declare",),
+    "amend": ("score", "declare", "amend"),
+    "appeal": APPEALABLE,
+    "ruling": ("appeal",),
+}
+_CHANGES = ("rule", "count", "points", "level", "measure")
+
+
+def _target_problems(event: Event, context: Context) -> list[Problem]:
+    target = context.events.get(event.target or 0)
+    if target is None or target.id >= event.id:
+        return [Problem(event.at("target"), "event.unknown-target", {"target": event.target})]
+    if target.kind not in _TARGET_KINDS[event.kind]:
+        kinds = ", ".join(_TARGET_KINDS[event.kind])
+        return [Problem(event.at("target"), "event.wrong-target",
+                        {"target": target.id, "kind": target.kind, "action": event.kind, "kinds": kinds})]
+    changes = any(getattr(event, f) is not None for f in _CHANGES)
+    if event.kind == "ruling" and changes and event.decision != "upheld":
+        return [Problem(event.at("decision"), "event.rejected-with-values")]
+    if event.kind == "amend" and not changes:
+        return [Problem(event.source, "event.amend-nothing")]
+    if event.kind in ("amend", "ruling") and changes:
+        base = target if event.kind == "amend" else context.events.get(target.target or 0)
+        if base is None or base.kind not in ("score", "declare", "amend"):
+            return [Problem(event.source, "event.cannot-change", {"target": target.id})]
+        replaced = replacement(_resolve(base, context), event)
+        return [dataclasses.replace(p, source=event.source) for p in _rule_problems(replaced, context.scheme)]
+    return []
+
+
+def _resolve(event: Event, context: Context) -> Event:
+    """An amend event as the score event it stands for; any other event as itself."""
+    if event.kind != "amend":
+        return event
+    target = context.events.get(event.target or 0)
+    return event if target is None else replacement(_resolve(target, context), event)
+
+
+def _workflow_problems(events: tuple[Event, ...], context: Context) -> list[Problem]:
+    """Problems that need the order of the whole log: decisions taken twice, appeals
+    outside a notice, closing with open appeals, events touching a closed period."""
+    problems: list[Problem] = []
+    by_id = {e.id: e for e in events}
+    decided: dict[int, Event] = {}
+    ruled: dict[int, Event] = {}
+    notices: list[Event] = []
+    closed: dict[str, Event] = {}
+    for event in events:
+        if event.kind in ("approve", "reject") and event.target is not None:
+            if event.target in decided:
+                problems.append(Problem(event.source, "event.decided-twice", {"target": event.target, "by": decided[event.target].id}))
+            decided.setdefault(event.target, event)
+        if event.kind == "ruling" and event.target is not None:
+            if event.target in ruled:
+                problems.append(Problem(event.source, "event.ruled-twice", {"target": event.target, "by": ruled[event.target].id}))
+            ruled.setdefault(event.target, event)
+        if event.kind == "notice":
+            notices.append(event)
+        if event.kind == "appeal":
+            problems += _appeal_window(event, by_id, notices)
+        if event.kind == "close" and event.period:
+            if event.period in closed:
+                problems.append(Problem(event.source, "event.closed-twice", {"period": event.period}))
+            still_open = [
+                a.id for a in events
+                if a.kind == "appeal" and a.id < event.id and a.id not in ruled and event.period in _touched(a, by_id)
+            ]
+            if still_open:
+                problems.append(Problem(event.source, "event.close-with-appeals",
+                                        {"period": event.period, "appeals": ", ".join(map(str, still_open))}))
+            closed.setdefault(event.period, event)
+            continue
+        touched = _touched(event, by_id) & set(closed)
+        if touched and event.late is None and event.kind != "notice":
+            problems.append(Problem(event.at("date"), "event.closed-period", {"period": ", ".join(sorted(touched))}))
+    return problems
+
+
+def _touched(event: Event, by_id: dict[int, Event]) -> set[str]:
+    """The quarters whose scores ``event`` changes."""
+    if event.kind in TOUCHING:
+        if event.kind == "eval" and event.period:
+            period = Period.parse(event.period)
+            return {str(q) for q in period.parts("quarter")} if period.kind == "year" else {str(Period.of(period.start, "quarter"))}
+        return {str(Period.of(event.date, "quarter"))}
+    target = by_id.get(event.target or -1)
+    if target is None or target.id >= event.id:
+        return set()
+    return _touched(target, by_id)
+
+
+def _appeal_window(event: Event, by_id: dict[int, Event], notices: list[Event]) -> list[Problem]:
+    quarters = _touched(event, by_id)
+    for notice in notices:
+        end = notice.date + dt.timedelta(days=(notice.days or 7) - 1)
+        if notice.period in quarters and notice.date <= event.date <= end:
+            return []
+    if event.late is not None:
+        return []
+    return [Problem(event.at("date"), "event.appeal-outside-notice", {"period": ", ".join(sorted(quarters)) or "-"})]
 
 
 def _subject_problems(event: Event, context: Context) -> list[Problem]:

@@ -1,0 +1,285 @@
+"""The command line: parse arguments, call the library, render, exit.
+
+Exit codes are defined in ``jifen.errors``; words come from ``jifen.messages``.
+Shared options (``--ledger``, ``--format``, ``--lang``) are declared once, below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import getpass
+import os
+import subprocess
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any, Callable, Optional
+
+import typer
+
+from jifen import errors, messages
+from jifen.model import Event, Problem, Source
+
+app = typer.Typer(
+    name="jifen",
+    help="党员量化积分台账 — a points ledger for party branches: record, replay, report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+member_app = typer.Typer(help="The roster: members (or branches) joining and leaving.", no_args_is_help=True)
+scheme_app = typer.Typer(help="Schemes: the scoring rules a ledger is replayed against.", no_args_is_help=True)
+app.add_typer(member_app, name="member")
+app.add_typer(scheme_app, name="scheme")
+
+ARGS = Source("<arguments>", 0, 0)
+
+# --- shared options, declared once ----------------------------------------------
+
+LedgerOpt = Annotated[
+    Optional[Path],
+    typer.Option("--ledger", "-l", help="Ledger folder. Default: $JIFEN_LEDGER, else the current folder.",
+                 show_default=False),
+]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="Output: table, json, csv or markdown.")
+]
+LangOpt = Annotated[
+    Optional[str], typer.Option("--lang", help="Language of messages and headers: zh (default) or en; or $JIFEN_LANG.",
+                                show_default=False)
+]
+DateOpt = Annotated[Optional[str], typer.Option("--date", "-d", help="Date YYYY-MM-DD. Default: today.",
+                                                show_default=False)]
+ByOpt = Annotated[
+    Optional[str],
+    typer.Option("--by", help="Who records it. Default: $JIFEN_USER, else git user.name, else the login name.",
+                 show_default=False),
+]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", "-n", help="Reason or evidence, in words.")]
+LateOpt = Annotated[bool, typer.Option("--late", help="Record it although its period is closed, as a late correction (give --reason).")]
+LateReasonOpt = Annotated[Optional[str], typer.Option("--reason", "-r", help="With --late: why it is recorded after the period was closed.", show_default=False)]
+CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the append to git, with a message that says what was recorded.")]
+
+
+def _lang(lang: str | None) -> str:
+    return messages.lang_from_env(lang)
+
+
+def handled(command: Callable) -> Callable:
+    """Run ``command``; a JifenError becomes its message on stderr and its exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = _lang(kwargs.get("lang"))
+        try:
+            return command(*args, **kwargs)
+        except errors.JifenError as exc:
+            _fail(exc, lang)
+        except OSError as exc:
+            typer.echo(f"jifen: {exc.filename or ''}: {exc.strerror}", err=True)
+            raise typer.Exit(errors.EXIT_UNUSABLE) from None
+
+    return wrapper
+
+
+def _fail(exc: errors.JifenError, lang: str) -> None:
+    from jifen import render
+
+    if exc.problems:
+        typer.echo(render.problems(exc.problems, lang), err=True, nl=False)
+    message = messages.text(exc.code, lang, **exc.args_)
+    hint = messages.hint(exc.code, lang, **exc.args_)
+    typer.echo(f"jifen: {message}" + (f"\n{hint}" if hint else ""), err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+# --- choosing and reading the ledger ------------------------------------------------
+
+
+def ledger_dir(option: Path | None) -> Path:
+    """The ledger folder: ``--ledger``, else $JIFEN_LEDGER, else the current folder if it is one."""
+    from jifen import ledger
+
+    chosen = option or (Path(os.environ["JIFEN_LEDGER"]) if os.environ.get("JIFEN_LEDGER") else None)
+    if chosen is not None:
+        return chosen
+    if (Path.cwd() / ledger.FILENAME).is_file():
+        return Path.cwd()
+    found = sorted(str(p.parent) for p in Path("ledgers").glob(f"*/{ledger.FILENAME}"))
+    raise errors.LedgerNotFound("ledger.none-chosen", found=", ".join(found) or "-")
+
+
+def scheme_search() -> list[Path]:
+    """Where scheme ids are looked up: $JIFEN_SCHEMES (os.pathsep-separated), then the shipped ones."""
+    from jifen import scheme
+
+    extra = [Path(p) for p in os.environ.get("JIFEN_SCHEMES", "").split(os.pathsep) if p]
+    return [*extra, scheme.shipped_dir()]
+
+
+def _load(option: Path | None):
+    from jifen import engine, loader
+
+    ledger, scheme = loader.load_valid(ledger_dir(option), scheme_search())
+    return ledger, scheme, engine.replay(ledger.events, scheme)
+
+
+def _emit(report, fmt: str, lang: str) -> None:
+    from jifen import render
+
+    if fmt not in render.FORMATS:
+        raise errors.InvalidInput("yaml.want-choice", field="--format", text=fmt, choices=", ".join(render.FORMATS))
+    typer.echo(render.render(report, fmt, lang, terminal=sys.stdout.isatty()), nl=False)
+
+
+# --- argument conversions -------------------------------------------------------------
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _date(text: str | None) -> dt.date:
+    if text is None:
+        return _today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise errors.InvalidInput("cli.bad-date", text=text) from None
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise errors.InvalidInput("cli.bad-number", text=text) from None
+    if not value.is_finite():
+        raise errors.InvalidInput("cli.bad-number", text=text)
+    return value
+
+
+def _period(month: str | None, quarter: str | None, year: str | None):
+    from jifen.periods import Period
+
+    given = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("year", year)) if v]
+    if len(given) != 1:
+        raise errors.InvalidInput("cli.one-period")
+    kind, text = given[0]
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        raise errors.InvalidInput("cli.bad-period", text=text) from None
+    if period.kind != kind:
+        raise errors.InvalidInput("cli.bad-period", text=text)
+    return period
+
+
+def _late(late: bool, reason: str | None) -> str | None:
+    """The late-correction reason to record, if ``--late`` was given (it needs a reason)."""
+    if not late:
+        return None
+    if not reason:
+        raise errors.InvalidInput("cli.late-needs-reason")
+    return reason
+
+
+def _by(option: str | None) -> str:
+    if option:
+        return option
+    if os.environ.get("JIFEN_USER"):
+        return os.environ["JIFEN_USER"]
+    try:
+        name = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    return name or getpass.getuser()
+
+
+def _subject(members: dict, text: str) -> str:
+    from jifen import roster
+
+    found, candidates = roster.resolve(members, text)
+    if found is not None:
+        return found
+    if candidates:
+        raise errors.InvalidInput("cli.ambiguous-subject", text=text, ids=", ".join(candidates))
+    raise errors.InvalidInput("cli.unknown-subject", text=text)
+
+
+def _record(option: Path | None, lang: str, kind: str, member: str, date: str | None, by: str | None,
+            commit: bool = False, **fields: Any) -> Event:
+    """Append a ``kind`` event about ``member`` (an id or a unique name) with ``fields``."""
+    return _append(option, lambda book, members: {
+        "date": _date(date), "kind": kind, "subject": _subject(members, member), **fields, "by": _by(by),
+    }, lang, commit)
+
+
+def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], lang: str,
+            commit: bool = False) -> Event:
+    """Append the event ``fields(ledger, members)`` describes, after checking it; print it.
+
+    With ``commit``, commit the ledger file to git with a message saying what was recorded.
+    """
+    from jifen import ledger as ledger_io
+    from jifen import loader, roster, validate
+
+    directory = ledger_dir(option)
+    search = scheme_search()
+    seen: dict[str, Any] = {}
+
+    def build(ledger, next_id: int) -> dict[str, Any]:
+        scheme, problems = loader.scheme_of(ledger, search)
+        if scheme is None:
+            raise errors.InvalidInput("scheme.has-problems", problems=problems, path=ledger.scheme_ref)
+        values = fields(ledger, roster.build(ledger.events))
+        event = Event(id=next_id, source=ARGS, **values)
+        wrong = validate.event_problems(ledger, scheme, event, _today())
+        if wrong:
+            raise errors.InvalidInput(wrong[0].code, problems=wrong[1:], **wrong[0].args)
+        seen.update(ledger=ledger, scheme=scheme)
+        return values
+
+    if commit:
+        from jifen import gitrepo
+
+        gitrepo.toplevel(directory)  # refuse before writing if there is no repository
+    event = ledger_io.append(directory, build)
+    typer.echo(messages.text("cli.appended", lang, id=event.id))
+    typer.echo(ledger_io.emit({k: getattr(event, k) for k in ledger_io.FIELD_ORDER}), nl=False)
+    if commit:
+        _commit(directory, seen["ledger"], seen["scheme"], event, lang)
+    return event
+
+
+def _commit(directory: Path, ledger, scheme, event: Event, lang: str) -> None:
+    from jifen import gitrepo, reports, roster
+    from jifen import ledger as ledger_io
+
+    members = roster.build((*ledger.events, event))
+    code, args = reports.describe(event, members, scheme, ledger.events)
+    summary = messages.text(code, lang, **args)
+    message = f"{ledger.name}: {summary}\n\njifen event {event.id} in {ledger_io.FILENAME}"
+    repo = gitrepo.toplevel(directory)
+    sha = gitrepo.commit_file(repo, ledger_io.locate(directory), message)
+    typer.echo(messages.text("cli.committed", lang, sha=sha, summary=summary))
+
+
+# --- commands -----------------------------------------------------------------------
+
+
+from jifen.cli import reading, record, workflow  # noqa: E402  (registers the commands)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

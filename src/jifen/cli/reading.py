@@ -1,0 +1,156 @@
+"""Commands that read: reports, grades, statements, checks, schemes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from jifen import errors, messages
+from jifen.cli import (
+    FormatOpt, LangOpt, LedgerOpt, _emit, _lang, _load, _period, _subject, _today,
+    app, handled, ledger_dir, member_app, scheme_app, scheme_search,
+)
+
+
+@app.command()
+@handled
+def report(
+    month: Annotated[Optional[str], typer.Option("--month", "-m", help="A month, YYYY-MM (月度登记表).", show_default=False)] = None,
+    quarter: Annotated[Optional[str], typer.Option("--quarter", "-q", help="A quarter, YYYYQn (季度公示).", show_default=False)] = None,
+    year: Annotated[Optional[str], typer.Option("--year", "-y", help="A year, YYYY.", show_default=False)] = None,
+    ledger: LedgerOpt = None,
+    format: FormatOpt = "table",
+    lang: LangOpt = None,
+) -> None:
+    """The ranked table of a month, quarter or year: category scores, bonus, total, rank."""
+    from jifen import reports
+
+    lang = _lang(lang)
+    period = _period(month, quarter, year)
+    book, scheme, standings = _load(ledger)
+    _emit(reports.period_report(book, standings, period), format, lang)
+
+
+@app.command()
+@handled
+def grade(
+    year: Annotated[int, typer.Option("--year", "-y", help="The year to grade.")],
+    ledger: LedgerOpt = None,
+    format: FormatOpt = "table",
+    lang: LangOpt = None,
+) -> None:
+    """Year-end scores by the scheme's formula, grades (优秀 …) and ranks (年度评定)."""
+    from jifen import reports
+
+    lang = _lang(lang)
+    book, scheme, standings = _load(ledger)
+    _emit(reports.grade_report(book, standings, year), format, lang)
+
+
+@app.command()
+@handled
+def show(
+    member: Annotated[str, typer.Argument(help="Member id or unique name.")],
+    year: Annotated[Optional[int], typer.Option("--year", "-y", help="Only this year.", show_default=False)] = None,
+    ledger: LedgerOpt = None,
+    format: FormatOpt = "table",
+    lang: LangOpt = None,
+) -> None:
+    """One member's statement: every event, what it counted, running and period scores."""
+    from jifen import reports
+
+    lang = _lang(lang)
+    book, scheme, standings = _load(ledger)
+    subject = _subject(standings.members, member)
+    _emit(reports.show_report(book, standings, subject, year), format, lang)
+
+
+@app.command()
+@handled
+def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
+    """Validate the ledger and its scheme; report every problem with FILE:LINE:COL. Exit 1 if any."""
+    from jifen import loader
+
+    lang = _lang(lang)
+    loaded = loader.load(ledger_dir(ledger), scheme_search(), today=_today())
+    _report_problems(loaded.problems, lang, warnings_fail=False)
+    typer.echo(messages.text("cli.no-problems", lang, events=len(loaded.ledger.events), scheme=loaded.scheme.id))
+
+
+def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
+    """Print ``problems``; exit 1 if any is an error (or, with ``warnings_fail``, if there are any)."""
+    from jifen import render
+
+    if not problems:
+        return
+    typer.echo(render.problems(problems, lang), nl=False)
+    errors_found = [p for p in problems if p.is_error]
+    warnings = len(problems) - len(errors_found)
+    if errors_found or warnings_fail:
+        typer.echo(messages.text("cli.problems", lang, count=len(errors_found) or len(problems)))
+        if errors_found and warnings:
+            typer.echo(messages.text("cli.warnings", lang, count=warnings))
+        raise typer.Exit(errors.EXIT_PROBLEMS)
+    typer.echo(messages.text("cli.only-warnings", lang, count=warnings))
+
+
+@scheme_app.command("list")
+@handled
+def scheme_list(format: FormatOpt = "table", lang: LangOpt = None) -> None:
+    """The schemes available: $JIFEN_SCHEMES folders, then the shipped ones."""
+    from jifen import reports
+    from jifen import scheme as scheme_io
+
+    lang = _lang(lang)
+    found = []
+    for path in scheme_io.available(scheme_search()):
+        loaded, _ = scheme_io.load(path)
+        found.append((path.stem, loaded.name if loaded else "?", str(path)))
+    _emit(reports.schemes_report(found), format, lang)
+
+
+@scheme_app.command("show")
+@handled
+def scheme_show(
+    scheme: Annotated[str, typer.Argument(help="Scheme id or file.")],
+    format: FormatOpt = "table",
+    lang: LangOpt = None,
+) -> None:
+    """A scheme's categories and rules, with the points each rule is worth."""
+    from jifen import reports
+    from jifen import scheme as scheme_io
+
+    lang = _lang(lang)
+    loaded = scheme_io.load_valid(scheme_io.find(scheme, scheme_search(), base=Path.cwd()))
+    _emit(reports.scheme_report(loaded), format, lang)
+
+
+@scheme_app.command("check")
+@handled
+def scheme_check(
+    scheme: Annotated[str, typer.Argument(help="Scheme id or file.")],
+    lang: LangOpt = None,
+) -> None:
+    """Report every problem of a scheme with FILE:LINE:COL. Exit 1 if any."""
+    from jifen import scheme as scheme_io
+
+    lang = _lang(lang)
+    path = scheme_io.find(scheme, scheme_search(), base=Path.cwd())
+    loaded, problems = scheme_io.load(path)
+    _report_problems(problems, lang, warnings_fail=True)
+    typer.echo(messages.text("cli.scheme-ok", lang, scheme=loaded.id))
+
+
+
+
+@member_app.command("list")
+@handled
+def member_list(ledger: LedgerOpt = None, format: FormatOpt = "table", lang: LangOpt = None) -> None:
+    """List everyone who ever belonged to the branch, with their dates."""
+    from jifen import reports
+
+    lang = _lang(lang)
+    book, scheme, standings = _load(ledger)
+    _emit(reports.members_report(book, standings.members), format, lang)

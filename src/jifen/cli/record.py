@@ -1,0 +1,276 @@
+"""Commands that record: init, the roster, scores, declarations, evaluations, vetoes, corrections.
+
+Each appends exactly one event (``init`` creates the ledger with its first),
+checked against the scheme and the log first; with ``--commit`` it is also
+committed to git.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from jifen import errors, messages
+from jifen.cli import (
+    ByOpt, CommitOpt, DateOpt, LangOpt, LateOpt, LateReasonOpt, LedgerOpt, NoteOpt,
+    _append, _by, _date, _decimal, _lang, _late, _record, _subject, app, handled, member_app, scheme_search,
+)
+
+MemberArg = Annotated[str, typer.Argument(help="Member (or branch) id or unique name.")]
+EventArg = Annotated[int, typer.Argument(help="Id of the earlier event (see jifen show).")]
+ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="Why, in words.")]
+CountOpt = Annotated[Optional[int], typer.Option("--count", "-c", min=1, help="Occurrences, for a fixed or progressive rule.", show_default=False)]
+PointsOpt = Annotated[Optional[str], typer.Option("--points", "-p", help="Points, for a discretionary (酌情) rule, e.g. -0.5.", show_default=False)]
+LevelOpt = Annotated[Optional[str], typer.Option("--level", help="For a graded rule: the level judged (较好, 一般 …).", show_default=False)]
+MeasureOpt = Annotated[Optional[str], typer.Option("--measure", help="For a rate rule: the measured value, e.g. an attendance rate 93.5.", show_default=False)]
+RefOpt = Annotated[Optional[str], typer.Option("--ref", help="The honour or matter this is about: the same --ref counts once at its highest level.", show_default=False)]
+RuleArg = Annotated[str, typer.Argument(help="Rule id of the scheme, e.g. study.absent (see jifen scheme show).")]
+NewRuleOpt = Annotated[Optional[str], typer.Option("--rule", help="The rule it should have been recorded under.", show_default=False)]
+
+
+@app.command()
+@handled
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder of the new ledger, e.g. ledgers/branch-1.")],
+    scheme: Annotated[str, typer.Option("--scheme", "-s", help="Scheme id (see jifen scheme list) or a scheme file.")],
+    name: Annotated[str, typer.Option("--name", help="The branch's name, as printed on reports.")],
+    subjects: Annotated[Optional[str], typer.Option("--subjects", help="Who is scored: members, or branches (a committee's ledger). Default: as the scheme says.", show_default=False)] = None,
+    date: DateOpt = None,
+    by: ByOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Create a branch ledger: a folder with ledger.yaml, whose first event names the scheme."""
+    from jifen import ledger as ledger_io
+    from jifen import scheme as scheme_io
+    from jifen.model import SUBJECT_KINDS
+
+    lang = _lang(lang)
+    path = scheme_io.find(scheme, scheme_search(), base=Path.cwd())
+    ref = scheme if path.parent in scheme_search() else os.path.relpath(path.resolve(), directory.resolve())
+    loaded = scheme_io.load_valid(path)
+    subjects = subjects or loaded.subjects
+    if subjects not in SUBJECT_KINDS:
+        raise errors.InvalidInput("yaml.want-choice", field="--subjects", text=subjects, choices=", ".join(SUBJECT_KINDS))
+    if subjects != loaded.subjects:
+        raise errors.InvalidInput("cli.subjects-mismatch", scheme=loaded.id, subjects=loaded.subjects, given=subjects)
+    fields = {"date": _date(date), "name": name, "scheme": ref, "subjects": subjects, "by": _by(by)}
+    if subjects == "members":
+        del fields["subjects"]
+    ledger_io.create(directory, fields)
+    typer.echo(messages.text("cli.created", lang, path=str(directory / ledger_io.FILENAME)))
+
+
+@member_app.command("add")
+@handled
+def member_add(
+    name: Annotated[str, typer.Argument(help="The member's name (or the branch's, in a committee ledger).")],
+    id: Annotated[Optional[str], typer.Option("--id", help="Id to use. Default: the next free m01, m02 … (b01 … for branches).")] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help="The member's role, where the scheme has roles (secretary, manager …).", show_default=False)] = None,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    reason: LateReasonOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Record that a member joined (or transferred in) on a date."""
+
+    def fields(book, members) -> dict[str, Any]:
+        subject = id or _next_id(members, "b" if book.subjects == "branches" else "m")
+        if id is not None and id in members and members[id].active:
+            raise errors.InvalidInput("cli.id-taken", id=id)
+        return {"date": _date(date), "kind": "join", "subject": subject, "name": name, "role": role,
+                "note": note, "late": _late(late, reason), "by": _by(by)}
+
+    _append(ledger, fields, _lang(lang), commit)
+
+
+def _next_id(members: dict, prefix: str) -> str:
+    number = len(members) + 1
+    while f"{prefix}{number:02d}" in members:
+        number += 1
+    return f"{prefix}{number:02d}"
+
+
+@member_app.command("leave")
+@handled
+def member_leave(
+    member: MemberArg,
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why: transferred out, died, expelled …")],
+    date: DateOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Record that a member left the branch (transfer out, …); their last day is --date."""
+    _record(ledger, _lang(lang), "leave", member, date, by, commit, reason=reason, late=_late(late, reason))
+
+
+@member_app.command("exempt")
+@handled
+def member_exempt(
+    member: MemberArg,
+    year: Annotated[int, typer.Option("--year", "-y", help="The year the member is not scored.")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why (joined or transferred in under half a year ago …) and who approved it.")],
+    date: DateOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Exempt a member from a year's scoring (免于考核), where the scheme allows it."""
+    _record(ledger, _lang(lang), "exempt", member, date, by, commit, period=str(year), reason=reason,
+            late=_late(late, reason))
+
+
+def _scored(kind: str, member: str, rule: str, date, count, points, level, measure, ref, note, by, late, reason,
+            commit, ledger, lang) -> None:
+    _record(ledger, _lang(lang), kind, member, date, by, commit, rule=rule, count=count, points=_decimal(points),
+            level=level, measure=_decimal(measure), ref=ref, note=note, late=_late(late, reason))
+
+
+@app.command()
+@handled
+def add(
+    member: MemberArg,
+    rule: RuleArg,
+    date: DateOpt = None,
+    count: CountOpt = None,
+    points: PointsOpt = None,
+    level: LevelOpt = None,
+    measure: MeasureOpt = None,
+    ref: RefOpt = None,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    reason: LateReasonOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Record a deduction (扣分) or a bonus (加分) for a member under a rule of the scheme."""
+    _scored("score", member, rule, date, count, points, level, measure, ref, note, by, late, reason, commit, ledger, lang)
+
+
+@app.command()
+@handled
+def declare(
+    member: MemberArg,
+    rule: RuleArg,
+    date: DateOpt = None,
+    count: CountOpt = None,
+    points: PointsOpt = None,
+    level: LevelOpt = None,
+    measure: MeasureOpt = None,
+    ref: RefOpt = None,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    reason: LateReasonOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """A member declares an item (自主申报); it counts only once approved (jifen approve)."""
+    _scored("declare", member, rule, date, count, points, level, measure, ref, note, by, late, reason, commit, ledger, lang)
+
+
+@app.command("eval")
+@handled
+def evaluate(
+    member: MemberArg,
+    kind: Annotated[str, typer.Option("--kind", "-k", help="The panel: self, peer, masses, democratic, inspection … (see jifen scheme show).")],
+    score: Annotated[Optional[str], typer.Option("--score", "-s", help="The score given, on the scheme's scale (usually out of 100).", show_default=False)] = None,
+    rating: Annotated[Optional[str], typer.Option("--rating", help="Or the rating given: 优秀, 合格, 基本合格, 不合格 (as the scheme lists).", show_default=False)] = None,
+    period: Annotated[Optional[str], typer.Option("--period", help="The period evaluated (2023, 2023Q4 …). Default: the scoring period of --date.", show_default=False)] = None,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="The evaluator (one event per evaluator; several are averaged). Default as for add.", show_default=False)] = None,
+    late: LateOpt = False,
+    reason: LateReasonOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Record one evaluator's score or rating of a member (自评、互评、群众评议、民主评议、督查 …)."""
+    _record(ledger, _lang(lang), "eval", member, date, by, commit, panel=kind, score=_decimal(score), rating=rating,
+            period=_period_text(period), note=note, late=_late(late, reason))
+
+
+def _period_text(text: str | None) -> str | None:
+    from jifen.periods import Period
+
+    if text is None:
+        return None
+    try:
+        return str(Period.parse(text))
+    except ValueError:
+        raise errors.InvalidInput("cli.bad-period", text=text) from None
+
+
+@app.command()
+@handled
+def veto(
+    member: MemberArg,
+    reason: Annotated[str, typer.Option("--reason", "-r", help="The breach (违纪、安全责任事故 …).")],
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Record a one-vote veto (一票否决); what it does is set by the scheme."""
+    _record(ledger, _lang(lang), "veto", member, date, by, commit, reason=reason, note=note, late=_late(late, reason))
+
+
+def _targeted(kind: str, target: int, date, by, commit, ledger, lang, **fields: Any) -> None:
+    _append(ledger, lambda book, members: {"date": _date(date), "kind": kind, "target": target, **fields, "by": _by(by)},
+            _lang(lang), commit)
+
+
+@app.command()
+@handled
+def revoke(
+    event_id: EventArg,
+    reason: ReasonOpt,
+    date: DateOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Cancel an earlier score, declaration, veto or evaluation. History is kept: this appends a revoke event."""
+    _targeted("revoke", event_id, date, by, commit, ledger, lang, reason=reason, late=_late(late, reason))
+
+
+@app.command()
+@handled
+def amend(
+    event_id: EventArg,
+    reason: ReasonOpt,
+    points: PointsOpt = None,
+    rule: NewRuleOpt = None,
+    count: CountOpt = None,
+    level: LevelOpt = None,
+    measure: MeasureOpt = None,
+    date: DateOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Correct an earlier score: it is replaced (same member and date) by one with the values given."""
+    _targeted("amend", event_id, date, by, commit, ledger, lang, reason=reason, rule=rule, count=count,
+              points=_decimal(points), level=level, measure=_decimal(measure), late=_late(late, reason))

@@ -1,0 +1,160 @@
+"""Workflow commands: approving declarations, the notice and its appeals, closing a quarter, repair."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Optional
+
+import typer
+
+from jifen import errors, messages
+from jifen.cli import (
+    ByOpt, CommitOpt, DateOpt, LangOpt, LateOpt, LedgerOpt, NoteOpt,
+    _append, _by, _date, _decimal, _lang, _late, _subject, app, handled, ledger_dir,
+)
+from jifen.cli.record import CountOpt, EventArg, LevelOpt, MeasureOpt, NewRuleOpt, PointsOpt, ReasonOpt, _targeted
+
+QuarterOpt = Annotated[str, typer.Option("--quarter", "-q", help="The quarter, YYYYQn.")]
+
+
+def _quarter(text: str) -> str:
+    from jifen.periods import Period
+
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        raise errors.InvalidInput("cli.bad-period", text=text) from None
+    if period.kind != "quarter":
+        raise errors.InvalidInput("cli.bad-period", text=text)
+    return str(period)
+
+
+@app.command()
+@handled
+def approve(
+    event_id: EventArg,
+    note: NoteOpt = None,
+    date: DateOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    reason: Annotated[Optional[str], typer.Option("--reason", "-r", help="With --late: why.", show_default=False)] = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Approve a member's declaration (支委初评): from now on it counts, as of its own date."""
+    _targeted("approve", event_id, date, by, commit, ledger, lang, note=note, late=_late(late, reason))
+
+
+@app.command()
+@handled
+def reject(
+    event_id: EventArg,
+    reason: ReasonOpt,
+    date: DateOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Reject a member's declaration: it never counts."""
+    _targeted("reject", event_id, date, by, commit, ledger, lang, reason=reason, late=_late(late, reason))
+
+
+@app.command()
+@handled
+def notice(
+    quarter: QuarterOpt,
+    start: Annotated[str, typer.Option("--from", help="First day of the notice (公示), YYYY-MM-DD.")],
+    days: Annotated[int, typer.Option("--days", min=1, help="How many days it lasts.")] = 7,
+    note: Annotated[Optional[str], typer.Option("--note", "-n", help="Where and to whom to object, as the notice will say.", show_default=False)] = None,
+    by: ByOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Open the notice period (公示) of a quarter: members may object (jifen appeal) until it ends."""
+    _append(ledger, lambda book, members: {"date": _date(start), "kind": "notice", "period": _quarter(quarter),
+                                           "days": days, "note": note, "by": _by(by)}, _lang(lang), commit)
+
+
+@app.command()
+@handled
+def appeal(
+    event_id: EventArg,
+    member: Annotated[str, typer.Option("--by", help="The member who objects (id or unique name).")],
+    reason: ReasonOpt,
+    date: DateOpt = None,
+    late: LateOpt = False,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Record a member's objection (申辩/异议) to an event, during the quarter's notice."""
+    _append(ledger, lambda book, members: {
+        "date": _date(date), "kind": "appeal", "target": event_id, "subject": _subject(members, member),
+        "reason": reason, "late": _late(late, reason), "by": _by(None),
+    }, _lang(lang), commit)
+
+
+@app.command()
+@handled
+def ruling(
+    appeal_id: Annotated[int, typer.Argument(help="Id of the appeal.")],
+    decision: Annotated[str, typer.Argument(help="upheld (the objection stands) or rejected.")],
+    reason: ReasonOpt,
+    points: PointsOpt = None,
+    rule: NewRuleOpt = None,
+    count: CountOpt = None,
+    level: LevelOpt = None,
+    measure: MeasureOpt = None,
+    date: DateOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Decide an appeal. upheld: the appealed event is cancelled, or amended to the values given."""
+    from jifen.ledger import DECISIONS
+
+    if decision not in DECISIONS:
+        raise errors.InvalidInput("yaml.want-choice", field="DECISION", text=decision, choices=", ".join(DECISIONS))
+    _targeted("ruling", appeal_id, date, by, commit, ledger, lang, decision=decision, reason=reason, rule=rule,
+              count=count, points=_decimal(points), level=level, measure=_decimal(measure), late=_late(late, reason))
+
+
+@app.command()
+@handled
+def close(
+    quarter: QuarterOpt,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Close a quarter: refused while appeals are open; afterwards its events change only with --late."""
+    _append(ledger, lambda book, members: {"date": _date(date), "kind": "close", "period": _quarter(quarter),
+                                           "note": note, "by": _by(by)}, _lang(lang), commit)
+
+
+@app.command()
+@handled
+def repair(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
+    """Move a torn (half-written) last event to a backup file, leaving the log at its last whole event."""
+    from jifen import ledger as ledger_io
+
+    lang = _lang(lang)
+    directory = ledger_dir(ledger)
+    stamp = dt.datetime.now().strftime("torn-%Y%m%d-%H%M%S")
+    before = ledger_io.locate(directory).read_bytes()
+    done = ledger_io.repair(directory, stamp)
+    if done is None:
+        typer.echo(messages.text("cli.nothing-to-repair", lang))
+        return
+    moved, backup = done
+    line = before.count(b"\n", 0, len(before) - moved) + 1
+    typer.echo(messages.text("cli.repaired", lang, bytes=moved, backup=str(backup), line=line))

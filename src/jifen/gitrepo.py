@@ -1,0 +1,111 @@
+"""The few git operations jifen needs, by running ``git`` (read history, stage, commit).
+
+Only ``audit`` and the CLI use this. A failure becomes ``GitError`` with git's
+own message.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from jifen.errors import JifenError
+
+LEDGER_GLOB = ":(glob)**/ledger.yaml"
+
+
+class GitError(JifenError):
+    """git is missing, the folder is not in a repository, or a git command failed."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    date: str
+    subject: str
+
+
+def _git(repo: Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess:
+    try:
+        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+    except OSError as exc:
+        raise GitError("git.missing", detail=str(exc)) from None
+    if done.returncode not in ok:
+        raise GitError("git.failed", command="git " + " ".join(args), detail=done.stderr.decode("utf-8", "replace").strip())
+    return done
+
+
+def toplevel(path: Path) -> Path:
+    """The work tree holding ``path``; GitError if it is not in one."""
+    folder = path if path.is_dir() else path.parent
+    return Path(_git(folder, "rev-parse", "--show-toplevel").stdout.decode().strip())
+
+
+def has_head(repo: Path) -> bool:
+    return _git(repo, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1)).returncode == 0
+
+
+def commits(repo: Path, rev_range: str | None) -> list[Commit]:
+    """Commits touching ledger files, oldest first (``rev_range`` as git takes it, else all of HEAD)."""
+    fmt = "%H%x1f%P%x1f%an <%ae>%x1f%aI%x1f%s%x1e"
+    out = _git(repo, "log", "--reverse", "--topo-order", f"--format={fmt}", rev_range or "HEAD", "--", LEDGER_GLOB)
+    found = []
+    for record in out.stdout.decode("utf-8", "replace").split("\x1e"):
+        record = record.strip("\n")
+        if record:
+            sha, parents, author, date, subject = record.split("\x1f")
+            found.append(Commit(sha, tuple(parents.split()), author, date, subject))
+    return found
+
+
+def changed(repo: Path, parent: str | None, commit: str) -> list[tuple[str, str]]:
+    """(status, path) of the ledger files ``commit`` changed against ``parent`` (None: the root)."""
+    if parent is None:
+        out = _git(repo, "diff-tree", "--root", "-r", "--no-commit-id", "--name-status", commit, "--", LEDGER_GLOB)
+    else:
+        out = _git(repo, "diff-tree", "-r", "--no-commit-id", "--name-status", parent, commit, "--", LEDGER_GLOB)
+    pairs = []
+    for line in out.stdout.decode("utf-8", "replace").splitlines():
+        status, _, path = line.partition("\t")
+        pairs.append((status[:1], path.split("\t")[-1]))
+    return pairs
+
+
+def show(repo: Path, rev: str, path: str) -> bytes | None:
+    """The bytes of ``path`` at ``rev`` (``""`` for the index), None if it is not there."""
+    done = _git(repo, "show", f"{rev}:{path}", ok=(0, 128))
+    return done.stdout if done.returncode == 0 else None
+
+
+def tracked_ledgers(repo: Path) -> list[str]:
+    """Ledger files git knows (in HEAD or the index), relative to the top."""
+    out = _git(repo, "ls-files", "--", LEDGER_GLOB)
+    return [line for line in out.stdout.decode("utf-8", "replace").splitlines() if line]
+
+
+def staged_ledgers(repo: Path) -> list[tuple[str, str]]:
+    """(status, path) of ledger files in the index that differ from HEAD."""
+    against = ["HEAD"] if has_head(repo) else []
+    out = _git(repo, "diff", "--cached", "--name-status", *against, "--", LEDGER_GLOB)
+    pairs = []
+    for line in out.stdout.decode("utf-8", "replace").splitlines():
+        status, _, path = line.partition("\t")
+        pairs.append((status[:1], path.split("\t")[-1]))
+    return pairs
+
+
+def commit_file(repo: Path, path: Path, message: str) -> str:
+    """Stage ``path`` and commit it alone with ``message``; the new commit's sha."""
+    relative = str(path.resolve().relative_to(repo.resolve()))
+    _git(repo, "add", "--", relative)
+    _git(repo, "commit", "--quiet", "-m", message, "--", relative)
+    return _git(repo, "rev-parse", "--short", "HEAD").stdout.decode().strip()
+
+
+def hooks_dir(repo: Path) -> Path:
+    out = _git(repo, "rev-parse", "--git-path", "hooks").stdout.decode().strip()
+    path = Path(out)
+    return path if path.is_absolute() else repo / path
