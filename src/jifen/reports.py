@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from jifen import engine, outcomes
+from jifen import engine, outcomes, workflow
 from jifen.model import Category, Ledger, Scheme
 from jifen.periods import Period
 from jifen.roster import Member
@@ -87,10 +87,58 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -
         Column("veto", "label.veto"),
         *([Column("exempt", "label.exempt")] if scheme.exemption else []),
     ]
-    data = {"branch": ledger.name, "scheme": scheme.id, "period": str(period), "rows": rows}
+    flow = workflow.state(standings.events, period)
+    data = {"branch": ledger.name, "scheme": scheme.id, "period": str(period), "rows": rows,
+            **_workflow_data(flow, standings)}
     title = ("title.report", {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
-    notes = () if rows else (("cli.no-rows", {}),)
+    notes = _workflow_notes(flow, standings) + (() if rows else (("cli.no-rows", {}),))
     return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes)
+
+
+def _who(standings: engine.Standings, subject: str | None) -> str:
+    member = standings.members.get(subject or "")
+    return f"{member.name}({member.id})" if member else (subject or "")
+
+
+def _workflow_data(flow: workflow.State, standings: engine.Standings) -> dict[str, Any]:
+    """The notice, open appeals, pending declarations, late corrections and closing of a period, as JSON."""
+    scheme = standings.scheme
+    return {
+        "notice": [
+            {"period": n.period, "from": n.date.isoformat(), "to": workflow.notice_end(n).isoformat(), "note": n.note}
+            for n in flow.notices
+        ],
+        "appeals": [
+            {"id": a.id, "target": a.target, "member_id": a.subject, "member": _who(standings, a.subject),
+             "date": a.date.isoformat(), "reason": a.reason}
+            for a in flow.appeals
+        ],
+        "pending": [
+            {"id": d.id, "member_id": d.subject, "member": _who(standings, d.subject), "date": d.date.isoformat(),
+             "rule": d.rule, "points": engine.raw_value(scheme, d), "note": d.note}
+            for d in flow.pending
+        ],
+        "late": [{"id": e.id, "kind": e.kind, "date": e.date.isoformat(), "reason": e.late} for e in flow.late],
+        "closed": [{"period": c.period, "date": c.date.isoformat()} for c in flow.closed],
+    }
+
+
+def _workflow_notes(flow: workflow.State, standings: engine.Standings) -> tuple[tuple[str, dict[str, Any]], ...]:
+    notes: list[tuple[str, dict[str, Any]]] = []
+    for n in flow.notices:
+        notes.append(("note.notice", {"period": n.period, "from": n.date.isoformat(),
+                                      "to": workflow.notice_end(n).isoformat(), "note": n.note or ""}))
+    for a in flow.appeals:
+        notes.append(("note.appeal", {"id": a.id, "target": a.target, "who": _who(standings, a.subject),
+                                      "reason": a.reason}))
+    for d in flow.pending:
+        notes.append(("note.pending", {"id": d.id, "who": _who(standings, d.subject), "rule": d.rule,
+                                       "date": d.date.isoformat()}))
+    for e in flow.late:
+        notes.append(("note.late", {"id": e.id, "reason": e.late}))
+    for c in flow.closed:
+        notes.append(("note.closed", {"period": c.period, "date": c.date.isoformat()}))
+    return tuple(notes)
 
 
 def grade_report(ledger: Ledger, standings: engine.Standings, year: int) -> Report:
@@ -180,6 +228,7 @@ def show_report(
                 "by": event.by,
                 "revoked": event.id in revokers,
                 "running": running,
+                "late": event.late,
             }
         )
     periods = {}
@@ -345,3 +394,22 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
         else:
             flat[key] = value
     return flat
+
+
+def describe(event, members: dict[str, Member], scheme: Scheme, earlier=()) -> tuple[str, dict[str, Any]]:
+    """One event in words (a catalogue code and its arguments): for commit messages and ``jifen log``."""
+    member = members.get(event.subject or "")
+    who = f"{member.name}({member.id})" if member else (event.subject or "")
+    rule = scheme.rule(event.rule or "") if scheme is not None and event.rule else None
+    value = engine.raw_value(scheme, event) if event.kind in ("score", "declare") and rule else None
+    args: dict[str, Any] = {
+        "id": event.id, "date": event.date.isoformat(), "who": who, "by": event.by or "",
+        "rule": event.rule or "", "rule_name": rule.name if rule else "",
+        "value": "" if value is None else (f"+{_num(value)}" if value > 0 else _num(value)),
+        "note": f" {event.note}" if event.note else "", "reason": event.reason or "",
+        "target": event.target or "", "period": event.period or "", "panel": event.panel or "",
+        "given": _num(event.score) if event.score is not None else (event.rating or ""),
+        "decision": event.decision or "", "days": event.days or "", "name": event.name or "",
+        "late": f" [{event.late}]" if event.late else "",
+    }
+    return f"log.{event.kind}", args

@@ -17,10 +17,10 @@ from jifen.engine import replacement
 from jifen.engine import eval_period as engine_period
 from jifen.model import Event, Ledger, Problem, Scheme
 from jifen.periods import Period
+from jifen.workflow import notice_end, touched
 
 REVOCABLE = ("score", "declare", "veto", "eval", "amend")
 APPEALABLE = ("score", "declare", "veto", "eval", "amend")
-TOUCHING = ("score", "declare", "veto", "eval", "exempt")  # counted for the period of their own date
 
 
 @dataclass(frozen=True)
@@ -156,37 +156,23 @@ def _workflow_problems(events: tuple[Event, ...], context: Context) -> list[Prob
                 problems.append(Problem(event.source, "event.closed-twice", {"period": event.period}))
             still_open = [
                 a.id for a in events
-                if a.kind == "appeal" and a.id < event.id and a.id not in ruled and event.period in _touched(a, by_id)
+                if a.kind == "appeal" and a.id < event.id and a.id not in ruled and event.period in touched(a, by_id)
             ]
             if still_open:
                 problems.append(Problem(event.source, "event.close-with-appeals",
                                         {"period": event.period, "appeals": ", ".join(map(str, still_open))}))
             closed.setdefault(event.period, event)
             continue
-        touched = _touched(event, by_id) & set(closed)
-        if touched and event.late is None and event.kind != "notice":
-            problems.append(Problem(event.at("date"), "event.closed-period", {"period": ", ".join(sorted(touched))}))
+        hit = touched(event, by_id) & set(closed)
+        if hit and event.late is None and event.kind != "notice":
+            problems.append(Problem(event.at("date"), "event.closed-period", {"period": ", ".join(sorted(hit))}))
     return problems
 
 
-def _touched(event: Event, by_id: dict[int, Event]) -> set[str]:
-    """The quarters whose scores ``event`` changes."""
-    if event.kind in TOUCHING:
-        if event.kind == "eval" and event.period:
-            period = Period.parse(event.period)
-            return {str(q) for q in period.parts("quarter")} if period.kind == "year" else {str(Period.of(period.start, "quarter"))}
-        return {str(Period.of(event.date, "quarter"))}
-    target = by_id.get(event.target or -1)
-    if target is None or target.id >= event.id:
-        return set()
-    return _touched(target, by_id)
-
-
 def _appeal_window(event: Event, by_id: dict[int, Event], notices: list[Event]) -> list[Problem]:
-    quarters = _touched(event, by_id)
+    quarters = touched(event, by_id)
     for notice in notices:
-        end = notice.date + dt.timedelta(days=(notice.days or 7) - 1)
-        if notice.period in quarters and notice.date <= event.date <= end:
+        if notice.period in quarters and notice.date <= event.date <= notice_end(notice):
             return []
     if event.late is not None:
         return []

@@ -31,8 +31,10 @@ app = typer.Typer(
 )
 member_app = typer.Typer(help="The roster: members (or branches) joining and leaving.", no_args_is_help=True)
 scheme_app = typer.Typer(help="Schemes: the scoring rules a ledger is replayed against.", no_args_is_help=True)
+hooks_app = typer.Typer(help="Git hooks that keep ledgers append-only.", no_args_is_help=True)
 app.add_typer(member_app, name="member")
 app.add_typer(scheme_app, name="scheme")
+app.add_typer(hooks_app, name="hooks")
 
 ARGS = Source("<arguments>", 0, 0)
 
@@ -273,7 +275,7 @@ def _commit(directory: Path, ledger, scheme, event: Event, lang: str) -> None:
 # --- commands -----------------------------------------------------------------------
 
 
-from jifen.cli import reading, record, workflow  # noqa: E402  (registers the commands)
+from jifen.cli import history, reading, record, workflow  # noqa: E402  (registers the commands)
 
 
 def main() -> None:

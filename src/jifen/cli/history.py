@@ -1,0 +1,103 @@
+"""Commands about history: the git audit, the pre-commit hook, and the log of what was added."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from jifen import errors, messages
+from jifen.cli import LangOpt, LedgerOpt, _lang, app, handled, hooks_app, ledger_dir, scheme_search
+
+HOOK_MARK = "# installed by: jifen hooks install"
+
+
+@app.command()
+@handled
+def audit(
+    rev_range: Annotated[Optional[str], typer.Argument(help="Commits to check, as git takes them (e.g. main~10..main). Default: all of HEAD.", show_default=False)] = None,
+    staged: Annotated[bool, typer.Option("--staged", help="Check only the staged change against HEAD (what the pre-commit hook runs).")] = False,
+    repo: Annotated[Optional[Path], typer.Option("--repo", help="The repository. Default: the one holding the current folder.", show_default=False)] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Prove from git history that every ledger was only appended to. Exit 1 on any edit of history."""
+    from jifen import audit as audit_lib
+    from jifen import gitrepo
+
+    lang = _lang(lang)
+    top = gitrepo.toplevel(repo or Path.cwd())
+    if staged:
+        found = audit_lib.staged(top)
+        commits = 0
+    else:
+        found = audit_lib.history(top, rev_range) + audit_lib.working(top)
+        commits = len(gitrepo.commits(top, rev_range)) if gitrepo.has_head(top) else 0
+    if not found:
+        files = len(gitrepo.tracked_ledgers(top))
+        typer.echo(messages.text("cli.audit-ok", lang, commits=commits, files=files))
+        return
+    for violation in found:
+        where = messages.text(f"audit.where.{violation.where}", lang, commit=violation.commit,
+                              author=violation.author, date=violation.date)
+        typer.echo(f"{violation.path}:{violation.line}: {messages.text(violation.code, lang)} — {where}")
+        if violation.old or violation.new:
+            typer.echo(f"  - {messages.text('audit.old', lang)}: {violation.old}")
+            typer.echo(f"  + {messages.text('audit.new', lang)}: {violation.new}")
+    typer.echo(messages.text("cli.audit-failed", lang, count=len(found)))
+    raise typer.Exit(errors.EXIT_PROBLEMS)
+
+
+@hooks_app.command("install")
+@handled
+def hooks_install(
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing pre-commit hook.")] = False,
+    repo: Annotated[Optional[Path], typer.Option("--repo", help="The repository. Default: the one holding the current folder.", show_default=False)] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Install a git pre-commit hook that refuses a commit which edits the history of a ledger."""
+    from jifen import gitrepo
+
+    lang = _lang(lang)
+    top = gitrepo.toplevel(repo or Path.cwd())
+    path = gitrepo.hooks_dir(top) / "pre-commit"
+    if path.exists() and HOOK_MARK not in path.read_text(encoding="utf-8", errors="replace") and not force:
+        raise errors.InvalidInput("cli.hook-exists", path=str(path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    command = f"{shlex.quote(sys.executable)} -m jifen audit --staged"
+    path.write_text(f"#!/bin/sh\n{HOOK_MARK}\n# Refuses commits that change earlier bytes of a ledger.yaml.\nexec {command}\n",
+                    encoding="utf-8")
+    path.chmod(0o755)
+    typer.echo(messages.text("cli.hook-installed", lang, path=str(path)))
+
+
+@app.command()
+@handled
+def log(
+    since: Annotated[str, typer.Option("--since", help="The revision to compare with (a commit, branch or tag).")] = "HEAD",
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """The events added to the ledger since a revision, in plain words: what a reviewer reads instead of a diff."""
+    from jifen import audit as audit_lib
+    from jifen import gitrepo, loader, reports, roster
+    from jifen import ledger as ledger_io
+
+    lang = _lang(lang)
+    directory = ledger_dir(ledger)
+    path = ledger_io.locate(directory)
+    top = gitrepo.toplevel(directory)
+    events, appended_only = audit_lib.added(top, since, path)
+    if not appended_only:
+        typer.echo(messages.text("cli.log-edited", lang, path=str(path), since=since), err=True)
+    if not events:
+        typer.echo(messages.text("cli.log-none", lang, since=since))
+        return
+    book, _ = ledger_io.read(directory)
+    scheme, _ = loader.scheme_of(book, scheme_search())
+    members = roster.build(book.events)
+    for event in events:
+        code, args = reports.describe(event, members, scheme, book.events)
+        typer.echo(messages.text(code, lang, **args))
