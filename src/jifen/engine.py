@@ -82,34 +82,30 @@ def effective(events: Iterable[Event]) -> list[Event]:
     """
     events = tuple(events)
     by_id = {e.id: e for e in events}
-    cancelled: set[int] = set()
-    approved: set[int] = set()
-    replaced: list[Event] = []
+    cancelled = {e.target for e in events if e.kind in ("revoke", "reject") and e.target is not None}
+    approved = {e.target for e in events if e.kind == "approve"}
+    replaced: dict[int, Event] = {}  # id of an amend or ruling → the score it stands for
     for event in events:
         target = by_id.get(event.target or -1)
-        if event.kind == "revoke":
-            cancelled.add(event.target or -1)
-        elif event.kind == "approve":
-            approved.add(event.target or -1)
-        elif event.kind == "reject":
-            cancelled.add(event.target or -1)
-        elif event.kind == "amend" and target is not None:
+        if event.id in cancelled:  # a revoked amendment or ruling changes nothing
+            continue
+        if event.kind == "amend" and target is not None:
             cancelled.add(target.id)
-            replaced.append(replacement(target, event))
+            replaced[event.id] = replacement(replaced.get(target.id, target), event)
         elif event.kind == "ruling" and event.decision == "upheld" and target is not None:
             appealed = by_id.get(target.target or -1)
             if appealed is not None:
                 cancelled.add(appealed.id)
                 if any(getattr(event, f) is not None for f in SCORED_FIELDS):
-                    replaced.append(replacement(appealed, event))
-    replaced = [r for r in replaced if r.id not in cancelled]
+                    replaced[event.id] = replacement(replaced.get(appealed.id, appealed), event)
     counted = [
         e if e.kind != "declare" else dataclasses.replace(e, kind="score")
         for e in events
         if e.id not in cancelled
         and (e.kind in COUNTED or (e.kind == "declare" and e.id in approved))
     ]
-    return sorted(counted + replaced, key=lambda e: e.order)
+    counted += [r for i, r in replaced.items() if i not in cancelled]
+    return sorted(counted, key=lambda e: e.order)
 
 
 def replacement(target: Event, change: Event) -> Event:

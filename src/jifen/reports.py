@@ -201,32 +201,37 @@ def show_report(
     """One subject's statement: every event about them, what it counted, running scores."""
     scheme = standings.scheme
     member = standings.members[subject]
-    revokers = {e.target: e for e in ledger.events if e.kind == "revoke"}
+    counts = {e.id: e for e in engine.effective(ledger.events)}
     counted = {b.event.id: b.value for b in standings.entries(subject)}
-    own = [
-        e
+    decided = {e.target for e in ledger.events if e.kind in ("approve", "reject", "revoke")}
+    rows = [
+        counts.get(e.id, e) if e.kind in ("amend", "ruling") else e
         for e in sorted(ledger.events, key=lambda e: e.order)
-        if e.subject == subject and (year is None or e.date.year == year)
+        if (e.subject == subject and e.kind != "appeal") or (e.id in counted and e.kind in ("amend", "ruling"))
     ]
     events = []
-    for event in own:
+    for shown_as, event in ((e, next(x for x in ledger.events if x.id == e.id)) for e in rows):
+        if year is not None and shown_as.date.year != year:
+            continue
         points = counted.get(event.id)
-        if points is None and event.kind == "score":
-            points = engine.raw_value(scheme, event)
+        if points is None and shown_as.kind in ("score", "declare"):
+            points = engine.raw_value(scheme, shown_as)
+        scored = event.kind in ("score", "declare", "veto", "eval", "amend", "ruling")
         running = None
-        if event.kind in ("score", "veto") and event.id not in revokers:
-            quarter = Period.of(event.date, scheme.period)
-            running = engine.shown(standings.score(subject, quarter, until=event).total, scheme.precision)
+        if scored and event.id in counts:
+            quarter = Period.of(shown_as.date, scheme.period)
+            running = engine.shown(standings.score(subject, quarter, until=shown_as).total, scheme.precision)
+        pending = event.kind == "declare" and event.id not in decided
         events.append(
             {
                 "id": event.id,
-                "date": event.date.isoformat(),
+                "date": shown_as.date.isoformat(),
                 "kind": event.kind,
-                "rule": event.rule,
+                "rule": shown_as.rule,
                 "points": points,
                 "note": event.note or event.reason or event.name,
                 "by": event.by,
-                "revoked": event.id in revokers,
+                "revoked": scored and event.id not in counts and not pending,
                 "running": running,
                 "late": event.late,
             }
