@@ -38,9 +38,10 @@ def test_reads_documented_example():
     assert book.events[3].points == Decimal("-0.5")
 
 
-def test_empty_and_comment_only_logs_are_empty():
-    assert parse("") [0].events == ()
-    assert parse("# nothing yet\n")[0].events == ()
+def test_empty_and_comment_only_logs_are_reported_empty():
+    for text in ("", "# nothing yet\n"):
+        book, problems = parse(text)
+        assert book.events == () and [p.code for p in problems] == ["ledger.empty"]
 
 
 @pytest.mark.parametrize(

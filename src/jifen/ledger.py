@@ -186,6 +186,7 @@ def parse(path: str, data: bytes) -> tuple[Ledger, list[Problem]]:
     root, yaml_problems = yamlsrc.parse(path, text)
     problems += yaml_problems
     if root is None:
+        _check_ids_and_header([], problems, path)
         return Ledger(path, ()), problems
     if not isinstance(root, yamlsrc.Seq):
         problems.append(Problem(root.source, "ledger.not-a-list"))
@@ -195,7 +196,7 @@ def parse(path: str, data: bytes) -> tuple[Ledger, list[Problem]]:
         event = _event(node, problems)
         if event is not None:
             events.append(event)
-    _check_ids_and_header(events, problems)
+    _check_ids_and_header(events, problems, path)
     return Ledger(path, tuple(events)), problems
 
 
@@ -222,7 +223,9 @@ def _event(node: yamlsrc.Node, problems: list[Problem]) -> Event | None:
     return Event(source=node.source, places={k.text: v.source for k, v in node.items}, **values)
 
 
-def _check_ids_and_header(events: list[Event], problems: list[Problem]) -> None:
+def _check_ids_and_header(events: list[Event], problems: list[Problem], path: str = "") -> None:
+    if not events and not problems:
+        problems.append(Problem(Source(path, 1, 1), "ledger.empty"))
     last = 0
     for index, event in enumerate(events):
         if event.id <= last:

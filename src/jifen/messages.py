@@ -57,6 +57,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "ledger.open-not-first": ("open 事件只能是台账的第一个事件", "an open event may only be the ledger's first event"),
     "ledger.no-open": ("台账的第一个事件应为 open(支部名称和方案)", "a ledger's first event must be open (the branch's name and scheme)",
                        "用 jifen init 新建台账。", "Start a ledger with jifen init."),
+    "ledger.empty": ("台账中没有任何事件", "the ledger holds no events",
+                     "台账的第一个事件应为 open;用 jifen init 新建台账。", "A ledger starts with its open event; create one with jifen init."),
     "ledger.not-found": ("{path} 下没有台账 (ledger.yaml)", "no ledger (ledger.yaml) in {path}",
                          "用 --ledger 指定台账目录,或用 jifen init 新建。", "Name a ledger folder with --ledger, or create one with jifen init."),
     "ledger.none-chosen": ("未指定台账", "no ledger chosen",

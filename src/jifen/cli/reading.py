@@ -76,7 +76,7 @@ def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     lang = _lang(lang)
     loaded = loader.load(ledger_dir(ledger), scheme_search(), today=_today())
     _report_problems(loaded.problems, lang, warnings_fail=False)
-    typer.echo(messages.text("cli.no-problems", lang, events=len(loaded.ledger.events), scheme=loaded.scheme.id))
+    typer.echo(messages.text("cli.no-problems", lang, events=len(loaded.ledger.events), scheme=loaded.scheme.id if loaded.scheme else "-"))
 
 
 def _report_problems(problems, lang: str, warnings_fail: bool) -> None:

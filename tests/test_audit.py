@@ -1,0 +1,107 @@
+"""The git audit, the pre-commit hook, --commit and jifen log, on real temporary repositories."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from jifen import audit
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path, cli, monkeypatch):
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    git(root, "config", "user.name", "记分员甲")
+    git(root, "config", "user.email", "a@example.org")
+    monkeypatch.chdir(root)
+    assert cli("init", "b", "--scheme", "quantified-2023", "--name", "一支部", "--date", "2023-01-01").exit_code == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "open")
+    for words in (("member", "add", "张三", "--date", "2023-01-01"),
+                  ("add", "张三", "study.absent", "--count", "2", "--date", "2023-01-10", "--note", "缺席")):
+        result = cli(*words, "-l", "b", "--commit")
+        assert result.exit_code == 0, result.output
+    return root
+
+
+def test_commit_messages_say_what_was_recorded(repo):
+    subjects = git(repo, "log", "--format=%s").splitlines()
+    assert subjects[0] == "一支部: #3 2023-01-10 张三(m01) study.absent(缺席三会一课、培训或主题教育实践活动)-2 缺席 — 记录人 记分员"
+    assert subjects[1] == "一支部: #2 2023-01-01 张三(m01) 加入支部 — 记分员"
+
+
+def test_clean_history_passes(repo, cli):
+    result = cli("audit")
+    assert result.exit_code == 0 and "3 次提交" in result.output
+    assert audit.history(repo) == [] and audit.working(repo) == []
+
+
+def test_an_edit_of_history_is_found_with_commit_author_line_old_and_new(repo, cli):
+    path = repo / "b" / "ledger.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("count: 2", "count: 1"), encoding="utf-8")
+    working = cli("audit", "--lang", "en")
+    assert working.exit_code == 1 and "the working tree" in working.output
+    git(repo, "commit", "-qam", "quiet fix")
+    result = cli("audit", "--lang", "en")
+    assert result.exit_code == 1
+    line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "count: 1" in text)
+    assert f"b/ledger.yaml:{line}: an earlier line was changed or removed — commit " in result.output
+    assert "记分员甲 <a@example.org>" in result.output
+    assert "  - was:   count: 2\n  + now:   count: 1" in result.output
+    # a range that leaves the bad commit out is clean
+    assert cli("audit", "HEAD~3..HEAD~1").exit_code == 0
+
+
+def test_deleting_a_ledger_and_reusing_ids_are_found(repo):
+    path = repo / "b" / "ledger.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "- id: 3\n  date: 2023-01-11\n  kind: join\n  subject: m09\n  name: 重号\n  by: x\n", encoding="utf-8")
+    git(repo, "commit", "-qam", "duplicate id")
+    git(repo, "rm", "-q", "b/ledger.yaml")
+    git(repo, "commit", "-qm", "gone")
+    codes = [v.code for v in audit.history(repo)]
+    assert codes == ["audit.ids", "audit.deleted"]
+
+
+def test_the_hook_refuses_a_commit_that_edits_history(repo, cli):
+    assert cli("hooks", "install").exit_code == 0
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    assert "jifen audit --staged" in hook.read_text(encoding="utf-8")
+    path = repo / "b" / "ledger.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("缺席", "缺勤"), encoding="utf-8")
+    git(repo, "add", "-A")
+    refused = subprocess.run(["git", "-C", str(repo), "commit", "-qm", "edit"], capture_output=True, text=True)
+    assert refused.returncode != 0 and "暂存区" in refused.stdout + refused.stderr
+    git(repo, "checkout", "-q", "HEAD", "--", "b/ledger.yaml")
+    assert cli("add", "张三", "study.notes", "--date", "2023-01-31", "-l", "b", "--commit").exit_code == 0  # appends pass
+    hook.write_text("#!/bin/sh\necho mine\n", encoding="utf-8")
+    assert cli("hooks", "install").exit_code == 2
+    assert cli("hooks", "install", "--force").exit_code == 0
+
+
+def test_log_lists_what_was_added_in_words(repo, cli):
+    result = cli("log", "--since", "HEAD~2", "-l", "b")
+    assert result.output.splitlines() == [
+        "#2 2023-01-01 张三(m01) 加入支部 — 记分员",
+        "#3 2023-01-10 张三(m01) study.absent(缺席三会一课、培训或主题教育实践活动)-2 缺席 — 记录人 记分员",
+    ]
+    assert "没有新事件" in cli("log", "-l", "b").output
+    assert cli("veto", "张三", "-r", "违纪", "--date", "2023-02-01", "-l", "b").exit_code == 0
+    assert "一票否决:违纪" in cli("log", "-l", "b").output
+
+
+def test_commit_outside_a_repository_is_refused_before_writing(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    assert cli("init", "b", "--scheme", "quantified-2023", "--name", "x", "--date", "2023-01-01").exit_code == 0
+    before = (tmp_path / "b" / "ledger.yaml").read_bytes()
+    result = cli("member", "add", "张三", "--date", "2023-01-01", "-l", "b", "--commit")
+    assert result.exit_code == 2 and "git" in result.output
+    assert (tmp_path / "b" / "ledger.yaml").read_bytes() == before
