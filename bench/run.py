@@ -30,7 +30,7 @@ HONOURS = ["honor.company", "honor.city", "honor.provincial", "honor.national"]
 
 def build(size: int) -> Path:
     """A ledger of ``size`` events: 50 members per 1,000 events, scores spread over 2023."""
-    folder = OUT / f"s1-{size}"
+    folder = OUT / f"s1-{size}-v2"  # v2: every event has by
     path = folder / ledger.FILENAME
     if path.exists():
         return folder
@@ -38,11 +38,11 @@ def build(size: int) -> Path:
     rng = random.Random(size)
     members = max(10, size // 1000 * 50)
     chunks = [ledger.HEADER, ledger.emit({"id": 1, "date": dt.date(2023, 1, 1), "kind": "open",
-                                          "name": f"基准支部{size}", "scheme": "quantified-2023"})]
+                                          "name": f"基准支部{size}", "scheme": "quantified-2023", "by": "记分员"})]
     next_id = 2
     for m in range(members):
         chunks.append(ledger.emit({"id": next_id, "date": dt.date(2023, 1, 1), "kind": "join",
-                                   "subject": f"m{m:05d}", "name": f"党员{m:05d}"}))
+                                   "subject": f"m{m:05d}", "name": f"党员{m:05d}", "by": "记分员"}))
         next_id += 1
     days = sorted(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(size - next_id + 1))
     for day in days:

@@ -243,3 +243,54 @@ def test_concurrent_appends_queue_and_lose_nothing(tmp_path):
     assert len(book.events) == 1 + workers * each
     assert [e.id for e in book.events] == list(range(1, 2 + workers * each))
     assert {e.name for e in book.events[1:]} == {f"w{w}-{i}" for w in range(workers) for i in range(each)}
+
+
+# --- the fast reader gives exactly what the YAML reader gives ------------------------------
+
+canonical_event = st.fixed_dictionaries(
+    {
+        "date": st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2026, 1, 1)),
+        "kind": st.just("score"),
+        "subject": text_values,
+        "rule": st.sampled_from(["study.absent", "x.y", "honor.city"]),
+        "by": text_values,
+    },
+    optional={
+        "count": st.integers(min_value=1, max_value=99),
+        "points": st.decimals(min_value=-50, max_value=50, places=2, allow_nan=False),
+        "ref": text_values,
+        "note": text_values,
+        "late": text_values,
+    },
+)
+noise = st.sampled_from(["", "# 注释\n", "\n", "# - id: 99\n"])
+hand_written = st.sampled_from([""] * 12 + [
+    "  note: 'single quoted'\n", "  note:   spaced\n", "  note: \"\\x41\"\n", "  note: yes\n",
+    "  note: 123\n", "  # indented comment\n", "  note: a # trailing comment\n",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(canonical_event, noise, hand_written), max_size=12))
+def test_fast_reader_equals_yaml_reader(items):
+    text = HEAD
+    for index, (fields, comment, extra) in enumerate(items, start=2):
+        event = ledger.emit({"id": index, **fields})
+        if extra and "note" not in fields:
+            event = event[: event.rindex("  by:")] + extra + event[event.rindex("  by:"):]
+        text += comment + event
+    data = text.encode("utf-8")
+    fast, fast_problems = ledger.parse("l", data)
+    slow, slow_problems = ledger.parse("l", data, fast=False)
+    assert fast_problems == slow_problems
+    assert fast.events == slow.events
+    for a, b in zip(fast.events, slow.events):
+        assert a.source == b.source
+        assert dict(a.places) == dict(b.places)
+
+
+def test_fast_reader_is_used_for_the_canonical_form_and_not_otherwise():
+    canonical = (HEAD + ledger.emit({"id": 2, "date": dt.date(2023, 1, 1), "kind": "join", "subject": "m1",
+                                     "name": "张三: 书记", "by": "x"})).encode()
+    assert ledger._fast("l", canonical.decode()) is not None
+    assert ledger._fast("l", canonical.decode().replace('"张三: 书记"', "'张三: 书记'")) is None

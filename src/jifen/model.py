@@ -7,6 +7,7 @@ from as a 1-based ``Source``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -259,18 +260,28 @@ class Scheme:
     roles: Mapping[str, str] = field(default_factory=dict)  # role id → its name
 
     def rule(self, rule_id: str) -> Rule | None:
-        for category in self.categories:
-            for rule in category.rules:
-                if rule.id == rule_id:
-                    return rule
-        return None
+        return self._rules_by_id.get(rule_id)
 
-    @property
+    @functools.cached_property
+    def _rules_by_id(self) -> dict[str, Rule]:
+        found: dict[str, Rule] = {}
+        for rule in self.rules:
+            found.setdefault(rule.id, rule)
+        return found
+
+    @functools.cached_property
     def rules(self) -> tuple[Rule, ...]:
         return tuple(r for c in self.categories for r in c.rules)
 
     def category(self, category_id: str) -> Category:
-        return next(c for c in self.categories if c.id == category_id)
+        return self._categories_by_id[category_id]
+
+    @functools.cached_property
+    def _categories_by_id(self) -> dict[str, Category]:
+        found: dict[str, Category] = {}
+        for category in self.categories:
+            found.setdefault(category.id, category)
+        return found
 
     @property
     def panels(self) -> tuple[str, ...]:

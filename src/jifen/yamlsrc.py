@@ -74,16 +74,13 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
         return None, [Problem(Source(path, line, col), "yaml.not-utf8")]
 
 
+_LONG = re.compile(rb"[^\n]{%d}" % (MAX_LINE + 1))
+
+
 def _long_line(data: bytes) -> int | None:
     """The 1-based number of the first line longer than ``MAX_LINE`` bytes, if any."""
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if end - start > MAX_LINE:
-            return data.count(b"\n", 0, start) + 1
-        start = end + 1
-    return None
+    found = _LONG.search(data) if len(data) > MAX_LINE else None
+    return None if found is None else data.count(b"\n", 0, found.start()) + 1
 
 
 def parse(path: str, text: str) -> tuple[Node | None, list[Problem]]:
