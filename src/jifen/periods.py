@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -56,11 +57,11 @@ class Period:
     def first_month(self) -> int:
         return (self.index - 1) * _SIZE[self.kind] + 1
 
-    @property
+    @functools.cached_property
     def start(self) -> dt.date:
         return dt.date(self.year, self.first_month, 1)
 
-    @property
+    @functools.cached_property
     def end(self) -> dt.date:
         month = self.first_month + _SIZE[self.kind] - 1
         return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])

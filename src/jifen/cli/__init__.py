@@ -27,11 +27,14 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: drawing it with rich costs ~140 ms of imports on every start
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-member_app = typer.Typer(help="The roster: members (or branches) joining and leaving.", no_args_is_help=True)
-scheme_app = typer.Typer(help="Schemes: the scoring rules a ledger is replayed against.", no_args_is_help=True)
-hooks_app = typer.Typer(help="Git hooks that keep ledgers append-only.", no_args_is_help=True)
+member_app = typer.Typer(help="The roster: members (or branches) joining and leaving.", no_args_is_help=True,
+                         rich_markup_mode=None)
+scheme_app = typer.Typer(help="Schemes: the scoring rules a ledger is replayed against.", no_args_is_help=True,
+                         rich_markup_mode=None)
+hooks_app = typer.Typer(help="Git hooks that keep ledgers append-only.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(member_app, name="member")
 app.add_typer(scheme_app, name="scheme")
 app.add_typer(hooks_app, name="hooks")
