@@ -25,7 +25,7 @@ test: $(STAMP)
 
 ## bench: time `jifen grade --year` on synthetic 10,000 and 100,000 event ledgers
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --write docs/benchmarks.md
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff

@@ -4,7 +4,7 @@ Builds each ledger once under bench/out/ (canonical text, as ``jifen add``
 writes it), then times the cold ``jifen grade --year 2023`` from the shell,
 and ``jifen add`` on it, and prints a markdown table of wall time and peak RSS.
 
-    python bench/run.py [--sizes 10000,100000] [--repeat 3]
+    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import platform
 import random
+import shutil
 import os
 import statistics
 import subprocess
@@ -23,6 +24,14 @@ from pathlib import Path
 from jifen import ledger
 
 OUT = Path(__file__).resolve().parent / "out"
+HEADER = """# Benchmarks
+
+Written by `make bench` (`bench/run.py`): synthetic ledgers under scheme
+quantified-2023, 50 members per 1,000 events, one year; each command run cold
+(a new process). The peers of the performance issue (ledger, hledger,
+beancount) are not run yet.
+
+"""
 RULES = ["study.absent", "study.notes", "service.dress", "service.deadline", "service.complaint",
          "duty.life", "duty.dues", "work.temporary", "integrity.rating", "pledge.late"]
 HONOURS = ["honor.company", "honor.city", "honor.provincial", "honor.national"]
@@ -75,6 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write", help="also write the table to this markdown file")
     args = parser.parse_args()
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -83,16 +93,26 @@ def main() -> int:
         rows.append((size, "grade --year 2023", statistics.median(w for w, _ in grade), max(r for _, r in grade)))
         check = [timed(["check", "-l", str(folder)]) for _ in range(args.repeat)]
         rows.append((size, "check", statistics.median(w for w, _ in check), max(r for _, r in check)))
+        scratch = OUT / f"add-{size}"
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.copytree(folder, scratch)
+        add = [timed(["add", "m00001", "study.absent", "--date", "2023-12-31", "-l", str(scratch)])
+               for _ in range(args.repeat)]
+        rows.append((size, "add (one record)", statistics.median(w for w, _ in add), max(r for _, r in add)))
     help_ = [timed(["--help"]) for _ in range(args.repeat)]
     rows.append((0, "--help", statistics.median(w for w, _ in help_), max(r for _, r in help_)))
-    print(f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
-          f"{platform.system()} {platform.release()}, {os.cpu_count()} cores; median of {args.repeat} runs, "
-          "peak RSS is the largest of them")
-    print()
-    print("| events | command | wall (s) | peak RSS (MB) |")
-    print("|---:|---|---:|---:|")
-    for size, command, wall, rss in rows:
-        print(f"| {size:,} | jifen {command} | {wall:.2f} | {rss:.0f} |")
+    lines = [
+        f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}, {os.cpu_count()} cores; median of {args.repeat} runs, "
+        "peak RSS is the largest of them",
+        "",
+        "| events | command | wall (s) | peak RSS (MB) |",
+        "|---:|---|---:|---:|",
+        *(f"| {size:,} | jifen {command} | {wall:.2f} | {rss:.0f} |" for size, command, wall, rss in rows),
+    ]
+    print("\n".join(lines))
+    if args.write:
+        Path(args.write).write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 
