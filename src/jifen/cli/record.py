@@ -131,56 +131,38 @@ def member_exempt(
             late=_late(late, reason))
 
 
-def _scored(kind: str, member: str, rule: str, date, count, points, level, measure, ref, note, by, late, reason,
-            commit, ledger, lang) -> None:
-    _record(ledger, _lang(lang), kind, member, date, by, commit, rule=rule, count=count, points=_decimal(points),
-            level=level, measure=_decimal(measure), ref=ref, note=note, late=_late(late, reason))
+def _scored_command(kind: str, doc: str):
+    """A command that records a ``kind`` event under a rule: ``add`` (score) and ``declare``."""
+
+    def command(
+        member: MemberArg,
+        rule: RuleArg,
+        date: DateOpt = None,
+        count: CountOpt = None,
+        points: PointsOpt = None,
+        level: LevelOpt = None,
+        measure: MeasureOpt = None,
+        ref: RefOpt = None,
+        note: NoteOpt = None,
+        by: ByOpt = None,
+        late: LateOpt = False,
+        reason: LateReasonOpt = None,
+        commit: CommitOpt = False,
+        ledger: LedgerOpt = None,
+        lang: LangOpt = None,
+    ) -> None:
+        _record(ledger, _lang(lang), kind, member, date, by, commit, rule=rule, count=count,
+                points=_decimal(points), level=level, measure=_decimal(measure), ref=ref, note=note,
+                late=_late(late, reason))
+
+    command.__doc__ = doc
+    return handled(command)
 
 
-@app.command()
-@handled
-def add(
-    member: MemberArg,
-    rule: RuleArg,
-    date: DateOpt = None,
-    count: CountOpt = None,
-    points: PointsOpt = None,
-    level: LevelOpt = None,
-    measure: MeasureOpt = None,
-    ref: RefOpt = None,
-    note: NoteOpt = None,
-    by: ByOpt = None,
-    late: LateOpt = False,
-    reason: LateReasonOpt = None,
-    commit: CommitOpt = False,
-    ledger: LedgerOpt = None,
-    lang: LangOpt = None,
-) -> None:
-    """Record a deduction (扣分) or a bonus (加分) for a member under a rule of the scheme."""
-    _scored("score", member, rule, date, count, points, level, measure, ref, note, by, late, reason, commit, ledger, lang)
-
-
-@app.command()
-@handled
-def declare(
-    member: MemberArg,
-    rule: RuleArg,
-    date: DateOpt = None,
-    count: CountOpt = None,
-    points: PointsOpt = None,
-    level: LevelOpt = None,
-    measure: MeasureOpt = None,
-    ref: RefOpt = None,
-    note: NoteOpt = None,
-    by: ByOpt = None,
-    late: LateOpt = False,
-    reason: LateReasonOpt = None,
-    commit: CommitOpt = False,
-    ledger: LedgerOpt = None,
-    lang: LangOpt = None,
-) -> None:
-    """A member declares an item (自主申报); it counts only once approved (jifen approve)."""
-    _scored("declare", member, rule, date, count, points, level, measure, ref, note, by, late, reason, commit, ledger, lang)
+add = app.command("add")(_scored_command(
+    "score", "Record a deduction (扣分) or a bonus (加分) for a member under a rule of the scheme."))
+declare = app.command("declare")(_scored_command(
+    "declare", "A member declares an item (自主申报); it counts only once approved (jifen approve)."))
 
 
 @app.command("eval")
