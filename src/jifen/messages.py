@@ -248,6 +248,13 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "log.close": ("#{id} {date} {period} 关闭{note} — {by}", "#{id} {date} {period} closed{note} — {by}"),
     # --- labels -------------------------------------------------------------
     "label.rank": ("名次", "Rank"),
+    "label.scheme": ("方案", "Scheme"),
+    "label.members": ("人数", "Members"),
+    "label.average": ("平均分", "Average"),
+    "label.error": ("错误", "Error"),
+    "title.rollup": ("{year} 年度各支部汇总({count} 个台账)", "All branches, {year} ({count} ledgers)"),
+    "rollup.unreadable": ("无法读取:{detail}", "cannot be read: {detail}"),
+    "rollup.none": ("{path} 下没有台账", "no ledgers under {path}"),
     "label.member_id": ("编号", "Id"),
     "label.member": ("党员", "Member"),
     "label.branch-subject": ("支部", "Branch"),

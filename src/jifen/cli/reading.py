@@ -154,3 +154,41 @@ def member_list(ledger: LedgerOpt = None, format: FormatOpt = "table", lang: Lan
     lang = _lang(lang)
     book, scheme, standings = _load(ledger)
     _emit(reports.members_report(book, standings.members), format, lang)
+
+
+@app.command()
+@handled
+def rollup(
+    folder: Annotated[Path, typer.Argument(help="A folder holding branch ledgers (any depth), e.g. ledgers/.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="The year to sum up.")],
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to use. Default: one per core.", show_default=False)] = None,
+    format: FormatOpt = "table",
+    lang: LangOpt = None,
+) -> None:
+    """The committee view: every branch's members, average score, grade counts and rank, replayed in parallel."""
+    import sys
+
+    from jifen import reports
+    from jifen import rollup as rollup_lib
+
+    lang = _lang(lang)
+    folders = rollup_lib.find(folder)
+    if not folders:
+        raise errors.InvalidInput("rollup.none", path=str(folder))
+    found = _with_progress(lambda done: rollup_lib.summaries(folders, scheme_search(), year, jobs, done),
+                           len(folders), sys.stderr.isatty())
+    problems = {s.path: messages.text(s.error, lang, **s.error_args) for s in found if s.error}
+    _emit(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang)
+    if problems:
+        raise typer.Exit(errors.EXIT_PROBLEMS)
+
+
+def _with_progress(work, total: int, terminal: bool):
+    """Run ``work(done)``, showing a progress bar on a terminal (stderr) and nothing otherwise."""
+    if not terminal:
+        return work(None)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as progress:
+        task = progress.add_task("jifen rollup", total=total)
+        return work(lambda summary: progress.advance(task))

@@ -1,0 +1,89 @@
+"""The committee roll-up: every branch ledger under a folder, replayed one per process.
+
+``summaries`` returns, for each ledger, the branch's year in a few numbers
+(members scored, average score, grade counts) or the error that stopped it; a
+failing branch never stops the others. Ranking the branches is ``rank``.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+from jifen import engine, loader, outcomes
+from jifen import ledger as ledger_io
+from jifen.errors import JifenError
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One branch's year, or why it could not be read."""
+
+    path: str
+    branch: str = ""
+    scheme: str = ""
+    members: int | None = None
+    average: Decimal | None = None
+    grades: dict[str, int] = field(default_factory=dict)
+    error: str | None = None  # a catalogue code
+    error_args: dict = field(default_factory=dict)
+    problems: int = 0
+
+
+def find(folder: Path) -> list[Path]:
+    """The ledger folders under ``folder`` (any depth), sorted."""
+    return sorted(p.parent for p in folder.rglob(ledger_io.FILENAME))
+
+
+def summarize(directory: str, search: list[str], year: int) -> Summary:
+    """The year of the ledger in ``directory``; errors become a Summary with ``error`` set."""
+    try:
+        book, scheme = loader.load_valid(Path(directory), [Path(s) for s in search])
+        standings = engine.replay(book.events, scheme)
+        results = outcomes.annual(standings, year)
+    except JifenError as exc:
+        return Summary(directory, error=exc.code, error_args=dict(exc.args_), problems=len(exc.problems))
+    except OSError as exc:
+        return Summary(directory, error="rollup.unreadable", error_args={"detail": str(exc)})
+    grades: dict[str, int] = {}
+    for result in results:
+        name = result.grade or "-"
+        grades[name] = grades.get(name, 0) + 1
+    average = None
+    if results:
+        average = engine.shown(sum((r.shown for r in results), Decimal(0)) / len(results), scheme.precision)
+    return Summary(directory, book.name, scheme.id, len(results), average, grades)
+
+
+def summaries(
+    folders: list[Path], search: list[Path], year: int, jobs: int | None = None,
+    done: Callable[[Summary], None] | None = None,
+) -> list[Summary]:
+    """Every folder's Summary, computed in a process pool (one branch per task), in folder order."""
+    jobs = jobs or os.cpu_count() or 1
+    arguments = [(str(f), [str(s) for s in search], year) for f in folders]
+    if jobs == 1 or len(folders) <= 1:
+        found = []
+        for args in arguments:
+            found.append(summarize(*args))
+            if done:
+                done(found[-1])
+        return found
+    by_path: dict[str, Summary] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(summarize, *args) for args in arguments]
+        for future in as_completed(futures):
+            summary = future.result()
+            by_path[summary.path] = summary
+            if done:
+                done(summary)
+    return [by_path[str(f)] for f in folders]
+
+
+def rank(found: list[Summary]) -> dict[str, int]:
+    """Branches ranked by average score (1, 2, 2, 4); branches that failed or scored nobody are not ranked."""
+    return engine.ranks({s.path: s.average for s in found if s.average is not None})
