@@ -16,7 +16,9 @@ from jifen import messages
 from jifen.model import Problem
 from jifen.reports import Report
 
-FORMATS = ("table", "json", "csv", "markdown")
+FORMATS = ("table", "json", "csv", "markdown", "xlsx")
+BINARY = ("xlsx",)
+BOM = "\ufeff"
 
 
 def render(report: Report, fmt: str, lang: str, terminal: bool = False) -> str:
@@ -24,6 +26,8 @@ def render(report: Report, fmt: str, lang: str, terminal: bool = False) -> str:
 
     ``table`` is drawn with rich for a terminal, and as plain aligned text otherwise.
     """
+    if fmt == "xlsx":
+        raise ValueError("xlsx is binary: use render_bytes")
     if fmt == "json":
         return json.dumps(report.data, ensure_ascii=False, indent=2, default=_json_value) + "\n"
     headers = [c.label if c.literal else messages.text(c.label, lang) for c in report.columns]
@@ -33,7 +37,7 @@ def render(report: Report, fmt: str, lang: str, terminal: bool = False) -> str:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(headers)
         writer.writerows(rows)
-        return out.getvalue()
+        return BOM + out.getvalue()  # so that Excel reads the Chinese as UTF-8
     title = messages.text(report.title[0], lang, **report.title[1])
     notes = [messages.text(code, lang, **_words(args)) for code, args in report.notes]
     if fmt == "table" and terminal:
@@ -49,6 +53,13 @@ def render(report: Report, fmt: str, lang: str, terminal: bool = False) -> str:
 
 def _block(notes: list[str]) -> list[str]:
     return ["\n".join(notes)] if notes else []
+
+
+def render_bytes(report: Report, fmt: str, lang: str) -> bytes:
+    """``report`` in a binary format (one of ``BINARY``)."""
+    from jifen import render_xlsx
+
+    return render_xlsx.render(report, lang)
 
 
 def _rich_table(title: str, headers: list[str], rows: list[list[str]], notes: list[str]) -> str:

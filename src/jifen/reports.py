@@ -32,6 +32,8 @@ class Report:
     rows: tuple[dict[str, Any], ...]
     data: Any
     notes: tuple[tuple[str, dict[str, Any]], ...] = field(default_factory=tuple)
+    form: str = ""  # the paper form it fills, for the Excel renderer: register, summary, card
+    detail: "Report | None" = None  # the events behind the numbers (a second sheet)
 
 
 def _subject_label(ledger: Ledger) -> str:
@@ -92,7 +94,8 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -
             **_workflow_data(flow, standings)}
     title = ("title.report", {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
     notes = _workflow_notes(flow, standings) + (() if rows else (("cli.no-rows", {}),))
-    return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes)
+    return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes, form="register",
+                  detail=events_report(standings, period))
 
 
 def _who(standings: engine.Standings, subject: str | None) -> str:
@@ -186,7 +189,8 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int) -> Repo
     data = {"branch": ledger.name, "scheme": scheme.id, "year": year, "rows": rows}
     title = ("title.grade", {"branch": ledger.name, "year": year, "scheme": scheme.id})
     notes = _quota_notes(rows) + (() if rows else (("cli.no-rows", {}),))
-    return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes)
+    return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes, form="summary",
+                  detail=events_report(standings, period))
 
 
 def _quota_notes(rows: list[dict[str, Any]]) -> tuple[tuple[str, dict[str, Any]], ...]:
@@ -253,7 +257,7 @@ def show_report(
     data = {"member_id": subject, "member": member.name, "events": events, "periods": periods}
     notes = tuple(("note.period", {"period": p, "score": v}) for p, v in periods.items())
     title = ("title.show", {"member": member.name, "member_id": subject})
-    return Report(title, columns, tuple(events), data, notes)
+    return Report(title, columns, tuple(events), data, notes, form="card")
 
 
 def _periods_of(member: Member, standings: engine.Standings, year: int | None) -> list[Period]:
@@ -453,3 +457,37 @@ def rollup_report(found, ranks: dict[str, int], year: int, errors: dict[str, str
     )
     data = {"year": year, "branches": rows}
     return Report(("title.rollup", {"year": year, "count": len(rows)}), columns, tuple(_flat(r) for r in rows), data)
+
+
+def events_report(standings: engine.Standings, period: Period) -> Report:
+    """Every score, declaration, veto and evaluation dated in ``period``, with what it counted."""
+    scheme = standings.scheme
+    counted = {(b.event.id, s): b.value for s, entries in standings.booked.items() for b in entries}
+    effective = {e.id for e in engine.effective(standings.events)}
+    rows = []
+    for event in sorted(standings.events, key=lambda e: e.order):
+        if event.kind not in ("score", "declare", "veto", "eval") or not period.contains(event.date):
+            continue
+        rule = scheme.rule(event.rule or "") if event.rule else None
+        rows.append(
+            {
+                "id": event.id,
+                "date": event.date.isoformat(),
+                "member_id": event.subject,
+                "member": standings.members[event.subject].name if event.subject in standings.members else event.subject,
+                "kind": event.kind,
+                "rule": event.rule,
+                "rule_name": rule.name if rule else None,
+                "points": counted.get((event.id, event.subject)),
+                "note": event.note or event.reason,
+                "by": event.by,
+                "counted": event.id in effective,
+            }
+        )
+    columns = (
+        Column("id", "label.id"), Column("date", "label.date"), Column("member_id", "label.member_id"),
+        Column("member", "label.member"), Column("kind", "label.kind", words="kind."), Column("rule", "label.rule"),
+        Column("rule_name", "label.name"), Column("points", "label.points"), Column("note", "label.note"),
+        Column("by", "label.by"), Column("counted", "label.counted"),
+    )
+    return Report(("title.events", {"period": str(period)}), columns, tuple(rows), rows)

@@ -49,7 +49,10 @@ LedgerOpt = Annotated[
                  show_default=False),
 ]
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="Output: table, json, csv or markdown.")
+    str, typer.Option("--format", "-f", help="Output: table, json, csv, markdown or xlsx (with -o).")
+]
+OutputOpt = Annotated[
+    Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of the terminal.", show_default=False)
 ]
 LangOpt = Annotated[
     Optional[str], typer.Option("--lang", help="Language of messages and headers: zh (default) or en; or $JIFEN_LANG.",
@@ -131,12 +134,22 @@ def _load(option: Path | None):
     return ledger, scheme, engine.replay(ledger.events, scheme)
 
 
-def _emit(report, fmt: str, lang: str) -> None:
+def _emit(report, fmt: str, lang: str, output: Path | None = None) -> None:
+    """Render ``report`` to stdout, or to ``output`` (needed for binary formats)."""
     from jifen import render
 
     if fmt not in render.FORMATS:
         raise errors.InvalidInput("yaml.want-choice", field="--format", text=fmt, choices=", ".join(render.FORMATS))
-    typer.echo(render.render(report, fmt, lang, terminal=sys.stdout.isatty()), nl=False)
+    if fmt in render.BINARY:
+        if output is None:
+            raise errors.InvalidInput("cli.binary-to-terminal", fmt=fmt)
+        output.write_bytes(render.render_bytes(report, fmt, lang))
+    elif output is not None:
+        output.write_text(render.render(report, fmt, lang), encoding="utf-8")
+    else:
+        typer.echo(render.render(report, fmt, lang, terminal=sys.stdout.isatty()), nl=False)
+        return
+    typer.echo(messages.text("cli.written", lang, path=str(output)), err=True)
 
 
 # --- argument conversions -------------------------------------------------------------

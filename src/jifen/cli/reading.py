@@ -9,7 +9,7 @@ import typer
 
 from jifen import errors, messages
 from jifen.cli import (
-    FormatOpt, LangOpt, LedgerOpt, _emit, _lang, _load, _period, _subject, _today,
+    FormatOpt, LangOpt, LedgerOpt, OutputOpt, _emit, _lang, _load, _period, _subject, _today,
     app, handled, ledger_dir, member_app, scheme_app, scheme_search,
 )
 
@@ -22,6 +22,7 @@ def report(
     year: Annotated[Optional[str], typer.Option("--year", "-y", help="A year, YYYY.", show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
+    output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """The ranked table of a month, quarter or year: category scores, bonus, total, rank."""
@@ -30,7 +31,7 @@ def report(
     lang = _lang(lang)
     period = _period(month, quarter, year)
     book, scheme, standings = _load(ledger)
-    _emit(reports.period_report(book, standings, period), format, lang)
+    _emit(reports.period_report(book, standings, period), format, lang, output)
 
 
 @app.command()
@@ -39,6 +40,7 @@ def grade(
     year: Annotated[int, typer.Option("--year", "-y", help="The year to grade.")],
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
+    output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Year-end scores by the scheme's formula, grades (优秀 …) and ranks (年度评定)."""
@@ -46,7 +48,7 @@ def grade(
 
     lang = _lang(lang)
     book, scheme, standings = _load(ledger)
-    _emit(reports.grade_report(book, standings, year), format, lang)
+    _emit(reports.grade_report(book, standings, year), format, lang, output)
 
 
 @app.command()
@@ -56,6 +58,7 @@ def show(
     year: Annotated[Optional[int], typer.Option("--year", "-y", help="Only this year.", show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
+    output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """One member's statement: every event, what it counted, running and period scores."""
@@ -64,7 +67,7 @@ def show(
     lang = _lang(lang)
     book, scheme, standings = _load(ledger)
     subject = _subject(standings.members, member)
-    _emit(reports.show_report(book, standings, subject, year), format, lang)
+    _emit(reports.show_report(book, standings, subject, year), format, lang, output)
 
 
 @app.command()
@@ -163,6 +166,7 @@ def rollup(
     year: Annotated[int, typer.Option("--year", "-y", help="The year to sum up.")],
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to use. Default: one per core.", show_default=False)] = None,
     format: FormatOpt = "table",
+    output: OutputOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """The committee view: every branch's members, average score, grade counts and rank, replayed in parallel."""
@@ -178,7 +182,7 @@ def rollup(
     found = _with_progress(lambda done: rollup_lib.summaries(folders, scheme_search(), year, jobs, done),
                            len(folders), sys.stderr.isatty())
     problems = {s.path: messages.text(s.error, lang, **s.error_args) for s in found if s.error}
-    _emit(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang)
+    _emit(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang, output)
     if problems:
         raise typer.Exit(errors.EXIT_PROBLEMS)
 
