@@ -28,7 +28,7 @@ def test_monthly_register(cli, tmp_path):
     assert any("支部书记" in str(c.value) for row in sheet.iter_rows() for c in row)
     detail = book["明细"]
     records = list(detail.iter_rows(min_row=3, values_only=True))
-    assert records and all(r[3] and r[3].startswith("2023-08") for r in records)
+    assert records and all(r[2].startswith("2023-08") for r in records)
     quality = next(r for r in records if r[6] == "study.quality")
     assert quality[8] == -1.5
 
