@@ -382,3 +382,16 @@ def test_check_reports_a_torn_tail_and_repair_fixes_it(branch, cli):
     assert len(list(branch.glob("ledger.yaml.torn-*"))) == 1
     assert cli("check", "-l", branch).exit_code == 0
     assert "无需修复" in cli("repair", "-l", branch).output
+
+
+def test_terminal_table_colours_grades_and_counts_them():
+    from jifen import engine, loader, render, reports
+    from tests.conftest import SCHEMES
+
+    book, scheme = loader.load_valid(DEMO, [SCHEMES])
+    report = reports.grade_report(book, engine.replay(book.events, scheme), 2023)
+    drawn = render.render(report, "table", "zh", terminal=True)
+    assert "\x1b[" in drawn  # coloured
+    assert "优秀 9  良好 1  合格 1  不合格 1" in drawn
+    plain = render.render(report, "table", "zh", terminal=False)
+    assert "\x1b[" not in plain

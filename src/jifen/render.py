@@ -41,7 +41,10 @@ def render(report: Report, fmt: str, lang: str, terminal: bool = False) -> str:
     title = messages.text(report.title[0], lang, **report.title[1])
     notes = [messages.text(code, lang, **_words(args)) for code, args in report.notes]
     if fmt == "table" and terminal:
-        return _rich_table(title, headers, rows, notes)
+        keys = [c.key for c in report.columns]
+        footer = _grade_counts(report, lang)
+        return _rich_table(title, headers, rows, notes + ([footer] if footer else []),
+                           keys.index("grade") if "grade" in keys else None)
     from tabulate import tabulate
 
     if fmt == "markdown":
@@ -62,16 +65,40 @@ def render_bytes(report: Report, fmt: str, lang: str) -> bytes:
     return render_xlsx.render(report, lang)
 
 
-def _rich_table(title: str, headers: list[str], rows: list[list[str]], notes: list[str]) -> str:
+def _grade_counts(report: Report, lang: str) -> str:
+    """A footer line counting the rows of each grade, in the order they first appear."""
+    counts: dict[str, int] = {}
+    for row in report.rows:
+        if row.get("grade"):
+            counts[row["grade"]] = counts.get(row["grade"], 0) + 1
+    return "  ".join(f"{name} {count}" for name, count in counts.items())
+
+
+_GRADE_STYLES = ("bold green", "green", "yellow", "red")
+
+
+def _rich_table(title: str, headers: list[str], rows: list[list[str]], notes: list[str],
+                grade_column: int | None = None) -> str:
+    """The table drawn with rich for a terminal: CJK-aligned, grades coloured best to worst."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for header in headers:
         table.add_column(header, overflow="fold")
+    order: list[str] = []
     for row in rows:
-        table.add_row(*row)
+        if grade_column is not None and row[grade_column] and row[grade_column] not in order:
+            order.append(row[grade_column])
+    for row in rows:
+        cells: list = list(row)
+        if grade_column is not None and row[grade_column]:
+            rank = order.index(row[grade_column])
+            style = _GRADE_STYLES[min(rank, len(_GRADE_STYLES) - 1)] if rank < len(order) - 1 or len(order) == 1 else "red"
+            cells[grade_column] = Text(row[grade_column], style=style)
+        table.add_row(*cells)
     out = io.StringIO()
     console = Console(file=out, width=max(100, 12 * len(headers) + 40), force_terminal=True, highlight=False)
     console.print(table)
