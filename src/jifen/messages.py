@@ -254,6 +254,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "title.events": ("{period} 记分明细", "Records of {period}"),
     "form.register": ("{branch} {period} 党员量化积分登记表", "{branch}: points register {period}"),
     "form.summary": ("{branch} {year} 年度党员量化积分情况汇总表", "{branch}: annual points summary {year}"),
+    "form.notice": ("{branch} {period} 党员量化积分公示", "{branch}: points notice {period}"),
+    "form.notice-year": ("{branch} {year} 年度党员量化积分评定公示", "{branch}: annual points notice {year}"),
     "form.card": ("党员积分登记卡:{member}({member_id})", "Points card: {member} ({member_id})"),
     "form.detail-sheet": ("明细", "Records"),
     "form.main-sheet": ("登记表", "Table"),

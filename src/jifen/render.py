@@ -16,18 +16,22 @@ from jifen import messages
 from jifen.model import Problem
 from jifen.reports import Report
 
-FORMATS = ("table", "json", "csv", "markdown", "xlsx")
+FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx")
 BINARY = ("xlsx",)
 BOM = "\ufeff"
 
 
-def render(report: Report, fmt: str, lang: str, terminal: bool = False) -> str:
+def render(report: Report, fmt: str, lang: str, terminal: bool = False, printed=None) -> str:
     """``report`` in format ``fmt`` (one of ``FORMATS``), words in ``lang``.
 
     ``table`` is drawn with rich for a terminal, and as plain aligned text otherwise.
     """
     if fmt == "xlsx":
         raise ValueError("xlsx is binary: use render_bytes")
+    if fmt == "html":
+        from jifen import render_html
+
+        return render_html.render(report, lang, printed)
     if fmt == "json":
         return json.dumps(report.data, ensure_ascii=False, indent=2, default=_json_value) + "\n"
     headers = [c.label if c.literal else messages.text(c.label, lang) for c in report.columns]

@@ -49,7 +49,7 @@ LedgerOpt = Annotated[
                  show_default=False),
 ]
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="Output: table, json, csv, markdown or xlsx (with -o).")
+    str, typer.Option("--format", "-f", help="Output: table, json, csv, markdown, html or xlsx (with -o).")
 ]
 OutputOpt = Annotated[
     Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of the terminal.", show_default=False)
@@ -145,9 +145,9 @@ def _emit(report, fmt: str, lang: str, output: Path | None = None) -> None:
             raise errors.InvalidInput("cli.binary-to-terminal", fmt=fmt)
         output.write_bytes(render.render_bytes(report, fmt, lang))
     elif output is not None:
-        output.write_text(render.render(report, fmt, lang), encoding="utf-8")
+        output.write_text(render.render(report, fmt, lang, printed=_today()), encoding="utf-8")
     else:
-        typer.echo(render.render(report, fmt, lang, terminal=sys.stdout.isatty()), nl=False)
+        typer.echo(render.render(report, fmt, lang, terminal=sys.stdout.isatty(), printed=_today()), nl=False)
         return
     typer.echo(messages.text("cli.written", lang, path=str(output)), err=True)
 
