@@ -58,9 +58,15 @@ def test_names_are_escaped(cli, tmp_path):
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;支部&amp;&lt;/b&gt;" in html
 
 
-@pytest.mark.skipif(not shutil.which("chromium"), reason="Debian's chromium is not installed")
-def test_notice_prints_in_chromium(cli, tmp_path):
-    path, _, _ = page(cli, tmp_path, "grade", "--year", "2023")
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("pdfinfo")),
+                    reason="Debian's chromium and poppler-utils are not installed (make test installs them as root)")
+@pytest.mark.parametrize("args, orientation", [
+    (("grade", "--year", "2023"), "portrait"), (("report", "--quarter", "2023Q1"), "landscape"),
+])
+def test_notice_prints_in_chromium(cli, tmp_path, args, orientation):
+    import re
+
+    path, _, _ = page(cli, tmp_path, *args)
     pdf = tmp_path / "notice.pdf"
     subprocess.run(
         ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -69,6 +75,10 @@ def test_notice_prints_in_chromium(cli, tmp_path):
         check=True, capture_output=True, timeout=120,
     )
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert "Pages:          1" in info
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "黄海燕" in text and "年度党员量化积分评定公示" in text
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts \(A4\)", info).groups())
+    assert (width < height) == (orientation == "portrait")
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes))
+    assert right <= width  # nothing runs off the page
+    assert "黄海燕" in boxes
