@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test bench lint clean browser
+.PHONY: setup demo test bench lint clean os-packages
 
 setup: $(STAMP)
 
@@ -20,11 +20,11 @@ demo: $(STAMP)
 	$(BIN)/jifen grade --ledger ledgers/demo --year 2023
 
 ## test: the whole test suite
-test: $(STAMP) browser
+test: $(STAMP) os-packages
 	$(BIN)/python -m pytest -q
 
-## browser: Debian's chromium, a CJK font and poppler for the print test (needs root; skipped otherwise)
-browser:
+## os-packages: Debian's chromium, a CJK font (charts, pages) and poppler for the print tests (needs root; those tests are skipped otherwise)
+os-packages:
 	@command -v chromium >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; } \
 	  >/dev/null 2>&1 || echo "make: could not install chromium (needs root and Debian's packages); the print test will be skipped"

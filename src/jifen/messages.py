@@ -249,6 +249,12 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     # --- labels -------------------------------------------------------------
     "label.rank": ("名次", "Rank"),
     "label.scheme": ("方案", "Scheme"),
+    "chart.title": ("{branch} {year} 年度积分", "{branch}: points {year}"),
+    "chart.distribution": ("各期得分分布", "Scores by period"),
+    "chart.trend": ("个人得分走势", "Each member's trend"),
+    "chart.no-cjk-font": ("找不到中文字体,图中的汉字会显示为方框", "no CJK font: Chinese would show as boxes",
+                          "安装 fonts-noto-cjk(Debian: apt-get install fonts-noto-cjk)。", "Install fonts-noto-cjk (Debian: apt-get install fonts-noto-cjk)."),
+    "chart.bad-suffix": ("图片文件应以 .png 或 .svg 结尾:{path}", "the chart file must end in .png or .svg: {path}"),
     "label.counted": ("计入", "Counted"),
     "label.seq": ("序号", "No."),
     "title.events": ("{period} 记分明细", "Records of {period}"),

@@ -32,6 +32,8 @@ th { background: #eee; }
 td.text { text-align: left; }
 .notes { margin-top: 4mm; font-size: 10pt; }
 .notes p { margin: 1mm 0; }
+.chart { margin-top: 6mm; break-inside: avoid; page-break-inside: avoid; text-align: center; }
+.chart svg { max-width: 100%%; height: auto; }
 .signatures { margin-top: 10mm; display: flex; justify-content: space-between; font-size: 11pt; }
 @media screen { body { max-width: 280mm; margin: 8mm auto; } }
 """
@@ -72,10 +74,25 @@ def render(report: Report, lang: str, printed: dt.date | None = None) -> str:
 </tbody>
 </table>
 <div class="notes">{notes}</div>
+{_chart(report, lang)}
 <div class="signatures">{''.join(f'<span>{escape(s)}</span>' for s in signatures)}</div>
 </body>
 </html>
 """
+
+
+def _chart(report: Report, lang: str) -> str:
+    """The report's chart as inline SVG (nothing if it has none, or no CJK font is installed)."""
+    if not report.chart or not report.chart.get("series"):
+        return ""
+    from jifen import render_chart
+    from jifen.errors import JifenError
+
+    try:
+        svg = render_chart.render(report.chart, "svg", lang).decode("utf-8")
+    except JifenError:
+        return ""
+    return '<div class="chart">' + svg[svg.index("<svg"):] + "</div>"
 
 
 def _title(report: Report, lang: str) -> str:

@@ -34,6 +34,7 @@ class Report:
     notes: tuple[tuple[str, dict[str, Any]], ...] = field(default_factory=tuple)
     form: str = ""  # the paper form it fills, for the Excel renderer: register, summary, card
     detail: "Report | None" = None  # the events behind the numbers (a second sheet)
+    chart: dict[str, Any] | None = None  # what a chart of it draws (reports.chart_data), for the HTML page
 
 
 def _subject_label(ledger: Ledger) -> str:
@@ -190,7 +191,7 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int) -> Repo
     title = ("title.grade", {"branch": ledger.name, "year": year, "scheme": scheme.id})
     notes = _quota_notes(rows) + (() if rows else (("cli.no-rows", {}),))
     return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes, form="summary",
-                  detail=events_report(standings, period))
+                  detail=events_report(standings, period), chart=chart_data(ledger, standings, year))
 
 
 def _quota_notes(rows: list[dict[str, Any]]) -> tuple[tuple[str, dict[str, Any]], ...]:
@@ -491,3 +492,20 @@ def events_report(standings: engine.Standings, period: Period) -> Report:
         Column("by", "label.by"), Column("counted", "label.counted"),
     )
     return Report(("title.events", {"period": str(period)}), columns, tuple(rows), rows)
+
+
+def chart_data(ledger: Ledger, standings: engine.Standings, year: int, subject: str | None = None) -> dict[str, Any]:
+    """The numbers a chart draws: each scoring period's scores of the year, per subject (shown values)."""
+    scheme = standings.scheme
+    whole = Period(year, "year", 1)
+    parts = whole.parts(scheme.period) if scheme.period != "year" else [whole]
+    subjects = [subject] if subject else [s for s in standings.subjects(whole) if not standings.is_exempt(s, whole)]
+    series = {}
+    for who in subjects:
+        member = standings.members[who]
+        series[f"{member.name}({who})"] = [
+            engine.shown(standings.score(who, p).total, scheme.precision) if member.in_span(p.start, p.end) else None
+            for p in parts
+        ]
+    return {"branch": ledger.name, "year": year, "periods": [str(p) for p in parts], "series": series,
+            "member": subject}

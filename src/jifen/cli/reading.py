@@ -196,3 +196,26 @@ def _with_progress(work, total: int, terminal: bool):
     with Progress(transient=True) as progress:
         task = progress.add_task("jifen rollup", total=total)
         return work(lambda summary: progress.advance(task))
+
+
+@app.command()
+@handled
+def chart(
+    year: Annotated[int, typer.Option("--year", "-y", help="The year to draw.")],
+    member: Annotated[Optional[str], typer.Option("--member", "-m", help="Only this member (id or unique name): their trend.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The image: .png or .svg. Default: chart-YEAR.png.", show_default=False)] = None,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Draw the branch's score distribution per period and each member's trend (or one member's)."""
+    from jifen import render_chart, reports
+
+    lang = _lang(lang)
+    path = output or Path(f"chart-{year}.png")
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise errors.InvalidInput("chart.bad-suffix", path=str(path))
+    book, scheme, standings = _load(ledger)
+    subject = _subject(standings.members, member) if member else None
+    data = reports.chart_data(book, standings, year, subject)
+    path.write_bytes(render_chart.render(data, path.suffix.lower()[1:], lang))
+    typer.echo(messages.text("cli.written", lang, path=str(path)))

@@ -1,0 +1,52 @@
+"""jifen chart: PNG and SVG with every Chinese character drawn (no tofu), and the chart in the annual page."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from jifen import render_chart
+from jifen.errors import InvalidInput
+from tests.conftest import DEMO
+
+try:
+    render_chart.cjk_font()
+    HAS_FONT = True
+except InvalidInput:
+    HAS_FONT = False
+
+needs_font = pytest.mark.skipif(not HAS_FONT, reason="no CJK font (make test installs fonts-noto-cjk as root)")
+
+
+@needs_font
+@pytest.mark.parametrize("name, magic", [("c.png", b"\x89PNG"), ("c.svg", b"<?xml")])
+def test_branch_chart_has_every_glyph(cli, tmp_path, name, magic):
+    path = tmp_path / name
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = cli("chart", "--year", "2023", "-l", DEMO, "-o", path)
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes().startswith(magic)
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
+    assert missing == []
+
+
+@needs_font
+def test_member_chart_and_svg_text(cli, tmp_path):
+    path = tmp_path / "m.svg"
+    assert cli("chart", "--year", "2023", "-m", "吴敏", "-l", DEMO, "-o", path).exit_code == 0
+    assert path.stat().st_size > 1000
+
+
+def test_chart_refuses_other_suffixes(cli, tmp_path):
+    result = cli("chart", "--year", "2023", "-l", DEMO, "-o", tmp_path / "c.jpg")
+    assert result.exit_code == 2 and ".png" in result.output
+
+
+@needs_font
+def test_annual_page_embeds_the_chart(cli, tmp_path):
+    path = tmp_path / "g.html"
+    assert cli("grade", "--year", "2023", "-l", DEMO, "-f", "html", "-o", path).exit_code == 0
+    html = path.read_text(encoding="utf-8")
+    assert '<div class="chart"><svg' in html
