@@ -44,8 +44,10 @@ def test_annual_summary_and_member_card(cli, tmp_path):
     assert cli("show", "吴敏", "-l", DEMO, "-f", "xlsx", "-o", card).exit_code == 0
     sheet = load_workbook(card).worksheets[0]
     assert sheet["A1"].value == "党员积分登记卡:吴敏(m10)"
+    headers = [c.value for c in sheet[2]]
     revoked = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[4] == "service.complaint")
-    assert revoked[9] == "是"
+    assert revoked[headers.index("已撤销")] == "是"
+    assert "本月累计" in headers and "本季累计" in headers
 
 
 def test_binary_format_needs_a_file_and_csv_has_a_bom(cli, tmp_path):

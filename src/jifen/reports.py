@@ -222,10 +222,12 @@ def show_report(
         if points is None and shown_as.kind in ("score", "declare"):
             points = engine.raw_value(scheme, shown_as)
         scored = event.kind in ("score", "declare", "veto", "eval", "amend", "ruling")
-        running = None
+        running = running_month = None
         if scored and event.id in counts:
             quarter = Period.of(shown_as.date, scheme.period)
             running = engine.shown(standings.score(subject, quarter, until=shown_as).total, scheme.precision)
+            month = Period.of(shown_as.date, "month")
+            running_month = engine.shown(standings.score(subject, month, until=shown_as).total, scheme.precision)
         pending = event.kind == "declare" and event.id not in decided
         events.append(
             {
@@ -238,6 +240,7 @@ def show_report(
                 "by": event.by,
                 "revoked": scored and event.id not in counts and not pending,
                 "running": running,
+                "running_month": running_month,
                 "late": event.late,
             }
         )
@@ -250,6 +253,7 @@ def show_report(
         Column("kind", "label.kind", words="kind."),
         Column("rule", "label.rule"),
         Column("points", "label.points"),
+        Column("running_month", "label.running-month"),
         Column("running", "label.running"),
         Column("note", "label.note"),
         Column("by", "label.by"),
@@ -257,6 +261,13 @@ def show_report(
     )
     data = {"member_id": subject, "member": member.name, "events": events, "periods": periods}
     notes = tuple(("note.period", {"period": p, "score": v}) for p, v in periods.items())
+    graded = [int(p) for p in periods if p.isdigit()]
+    if graded:
+        latest = outcomes.annual(standings, max(graded))
+        mine = next((o for o in latest if o.subject == subject), None)
+        data["grade"] = {"year": max(graded), "grade": mine.grade if mine else None, "rank": mine.rank if mine else None}
+        if mine is not None and mine.grade:
+            notes = notes + (("note.grade", {"year": max(graded), "grade": mine.grade, "rank": mine.rank}),)
     title = ("title.show", {"member": member.name, "member_id": subject})
     return Report(title, columns, tuple(events), data, notes, form="card")
 

@@ -128,10 +128,26 @@ def scheme_search() -> list[Path]:
 
 
 def _load(option: Path | None):
+    """The ledger, its scheme and the replay; a spinner on a terminal while a large ledger loads."""
     from jifen import engine, loader
+    from jifen import ledger as ledger_io
 
-    ledger, scheme = loader.load_valid(ledger_dir(option), scheme_search())
-    return ledger, scheme, engine.replay(ledger.events, scheme)
+    directory = ledger_dir(option)
+
+    def work():
+        ledger, scheme = loader.load_valid(directory, scheme_search())
+        return ledger, scheme, engine.replay(ledger.events, scheme)
+
+    path = directory / ledger_io.FILENAME
+    if sys.stderr.isatty() and path.is_file() and path.stat().st_size > LARGE:
+        from rich.console import Console
+
+        with Console(stderr=True).status(messages.text("cli.loading", _lang(None), path=str(path))):
+            return work()
+    return work()
+
+
+LARGE = 2 * 1024 * 1024  # bytes of ledger above which loading shows a spinner on a terminal
 
 
 def _emit(report, fmt: str, lang: str, output: Path | None = None) -> None:
