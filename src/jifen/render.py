@@ -43,7 +43,7 @@ def render(report: Report, fmt: str, lang: str, terminal: bool = False, printed=
         writer.writerows(rows)
         return BOM + out.getvalue()  # so that Excel reads the Chinese as UTF-8
     title = messages.text(report.title[0], lang, **report.title[1])
-    notes = [messages.text(code, lang, **_words(args)) for code, args in report.notes]
+    notes = [messages.text(code, lang, **words(args)) for code, args in report.notes]
     if fmt == "table" and terminal:
         keys = [c.key for c in report.columns]
         footer = _grade_counts(report, lang)
@@ -111,8 +111,32 @@ def _rich_table(title: str, headers: list[str], rows: list[list[str]], notes: li
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
 
 
-def _words(args: dict[str, Any]) -> dict[str, Any]:
+_FORM_TITLES = {
+    ("register", "form"): "form.register", ("summary", "form"): "form.summary",
+    ("register", "notice"): "form.notice", ("summary", "notice"): "form.notice-year",
+    ("card", "form"): "form.card", ("card", "notice"): "form.card",
+}
+
+
+def form_title(report: Report, lang: str, paper: str) -> str:
+    """The title printed on ``paper`` ("form": the Excel form; "notice": the notice page)."""
+    args = report.title[1]
+    code = _FORM_TITLES.get((report.form, paper))
+    if code is None:
+        return messages.text(report.title[0], lang, **args)
+    return messages.text(code, lang, **words(args))
+
+
+def words(args: dict[str, Any]) -> dict[str, Any]:
+    """Message arguments with decimals written as the tables write them."""
     return {k: number(v) if isinstance(v, Decimal) else v for k, v in args.items()}
+
+
+
+
+def cell_text(value: Any, lang: str, catalogue: str = "") -> str:
+    """A table cell as text: numbers without trailing zeros, booleans as 是, catalogue words translated."""
+    return _cell(value, lang, catalogue)
 
 
 def _cell(value: Any, lang: str, words: str = "") -> str:
@@ -148,8 +172,8 @@ def problems(found: Iterable[Problem], lang: str) -> str:
     lines_of: dict[str, list[str]] = {}
     for problem in sorted(found, key=Problem.sort_key):
         where = problem.source
-        message = messages.text(problem.code, lang, **_words(problem.args))
-        hint = messages.hint(problem.code, lang, **_words(problem.args))
+        message = messages.text(problem.code, lang, **words(problem.args))
+        hint = messages.hint(problem.code, lang, **words(problem.args))
         if where.line <= 0 and not problem.is_error:
             message = f"{messages.text('label.warning', lang)}: {message}"
         if where.line <= 0:

@@ -8,11 +8,10 @@ to the page width, and turns the page landscape when the table is wide.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from html import escape
-from typing import Any
 
 from jifen import messages
+from jifen.render import cell_text, form_title, words
 from jifen.reports import Report
 
 WIDE = 11  # columns beyond which the page is printed landscape
@@ -44,17 +43,17 @@ def render(report: Report, lang: str, printed: dt.date | None = None) -> str:
     columns = report.columns
     wide = len(columns) > WIDE
     css = _CSS % {"orientation": "landscape" if wide else "portrait", "font": 8 if wide else 10}
-    title = _title(report, lang)
+    title = form_title(report, lang, "notice")
     head = "".join(f"<th>{escape(c.label if c.literal else messages.text(c.label, lang))}</th>" for c in columns)
     body = []
     for row in report.rows:
         cells = []
         for column in columns:
-            value = _cell(row.get(column.key), column.words, lang)
+            value = cell_text(row.get(column.key), lang, column.words)
             kind = "text" if isinstance(row.get(column.key), str) and column.key in ("member", "note", "flags") else ""
             cells.append(f'<td class="{kind}">{escape(value)}</td>' if kind else f"<td>{escape(value)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    notes = "".join(f"<p>{escape(messages.text(code, lang, **_plain(args)))}</p>" for code, args in report.notes)
+    notes = "".join(f"<p>{escape(messages.text(code, lang, **words(args)))}</p>" for code, args in report.notes)
     signatures = messages.text("form.signatures", lang).split("    ")
     date_line = f"{printed.isoformat()}" if printed else ""
     return f"""<!DOCTYPE html>
@@ -93,38 +92,3 @@ def _chart(report: Report, lang: str) -> str:
     except JifenError:
         return ""
     return '<div class="chart">' + svg[svg.index("<svg"):] + "</div>"
-
-
-def _title(report: Report, lang: str) -> str:
-    args = report.title[1]
-    if report.form == "register":
-        return messages.text("form.notice", lang, branch=args.get("branch"), period=args.get("period"))
-    if report.form == "summary":
-        return messages.text("form.notice-year", lang, branch=args.get("branch"), year=args.get("year"))
-    if report.form == "card":
-        return messages.text("form.card", lang, **args)
-    return messages.text(report.title[0], lang, **args)
-
-
-def _cell(value: Any, words: str, lang: str) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return messages.text("label.yes", lang) if value else ""
-    if isinstance(value, Decimal):
-        return _plain({"v": value})["v"]
-    if isinstance(value, (list, tuple)):
-        return "、".join(_cell(v, words, lang) for v in value)
-    if words and messages.known(words + str(value)):
-        return messages.text(words + str(value), lang)
-    return str(value)
-
-
-def _plain(args: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in args.items():
-        if isinstance(value, Decimal):
-            text = format(value, "f")
-            value = text.rstrip("0").rstrip(".") if "." in text else text
-        out[key] = value
-    return out

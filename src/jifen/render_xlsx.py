@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from jifen import messages
+from jifen.render import form_title, words
 from jifen.reports import Report
 
 WIDE = 9  # columns beyond which the page is printed landscape
@@ -26,24 +27,13 @@ def render(report: Report, lang: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = messages.text("form.main-sheet", lang)
-    _table(sheet, _title(report, lang), report, lang, signatures=report.form in ("register", "summary"))
+    _table(sheet, form_title(report, lang, "form"), report, lang, signatures=report.form in ("register", "summary"))
     if report.detail is not None:
         detail = book.create_sheet(messages.text("form.detail-sheet", lang))
         _table(detail, messages.text(report.detail.title[0], lang, **report.detail.title[1]), report.detail, lang)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _title(report: Report, lang: str) -> str:
-    args = report.title[1]
-    if report.form == "register":
-        return messages.text("form.register", lang, branch=args.get("branch"), period=args.get("period"))
-    if report.form == "summary":
-        return messages.text("form.summary", lang, branch=args.get("branch"), year=args.get("year"))
-    if report.form == "card":
-        return messages.text("form.card", lang, **args)
-    return messages.text(report.title[0], lang, **args)
 
 
 def _table(sheet, title: str, report: Report, lang: str, signatures: bool = False) -> None:
@@ -82,7 +72,7 @@ def _table(sheet, title: str, report: Report, lang: str, signatures: bool = Fals
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     last = sheet.max_row
     for offset, (code, args) in enumerate(report.notes, start=2):
-        sheet.cell(last + offset, 1, messages.text(code, lang, **{k: _plain(v) for k, v in args.items()}))
+        sheet.cell(last + offset, 1, messages.text(code, lang, **words(args)))
     if signatures:
         sheet.cell(sheet.max_row + 2, 1, messages.text("form.signatures", lang))
 
@@ -98,13 +88,6 @@ def _value(value: Any, words: str, lang: str) -> Any:
         return "、".join(str(_value(v, words, lang)) for v in value)
     if words and messages.known(words + str(value)):
         return messages.text(words + str(value), lang)
-    return value
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
     return value
 
 
