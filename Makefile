@@ -33,6 +33,7 @@ os-packages:
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --write docs/benchmarks.md
 
+## lint: ruff with the rules in pyproject.toml
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet ruff
 	$(BIN)/ruff check src tests

@@ -214,8 +214,8 @@ def all_scores(standings):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(record, max_size=40))
 def test_s1_scores_stay_within_0_and_120(records):
-    from tests.conftest import Log
     from jifen import scheme
+    from tests.conftest import Log
 
     s1 = scheme.load_valid(scheme.shipped_dir() / "quantified-2023.yaml")
     standings = engine.replay(build(Log(), records), s1)
@@ -226,8 +226,8 @@ def test_s1_scores_stay_within_0_and_120(records):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(record, max_size=40), st.randoms(use_true_random=False))
 def test_order_of_same_day_events_does_not_change_scores(records, rnd):
-    from tests.conftest import Log
     from jifen import scheme
+    from tests.conftest import Log
 
     s1 = scheme.load_valid(scheme.shipped_dir() / "quantified-2023.yaml")
     records = [r for r in records if r[1] != "revoke"]
@@ -250,8 +250,8 @@ def test_order_of_same_day_events_does_not_change_scores(records, rnd):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(record, max_size=40), st.integers(min_value=0, max_value=45))
 def test_prefix_then_rest_equals_whole(records, cut):
-    from tests.conftest import Log
     from jifen import scheme
+    from tests.conftest import Log
 
     s1 = scheme.load_valid(scheme.shipped_dir() / "quantified-2023.yaml")
     events = build(Log(), records)

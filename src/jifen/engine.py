@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable
 
 from jifen import roster, rules
 from jifen.model import Band, Category, Event, Scheme, Score
@@ -118,7 +118,7 @@ def replacement(target: Event, change: Event) -> Event:
     )
 
 
-def replay(events: Iterable[Event], scheme: Scheme) -> "Standings":
+def replay(events: Iterable[Event], scheme: Scheme) -> Standings:
     """Book ``events`` under ``scheme``; revoked events and roster events do not count."""
     return Standings(scheme, (), _Booker(scheme)).extend(events)
 
@@ -156,7 +156,7 @@ class _Booker:
         self.best: dict[tuple, Decimal] = {}  # (subject, category, year, ref) → highest so far
         self.used: dict[tuple, Decimal] = defaultdict(Decimal)  # (subject, category, period) → credited
 
-    def copy(self) -> "_Booker":
+    def copy(self) -> _Booker:
         twin = _Booker(self.scheme)
         for name in ("booked", "evals", "vetoes"):
             setattr(twin, name, defaultdict(list, {k: list(v) for k, v in getattr(self, name).items()}))
@@ -246,7 +246,7 @@ class Standings:
         self.exempt = booker.exempt
         self._ranked: dict[Period, list[Standing]] = {}
 
-    def extend(self, events: Iterable[Event]) -> "Standings":
+    def extend(self, events: Iterable[Event]) -> Standings:
         """These standings with ``events`` (recorded after the ones already in) added."""
         new = tuple(events)
         every = self.events + new

@@ -15,10 +15,11 @@ import fcntl
 import json
 import os
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from jifen import yamlsrc
 from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused

@@ -35,7 +35,7 @@ class Period:
     index: int
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         """``YYYY-MM``, ``YYYYQn`` or ``YYYY``; ValueError otherwise."""
         for kind, pattern in _PATTERNS:
             match = pattern.match(text.strip())
@@ -48,7 +48,7 @@ class Period:
         raise ValueError(f"not a period: {text!r}")
 
     @classmethod
-    def of(cls, day: dt.date, kind: str) -> "Period":
+    def of(cls, day: dt.date, kind: str) -> Period:
         """The period of ``kind`` that contains ``day``."""
         months = _SIZE[kind]
         return cls(day.year, kind, (day.month - 1) // months + 1)
@@ -73,7 +73,7 @@ class Period:
         """Whether [start, end] (end None: open) shares a day with this period."""
         return start <= self.end and (end is None or end >= self.start)
 
-    def parts(self, kind: str) -> list["Period"]:
+    def parts(self, kind: str) -> list[Period]:
         """The periods of ``kind`` inside this one, in order (itself if ``kind`` is its own)."""
         if _SIZE[kind] > _SIZE[self.kind]:
             raise ValueError(f"a {self.kind} has no {kind}s")

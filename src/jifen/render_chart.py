@@ -8,7 +8,6 @@ error rather than boxes (tofu) in place of characters.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from typing import Any
 
 from jifen import messages

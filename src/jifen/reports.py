@@ -33,7 +33,7 @@ class Report:
     data: Any
     notes: tuple[tuple[str, dict[str, Any]], ...] = field(default_factory=tuple)
     form: str = ""  # the paper form it fills, for the Excel renderer: register, summary, card
-    detail: "Report | None" = None  # the events behind the numbers (a second sheet)
+    detail: Report | None = None  # the events behind the numbers (a second sheet)
     chart: dict[str, Any] | None = None  # what a chart of it draws (reports.chart_data), for the HTML page
 
 

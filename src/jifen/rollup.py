@@ -8,11 +8,11 @@ failing branch never stops the others. Ranking the branches is ``rank``.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 from jifen import engine, loader, outcomes
 from jifen import ledger as ledger_io

@@ -16,8 +16,9 @@ Adding a kind is adding a class here and a line to ``KINDS``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from jifen import yamlsrc
 from jifen.model import Event, Rule

@@ -13,8 +13,8 @@ import difflib
 from dataclasses import dataclass
 
 from jifen import roster, rules
-from jifen.engine import replacement
 from jifen.engine import eval_period as engine_period
+from jifen.engine import replacement
 from jifen.model import Event, Ledger, Problem, Scheme
 from jifen.periods import Period
 from jifen.workflow import notice_end, touched

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Iterator, Mapping, Union
+from typing import Any
 
 from jifen.model import Problem, Source
 
@@ -32,10 +33,10 @@ class Scalar:
 
 @dataclass(frozen=True)
 class Map:
-    items: tuple[tuple[Scalar, "Node"], ...]
+    items: tuple[tuple[Scalar, Node], ...]
     source: Source
 
-    def get(self, key: str) -> "Node | None":
+    def get(self, key: str) -> Node | None:
         for k, v in self.items:
             if k.text == key:
                 return v
@@ -44,11 +45,11 @@ class Map:
 
 @dataclass(frozen=True)
 class Seq:
-    items: tuple["Node", ...]
+    items: tuple[Node, ...]
     source: Source
 
 
-Node = Union[Scalar, Map, Seq]
+Node = Scalar | Map | Seq
 
 
 def _source(path: str, mark) -> Source:

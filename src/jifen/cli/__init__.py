@@ -12,14 +12,15 @@ import getpass
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Any
 
 import typer
 
 from jifen import errors, messages
-from jifen.model import Event, Problem, Source
+from jifen.model import Event, Source
 
 app = typer.Typer(
     name="jifen",
@@ -44,7 +45,7 @@ ARGS = Source("<arguments>", 0, 0)
 # --- shared options, declared once ----------------------------------------------
 
 LedgerOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--ledger", "-l", help="Ledger folder. Default: $JIFEN_LEDGER, else the current folder.",
                  show_default=False),
 ]
@@ -52,22 +53,22 @@ FormatOpt = Annotated[
     str, typer.Option("--format", "-f", help="Output: table, json, csv, markdown, html or xlsx (with -o).")
 ]
 OutputOpt = Annotated[
-    Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of the terminal.", show_default=False)
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of the terminal.", show_default=False)
 ]
 LangOpt = Annotated[
-    Optional[str], typer.Option("--lang", help="Language of messages and headers: zh (default) or en; or $JIFEN_LANG.",
+    str | None, typer.Option("--lang", help="Language of messages and headers: zh (default) or en; or $JIFEN_LANG.",
                                 show_default=False)
 ]
-DateOpt = Annotated[Optional[str], typer.Option("--date", "-d", help="Date YYYY-MM-DD. Default: today.",
+DateOpt = Annotated[str | None, typer.Option("--date", "-d", help="Date YYYY-MM-DD. Default: today.",
                                                 show_default=False)]
 ByOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--by", help="Who records it. Default: $JIFEN_USER, else git user.name, else the login name.",
                  show_default=False),
 ]
-NoteOpt = Annotated[Optional[str], typer.Option("--note", "-n", help="Reason or evidence, in words.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", "-n", help="Reason or evidence, in words.")]
 LateOpt = Annotated[bool, typer.Option("--late", help="Record it although its period is closed, as a late correction (give --reason).")]
-LateReasonOpt = Annotated[Optional[str], typer.Option("--reason", "-r", help="With --late: why it is recorded after the period was closed.", show_default=False)]
+LateReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="With --late: why it is recorded after the period was closed.", show_default=False)]
 CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the append to git, with a message that says what was recorded.")]
 
 
@@ -307,7 +308,7 @@ def _commit(directory: Path, ledger, scheme, event: Event, lang: str) -> None:
 # --- commands -----------------------------------------------------------------------
 
 
-from jifen.cli import history, reading, record, workflow  # noqa: E402  (registers the commands)
+from jifen.cli import history, reading, record, workflow  # noqa: E402, F401  (registers the commands)
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,9 +18,9 @@ HOOK_MARK = "# installed by: jifen hooks install"
 @app.command()
 @handled
 def audit(
-    rev_range: Annotated[Optional[str], typer.Argument(help="Commits to check, as git takes them (e.g. main~10..main). Default: all of HEAD.", show_default=False)] = None,
+    rev_range: Annotated[str | None, typer.Argument(help="Commits to check, as git takes them (e.g. main~10..main). Default: all of HEAD.", show_default=False)] = None,
     staged: Annotated[bool, typer.Option("--staged", help="Check only the staged change against HEAD (what the pre-commit hook runs).")] = False,
-    repo: Annotated[Optional[Path], typer.Option("--repo", help="The repository. Default: the one holding the current folder.", show_default=False)] = None,
+    repo: Annotated[Path | None, typer.Option("--repo", help="The repository. Default: the one holding the current folder.", show_default=False)] = None,
     lang: LangOpt = None,
 ) -> None:
     """Prove from git history that every ledger was only appended to. Exit 1 on any edit of history."""
@@ -54,7 +54,7 @@ def audit(
 @handled
 def hooks_install(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing pre-commit hook.")] = False,
-    repo: Annotated[Optional[Path], typer.Option("--repo", help="The repository. Default: the one holding the current folder.", show_default=False)] = None,
+    repo: Annotated[Path | None, typer.Option("--repo", help="The repository. Default: the one holding the current folder.", show_default=False)] = None,
     lang: LangOpt = None,
 ) -> None:
     """Install a git pre-commit hook that refuses a commit which edits the history of a ledger."""

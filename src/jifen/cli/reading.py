@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from jifen import errors, messages
 from jifen.cli import (
-    FormatOpt, LangOpt, LedgerOpt, OutputOpt, _emit, _lang, _load, _period, _subject, _today,
-    app, handled, ledger_dir, member_app, scheme_app, scheme_search,
+    FormatOpt,
+    LangOpt,
+    LedgerOpt,
+    OutputOpt,
+    _emit,
+    _lang,
+    _load,
+    _period,
+    _subject,
+    _today,
+    app,
+    handled,
+    ledger_dir,
+    member_app,
+    scheme_app,
+    scheme_search,
 )
 
 
 @app.command()
 @handled
 def report(
-    month: Annotated[Optional[str], typer.Option("--month", "-m", help="A month, YYYY-MM (月度登记表).", show_default=False)] = None,
-    quarter: Annotated[Optional[str], typer.Option("--quarter", "-q", help="A quarter, YYYYQn (季度公示).", show_default=False)] = None,
-    year: Annotated[Optional[str], typer.Option("--year", "-y", help="A year, YYYY.", show_default=False)] = None,
+    month: Annotated[str | None, typer.Option("--month", "-m", help="A month, YYYY-MM (月度登记表).", show_default=False)] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter", "-q", help="A quarter, YYYYQn (季度公示).", show_default=False)] = None,
+    year: Annotated[str | None, typer.Option("--year", "-y", help="A year, YYYY.", show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
@@ -55,7 +69,7 @@ def grade(
 @handled
 def show(
     member: Annotated[str, typer.Argument(help="Member id or unique name.")],
-    year: Annotated[Optional[int], typer.Option("--year", "-y", help="Only this year.", show_default=False)] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="Only this year.", show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
@@ -164,7 +178,7 @@ def member_list(ledger: LedgerOpt = None, format: FormatOpt = "table", lang: Lan
 def rollup(
     folder: Annotated[Path, typer.Argument(help="A folder holding branch ledgers (any depth), e.g. ledgers/.")],
     year: Annotated[int, typer.Option("--year", "-y", help="The year to sum up.")],
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes to use. Default: one per core.", show_default=False)] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use. Default: one per core.", show_default=False)] = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
     lang: LangOpt = None,
@@ -202,8 +216,8 @@ def _with_progress(work, total: int, terminal: bool):
 @handled
 def chart(
     year: Annotated[int, typer.Option("--year", "-y", help="The year to draw.")],
-    member: Annotated[Optional[str], typer.Option("--member", "-m", help="Only this member (id or unique name): their trend.", show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The image: .png or .svg. Default: chart-YEAR.png.", show_default=False)] = None,
+    member: Annotated[str | None, typer.Option("--member", "-m", help="Only this member (id or unique name): their trend.", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The image: .png or .svg. Default: chart-YEAR.png.", show_default=False)] = None,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
 ) -> None:

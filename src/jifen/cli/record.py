@@ -9,26 +9,43 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from jifen import errors, messages
 from jifen.cli import (
-    ByOpt, CommitOpt, DateOpt, LangOpt, LateOpt, LateReasonOpt, LedgerOpt, NoteOpt,
-    _append, _by, _date, _decimal, _lang, _late, _record, _subject, app, handled, member_app, scheme_search,
+    ByOpt,
+    CommitOpt,
+    DateOpt,
+    LangOpt,
+    LateOpt,
+    LateReasonOpt,
+    LedgerOpt,
+    NoteOpt,
+    _append,
+    _by,
+    _date,
+    _decimal,
+    _lang,
+    _late,
+    _record,
+    app,
+    handled,
+    member_app,
+    scheme_search,
 )
 
 MemberArg = Annotated[str, typer.Argument(help="Member (or branch) id or unique name.")]
 EventArg = Annotated[int, typer.Argument(help="Id of the earlier event (see jifen show).")]
 ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="Why, in words.")]
-CountOpt = Annotated[Optional[int], typer.Option("--count", "-c", min=1, help="Occurrences, for a fixed or progressive rule.", show_default=False)]
-PointsOpt = Annotated[Optional[str], typer.Option("--points", "-p", help="Points, for a discretionary (酌情) rule, e.g. -0.5.", show_default=False)]
-LevelOpt = Annotated[Optional[str], typer.Option("--level", help="For a graded rule: the level judged (较好, 一般 …).", show_default=False)]
-MeasureOpt = Annotated[Optional[str], typer.Option("--measure", help="For a rate rule: the measured value, e.g. an attendance rate 93.5.", show_default=False)]
-RefOpt = Annotated[Optional[str], typer.Option("--ref", help="The honour or matter this is about: the same --ref counts once at its highest level.", show_default=False)]
+CountOpt = Annotated[int | None, typer.Option("--count", "-c", min=1, help="Occurrences, for a fixed or progressive rule.", show_default=False)]
+PointsOpt = Annotated[str | None, typer.Option("--points", "-p", help="Points, for a discretionary (酌情) rule, e.g. -0.5.", show_default=False)]
+LevelOpt = Annotated[str | None, typer.Option("--level", help="For a graded rule: the level judged (较好, 一般 …).", show_default=False)]
+MeasureOpt = Annotated[str | None, typer.Option("--measure", help="For a rate rule: the measured value, e.g. an attendance rate 93.5.", show_default=False)]
+RefOpt = Annotated[str | None, typer.Option("--ref", help="The honour or matter this is about: the same --ref counts once at its highest level.", show_default=False)]
 RuleArg = Annotated[str, typer.Argument(help="Rule id of the scheme, e.g. study.absent (see jifen scheme show).")]
-NewRuleOpt = Annotated[Optional[str], typer.Option("--rule", help="The rule it should have been recorded under.", show_default=False)]
+NewRuleOpt = Annotated[str | None, typer.Option("--rule", help="The rule it should have been recorded under.", show_default=False)]
 
 
 @app.command()
@@ -37,7 +54,7 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder of the new ledger, e.g. ledgers/branch-1.")],
     scheme: Annotated[str, typer.Option("--scheme", "-s", help="Scheme id (see jifen scheme list) or a scheme file.")],
     name: Annotated[str, typer.Option("--name", help="The branch's name, as printed on reports.")],
-    subjects: Annotated[Optional[str], typer.Option("--subjects", help="Who is scored: members, or branches (a committee's ledger). Default: as the scheme says.", show_default=False)] = None,
+    subjects: Annotated[str | None, typer.Option("--subjects", help="Who is scored: members, or branches (a committee's ledger). Default: as the scheme says.", show_default=False)] = None,
     date: DateOpt = None,
     by: ByOpt = None,
     lang: LangOpt = None,
@@ -67,8 +84,8 @@ def init(
 @handled
 def member_add(
     name: Annotated[str, typer.Argument(help="The member's name (or the branch's, in a committee ledger).")],
-    id: Annotated[Optional[str], typer.Option("--id", help="Id to use. Default: the next free m01, m02 … (b01 … for branches).")] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help="The member's role, where the scheme has roles (secretary, manager …).", show_default=False)] = None,
+    id: Annotated[str | None, typer.Option("--id", help="Id to use. Default: the next free m01, m02 … (b01 … for branches).")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="The member's role, where the scheme has roles (secretary, manager …).", show_default=False)] = None,
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,
@@ -170,12 +187,12 @@ declare = app.command("declare")(_scored_command(
 def evaluate(
     member: MemberArg,
     kind: Annotated[str, typer.Option("--kind", "-k", help="The panel: self, peer, masses, democratic, inspection … (see jifen scheme show).")],
-    score: Annotated[Optional[str], typer.Option("--score", "-s", help="The score given, on the scheme's scale (usually out of 100).", show_default=False)] = None,
-    rating: Annotated[Optional[str], typer.Option("--rating", help="Or the rating given: 优秀, 合格, 基本合格, 不合格 (as the scheme lists).", show_default=False)] = None,
-    period: Annotated[Optional[str], typer.Option("--period", help="The period evaluated (2023, 2023Q4 …). Default: the scoring period of --date.", show_default=False)] = None,
+    score: Annotated[str | None, typer.Option("--score", "-s", help="The score given, on the scheme's scale (usually out of 100).", show_default=False)] = None,
+    rating: Annotated[str | None, typer.Option("--rating", help="Or the rating given: 优秀, 合格, 基本合格, 不合格 (as the scheme lists).", show_default=False)] = None,
+    period: Annotated[str | None, typer.Option("--period", help="The period evaluated (2023, 2023Q4 …). Default: the scoring period of --date.", show_default=False)] = None,
     date: DateOpt = None,
     note: NoteOpt = None,
-    by: Annotated[Optional[str], typer.Option("--by", help="The evaluator (one event per evaluator; several are averaged). Default as for add.", show_default=False)] = None,
+    by: Annotated[str | None, typer.Option("--by", help="The evaluator (one event per evaluator; several are averaged). Default as for add.", show_default=False)] = None,
     late: LateOpt = False,
     reason: LateReasonOpt = None,
     commit: CommitOpt = False,

@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from jifen import errors, messages
 from jifen.cli import (
-    ByOpt, CommitOpt, DateOpt, LangOpt, LateOpt, LedgerOpt, NoteOpt,
-    _append, _by, _date, _decimal, _lang, _late, _subject, app, handled, ledger_dir,
+    ByOpt,
+    CommitOpt,
+    DateOpt,
+    LangOpt,
+    LateOpt,
+    LedgerOpt,
+    NoteOpt,
+    _append,
+    _by,
+    _date,
+    _decimal,
+    _lang,
+    _late,
+    _subject,
+    app,
+    handled,
+    ledger_dir,
 )
-from jifen.cli.record import CountOpt, EventArg, LevelOpt, MeasureOpt, NewRuleOpt, PointsOpt, ReasonOpt, _targeted
+from jifen.cli.record import (
+    CountOpt,
+    EventArg,
+    LevelOpt,
+    MeasureOpt,
+    NewRuleOpt,
+    PointsOpt,
+    ReasonOpt,
+    _targeted,
+)
 
 QuarterOpt = Annotated[str, typer.Option("--quarter", "-q", help="The quarter, YYYYQn.")]
 
@@ -37,7 +61,7 @@ def approve(
     date: DateOpt = None,
     by: ByOpt = None,
     late: LateOpt = False,
-    reason: Annotated[Optional[str], typer.Option("--reason", "-r", help="With --late: why.", show_default=False)] = None,
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="With --late: why.", show_default=False)] = None,
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
@@ -68,7 +92,7 @@ def notice(
     quarter: QuarterOpt,
     start: Annotated[str, typer.Option("--from", help="First day of the notice (公示), YYYY-MM-DD.")],
     days: Annotated[int, typer.Option("--days", min=1, help="How many days it lasts.")] = 7,
-    note: Annotated[Optional[str], typer.Option("--note", "-n", help="Where and to whom to object, as the notice will say.", show_default=False)] = None,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="Where and to whom to object, as the notice will say.", show_default=False)] = None,
     by: ByOpt = None,
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
