@@ -67,6 +67,31 @@ def build(size: int) -> Path:
     return folder
 
 
+def build_committee(branches: int, members: int = 50, events_per_member: int = 20) -> Path:
+    """``branches`` ledgers of ``members`` members and a year of events each, under one folder."""
+    root = OUT / f"committee-{branches}x{members}"
+    if root.exists():
+        return root
+    rng = random.Random(branches)
+    for b in range(branches):
+        folder = root / f"branch-{b:04d}"
+        folder.mkdir(parents=True)
+        chunks = [ledger.HEADER, ledger.emit({"id": 1, "date": dt.date(2023, 1, 1), "kind": "open",
+                                              "name": f"第{b + 1}支部", "scheme": "quantified-2023", "by": "记分员"})]
+        next_id = 2
+        for m in range(members):
+            chunks.append(ledger.emit({"id": next_id, "date": dt.date(2023, 1, 1), "kind": "join",
+                                       "subject": f"m{m:03d}", "name": f"党员{m:03d}", "by": "记分员"}))
+            next_id += 1
+        days = sorted(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(members * events_per_member))
+        for day in days:
+            chunks.append(ledger.emit({"id": next_id, "date": day, "kind": "score", "subject": f"m{rng.randrange(members):03d}",
+                                       "rule": rng.choice(RULES), "note": "例行检查", "by": "记分员"}))
+            next_id += 1
+        (folder / ledger.FILENAME).write_text("".join(chunks), encoding="utf-8")
+    return root
+
+
 def timed(words: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one run of ``jifen words``."""
     jifen = str(Path(sys.executable).with_name("jifen"))
@@ -77,7 +102,7 @@ def timed(words: list[str]) -> tuple[float, float]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"jifen {' '.join(words)} failed with {child.returncode}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024  # as wait4 reports it for the command
 
 
 def main() -> int:
@@ -85,6 +110,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--write", help="also write the table to this markdown file")
+    parser.add_argument("--branches", type=int, default=100, help="branches for the roll-up scale test (0: skip)")
     args = parser.parse_args()
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -99,6 +125,12 @@ def main() -> int:
         add = [timed(["add", "m00001", "study.absent", "--date", "2023-12-31", "-l", str(scratch)])
                for _ in range(args.repeat)]
         rows.append((size, "add (one record)", statistics.median(w for w, _ in add), max(r for _, r in add)))
+    if args.branches:
+        root = build_committee(args.branches)
+        roll = [timed(["rollup", str(root), "--year", "2023", "-f", "json"]) for _ in range(args.repeat)]
+        events = args.branches * (50 + 50 * 20 + 1)
+        rows.append((events, f"rollup ({args.branches} branches × 50 members)", statistics.median(w for w, _ in roll),
+                     max(r for _, r in roll)))
     help_ = [timed(["--help"]) for _ in range(args.repeat)]
     rows.append((0, "--help", statistics.median(w for w, _ in help_), max(r for _, r in help_)))
     lines = [
