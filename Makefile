@@ -29,8 +29,13 @@ os-packages:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; } \
 	  >/dev/null 2>&1 || echo "make: could not install chromium (needs root and Debian's packages); the print test will be skipped"
 
-## bench: time `jifen grade --year` on synthetic 10,000 and 100,000 event ledgers
+## bench: time jifen on synthetic 10,000 and 100,000 event ledgers, a 100-branch roll-up, and the peers
+## (ledger and hledger from Debian, beancount into the bench's venv only: none is a dependency of jifen)
 bench: $(STAMP)
+	@command -v ledger >/dev/null 2>&1 && command -v hledger >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ledger hledger; } >/dev/null 2>&1 || \
+	  echo "make: could not install ledger and hledger (needs root); they are left out"
+	@$(BIN)/python -m pip install --quiet beancount || echo "make: could not install beancount; it is left out"
 	$(BIN)/python bench/run.py --write docs/benchmarks.md
 
 ## lint: ruff with the rules in pyproject.toml

@@ -28,8 +28,10 @@ HEADER = """# Benchmarks
 
 Written by `make bench` (`bench/run.py`): synthetic ledgers under scheme
 quantified-2023, 50 members per 1,000 events, one year; each command run cold
-(a new process). The peers of the performance issue (ledger, hledger,
-beancount) are not run yet.
+(a new process). The peers (ledger and hledger from Debian, beancount in the
+bench's virtualenv; none is a dependency of jifen) run on the same records as
+journals: they only add up points, while jifen also validates every event
+against the scheme and the roster and grades the year.
 
 """
 RULES = ["study.absent", "study.notes", "service.dress", "service.deadline", "service.complaint",
@@ -37,12 +39,19 @@ RULES = ["study.absent", "study.notes", "service.dress", "service.deadline", "se
 HONOURS = ["honor.company", "honor.city", "honor.provincial", "honor.national"]
 
 
+POINTS = {"study.absent": -1, "study.notes": -1, "service.dress": -1, "service.deadline": -1,
+          "service.complaint": -2, "duty.life": -2, "duty.dues": -2, "work.temporary": -5, "integrity.rating": -1,
+          "pledge.late": -1, "honor.company": 1, "honor.city": 3, "honor.provincial": 5, "honor.national": 8}
+
+
 def build(size: int) -> Path:
-    """A ledger of ``size`` events: 50 members per 1,000 events, scores spread over 2023."""
+    """A ledger of ``size`` events: 50 members per 1,000 events, scores spread over 2023; and the same
+    records as a ledger/hledger journal and a beancount file, for the peers."""
     folder = OUT / f"s1-{size}-v2"  # v2: every event has by
     path = folder / ledger.FILENAME
-    if path.exists():
+    if path.exists() and (folder / "peers.journal").exists():
         return folder
+    shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(size)
     members = max(10, size // 1000 * 50)
@@ -64,7 +73,35 @@ def build(size: int) -> Path:
         chunks.append(ledger.emit(fields))
         next_id += 1
     path.write_text("".join(chunks), encoding="utf-8")
+    _peer_files(folder, ledger.parse(str(path), path.read_bytes())[0].events)
     return folder
+
+
+def _peer_files(folder: Path, events) -> None:
+    """The score events as a ledger/hledger journal and as a beancount file (the peers' equivalent data)."""
+    journal, bean, accounts = [], [], set()
+    for event in events:
+        if event.kind != "score":
+            continue
+        account = f"Points:{event.subject.upper()}:{event.rule.split('.')[0].capitalize()}"
+        accounts.add(account)
+        amount = POINTS[event.rule]
+        journal.append(f"{event.date} {event.subject} {event.rule}\n    {account}    {amount}\n    Equity:Base\n\n")
+        bean.append(f'{event.date} * "{event.subject} {event.rule}"\n  Income:{account}  {amount} PTS\n'
+                    f"  Equity:Base  {-amount} PTS\n\n")
+    opens = [f"2023-01-01 open {a}\n" for a in sorted({f"Income:{a}" for a in accounts} | {"Equity:Base"})]
+    (folder / "peers.journal").write_text("".join(journal), encoding="utf-8")
+    (folder / "peers.beancount").write_text('option "operating_currency" "PTS"\n' + "".join(opens) + "\n" + "".join(bean),
+                                            encoding="utf-8")
+
+
+def peer(words: list[str]) -> float | None:
+    """Wall seconds of one run of a peer tool, None if it is not installed or fails."""
+    if not shutil.which(words[0]):
+        return None
+    start = time.perf_counter()
+    done = subprocess.run(words, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start if done.returncode == 0 else None
 
 
 def build_committee(branches: int, members: int = 50, events_per_member: int = 20) -> Path:
@@ -96,7 +133,10 @@ def timed(words: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one run of ``jifen words``."""
     jifen = str(Path(sys.executable).with_name("jifen"))
     start = time.perf_counter()
-    child = subprocess.Popen([jifen, *words], stdout=subprocess.DEVNULL, env={"JIFEN_USER": "bench", "PATH": ""})
+    # close_fds=False lets Python start the child with posix_spawn: a forked copy of this (large) process
+    # would otherwise count towards the child's peak RSS
+    child = subprocess.Popen([jifen, *words], stdout=subprocess.DEVNULL, env={"JIFEN_USER": "bench", "PATH": ""},
+                             close_fds=False)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -113,6 +153,7 @@ def main() -> int:
     parser.add_argument("--branches", type=int, default=100, help="branches for the roll-up scale test (0: skip)")
     args = parser.parse_args()
     rows = []
+    peers: list[tuple[int, str, float]] = []
     for size in (int(s) for s in args.sizes.split(",")):
         folder = build(size)
         grade = [timed(["grade", "--year", "2023", "-l", str(folder)]) for _ in range(args.repeat)]
@@ -125,6 +166,13 @@ def main() -> int:
         add = [timed(["add", "m00001", "study.absent", "--date", "2023-12-31", "-l", str(scratch)])
                for _ in range(args.repeat)]
         rows.append((size, "add (one record)", statistics.median(w for w, _ in add), max(r for _, r in add)))
+        bean_check = str(Path(sys.executable).with_name("bean-check"))
+        for name, words in (("ledger -f J bal", ["ledger", "-f", str(folder / "peers.journal"), "bal"]),
+                            ("hledger -f J bal", ["hledger", "-f", str(folder / "peers.journal"), "bal"]),
+                            ("bean-check F", [bean_check, str(folder / "peers.beancount")])):
+            times = [t for t in (peer(words) for _ in range(args.repeat)) if t is not None]
+            if times:
+                peers.append((size, name, statistics.median(times)))
     if args.branches:
         root = build_committee(args.branches)
         roll = [timed(["rollup", str(root), "--year", "2023", "-f", "json"]) for _ in range(args.repeat)]
@@ -142,6 +190,11 @@ def main() -> int:
         "|---:|---|---:|---:|",
         *(f"| {size:,} | jifen {command} | {wall:.2f} | {rss:.0f} |" for size, command, wall, rss in rows),
     ]
+    if peers:
+        grade = {size: wall for size, command, wall, _ in rows if command.startswith("grade")}
+        lines += ["", "Peers on the same records (score events only), and jifen's cold `grade` against each:", "",
+                  "| events | peer | wall (s) | jifen grade / peer |", "|---:|---|---:|---:|"]
+        lines += [f"| {size:,} | {name} | {wall:.2f} | {grade[size] / wall:.1f} |" for size, name, wall in peers]
     print("\n".join(lines))
     if args.write:
         Path(args.write).write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
