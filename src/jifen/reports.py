@@ -37,6 +37,11 @@ class Report:
     chart: dict[str, Any] | None = None  # what a chart of it draws (reports.chart_data), for the HTML page
 
 
+def _lead_columns(ledger: Ledger) -> tuple[Column, ...]:
+    """Rank, id and name: how every ranked table starts."""
+    return (Column("rank", "label.rank"), Column("member_id", "label.member_id"), Column("member", _subject_label(ledger)))
+
+
 def _subject_label(ledger: Ledger) -> str:
     return "label.branch-subject" if ledger.subjects == "branches" else "label.member"
 
@@ -81,9 +86,7 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -
     if scheme.exemption:
         rows += _exempt_rows(standings, period)
     columns = [
-        Column("rank", "label.rank"),
-        Column("member_id", "label.member_id"),
-        Column("member", _subject_label(ledger)),
+        *_lead_columns(ledger),
         *(Column(f"categories.{c.id}", _category_label(c), literal=True) for c in scored),
         *([Column("bonus", "label.bonus")] if bonuses else []),
         Column("score", "label.score"),
@@ -175,9 +178,7 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int) -> Repo
     if scheme.exemption:
         rows += _exempt_rows(standings, period)
     columns = [
-        Column("rank", "label.rank"),
-        Column("member_id", "label.member_id"),
-        Column("member", _subject_label(ledger)),
+        *_lead_columns(ledger),
         *(Column(f"periods.{p}", p, literal=True) for p in parts),
         Column("score", "label.score"),
         *([Column("grade", "label.grade")] if scheme.grades else []),
