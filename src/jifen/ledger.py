@@ -219,20 +219,20 @@ _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 class _Places(Mapping[str, Source]):
     """Where each field of a canonical event was written, made into Sources only when asked."""
 
-    __slots__ = ("_path", "_fields")
+    __slots__ = ("_path", "_keys", "_lines")
 
-    def __init__(self, path: str, fields: dict[str, tuple]) -> None:
-        self._path, self._fields = path, fields  # key → (value, line, col)
+    def __init__(self, path: str, keys: list[str], lines: list[int]) -> None:
+        self._path, self._keys, self._lines = path, keys, lines  # the i-th key was on line lines[i]
 
     def __getitem__(self, key: str) -> Source:
-        _, line, col = self._fields[key]
-        return Source(self._path, line, col)
+        index = self._keys.index(key)
+        return Source(self._path, self._lines[index], 7 if key == "id" else len(key) + 5)
 
     def __iter__(self):
-        return iter(self._fields)
+        return iter(self._keys)
 
     def __len__(self) -> int:
-        return len(self._fields)
+        return len(self._keys)
 
 
 def _fast_scalar(raw: str) -> tuple[str, bool] | None:
@@ -257,44 +257,52 @@ def _fast(path: str, text: str) -> list[Event] | None:
     the two equal); it never reports problems itself.
     """
     converted: dict[tuple[str, str], Any] = {}  # (key, raw text) → value: logs repeat themselves
+    types = FIELD_TYPES
 
     def convert(key: str, raw: str) -> Any:
-        found = converted.get((key, raw), converted)
-        if found is converted:
-            scalar = _fast_scalar(raw)
-            if scalar is None:
-                raise ValueError("not canonical")
-            found = converted[(key, raw)] = FIELD_TYPES[key](yamlsrc.Scalar(scalar[0], scalar[1], None))
+        scalar = _fast_scalar(raw)
+        if scalar is None:
+            raise ValueError("not canonical")
+        found = converted[(key, raw)] = types[key](yamlsrc.Scalar(scalar[0], scalar[1], None))
         return found
 
-    blocks: list[tuple[int, dict[str, tuple]]] = []
-    fields: dict[str, tuple] | None = None
+    blocks: list[tuple[int, dict[str, Any], list[str], list[int]]] = []
+    values: dict[str, Any] = {}
+    keys: list[str] = []
+    lines: list[int] = []
+    get = converted.get
     try:
         for number, line in enumerate(text.split("\n"), 1):
             if not line or line[0] == "#":
                 continue
-            if line.startswith("- id: "):
-                fields = {"id": (convert("id", line[6:]), number, 7)}
-                blocks.append((number, fields))
+            if line[:6] == "- id: ":
+                raw = line[6:]
+                value = get(("id", raw), converted)
+                values = {"id": convert("id", raw) if value is converted else value}
+                keys, lines = ["id"], [number]
+                blocks.append((number, values, keys, lines))
                 continue
-            if fields is None or not line.startswith("  "):
+            if line[:2] != "  " or not keys:
                 return None
             key, sep, raw = line[2:].partition(": ")
-            if not sep or key in fields or key not in FIELD_TYPES:
+            if not sep or key in values or key not in types:
                 return None
-            fields[key] = (convert(key, raw), number, len(key) + 5)
+            value = get((key, raw), converted)
+            values[key] = convert(key, raw) if value is converted else value
+            keys.append(key)
+            lines.append(number)
     except ValueError:
         return None
     events = []
-    for first, fields in blocks:
-        spec = KINDS.get(fields["kind"][0] if "kind" in fields else "")
+    for first, values, keys, lines in blocks:
+        kind = values.get("kind", "")
+        spec = KINDS.get(kind)
         if spec is None:
             return None
-        allowed = _ALLOWED[fields["kind"][0]]
-        if any(k not in allowed for k in fields) or any(k not in fields for k in _COMMON + spec.required):
+        allowed = _ALLOWED[kind]
+        if any(k not in allowed for k in keys) or any(k not in values for k in _COMMON + spec.required):
             return None
-        values = {key: value for key, (value, _, _) in fields.items()}
-        events.append(Event(source=Source(path, first, 3), places=_Places(path, fields), **values))
+        events.append(Event(source=Source(path, first, 3), places=_Places(path, keys, lines), **values))
     return events
 
 
