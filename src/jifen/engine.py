@@ -54,7 +54,6 @@ class Booked:
     category: str
     value: Decimal
     item: str | None = None
-    shared: bool = False  # booked to the secretary as a share of someone else's event
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ class _Booker:
             return
         self.booked[subject].append(Booked(event, category.id, value * category.split["member"], rule.item))
         share = value * category.split["secretary"]
-        self.booked[secretary].append(Booked(event, category.id, share, rule.item, shared=True))
+        self.booked[secretary].append(Booked(event, category.id, share, rule.item))
 
     def _credit(self, subject: str, category: Category, event: Event, value: Decimal) -> Decimal:
         if category.dedupe == "ref-highest":

@@ -69,10 +69,6 @@ class Period:
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 
-    def overlaps(self, start: dt.date, end: dt.date | None) -> bool:
-        """Whether [start, end] (end None: open) shares a day with this period."""
-        return start <= self.end and (end is None or end >= self.start)
-
     def parts(self, kind: str) -> list[Period]:
         """The periods of ``kind`` inside this one, in order (itself if ``kind`` is its own)."""
         if _SIZE[kind] > _SIZE[self.kind]:

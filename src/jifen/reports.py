@@ -418,7 +418,7 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
-def describe(event, members: dict[str, Member], scheme: Scheme, earlier=()) -> tuple[str, dict[str, Any]]:
+def describe(event, members: dict[str, Member], scheme: Scheme | None) -> tuple[str, dict[str, Any]]:
     """One event in words (a catalogue code and its arguments): for commit messages and ``jifen log``."""
     member = members.get(event.subject or "")
     who = f"{member.name}({member.id})" if member else (event.subject or "")

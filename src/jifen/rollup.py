@@ -31,7 +31,6 @@ class Summary:
     grades: dict[str, int] = field(default_factory=dict)
     error: str | None = None  # a catalogue code
     error_args: dict = field(default_factory=dict)
-    problems: int = 0
 
 
 def find(folder: Path) -> list[Path]:
@@ -46,7 +45,7 @@ def summarize(directory: str, search: list[str], year: int) -> Summary:
         standings = engine.replay(book.events, scheme)
         results = outcomes.annual(standings, year)
     except JifenError as exc:
-        return Summary(directory, error=exc.code, error_args=dict(exc.args_), problems=len(exc.problems))
+        return Summary(directory, error=exc.code, error_args=dict(exc.args_))
     except OSError as exc:
         return Summary(directory, error="rollup.unreadable", error_args={"detail": str(exc)})
     grades: dict[str, int] = {}

@@ -36,12 +36,22 @@ def _only(rule: Rule, event: Event, allowed: tuple[str, ...]) -> Check:
     return None
 
 
-class Fixed:
+class _Kind:
+    """What every kind shares: no parameters to validate, no need of the item's full marks."""
+
+    params: Mapping[str, tuple[Callable, bool]] = {}
+    needs_full = False
+
+    @staticmethod
+    def validate(params: Mapping[str, Any]) -> Check:
+        return None
+
+
+class Fixed(_Kind):
     """A fixed number of points per occurrence (``points``), times the event's ``count``."""
 
     name = "fixed"
     params: Mapping[str, tuple[Callable, bool]] = {"points": (yamlsrc.as_decimal, True)}
-    needs_full = False
 
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
@@ -58,12 +68,11 @@ class Fixed:
         return rule.params["points"] * (event.count or 1)
 
 
-class Range:
+class Range(_Kind):
     """Discretionary (酌情): the recorder gives ``points`` between ``min`` and ``max``."""
 
     name = "range"
     params = {"min": (yamlsrc.as_decimal, True), "max": (yamlsrc.as_decimal, True)}
-    needs_full = False
 
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
@@ -104,17 +113,13 @@ class Progressive(Fixed):
         return sum((first + (prior + k) * step for k in range(event.count or 1)), ZERO)
 
 
-class Graded:
+class Graded(_Kind):
     """A judged item (参与较好的得5分;一般的得2分): the event names a ``level``; the item
     scores that level's points out of its full marks."""
 
     name = "graded"
     params = {"levels": (yamlsrc.as_decimal_map, True)}
     needs_full = True
-
-    @staticmethod
-    def validate(params: Mapping[str, Any]) -> Check:
-        return None
 
     @staticmethod
     def check(rule: Rule, event: Event) -> Check:
@@ -129,16 +134,11 @@ class Graded:
         return rule.params["levels"][event.level] - full
 
 
-class LoseItem:
+class LoseItem(_Kind):
     """不得分: the whole item (or category) is lost."""
 
     name = "lose-item"
-    params: Mapping[str, tuple[Callable, bool]] = {}
     needs_full = True
-
-    @staticmethod
-    def validate(params: Mapping[str, Any]) -> Check:
-        return None
 
     @staticmethod
     def check(rule: Rule, event: Event) -> Check:
@@ -150,7 +150,7 @@ class LoseItem:
         return -full
 
 
-class Rate:
+class Rate(_Kind):
     """Per unit below a threshold (出勤率95%以上满分,每低一个百分点扣3分): the event gives the
     ``measure``; each whole ``step`` below ``threshold`` is worth ``per_step``."""
 
@@ -160,7 +160,6 @@ class Rate:
         "per_step": (yamlsrc.as_decimal, True),
         "step": (yamlsrc.as_decimal, False),
     }
-    needs_full = False
 
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:

@@ -315,7 +315,7 @@ def _commit(directory: Path, ledger, scheme, event: Event, lang: str) -> None:
     from jifen import ledger as ledger_io
 
     members = roster.build((*ledger.events, event))
-    code, args = reports.describe(event, members, scheme, ledger.events)
+    code, args = reports.describe(event, members, scheme)
     summary = messages.text(code, lang, **args)
     message = f"{ledger.name}: {summary}\n\njifen event {event.id} in {ledger_io.FILENAME}"
     repo = gitrepo.toplevel(directory)

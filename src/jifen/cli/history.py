@@ -99,5 +99,5 @@ def log(
     scheme, _ = loader.scheme_of(book, scheme_search())
     members = roster.build(book.events)
     for event in events:
-        code, args = reports.describe(event, members, scheme, book.events)
+        code, args = reports.describe(event, members, scheme)
         typer.echo(messages.text(code, lang, **args))
