@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import random
 import shutil
-import os
 import statistics
 import subprocess
 import sys
@@ -44,6 +44,26 @@ POINTS = {"study.absent": -1, "study.notes": -1, "service.dress": -1, "service.d
           "pledge.late": -1, "honor.company": 1, "honor.city": 3, "honor.provincial": 5, "honor.national": 8}
 
 
+def synthetic_log(name: str, members: int, scores: int, rng: random.Random, honours: float = 0.0) -> str:
+    """The canonical text of a branch ledger: ``members`` joining on 2023-01-01, then ``scores`` score
+    events on random days of 2023 (a share ``honours`` of them honours with their own ref)."""
+    chunks = [ledger.HEADER, ledger.emit({"id": 1, "date": dt.date(2023, 1, 1), "kind": "open", "name": name,
+                                          "scheme": "quantified-2023", "by": "记分员"})]
+    for m in range(members):
+        chunks.append(ledger.emit({"id": m + 2, "date": dt.date(2023, 1, 1), "kind": "join",
+                                   "subject": f"m{m:05d}", "name": f"党员{m:05d}", "by": "记分员"}))
+    days = sorted(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(scores))
+    for number, day in enumerate(days, start=members + 2):
+        fields = {"id": number, "date": day, "kind": "score", "subject": f"m{rng.randrange(members):05d}",
+                  "note": "例行检查", "by": "记分员"}
+        if honours and rng.random() < honours:
+            fields.update(rule=rng.choice(HONOURS), ref=f"荣誉{rng.randrange(scores)}")
+        else:
+            fields.update(rule=rng.choice(RULES))
+        chunks.append(ledger.emit(fields))
+    return "".join(chunks)
+
+
 def build(size: int) -> Path:
     """A ledger of ``size`` events: 50 members per 1,000 events, scores spread over 2023; and the same
     records as a ledger/hledger journal and a beancount file, for the peers."""
@@ -53,26 +73,9 @@ def build(size: int) -> Path:
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(size)
     members = max(10, size // 1000 * 50)
-    chunks = [ledger.HEADER, ledger.emit({"id": 1, "date": dt.date(2023, 1, 1), "kind": "open",
-                                          "name": f"基准支部{size}", "scheme": "quantified-2023", "by": "记分员"})]
-    next_id = 2
-    for m in range(members):
-        chunks.append(ledger.emit({"id": next_id, "date": dt.date(2023, 1, 1), "kind": "join",
-                                   "subject": f"m{m:05d}", "name": f"党员{m:05d}", "by": "记分员"}))
-        next_id += 1
-    days = sorted(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(size - next_id + 1))
-    for day in days:
-        fields = {"id": next_id, "date": day, "kind": "score", "subject": f"m{rng.randrange(members):05d}",
-                  "note": "例行检查", "by": "记分员"}
-        if rng.random() < 0.05:
-            fields.update(rule=rng.choice(HONOURS), ref=f"荣誉{rng.randrange(size)}")
-        else:
-            fields.update(rule=rng.choice(RULES))
-        chunks.append(ledger.emit(fields))
-        next_id += 1
-    path.write_text("".join(chunks), encoding="utf-8")
+    path.write_text(synthetic_log(f"基准支部{size}", members, size - members - 1, random.Random(size), honours=0.05),
+                    encoding="utf-8")
     _peer_files(folder, ledger.parse(str(path), path.read_bytes())[0].events)
     return folder
 
@@ -113,19 +116,8 @@ def build_committee(branches: int, members: int = 50, events_per_member: int = 2
     for b in range(branches):
         folder = root / f"branch-{b:04d}"
         folder.mkdir(parents=True)
-        chunks = [ledger.HEADER, ledger.emit({"id": 1, "date": dt.date(2023, 1, 1), "kind": "open",
-                                              "name": f"第{b + 1}支部", "scheme": "quantified-2023", "by": "记分员"})]
-        next_id = 2
-        for m in range(members):
-            chunks.append(ledger.emit({"id": next_id, "date": dt.date(2023, 1, 1), "kind": "join",
-                                       "subject": f"m{m:03d}", "name": f"党员{m:03d}", "by": "记分员"}))
-            next_id += 1
-        days = sorted(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(members * events_per_member))
-        for day in days:
-            chunks.append(ledger.emit({"id": next_id, "date": day, "kind": "score", "subject": f"m{rng.randrange(members):03d}",
-                                       "rule": rng.choice(RULES), "note": "例行检查", "by": "记分员"}))
-            next_id += 1
-        (folder / ledger.FILENAME).write_text("".join(chunks), encoding="utf-8")
+        text = synthetic_log(f"第{b + 1}支部", members, members * events_per_member, rng)
+        (folder / ledger.FILENAME).write_text(text, encoding="utf-8")
     return root
 
 
