@@ -10,7 +10,7 @@ import sys
 import pytest
 import typer
 
-from jifen.cli import app
+from jifen.cli import app, lazy
 from tests.conftest import DEMO, ROOT
 
 
@@ -42,6 +42,28 @@ def test_every_command_has_help(cli, words):
     assert "Usage" in result.output
     lines = [line for line in result.output.splitlines() if line.strip() and "Usage" not in line]
     assert lines, "help text is empty"
+
+
+@pytest.mark.parametrize("words", all_commands(), ids=lambda w: " ".join(w) or "jifen")
+def test_lazy_build_gives_the_same_help_as_typer(capsys, words):
+    """The entry point builds only the command run (jifen.cli.lazy); its help is what typer builds eagerly."""
+
+    def run(command):
+        with pytest.raises(SystemExit) as done:
+            command([*words, "--help"], prog_name="jifen")
+        return done.value.code, capsys.readouterr().out
+
+    lazy_run, eager_run = run(lazy.group(app)), run(typer.main.get_command(app))
+    assert lazy_run == eager_run and lazy_run[0] == 0
+
+
+def test_lazy_build_runs_commands_and_suggests_names(capsys):
+    with pytest.raises(SystemExit) as done:
+        lazy.group(app)(["scheme", "list", "-f", "csv"], prog_name="jifen")
+    assert done.value.code == 0 and "quantified-2023" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as done:
+        lazy.group(app)(["ad"], prog_name="jifen")
+    assert done.value.code == 2 and "Did you mean 'add'?" in capsys.readouterr().err
 
 
 def test_python_dash_m_works():

@@ -10,19 +10,19 @@ import contextlib
 import datetime as dt
 import functools
 import gc
-import getpass
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from jifen import errors, messages
-from jifen.model import Event, Source
+
+if TYPE_CHECKING:  # jifen.model is imported where used: defining its classes costs ~15 ms of every start
+    from jifen.model import Event
 
 app = typer.Typer(
     name="jifen",
@@ -41,8 +41,6 @@ hooks_app = typer.Typer(help="Git hooks that keep ledgers append-only.", no_args
 app.add_typer(member_app, name="member")
 app.add_typer(scheme_app, name="scheme")
 app.add_typer(hooks_app, name="hooks")
-
-ARGS = Source("<arguments>", 0, 0)
 
 # --- shared options, declared once ----------------------------------------------
 
@@ -244,6 +242,9 @@ def _by(option: str | None) -> str:
         return option
     if os.environ.get("JIFEN_USER"):
         return os.environ["JIFEN_USER"]
+    import getpass
+    import subprocess
+
     try:
         name = subprocess.run(
             ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
@@ -280,6 +281,7 @@ def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], l
     """
     from jifen import ledger as ledger_io
     from jifen import loader, roster, validate
+    from jifen.model import Event, Source
 
     directory = ledger_dir(option)
     search = scheme_search()
@@ -290,7 +292,7 @@ def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], l
         if scheme is None:
             raise errors.InvalidInput("scheme.has-problems", problems=problems, path=ledger.scheme_ref)
         values = fields(ledger, roster.build(ledger.events))
-        event = Event(id=next_id, source=ARGS, **values)
+        event = Event(id=next_id, source=Source("<arguments>", 0, 0), **values)
         wrong = validate.event_problems(ledger, scheme, event, _today())
         if wrong:
             raise errors.InvalidInput(wrong[0].code, problems=wrong[1:], **wrong[0].args)
@@ -330,8 +332,10 @@ from jifen.cli import history, reading, record, workflow  # noqa: E402, F401  (r
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point: builds only the command that is run (see ``jifen.cli.lazy``)."""
+    from jifen.cli import lazy
+
+    lazy.group(app)()
 
 
 if __name__ == "__main__":
