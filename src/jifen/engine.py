@@ -146,6 +146,7 @@ class _Booker:
     def __init__(self, scheme: Scheme) -> None:
         self.scheme = scheme
         self.booked: dict[str, list[Booked]] = defaultdict(list)
+        self.in_part: dict[tuple[str, Period], list[Booked]] = defaultdict(list)  # by scoring period
         self.evals: dict[str, list[Evaluation]] = defaultdict(list)
         self.vetoes: dict[str, list[Event]] = defaultdict(list)
         self.exempt: dict[str, set[int]] = defaultdict(set)  # subject → exempt years
@@ -157,7 +158,7 @@ class _Booker:
 
     def copy(self) -> _Booker:
         twin = _Booker(self.scheme)
-        for name in ("booked", "evals", "vetoes"):
+        for name in ("booked", "in_part", "evals", "vetoes"):
             setattr(twin, name, defaultdict(list, {k: list(v) for k, v in getattr(self, name).items()}))
         twin.exempt = defaultdict(set, {k: set(v) for k, v in self.exempt.items()})
         twin.ids, twin.last = set(self.ids), self.last
@@ -199,11 +200,14 @@ class _Booker:
             value = self._credit(subject, category, event, value)
         secretary = _secretary(members, event) if category.split else None
         if secretary is None or secretary == subject:
-            self.booked[subject].append(Booked(event, category.id, value, rule.item))
+            self._put(subject, Booked(event, category.id, value, rule.item))
             return
-        self.booked[subject].append(Booked(event, category.id, value * category.split["member"], rule.item))
-        share = value * category.split["secretary"]
-        self.booked[secretary].append(Booked(event, category.id, share, rule.item))
+        self._put(subject, Booked(event, category.id, value * category.split["member"], rule.item))
+        self._put(secretary, Booked(event, category.id, value * category.split["secretary"], rule.item))
+
+    def _put(self, subject: str, entry: Booked) -> None:
+        self.booked[subject].append(entry)
+        self.in_part[(subject, Period.of(entry.event.date, self.scheme.period))].append(entry)
 
     def _credit(self, subject: str, category: Category, event: Event, value: Decimal) -> Decimal:
         if category.dedupe == "ref-highest":
@@ -301,7 +305,8 @@ class Standings:
     def _direct(self, subject: str, period: Period, until: Event | None) -> Score:
         sums: dict[str, Decimal] = defaultdict(Decimal)
         items: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        for entry in self.booked.get(subject, ()):
+        part = Period.of(period.start, self.scheme.period)  # the scoring period holding ``period``
+        for entry in self._booker.in_part.get((subject, part), ()):
             if period.contains(entry.event.date) and (until is None or entry.event.order <= until.order):
                 sums[entry.category] += entry.value
                 if entry.item is not None:

@@ -7,6 +7,8 @@ Column labels are catalogue codes, or literal text from the scheme.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -33,8 +35,19 @@ class Report:
     data: Any
     notes: tuple[tuple[str, dict[str, Any]], ...] = field(default_factory=tuple)
     form: str = ""  # the paper form it fills, for the Excel renderer: register, summary, card
-    detail: Report | None = None  # the events behind the numbers (a second sheet)
-    chart: dict[str, Any] | None = None  # what a chart of it draws (reports.chart_data), for the HTML page
+    # made only when a renderer asks (the Excel sheet, the HTML page): a table on the terminal needs neither
+    make_detail: Callable[[], Report] | None = field(default=None, compare=False, repr=False)
+    make_chart: Callable[[], dict[str, Any]] | None = field(default=None, compare=False, repr=False)
+
+    @functools.cached_property
+    def detail(self) -> Report | None:
+        """The events behind the numbers (a second sheet)."""
+        return self.make_detail() if self.make_detail else None
+
+    @functools.cached_property
+    def chart(self) -> dict[str, Any] | None:
+        """What a chart of it draws (``chart_data``), for the HTML page."""
+        return self.make_chart() if self.make_chart else None
 
 
 def _lead_columns(ledger: Ledger) -> tuple[Column, ...]:
@@ -99,7 +112,7 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -
     title = ("title.report", {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
     notes = _workflow_notes(flow, standings) + (() if rows else (("cli.no-rows", {}),))
     return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes, form="register",
-                  detail=events_report(standings, period))
+                  make_detail=lambda: events_report(standings, period))
 
 
 def _who(standings: engine.Standings, subject: str | None) -> str:
@@ -192,7 +205,8 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int) -> Repo
     title = ("title.grade", {"branch": ledger.name, "year": year, "scheme": scheme.id})
     notes = _quota_notes(rows) + (() if rows else (("cli.no-rows", {}),))
     return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes, form="summary",
-                  detail=events_report(standings, period), chart=chart_data(ledger, standings, year))
+                  make_detail=lambda: events_report(standings, period),
+                  make_chart=lambda: chart_data(ledger, standings, year))
 
 
 def _quota_notes(rows: list[dict[str, Any]]) -> tuple[tuple[str, dict[str, Any]], ...]:
