@@ -411,7 +411,8 @@ def test_terminal_table_colours_grades_and_counts_them():
     from jifen import engine, loader, render, reports
     from tests.conftest import SCHEMES
 
-    book, scheme = loader.load_valid(DEMO, [SCHEMES])
+    loaded = loader.load_valid(DEMO, [SCHEMES])
+    book, scheme = loaded.ledger, loaded.scheme
     report = reports.grade_report(book, engine.replay(book.events, scheme), 2023)
     drawn = render.render(report, "table", "zh", terminal=True)
     assert "\x1b[" in drawn  # coloured

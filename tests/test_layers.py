@@ -15,6 +15,7 @@ LAYERS = {
     "model": 1,
     "yamlsrc": 2,
     "rules": 3, "ledger": 3, "scheme": 3, "gitrepo": 3,
+    "cache": 3,
     "roster": 4, "validate": 4, "loader": 4, "engine": 4, "outcomes": 4, "audit": 4, "workflow": 4, "rollup": 4,
     "render_xlsx": 6, "render_html": 6, "render_chart": 6,
     "reports": 5,

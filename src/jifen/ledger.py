@@ -141,6 +141,17 @@ def read(directory: Path) -> tuple[Ledger, list[Problem]]:
     return parse(str(path), path.read_bytes())
 
 
+def header(path: str, data: bytes) -> Event | None:
+    """The ``open`` event of a log in the canonical form, read from its first lines alone; else None."""
+    first = data.find(b"\n- ") if not data.startswith(b"- ") else 0
+    end = data.find(b"\n- ", first + 1) if first >= 0 else -1
+    try:
+        events = _fast(path, (data if end < 0 else data[: end + 1]).decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+    return events[0] if events and events[0].kind == "open" else None
+
+
 def torn_at(data: bytes) -> int | None:
     """The byte offset where a torn (incompletely written) last event starts; None if the log ends whole.
 
@@ -216,7 +227,7 @@ def parse(path: str, data: bytes, fast: bool = True) -> tuple[Ledger, list[Probl
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$|^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
-class _Places(Mapping[str, Source]):
+class Places(Mapping[str, Source]):
     """Where each field of a canonical event was written, made into Sources only when asked."""
 
     __slots__ = ("_path", "_keys", "_lines")
@@ -227,6 +238,10 @@ class _Places(Mapping[str, Source]):
     def __getitem__(self, key: str) -> Source:
         index = self._keys.index(key)
         return Source(self._path, self._lines[index], 7 if key == "id" else len(key) + 5)
+
+    @property
+    def lines(self) -> list[int]:
+        return self._lines
 
     def __iter__(self):
         return iter(self._keys)
@@ -250,11 +265,12 @@ def _fast_scalar(raw: str) -> tuple[str, bool] | None:
     return None
 
 
-def _fast(path: str, text: str) -> list[Event] | None:
+def _fast(path: str, text: str, first_line: int = 1) -> list[Event] | None:
     """The events of a log written in the canonical form, or None if any line is not (then YAML reads it).
 
     Gives exactly what the YAML reader gives for such a log (a property test holds
-    the two equal); it never reports problems itself.
+    the two equal); it never reports problems itself. ``text`` starts on line
+    ``first_line`` of the file (a tail read after a cached snapshot).
     """
     converted: dict[tuple[str, str], Any] = {}  # (key, raw text) → value: logs repeat themselves
     types = FIELD_TYPES
@@ -272,7 +288,7 @@ def _fast(path: str, text: str) -> list[Event] | None:
     lines: list[int] = []
     get = converted.get
     try:
-        for number, line in enumerate(text.split("\n"), 1):
+        for number, line in enumerate(text.split("\n"), first_line):
             if not line or line[0] == "#":
                 continue
             if line[:6] == "- id: ":
@@ -302,8 +318,19 @@ def _fast(path: str, text: str) -> list[Event] | None:
         allowed = _ALLOWED[kind]
         if any(k not in allowed for k in keys) or any(k not in values for k in _COMMON + spec.required):
             return None
-        events.append(Event(source=Source(path, first, 3), places=_Places(path, keys, lines), **values))
+        events.append(Event.of(values, Source(path, first, 3), Places(path, keys, lines)))
     return events
+
+
+def parse_tail(path: str, text: str, first_line: int, last_id: int) -> list[Event] | None:
+    """The events of ``text``, the canonical end of a log that starts on line ``first_line``
+    after an event numbered ``last_id``; None unless it reads as a whole log would (then read all)."""
+    events = _fast(path, text, first_line)
+    if events is None:
+        return None
+    problems: list[Problem] = []
+    _check_ids_and_header(events, problems, path, last_id)
+    return None if problems else events
 
 
 def _event(node: yamlsrc.Node, problems: list[Problem]) -> Event | None:
@@ -329,17 +356,17 @@ def _event(node: yamlsrc.Node, problems: list[Problem]) -> Event | None:
     return Event(source=node.source, places={k.text: v.source for k, v in node.items}, **values)
 
 
-def _check_ids_and_header(events: list[Event], problems: list[Problem], path: str = "") -> None:
-    if not events and not problems:
+def _check_ids_and_header(events: list[Event], problems: list[Problem], path: str = "", last: int = 0) -> None:
+    if not events and not problems and not last:
         problems.append(Problem(Source(path, 1, 1), "ledger.empty"))
-    last = 0
+    after = last  # events follow one numbered ``last`` (0: they start the log)
     for index, event in enumerate(events):
         if event.id <= last:
             problems.append(Problem(event.source, "ledger.id-order", {"id": event.id, "last": last}))
         last = max(last, event.id)
-        if event.kind == "open" and index != 0:
+        if event.kind == "open" and (index != 0 or after):
             problems.append(Problem(event.source, "ledger.open-not-first"))
-    if events and events[0].kind != "open":
+    if events and events[0].kind != "open" and not after:
         problems.append(Problem(events[0].source, "ledger.no-open"))
 
 
@@ -418,13 +445,15 @@ def create(directory: Path, fields: Mapping[str, Any]) -> Event:
     return _read_back(str(path), text, offset=0)
 
 
-def append(directory: Path, build: Callable[[Ledger, int], Mapping[str, Any]]) -> Event:
+def append(directory: Path, build: Callable[[Ledger, int], Mapping[str, Any]],
+           reader: Callable[[str, bytes], tuple[Ledger, list[Problem]]] | None = None) -> Event:
     """Append the event that ``build(ledger, next_id)`` returns; return it as read back.
 
     Holds an exclusive lock from reading to writing, so concurrent appends queue.
     ``build`` validates against the ledger as read under the lock and raises to
     refuse. Refused without writing: a ledger with problems, a log whose last
     line is incomplete, or one that changed between the read and the write.
+    ``reader`` reads the bytes (default ``parse``; the cache passes its own).
     """
     path = locate(directory)
     with open(path, "ab") as handle:
@@ -434,7 +463,7 @@ def append(directory: Path, build: Callable[[Ledger, int], Mapping[str, Any]]) -
             data = path.read_bytes()
             if torn_at(data) is not None:
                 raise WriteRefused("ledger.torn-refuse", path=str(path))
-            ledger, problems = parse(str(path), data)
+            ledger, problems = (reader or parse)(str(path), data)
             if problems:
                 raise InvalidInput("ledger.has-problems", problems=problems, path=str(path))
             next_id = (ledger.events[-1].id if ledger.events else 0) + 1

@@ -10,9 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from jifen import ledger as ledger_io
+from jifen import cache, validate
 from jifen import scheme as scheme_io
-from jifen import validate
 from jifen.errors import InvalidInput
 from jifen.model import Ledger, Problem, Scheme
 
@@ -22,6 +21,7 @@ class Loaded:
     ledger: Ledger
     scheme: Scheme | None
     problems: tuple[Problem, ...]
+    stale: bool = False  # the cache's copy of the log's start no longer matched it: history was edited
 
 
 def scheme_of(ledger: Ledger, search: list[Path]) -> tuple[Scheme | None, list[Problem]]:
@@ -32,23 +32,29 @@ def scheme_of(ledger: Ledger, search: list[Path]) -> tuple[Scheme | None, list[P
     return scheme_io.load(path)
 
 
-def load(directory: Path, search: list[Path], today: dt.date | None = None) -> Loaded:
+def load(directory: Path, search: list[Path], today: dt.date | None = None, cached: bool = False) -> Loaded:
     """The ledger in ``directory``, its scheme, and every problem of either.
 
-    ``today``, if given, also reports events dated after it.
+    ``today``, if given, also reports events dated after it. ``cached`` reads the
+    log through ``jifen.cache`` (only what was appended since its last snapshot is parsed).
     """
-    ledger, problems = ledger_io.read(directory)
-    scheme, scheme_problems = scheme_of(ledger, search)
+    read = cache.read(directory, use=cached)
+    problems = list(read.problems)
+    scheme, scheme_problems = scheme_of(read.ledger, search)
     problems += scheme_problems
     if scheme is not None:
-        problems += validate.ledger_problems(ledger, scheme, today)
+        problems += validate.ledger_problems(read.ledger, scheme, today)
     problems.sort(key=Problem.sort_key)
-    return Loaded(ledger, scheme, tuple(problems))
+    return Loaded(read.ledger, scheme, tuple(problems), read.stale)
 
 
-def load_valid(directory: Path, search: list[Path]) -> tuple[Ledger, Scheme]:
-    """The ledger and scheme; InvalidInput carrying every problem if any is an error."""
-    loaded = load(directory, search)
+def load_valid(directory: Path, search: list[Path], cached: bool = False) -> Loaded:
+    """The ledger and scheme (any problems are warnings); InvalidInput carrying every problem if any is an error."""
+    return usable(load(directory, search, cached=cached))
+
+
+def usable(loaded: Loaded) -> Loaded:
+    """``loaded``, if nothing in it is an error; else InvalidInput carrying every problem."""
     if any(p.is_error for p in loaded.problems) or loaded.scheme is None:
         raise InvalidInput("ledger.unusable", problems=loaded.problems, path=loaded.ledger.path)
-    return loaded.ledger, loaded.scheme
+    return loaded

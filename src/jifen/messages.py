@@ -293,6 +293,12 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "label.running-month": ("本月累计", "Month so far"),
     "note.grade": ("{year} 年度等级:{grade}(第 {rank} 名)", "{year}: {grade} (rank {rank})"),
     "cli.loading": ("读取台账 {path} …", "reading {path} …"),
+    "cache.stale": (
+        "警告: {path} 的前部与缓存中的副本不同: 台账在记录之后被改动过(只应追加)。已重新读取全部台账;"
+        "用 jifen audit 查看改动。",
+        "warning: the start of {path} differs from the cache's copy of it: the ledger was changed after it was"
+        " written (it should only be appended to). Read it all again; see what changed with jifen audit.",
+    ),
     "label.name": ("名称", "Name"),
     "label.category": ("类别", "Category"),
     "label.max": ("满分", "Max"),

@@ -6,6 +6,7 @@ from as a 1-based ``Source``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Mapping
@@ -83,6 +84,20 @@ class Event:
     late: str | None = None
     places: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
+    @classmethod
+    def of(cls, values: Mapping[str, Any], source: Source, places: Mapping[str, Source]) -> Event:
+        """The event with these typed ``values``, as ``Event(**values, ...)`` makes it, made faster.
+
+        For the readers, which make one per event of a log: a frozen dataclass's
+        ``__init__`` sets each of its 27 fields through ``object.__setattr__``.
+        """
+        event = object.__new__(cls)
+        state = event.__dict__
+        state.update(_EVENT_DEFAULTS)
+        state.update(values)
+        state["source"], state["places"] = source, places
+        return event
+
     def at(self, name: str) -> Source:
         """Where field ``name`` was written (the event's start if not known)."""
         return self.places.get(name, self.source)
@@ -91,6 +106,9 @@ class Event:
     def order(self) -> tuple[dt.date, int]:
         """Replay order: by date, then by id (the order of recording)."""
         return (self.date, self.id)
+
+
+_EVENT_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Event) if f.default is not dataclasses.MISSING}
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,13 @@ import json
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jifen import messages
-from jifen.model import Problem
-from jifen.reports import Report
+
+if TYPE_CHECKING:  # the report types are not needed to import this module (a cached report prints without them)
+    from jifen.model import Problem
+    from jifen.reports import Report
 
 FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx")
 BINARY = ("xlsx",)
@@ -171,7 +173,7 @@ def problems(found: Iterable[Problem], lang: str) -> str:
     """Problems hledger-style: ``FILE:LINE:COL: message``, the line quoted with a ``^``, a hint."""
     blocks = []
     lines_of: dict[str, list[str]] = {}
-    for problem in sorted(found, key=Problem.sort_key):
+    for problem in sorted(found, key=lambda p: p.sort_key()):
         where = problem.source
         message = messages.text(problem.code, lang, **words(problem.args))
         hint = messages.hint(problem.code, lang, **words(problem.args))

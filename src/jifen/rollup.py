@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from jifen import engine, loader, outcomes
+from jifen import cache, engine, loader, outcomes
 from jifen import ledger as ledger_io
 from jifen.errors import JifenError
 
@@ -38,10 +38,30 @@ def find(folder: Path) -> list[Path]:
     return sorted(p.parent for p in folder.rglob(ledger_io.FILENAME))
 
 
-def summarize(directory: str, search: list[str], year: int) -> Summary:
-    """The year of the ledger in ``directory``; errors become a Summary with ``error`` set."""
+def summarize(directory: str, search: list[str], year: int, cached: bool = False) -> Summary:
+    """The year of the ledger in ``directory``; errors become a Summary with ``error`` set.
+
+    With ``cached``, a branch whose log and scheme are byte for byte as when it was
+    last summed up is not replayed: its summary comes from the cache beside it.
+    """
+    folder, places = Path(directory), [Path(s) for s in search]
+    key = cache.result_key(folder, places, "rollup", year) if cached else None
+    kept = cache.result(folder, key) if key else None
+    if isinstance(kept, dict):
+        return Summary(directory, kept["branch"], kept["scheme"], kept["members"],
+                       Decimal(kept["average"]) if kept["average"] is not None else None, kept["grades"])
+    found = _summarize(directory, places, year, cached)
+    if key and found.error is None:
+        average = None if found.average is None else str(found.average)
+        cache.keep(folder, key, {"branch": found.branch, "scheme": found.scheme, "members": found.members,
+                                 "average": average, "grades": found.grades})
+    return found
+
+
+def _summarize(directory: str, search: list[Path], year: int, cached: bool) -> Summary:
     try:
-        book, scheme = loader.load_valid(Path(directory), [Path(s) for s in search])
+        loaded = loader.load_valid(Path(directory), search, cached=cached)
+        book, scheme = loaded.ledger, loaded.scheme
         standings = engine.replay(book.events, scheme)
         results = outcomes.annual(standings, year)
     except JifenError as exc:
@@ -60,11 +80,11 @@ def summarize(directory: str, search: list[str], year: int) -> Summary:
 
 def summaries(
     folders: list[Path], search: list[Path], year: int, jobs: int | None = None,
-    done: Callable[[Summary], None] | None = None,
+    done: Callable[[Summary], None] | None = None, cached: bool = False,
 ) -> list[Summary]:
     """Every folder's Summary, computed in a process pool (one branch per task), in folder order."""
     jobs = jobs or os.cpu_count() or 1
-    arguments = [(str(f), [str(s) for s in search], year) for f in folders]
+    arguments = [(str(f), [str(s) for s in search], year, cached) for f in folders]
     if jobs == 1 or len(folders) <= 1:
         found = []
         for args in arguments:

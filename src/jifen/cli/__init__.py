@@ -137,8 +137,11 @@ def _load(option: Path | None):
 
     def work():
         with _collector_paused():
-            ledger, scheme = loader.load_valid(directory, scheme_search())
-            return ledger, scheme, engine.replay(ledger.events, scheme)
+            loaded = loader.load(directory, scheme_search(), cached=_caching())
+            if loaded.stale:
+                _warn_stale(loaded.ledger.path)
+            loaded = loader.usable(loaded)
+            return loaded.ledger, loaded.scheme, engine.replay(loaded.ledger.events, loaded.scheme)
 
     path = directory / ledger_io.FILENAME
     if sys.stderr.isatty() and path.is_file() and path.stat().st_size > LARGE:
@@ -147,6 +150,15 @@ def _load(option: Path | None):
         with Console(stderr=True).status(messages.text("cli.loading", _lang(None), path=str(path))):
             return work()
     return work()
+
+
+def _warn_stale(path: str) -> None:
+    typer.echo(messages.text("cache.stale", _lang(None), path=path), err=True)
+
+
+def _caching() -> bool:
+    """Whether the cache beside each ledger is used (jifen.cache); JIFEN_CACHE=off turns it off."""
+    return os.environ.get("JIFEN_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
 
 
 LARGE = 2 * 1024 * 1024  # bytes of ledger above which loading shows a spinner on a terminal
@@ -164,6 +176,45 @@ def _collector_paused():
     finally:
         if paused:
             gc.enable()
+
+
+def _emit_cached(option: Path | None, words: tuple, make: Callable[[], Any], fmt: str, lang: str,
+                 output: Path | None) -> None:
+    """``_emit(make(), ...)``, or the same text kept from an earlier run on the very same bytes.
+
+    The text is kept (jifen.cache) under a key made of the whole log's SHA-256, the
+    scheme file's, jifen's code, the command's words and everything else the text
+    depends on; only text printed to the terminal or a pipe is kept.
+    """
+    from jifen import render
+
+    key = None
+    if output is None and fmt in render.FORMATS and fmt not in render.BINARY and _caching():
+        key = _result_key(ledger_dir(option), words, fmt, lang)
+    if key is not None:
+        from jifen import cache
+
+        text = cache.result(ledger_dir(option), key)
+        if isinstance(text, str):
+            typer.echo(text, nl=False)
+            return
+    report = make()
+    if key is None:
+        _emit(report, fmt, lang, output)
+        return
+    text = render.render(report, fmt, lang, terminal=sys.stdout.isatty(), printed=_today())
+    cache.keep(ledger_dir(option), key, text)
+    typer.echo(text, nl=False)
+
+
+def _result_key(directory: Path, words: tuple, fmt: str, lang: str) -> str | None:
+    """The key of a command's printed text (None if it cannot be told before reading the ledger)."""
+    import shutil
+
+    from jifen import cache
+
+    terminal = sys.stdout.isatty() and shutil.get_terminal_size().columns
+    return cache.result_key(directory, scheme_search(), words, fmt, lang, terminal, _today().isoformat())
 
 
 def _emit(report, fmt: str, lang: str, output: Path | None = None) -> None:
@@ -303,8 +354,18 @@ def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], l
         from jifen import gitrepo
 
         gitrepo.toplevel(directory)  # refuse before writing if there is no repository
+    def reader(path: str, data: bytes):
+        from jifen import cache
+
+        if not _caching():
+            return ledger_io.parse(path, data)
+        read = cache.parse(directory, Path(path), data)
+        if read.stale:
+            _warn_stale(path)
+        return read.ledger, read.problems
+
     with _collector_paused():
-        event = ledger_io.append(directory, build)
+        event = ledger_io.append(directory, build, reader)
     typer.echo(messages.text("cli.appended", lang, id=event.id))
     typer.echo(ledger_io.emit({k: getattr(event, k) for k in ledger_io.FIELD_ORDER}), nl=False)
     if commit:

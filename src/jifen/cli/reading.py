@@ -13,12 +13,15 @@ from jifen.cli import (
     LangOpt,
     LedgerOpt,
     OutputOpt,
+    _caching,
     _emit,
+    _emit_cached,
     _lang,
     _load,
     _period,
     _subject,
     _today,
+    _warn_stale,
     app,
     handled,
     ledger_dir,
@@ -40,12 +43,16 @@ def report(
     lang: LangOpt = None,
 ) -> None:
     """The ranked table of a month, quarter or year: category scores, bonus, total, rank."""
-    from jifen import reports
-
     lang = _lang(lang)
     period = _period(month, quarter, year)
-    book, scheme, standings = _load(ledger)
-    _emit(reports.period_report(book, standings, period), format, lang, output)
+
+    def make():
+        from jifen import reports
+
+        book, scheme, standings = _load(ledger)
+        return reports.period_report(book, standings, period)
+
+    _emit_cached(ledger, ("report", str(period)), make, format, lang, output)
 
 
 @app.command()
@@ -58,11 +65,15 @@ def grade(
     lang: LangOpt = None,
 ) -> None:
     """Year-end scores by the scheme's formula, grades (优秀 …) and ranks (年度评定)."""
-    from jifen import reports
-
     lang = _lang(lang)
-    book, scheme, standings = _load(ledger)
-    _emit(reports.grade_report(book, standings, year), format, lang, output)
+
+    def make():
+        from jifen import reports
+
+        book, scheme, standings = _load(ledger)
+        return reports.grade_report(book, standings, year)
+
+    _emit_cached(ledger, ("grade", year), make, format, lang, output)
 
 
 @app.command()
@@ -91,7 +102,9 @@ def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     from jifen import loader
 
     lang = _lang(lang)
-    loaded = loader.load(ledger_dir(ledger), scheme_search(), today=_today())
+    loaded = loader.load(ledger_dir(ledger), scheme_search(), today=_today(), cached=_caching())
+    if loaded.stale:
+        _warn_stale(loaded.ledger.path)
     _report_problems(loaded.problems, lang, warnings_fail=False)
     typer.echo(messages.text("cli.no-problems", lang, events=len(loaded.ledger.events), scheme=loaded.scheme.id if loaded.scheme else "-"))
 
@@ -193,7 +206,7 @@ def rollup(
     folders = rollup_lib.find(folder)
     if not folders:
         raise errors.InvalidInput("rollup.none", path=str(folder))
-    found = _with_progress(lambda done: rollup_lib.summaries(folders, scheme_search(), year, jobs, done),
+    found = _with_progress(lambda done: rollup_lib.summaries(folders, scheme_search(), year, jobs, done, _caching()),
                            len(folders), sys.stderr.isatty())
     problems = {s.path: messages.text(s.error, lang, **s.error_args) for s in found if s.error}
     _emit(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang, output)

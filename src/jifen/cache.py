@@ -1,0 +1,217 @@
+"""The cache beside a ledger, in ``.jifen-cache/`` (ignored by git): never trusted over the log.
+
+It keeps two things, each tied to the exact bytes it was made from:
+
+- **a snapshot of the events** read from the log's first N bytes, with N and
+  their SHA-256. A later read hashes those N bytes again: if they are the same,
+  the events are restored and only what was appended since is parsed; if not,
+  history was edited, which the read reports (``stale``) before reading the
+  whole log again.
+- **results** (a report as printed, a branch's year for the roll-up), each under
+  a key that includes the SHA-256 of the whole log, of the scheme file and of
+  jifen's own code, so any change to any of them misses.
+
+Everything is written with ``marshal`` (loading runs no code) to a temporary
+file renamed into place, so readers see the old file or the new one. A cache
+that cannot be read or written is ignored: it is safe to delete at any time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import marshal
+import os
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jifen
+from jifen import ledger, yamlsrc
+from jifen.errors import JifenError
+from jifen.model import Event, Ledger, Problem, Source
+
+FOLDER = ".jifen-cache"
+FORMAT = 1  # bump when what is stored changes shape
+RESULTS_KEPT = 32  # results per ledger; the oldest go first
+
+
+@dataclass(frozen=True)
+class Read:
+    """A log as read through the cache."""
+
+    ledger: Ledger
+    problems: list[Problem]
+    stale: bool = False  # the cached bytes no longer match the start of the log: it was edited
+    parsed: int = 0  # bytes parsed this time (the rest came from the snapshot)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read(directory: Path, use: bool = True) -> Read:
+    """The ledger in ``directory``, parsing only what was appended since the last snapshot
+    (with ``use`` False: all of it, and the cache is left alone)."""
+    path = ledger.locate(directory)
+    if not use or path.stat().st_size > ledger.MAX_BYTES:
+        book, problems = ledger.read(directory)
+        return Read(book, problems, parsed=path.stat().st_size)
+    return parse(directory, path, path.read_bytes())
+
+
+def parse(directory: Path, path: Path, data: bytes) -> Read:
+    """``ledger.parse(path, data)`` through the snapshot of ``directory``'s cache (see ``read``)."""
+    snapshot = _load(directory / FOLDER / "events")
+    stale = False
+    if snapshot is not None and snapshot.get("path") == str(path):
+        size = snapshot["size"]
+        if size <= len(data) and digest(data[:size]) == snapshot["digest"]:
+            found = _extend(str(path), data, snapshot)
+            if found is not None:
+                if len(data) > size:
+                    _save_snapshot(directory, str(path), data, found.events, snapshot["rows"])
+                return Read(found, [], parsed=len(data) - size)
+        else:
+            stale = True
+    book, problems = ledger.parse(str(path), data)
+    if not problems:
+        _save_snapshot(directory, str(path), data, book.events)
+    return Read(book, problems, stale, parsed=len(data))
+
+
+def _extend(path: str, data: bytes, snapshot: dict[str, Any]) -> Ledger | None:
+    """The snapshot's events and those of the bytes after it; None if those need a whole read."""
+    events = _restore(path, snapshot["rows"])
+    size = snapshot["size"]
+    if len(data) == size:
+        return Ledger(path, tuple(events))
+    if ledger.torn_at(data) is not None:
+        return None
+    text, problems = yamlsrc.decode(path, data[size:])
+    if text is None or problems:
+        return None
+    tail = ledger.parse_tail(path, text, snapshot["lines"] + 1, events[-1].id if events else 0)
+    return None if tail is None else Ledger(path, (*events, *tail))
+
+
+def _save_snapshot(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
+                   rows: list | None = None) -> None:
+    """Keep ``events`` (all of ``data``'s) as a snapshot; ``rows``, if given, already encode the first ones."""
+    rows = list(rows or ())
+    for event in events[len(rows):]:
+        if not isinstance(event.places, ledger.Places):
+            return  # read by YAML, not canonical: not worth a snapshot
+        keys = tuple(event.places)
+        state = event.__dict__
+        values = tuple(state[k] if k not in _ENCODED else _ENCODED[k](state[k]) for k in keys)
+        rows.append((keys, values, tuple(event.places.lines)))
+    snapshot = {"path": path, "size": len(data), "digest": digest(data), "lines": data.count(b"\n"), "rows": rows}
+    _store(directory / FOLDER / "events", snapshot)
+
+
+_DECIMALS = ("points", "measure", "score")  # the Decimal fields of an event, kept as text; dates as day numbers
+_ENCODED = {"date": dt.date.toordinal, **{key: str for key in _DECIMALS}}
+
+
+def _restore(path: str, rows: list) -> list[Event]:
+    """The events of a snapshot, made exactly as the fast reader makes them."""
+    dates: dict[int, dt.date] = {}
+    decimals: dict[str, Decimal] = {}
+    events = []
+    for keys, values, lines in rows:
+        typed = dict(zip(keys, values))
+        day = typed["date"]
+        typed["date"] = dates.get(day) or dates.setdefault(day, dt.date.fromordinal(day))
+        for key in _DECIMALS:
+            raw = typed.get(key)
+            if raw is not None:
+                typed[key] = decimals.get(raw) or decimals.setdefault(raw, Decimal(raw))
+        events.append(Event.of(typed, Source(path, lines[0], 3), ledger.Places(path, list(keys), list(lines))))
+    return events
+
+
+# --- results ------------------------------------------------------------------
+
+
+def result(directory: Path, key: str) -> Any | None:
+    """The result kept under ``key`` for the ledger in ``directory``, if any."""
+    kept = _load(directory / FOLDER / "results")
+    return None if kept is None else kept.get(key)
+
+
+def keep(directory: Path, key: str, value: Any) -> None:
+    """Keep ``value`` (made of str, int, float, bytes, None, lists, tuples and dicts) under ``key``."""
+    kept = _load(directory / FOLDER / "results") or {}
+    kept.pop(key, None)
+    kept[key] = value
+    while len(kept) > RESULTS_KEPT:
+        kept.pop(next(iter(kept)))
+    _store(directory / FOLDER / "results", kept)
+
+
+def key(*parts: Any) -> str:
+    """A result key: the SHA-256 of jifen's code and of ``parts``."""
+    return digest(repr((code_digest(), *parts)).encode("utf-8"))
+
+
+def result_key(directory: Path, search: list[Path], *parts: Any) -> str | None:
+    """The key of a result made from the ledger in ``directory`` and its scheme (found on ``search``):
+    it covers both files' bytes, jifen's code and ``parts``. None if the log's start is not canonical."""
+    from jifen import scheme as scheme_io
+
+    try:
+        path = ledger.locate(directory)
+        data = path.read_bytes()
+        opening = ledger.header(str(path), data)
+        if opening is None or not opening.scheme:
+            return None
+        scheme_path = scheme_io.find(opening.scheme, search, base=directory)
+        scheme_bytes = scheme_path.read_bytes()
+    except (JifenError, OSError):
+        return None  # the full read reports it
+    return key(digest(data), str(scheme_path), digest(scheme_bytes), *parts)
+
+
+_code: str | None = None
+
+
+def code_digest() -> str:
+    """What identifies this jifen's code: its version and each module's size and modification time."""
+    global _code
+    if _code is None:
+        package = Path(__file__).parent
+        stats = sorted((str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns)
+                       for p in package.rglob("*.py"))
+        _code = digest(repr((jifen.__version__, stats)).encode("utf-8"))
+    return _code
+
+
+# --- files ---------------------------------------------------------------------
+
+
+def _load(path: Path) -> Any | None:
+    try:
+        found = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(found, dict) or found.get("format") != (FORMAT, jifen.__version__):
+        return None
+    return found.get("value")
+
+
+def _store(path: Path, value: Any) -> None:
+    """Write ``value`` to ``path`` atomically; a cache that cannot be written is skipped."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            marshal.dump({"format": (FORMAT, jifen.__version__), "value": value}, out)
+        os.replace(temporary, path)
+    except (OSError, ValueError):
+        Path(temporary).unlink(missing_ok=True)
