@@ -27,8 +27,9 @@ OUT = Path(__file__).resolve().parent / "out"
 HEADER = """# Benchmarks
 
 Written by `make bench` (`bench/run.py`): synthetic ledgers under scheme
-quantified-2023, 50 members per 1,000 events, one year; each command run cold
-(a new process). The peers (ledger and hledger from Debian, beancount in the
+quantified-2023, 50 members per 1,000 events, one year; each command a new
+process; "cold" runs first delete the cache beside the ledger (`.jifen-cache/`),
+"warm" runs find it as the previous run left it. The peers (ledger and hledger from Debian, beancount in the
 bench's virtualenv; none is a dependency of jifen) run on the same records as
 journals: they only add up points, while jifen also validates every event
 against the scheme and the roster and grades the year.
@@ -121,8 +122,12 @@ def build_committee(branches: int, members: int = 50, events_per_member: int = 2
     return root
 
 
-def timed(words: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one run of ``jifen words``."""
+def timed(words: list[str], cold: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one run of ``jifen words``; ``cold``: first delete that
+    ledger folder's cache (or, for a committee folder, every branch's)."""
+    if cold is not None:
+        for found in [cold / ".jifen-cache", *cold.glob("*/.jifen-cache")]:
+            shutil.rmtree(found, ignore_errors=True)
     jifen = str(Path(sys.executable).with_name("jifen"))
     start = time.perf_counter()
     # close_fds=False lets Python start the child with posix_spawn: a forked copy of this (large) process
@@ -148,31 +153,46 @@ def main() -> int:
     peers: list[tuple[int, str, float]] = []
     for size in (int(s) for s in args.sizes.split(",")):
         folder = build(size)
-        grade = [timed(["grade", "--year", "2023", "-l", str(folder)]) for _ in range(args.repeat)]
-        rows.append((size, "grade --year 2023", statistics.median(w for w, _ in grade), max(r for _, r in grade)))
-        check = [timed(["check", "-l", str(folder)]) for _ in range(args.repeat)]
-        rows.append((size, "check", statistics.median(w for w, _ in check), max(r for _, r in check)))
+        grade_words = ["grade", "--year", "2023", "-l", str(folder)]
+        grade = [timed(grade_words, cold=folder) for _ in range(args.repeat)]
+        rows.append((size, "grade --year 2023 (cold: no cache)", statistics.median(w for w, _ in grade),
+                     max(r for _, r in grade)))
+        warm = [timed(grade_words) for _ in range(args.repeat)]  # the cold runs left the cache
+        rows.append((size, "grade --year 2023 (warm: nothing appended)", statistics.median(w for w, _ in warm),
+                     max(r for _, r in warm)))
+        check = [timed(["check", "-l", str(folder)], cold=folder) for _ in range(args.repeat)]
+        rows.append((size, "check (cold)", statistics.median(w for w, _ in check), max(r for _, r in check)))
         scratch = OUT / f"add-{size}"
         shutil.rmtree(scratch, ignore_errors=True)
         shutil.copytree(folder, scratch)
-        add = [timed(["add", "m00001", "study.absent", "--date", "2023-12-31", "-l", str(scratch)])
-               for _ in range(args.repeat)]
+        timed(["check", "-l", str(scratch)], cold=scratch)  # the snapshot add reads through
+        add, appended = [], []
+        for _ in range(args.repeat):
+            add.append(timed(["add", "m00001", "study.absent", "--date", "2023-12-31", "-l", str(scratch)]))
+            appended.append(timed(["grade", "--year", "2023", "-l", str(scratch)]))
         rows.append((size, "add (one record)", statistics.median(w for w, _ in add), max(r for _, r in add)))
+        rows.append((size, "grade --year 2023 (one record appended since)", statistics.median(w for w, _ in appended),
+                     max(r for _, r in appended)))
         bean_check = str(Path(sys.executable).with_name("bean-check"))
         for name, words in (("ledger -f J bal", ["ledger", "-f", str(folder / "peers.journal"), "bal"]),
                             ("hledger -f J bal", ["hledger", "-f", str(folder / "peers.journal"), "bal"]),
-                            ("bean-check F", [bean_check, str(folder / "peers.beancount")])):
+                            ("bean-check -C F", [bean_check, "-C", str(folder / "peers.beancount")])):
             times = [t for t in (peer(words) for _ in range(args.repeat)) if t is not None]
             if times:
                 peers.append((size, name, statistics.median(times)))
     if args.branches:
         root = build_committee(args.branches)
-        roll = [timed(["rollup", str(root), "--year", "2023", "-f", "json"]) for _ in range(args.repeat)]
+        words = ["rollup", str(root), "--year", "2023", "-f", "json"]
+        roll = [timed(words, cold=root) for _ in range(args.repeat)]
         events = args.branches * (50 + 50 * 20 + 1)
-        rows.append((events, f"rollup ({args.branches} branches × 50 members)", statistics.median(w for w, _ in roll),
-                     max(r for _, r in roll)))
-    help_ = [timed(["--help"]) for _ in range(args.repeat)]
-    rows.append((0, "--help", statistics.median(w for w, _ in help_), max(r for _, r in help_)))
+        rows.append((events, f"rollup ({args.branches} branches × 50 members, cold)",
+                     statistics.median(w for w, _ in roll), max(r for _, r in roll)))
+        roll = [timed(words) for _ in range(args.repeat)]
+        rows.append((events, f"rollup ({args.branches} branches × 50 members, warm)",
+                     statistics.median(w for w, _ in roll), max(r for _, r in roll)))
+    for words in (["--help"], ["add", "--help"]):
+        help_ = [timed(words) for _ in range(max(args.repeat, 9))]
+        rows.append((0, " ".join(words), statistics.median(w for w, _ in help_), max(r for _, r in help_)))
     lines = [
         f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
         f"{platform.system()} {platform.release()}, {os.cpu_count()} cores; median of {args.repeat} runs, "
@@ -183,7 +203,7 @@ def main() -> int:
         *(f"| {size:,} | jifen {command} | {wall:.2f} | {rss:.0f} |" for size, command, wall, rss in rows),
     ]
     if peers:
-        grade = {size: wall for size, command, wall, _ in rows if command.startswith("grade")}
+        grade = {size: wall for size, command, wall, _ in rows if command.startswith("grade --year 2023 (cold")}
         lines += ["", "Peers on the same records (score events only), and jifen's cold `grade` against each:", "",
                   "| events | peer | wall (s) | jifen grade / peer |", "|---:|---|---:|---:|"]
         lines += [f"| {size:,} | {name} | {wall:.2f} | {grade[size] / wall:.1f} |" for size, name, wall in peers]
