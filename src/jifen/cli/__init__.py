@@ -137,10 +137,7 @@ def _load(option: Path | None):
 
     def work():
         with _collector_paused():
-            loaded = loader.load(directory, scheme_search(), cached=_caching())
-            if loaded.stale:
-                _warn_stale(loaded.ledger.path)
-            loaded = loader.usable(loaded)
+            loaded = loader.usable(_read(directory))
             return loaded.ledger, loaded.scheme, engine.replay(loaded.ledger.events, loaded.scheme)
 
     path = directory / ledger_io.FILENAME
@@ -150,6 +147,16 @@ def _load(option: Path | None):
         with Console(stderr=True).status(messages.text("cli.loading", _lang(None), path=str(path))):
             return work()
     return work()
+
+
+def _read(directory: Path, today: dt.date | None = None):
+    """``loader.load`` through the cache (unless turned off), warning if it found history edited."""
+    from jifen import loader
+
+    loaded = loader.load(directory, scheme_search(), today=today, cached=_caching())
+    if loaded.stale:
+        _warn_stale(loaded.ledger.path)
+    return loaded
 
 
 def _warn_stale(path: str) -> None:
@@ -186,25 +193,15 @@ def _emit_cached(option: Path | None, words: tuple, make: Callable[[], Any], fmt
     scheme file's, jifen's code, the command's words and everything else the text
     depends on; only text printed to the terminal or a pipe is kept.
     """
-    from jifen import render
+    from jifen import cache
 
-    key = None
-    if output is None and fmt in render.FORMATS and fmt not in render.BINARY and _caching():
-        key = _result_key(ledger_dir(option), words, fmt, lang)
-    if key is not None:
-        from jifen import cache
-
-        text = cache.result(ledger_dir(option), key)
-        if isinstance(text, str):
-            typer.echo(text, nl=False)
-            return
-    report = make()
-    if key is None:
-        _emit(report, fmt, lang, output)
+    directory = ledger_dir(option)
+    key = _result_key(directory, words, fmt, lang) if output is None and _caching() else None
+    text = cache.result(directory, key) if key else None
+    if isinstance(text, str):
+        typer.echo(text, nl=False)
         return
-    text = render.render(report, fmt, lang, terminal=sys.stdout.isatty(), printed=_today())
-    cache.keep(ledger_dir(option), key, text)
-    typer.echo(text, nl=False)
+    _emit(make(), fmt, lang, output, printed=(lambda text: cache.keep(directory, key, text)) if key else None)
 
 
 def _result_key(directory: Path, words: tuple, fmt: str, lang: str) -> str | None:
@@ -217,8 +214,10 @@ def _result_key(directory: Path, words: tuple, fmt: str, lang: str) -> str | Non
     return cache.result_key(directory, scheme_search(), words, fmt, lang, terminal, _today().isoformat())
 
 
-def _emit(report, fmt: str, lang: str, output: Path | None = None) -> None:
-    """Render ``report`` to stdout, or to ``output`` (needed for binary formats)."""
+def _emit(report, fmt: str, lang: str, output: Path | None = None,
+          printed: Callable[[str], None] | None = None) -> None:
+    """Render ``report`` to stdout, or to ``output`` (needed for binary formats);
+    ``printed`` is given the text printed to stdout."""
     from jifen import render
 
     if fmt not in render.FORMATS:
@@ -230,7 +229,10 @@ def _emit(report, fmt: str, lang: str, output: Path | None = None) -> None:
     elif output is not None:
         output.write_text(render.render(report, fmt, lang, printed=_today()), encoding="utf-8")
     else:
-        typer.echo(render.render(report, fmt, lang, terminal=sys.stdout.isatty(), printed=_today()), nl=False)
+        text = render.render(report, fmt, lang, terminal=sys.stdout.isatty(), printed=_today())
+        typer.echo(text, nl=False)
+        if printed is not None:
+            printed(text)
         return
     typer.echo(messages.text("cli.written", lang, path=str(output)), err=True)
 

@@ -19,9 +19,9 @@ from jifen.cli import (
     _lang,
     _load,
     _period,
+    _read,
     _subject,
     _today,
-    _warn_stale,
     app,
     handled,
     ledger_dir,
@@ -99,12 +99,8 @@ def show(
 @handled
 def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     """Validate the ledger and its scheme; report every problem with FILE:LINE:COL. Exit 1 if any."""
-    from jifen import loader
-
     lang = _lang(lang)
-    loaded = loader.load(ledger_dir(ledger), scheme_search(), today=_today(), cached=_caching())
-    if loaded.stale:
-        _warn_stale(loaded.ledger.path)
+    loaded = _read(ledger_dir(ledger), today=_today())
     _report_problems(loaded.problems, lang, warnings_fail=False)
     typer.echo(messages.text("cli.no-problems", lang, events=len(loaded.ledger.events), scheme=loaded.scheme.id if loaded.scheme else "-"))
 
