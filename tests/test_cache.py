@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -39,8 +40,8 @@ def test_a_snapshot_restores_exactly_what_the_reader_reads(demo):
 
 def test_only_the_appended_bytes_are_parsed(demo, cli):
     cache.read(demo)
+    size = (demo / "ledger.yaml").stat().st_size  # the snapshot stops here (add keeps only the spine)
     assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo).exit_code == 0
-    size = (demo / "ledger.yaml").stat().st_size  # add read the log through the cache: its snapshot stops here
     assert cli("add", "m02", "study.notes", "--date", "2023-12-30", "-l", demo, "--note", "a: b").exit_code == 0
     read = cache.read(demo)
     assert 0 < read.parsed == (demo / "ledger.yaml").stat().st_size - size
@@ -125,3 +126,102 @@ def test_the_rollup_keeps_each_branch_year_until_its_log_changes(tmp_path, cli):
     assert cli("veto", "m01", "--reason", "x", "--date", "2023-12-30", "-l", tmp_path / "c" / "b").exit_code == 0
     after = cli(*words)
     assert after.output == cli(*words, env={"JIFEN_CACHE": "off"}).output != first.output
+
+
+# --- the spine: what jifen add reads ----------------------------------------------
+
+def _emit(number: int, fields: dict) -> str:
+    return ledger.emit({"id": number, **fields, "date": dt.date.fromisoformat(fields["date"]), "by": "记分员"})
+
+
+def _log_text(events: list[dict]) -> str:
+    return ledger.HEADER + "".join(_emit(n, fields) for n, fields in enumerate(events, 1))
+
+
+WORKFLOW_LOG = [
+    {"date": "2023-01-01", "kind": "open", "name": "支部", "scheme": "quantified-2023"},
+    *({"date": "2023-01-01", "kind": "join", "subject": f"m0{n}", "name": f"党员{n}"} for n in (1, 2, 3)),
+    {"date": "2023-01-10", "kind": "score", "subject": "m01", "rule": "study.absent"},
+    {"date": "2023-01-11", "kind": "declare", "subject": "m02", "rule": "honor.city", "ref": "荣誉一"},
+    {"date": "2023-01-12", "kind": "approve", "target": 6},
+    {"date": "2023-02-01", "kind": "score", "subject": "m03", "rule": "service.dress"},
+    {"date": "2023-02-02", "kind": "revoke", "target": 8, "reason": "记错人"},
+    {"date": "2023-02-03", "kind": "amend", "target": 5, "count": 2, "reason": "两次"},
+    {"date": "2023-02-04", "kind": "veto", "subject": "m03", "reason": "违纪"},
+    {"date": "2023-03-01", "kind": "leave", "subject": "m03", "reason": "调出"},
+    {"date": "2023-04-02", "kind": "notice", "period": "2023Q1", "days": 7},
+    {"date": "2023-04-03", "kind": "appeal", "target": 10, "subject": "m01", "reason": "不服"},
+    {"date": "2023-04-05", "kind": "ruling", "target": 14, "decision": "rejected", "reason": "维持"},
+    {"date": "2023-04-10", "kind": "close", "period": "2023Q1"},
+    {"date": "2023-04-11", "kind": "declare", "subject": "m01", "rule": "honor.city", "ref": "荣誉二"},
+    {"date": "2023-04-12", "kind": "reject", "target": 17, "reason": "材料不足"},
+    {"date": "2023-04-13", "kind": "revoke", "target": 5, "reason": "撤销"},  # touches a closed quarter: a problem
+]
+
+
+def _candidates(count: int) -> list[dict]:
+    """Events one might try to append after ``count`` events: every correction of every earlier
+    event, and the roster and workflow events that look back through the log."""
+    found = [{"date": "2023-04-20", "kind": kind, "target": target, "reason": "r", **extra}
+             for target in range(0, count + 2)
+             for kind, extra in (("revoke", {}), ("approve", {}), ("amend", {"count": 3}),
+                                 ("appeal", {"subject": "m01"}), ("ruling", {"decision": "upheld"}))]
+    found += [{"date": day, "kind": "score", "subject": who, "rule": "study.absent"}
+              for day in ("2023-02-15", "2023-04-20") for who in ("m01", "m03", "m09")]
+    found += [{"date": "2023-04-20", "kind": "close", "period": "2023Q1"},
+              {"date": "2023-04-20", "kind": "join", "subject": "m01", "name": "又一个"},
+              {"date": "2023-04-20", "kind": "leave", "subject": "m03", "reason": "r"}]
+    return found
+
+
+def test_a_kept_spine_checks_an_append_exactly_as_the_whole_log_does(tmp_path, s1):
+    """For every prefix of a log full of corrections and workflow, and every event one might append
+    to it, the checks through a kept spine (snapshot half-way, the rest parsed) equal those
+    through the whole log; and every event fetched by id equals the one the reader reads."""
+    from jifen import validate
+    from jifen.model import Event, Ledger, Source, Spine
+
+    seen: set[str] = set()
+    folder = tmp_path / "b"
+    folder.mkdir()
+    path = folder / "ledger.yaml"
+    for count in range(1, len(WORKFLOW_LOG) + 1):
+        shutil.rmtree(folder / cache.FOLDER, ignore_errors=True)
+        half = _log_text(WORKFLOW_LOG[: max(1, count // 2)]).encode("utf-8")
+        path.write_bytes(half)
+        cache.spine(folder, path, half)  # keeps the spine of the first half
+        data = _log_text(WORKFLOW_LOG[:count]).encode("utf-8")
+        path.write_bytes(data)
+        read = cache.spine(folder, path, data)
+        assert not read.problems and not read.stale and read.parsed == len(data) - len(half)
+        whole = Spine.of(ledger.parse(str(path), data)[0])
+        kept = read.spine
+        assert (kept.events, kept.last_id, kept.name, kept.scheme_ref) == (whole.events, whole.last_id, whole.name, whole.scheme_ref)
+        for number in range(0, count + 2):
+            found, want = kept.get(number), whole.get(number)
+            assert found == want and (found is None or (found.source, dict(found.places)) == (want.source, dict(want.places)))
+        for fields in _candidates(count):
+            allowed = {k: v for k, v in fields.items() if k in ledger._ALLOWED[fields["kind"]]}
+            event = Event(id=count + 1, source=Source("<arguments>", 0, 0),
+                          **{**allowed, "date": dt.date.fromisoformat(fields["date"])})
+            problems = validate.event_problems(kept, s1, event, None)
+            assert problems == validate.event_problems(whole, s1, event, None), fields
+            log = Ledger(str(path), (*ledger.parse(str(path), data)[0].events, event))
+            checked_whole = [p for p in validate.ledger_problems(log, s1) if p.source == event.source]
+            assert sorted(p.code for p in problems) == sorted(p.code for p in checked_whole), fields
+            seen.update(p.code for p in problems)
+    assert {"event.unknown-target", "event.wrong-target", "event.revoked-twice", "event.decided-twice",
+            "event.closed-period", "event.closed-twice", "event.not-member-then", "event.unknown-subject",
+            "event.already-member", "event.appeal-outside-notice"} <= seen  # the checks were exercised
+
+
+def test_add_reads_only_the_spine_and_warns_when_history_was_edited(demo, cli):
+    assert cli("check", "-l", demo).exit_code == 0  # a whole read keeps the spine too
+    path = demo / "ledger.yaml"
+    size = path.stat().st_size
+    assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo).exit_code == 0
+    read = cache.spine(demo, path, path.read_bytes())  # add kept the spine up to where it began
+    assert read.parsed == path.stat().st_size - size and read.spine.last_id == full(demo)[-1].id
+    path.write_bytes(path.read_bytes().replace(b"study.absent", b"study.notes!", 1))
+    result = cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo)
+    assert "缓存" in result.stderr and "jifen audit" in result.stderr

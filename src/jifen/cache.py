@@ -1,12 +1,16 @@
 """The cache beside a ledger, in ``.jifen-cache/`` (ignored by git): never trusted over the log.
 
-It keeps two things, each tied to the exact bytes it was made from:
+It keeps three things, each tied to the exact bytes it was made from:
 
 - **a snapshot of the events** read from the log's first N bytes, with N and
   their SHA-256. A later read hashes those N bytes again: if they are the same,
   the events are restored and only what was appended since is parsed; if not,
   history was edited, which the read reports (``stale``) before reading the
   whole log again.
+- **a snapshot of the log's spine** (``model.Spine``), kept the same way: the
+  events of every kind but scores, declarations, evaluations and vetoes, with
+  the byte offset of every event. ``jifen add`` restores only these and reads
+  the one or two other events a correction names straight from the log's bytes.
 - **results** (a report as printed, a branch's year for the roll-up), each under
   a key that includes the SHA-256 of the whole log, of the scheme file and of
   jifen's own code, so any change to any of them misses.
@@ -20,6 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from array import array
+from bisect import bisect_left
 import marshal
 import os
 import tempfile
@@ -31,10 +37,10 @@ from typing import Any
 import jifen
 from jifen import ledger, yamlsrc
 from jifen.errors import JifenError
-from jifen.model import Event, Ledger, Problem, Source
+from jifen.model import BULK_KINDS, Event, Ledger, Problem, Source, Spine
 
 FOLDER = ".jifen-cache"
-FORMAT = 1  # bump when what is stored changes shape
+FORMAT = 2  # bump when what is stored changes shape
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 
 
@@ -48,7 +54,7 @@ class Read:
     parsed: int = 0  # bytes parsed this time (the rest came from the snapshot)
 
 
-def digest(data: bytes) -> str:
+def digest(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -68,7 +74,7 @@ def parse(directory: Path, path: Path, data: bytes) -> Read:
     stale = False
     if snapshot is not None and snapshot.get("path") == str(path):
         size = snapshot["size"]
-        if size <= len(data) and digest(data[:size]) == snapshot["digest"]:
+        if size <= len(data) and digest(memoryview(data)[:size]) == snapshot["digest"]:
             found = _extend(str(path), data, snapshot)
             if found is not None:
                 if len(data) > size:
@@ -99,17 +105,29 @@ def _extend(path: str, data: bytes, snapshot: dict[str, Any]) -> Ledger | None:
 
 def _save_snapshot(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
                    rows: list | None = None) -> None:
-    """Keep ``events`` (all of ``data``'s) as a snapshot; ``rows``, if given, already encode the first ones."""
-    rows = list(rows or ())
-    for event in events[len(rows):]:
+    """Keep ``events`` (all of ``data``'s) as a snapshot; ``rows``, if given, already encode the first ones.
+    A whole read also keeps the log's spine."""
+    new = _rows(events[len(rows or ()):])
+    if new is None:
+        return  # read by YAML, not canonical: not worth a snapshot
+    snapshot = {"path": path, "size": len(data), "digest": digest(data), "lines": data.count(b"\n"),
+                "rows": [*(rows or ()), *new]}
+    _store(directory / FOLDER / "events", snapshot)
+    if rows is None:
+        _save_spine(directory, path, data, events)
+
+
+def _rows(events: tuple[Event, ...] | list[Event]) -> list | None:
+    """``events`` as rows of plain values (keys, values, lines); None if one was not read canonically."""
+    rows = []
+    for event in events:
         if not isinstance(event.places, ledger.Places):
-            return  # read by YAML, not canonical: not worth a snapshot
+            return None
         keys = tuple(event.places)
         state = event.__dict__
         values = tuple(state[k] if k not in _ENCODED else _ENCODED[k](state[k]) for k in keys)
         rows.append((keys, values, tuple(event.places.lines)))
-    snapshot = {"path": path, "size": len(data), "digest": digest(data), "lines": data.count(b"\n"), "rows": rows}
-    _store(directory / FOLDER / "events", snapshot)
+    return rows
 
 
 _DECIMALS = ("points", "measure", "score")  # the Decimal fields of an event, kept as text; dates as day numbers
@@ -131,6 +149,100 @@ def _restore(path: str, rows: list) -> list[Event]:
                 typed[key] = decimals.get(raw) or decimals.setdefault(raw, Decimal(raw))
         events.append(Event.of(typed, Source(path, lines[0], 3), ledger.Places(path, list(keys), list(lines))))
     return events
+
+
+# --- the spine ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpineRead:
+    """A log's spine as read through the cache."""
+
+    spine: Spine
+    problems: list[Problem]
+    stale: bool = False  # as for ``Read``
+    parsed: int = 0  # bytes parsed this time
+
+
+def spine(directory: Path, path: Path, data: bytes) -> SpineRead:
+    """The spine of the log whose bytes are ``data``, parsing only what was appended since the
+    last snapshot of it; with no usable snapshot, from a whole read (through ``parse``)."""
+    kept = _load(directory / FOLDER / "spine")
+    stale = False
+    if kept is not None and kept.get("path") == str(path):
+        size = kept["size"]
+        start = hashlib.sha256(memoryview(data)[:size]) if size <= len(data) else None
+        if start is not None and start.hexdigest() == kept["digest"]:
+            found = _grow_spine(directory, str(path), data, kept, start)
+            if found is not None:
+                return SpineRead(found, [], parsed=len(data) - size)
+        else:
+            stale = True
+    read = parse(directory, path, data)
+    if not read.problems and read.parsed < len(data):  # a whole read keeps the spine itself
+        _save_spine(directory, str(path), data, read.ledger.events)
+    return SpineRead(Spine.of(read.ledger), read.problems, stale or read.stale, read.parsed)
+
+
+def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], start: Any) -> Spine | None:
+    """The kept spine with the events appended after it (``start``: the hash of the kept bytes);
+    None if those need a whole read."""
+    size, last_id = kept["size"], kept["last_id"]
+    events = _restore(path, kept["rows"])
+    ids, offsets = _ints(kept["ids"]), _ints(kept["offsets"])
+    tail: list[Event] = []
+    if len(data) > size:
+        if ledger.torn_at(data) is not None:
+            return None
+        text, problems = yamlsrc.decode(path, data[size:])
+        found = None if text is None or problems else ledger.parse_tail(path, text, kept["newlines"] + 1, last_id)
+        if found is None:
+            return None
+        tail = found
+        whole = start.copy()
+        whole.update(memoryview(data)[size:])
+        _save_spine(directory, path, data, tail, kept, whole.hexdigest())
+    known = {e.id: e for e in (*events, *tail)}
+
+    def find(event_id: int) -> Event | None:
+        """Event ``event_id``: kept, appended, or read from its own bytes of the log."""
+        event = known.get(event_id)
+        index = bisect_left(ids, event_id)
+        if event is not None or index == len(ids) or ids[index] != event_id:
+            return event
+        begin, end = offsets[index], offsets[index + 1] if index + 1 < len(offsets) else size
+        line = data.count(b"\n", 0, begin) + 1
+        event = ledger.read_one(path, data, begin, end, line, ids[index - 1] if index else 0)
+        known[event_id] = event
+        return event
+
+    spine_events = (*events, *(e for e in tail if e.kind not in BULK_KINDS))
+    return Spine(path, spine_events, tail[-1].id if tail else last_id, find)
+
+
+def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
+                base: dict[str, Any] | None = None, whole_digest: str | None = None) -> None:
+    """Keep the spine of ``data``, whose events are ``events``; with ``base`` (the spine kept of
+    its start), ``events`` are only those after it, and ``whole_digest`` is ``data``'s."""
+    size = base["size"] if base else 0
+    new_rows = _rows([e for e in events if e.kind not in BULK_KINDS])
+    new_offsets = ledger.starts(data, size)
+    if new_rows is None or len(new_offsets) != len(events):
+        return  # not canonical: read whole each time
+    ids, offsets = (_ints(base[name]) if base else array("q") for name in ("ids", "offsets"))
+    ids.extend(e.id for e in events)
+    offsets.extend(new_offsets)
+    snapshot = {"path": path, "size": len(data), "digest": whole_digest or digest(data),
+                "newlines": (base["newlines"] if base else 0) + data.count(b"\n", size),
+                "last_id": ids[-1] if ids else 0, "rows": [*(base["rows"] if base else ()), *new_rows],
+                "ids": ids.tobytes(), "offsets": offsets.tobytes()}
+    _store(directory / FOLDER / "spine", snapshot)
+
+
+def _ints(raw: bytes) -> array:
+    found = array("q")
+    found.frombytes(raw)
+    return found
 
 
 # --- results ------------------------------------------------------------------

@@ -23,7 +23,7 @@ from typing import Any
 
 from jifen import yamlsrc
 from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused
-from jifen.model import SUBJECT_KINDS, Event, Ledger, Problem, Source
+from jifen.model import SUBJECT_KINDS, Event, Ledger, Problem, Source, Spine
 from jifen.periods import Period
 
 FILENAME = "ledger.yaml"
@@ -171,6 +171,9 @@ def torn_at(data: bytes) -> int | None:
         text = block.decode("utf-8")
     except UnicodeDecodeError:
         return start
+    canonical = _fast("", text)  # the usual case, without loading the YAML reader
+    if canonical is not None and len(canonical) == 1:
+        return None if canonical[0].by is not None else start
     root, problems = yamlsrc.parse("", text)
     if root is None and problems:
         return start
@@ -322,6 +325,26 @@ def _fast(path: str, text: str, first_line: int = 1) -> list[Event] | None:
     return events
 
 
+_EVENT_START = re.compile(rb"^- id: ", re.MULTILINE)
+
+
+def starts(data: bytes, offset: int = 0) -> list[int]:
+    """The byte offset of each event in ``data`` (from ``offset``), a log the fast reader read.
+
+    In the canonical form an event, and only an event, starts a line with
+    ``- id: ``: the n-th offset is the n-th event's.
+    """
+    return [match.start() for match in _EVENT_START.finditer(data, offset)]
+
+
+def read_one(path: str, data: bytes, start: int, end: int, line: int, last_id: int) -> Event | None:
+    """The one event written in ``data[start:end]`` (line ``line`` of the log, after event
+    ``last_id``), exactly as reading the whole log makes it; None if it is not there canonically."""
+    text, problems = yamlsrc.decode(path, data[start:end])
+    events = None if text is None or problems else parse_tail(path, text, line, last_id)
+    return events[0] if events is not None and len(events) == 1 else None
+
+
 def parse_tail(path: str, text: str, first_line: int, last_id: int) -> list[Event] | None:
     """The events of ``text``, the canonical end of a log that starts on line ``first_line``
     after an event numbered ``last_id``; None unless it reads as a whole log would (then read all)."""
@@ -445,15 +468,16 @@ def create(directory: Path, fields: Mapping[str, Any]) -> Event:
     return _read_back(str(path), text, offset=0)
 
 
-def append(directory: Path, build: Callable[[Ledger, int], Mapping[str, Any]],
-           reader: Callable[[str, bytes], tuple[Ledger, list[Problem]]] | None = None) -> Event:
-    """Append the event that ``build(ledger, next_id)`` returns; return it as read back.
+def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
+           reader: Callable[[str, bytes], tuple[Spine, list[Problem]]] | None = None) -> Event:
+    """Append the event that ``build(spine, next_id)`` returns; return it as read back.
 
     Holds an exclusive lock from reading to writing, so concurrent appends queue.
-    ``build`` validates against the ledger as read under the lock and raises to
-    refuse. Refused without writing: a ledger with problems, a log whose last
-    line is incomplete, or one that changed between the read and the write.
-    ``reader`` reads the bytes (default ``parse``; the cache passes its own).
+    ``build`` validates against the log as read under the lock (its ``Spine``)
+    and raises to refuse. Refused without writing: a ledger with problems, a log
+    whose last line is incomplete, or one that changed between the read and the
+    write. ``reader`` reads the bytes (default: all of them, by ``parse``; the
+    cache passes one that reads only what it has not kept).
     """
     path = locate(directory)
     with open(path, "ab") as handle:
@@ -463,11 +487,11 @@ def append(directory: Path, build: Callable[[Ledger, int], Mapping[str, Any]],
             data = path.read_bytes()
             if torn_at(data) is not None:
                 raise WriteRefused("ledger.torn-refuse", path=str(path))
-            ledger, problems = (reader or parse)(str(path), data)
+            spine, problems = (reader or _spine)(str(path), data)
             if problems:
                 raise InvalidInput("ledger.has-problems", problems=problems, path=str(path))
-            next_id = (ledger.events[-1].id if ledger.events else 0) + 1
-            fields = {"id": next_id, **build(ledger, next_id)}
+            next_id = spine.last_id + 1
+            fields = {"id": next_id, **build(spine, next_id)}
             text = emit(fields)
             event = _read_back(str(path), text, offset=data.count(b"\n"))
             now = os.fstat(handle.fileno())
@@ -479,6 +503,11 @@ def append(directory: Path, build: Callable[[Ledger, int], Mapping[str, Any]],
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     return event
+
+
+def _spine(path: str, data: bytes) -> tuple[Spine, list[Problem]]:
+    book, problems = parse(path, data)
+    return Spine.of(book), problems
 
 
 def repair(directory: Path, backup_suffix: str) -> tuple[int, Path] | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from jifen import cache, validate
 from jifen import scheme as scheme_io
 from jifen.errors import InvalidInput
-from jifen.model import Ledger, Problem, Scheme
+from jifen.model import Ledger, Problem, Scheme, Spine
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,8 @@ class Loaded:
     stale: bool = False  # the cache's copy of the log's start no longer matched it: history was edited
 
 
-def scheme_of(ledger: Ledger, search: list[Path]) -> tuple[Scheme | None, list[Problem]]:
-    """The scheme the ledger's ``open`` event names, and its problems."""
+def scheme_of(ledger: Ledger | Spine, search: list[Path]) -> tuple[Scheme | None, list[Problem]]:
+    """The scheme the ``open`` event of ``ledger`` (or of a spine) names, and its problems."""
     if ledger.header is None:
         return None, []
     path = scheme_io.find(ledger.scheme_ref, search, base=Path(ledger.path).parent)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from jifen.periods import Period
 
@@ -111,11 +111,9 @@ class Event:
 _EVENT_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Event) if f.default is not dataclasses.MISSING}
 
 
-@dataclass(frozen=True)
-class Ledger:
-    """A branch's log as read: its path, its events in file order, and its header."""
+class _Headed:
+    """The header of a log: its first event, if that is the ``open`` event."""
 
-    path: str
     events: tuple[Event, ...]
 
     @property
@@ -134,6 +132,51 @@ class Ledger:
     @property
     def subjects(self) -> str:
         return (self.header.subjects if self.header else None) or "members"
+
+
+@dataclass(frozen=True)
+class Ledger(_Headed):
+    """A branch's log as read: its path, its events in file order, and its header."""
+
+    path: str
+    events: tuple[Event, ...]
+
+
+class Lookup(Protocol):
+    """Events by id: a dict, or a ``Spine`` (which reads bulk events only when asked)."""
+
+    def get(self, event_id: int, default: None = None, /) -> Event | None: ...
+
+
+BULK_KINDS = ("score", "declare", "eval", "veto")  # the many events no later check looks through
+
+
+@dataclass(frozen=True)
+class Spine(_Headed):
+    """What appending to a log needs to know of it, without reading all of it.
+
+    ``events`` are those of every kind but ``BULK_KINDS``, in file order: the
+    header, the roster, corrections and workflow, which is all a check of a new
+    event looks through. Any event can still be had by id (``get``): a
+    correction names its target. ``Spine.of(ledger)`` makes one from a whole
+    log; ``jifen.cache`` keeps one beside the log so that ``jifen add`` need not
+    read the rest.
+    """
+
+    path: str
+    events: tuple[Event, ...]
+    last_id: int  # 0 for a log without events
+    find: Callable[[int], Event | None] = field(compare=False, repr=False)
+
+    @classmethod
+    def of(cls, ledger: Ledger) -> Spine:
+        by_id = {e.id: e for e in ledger.events}
+        events = tuple(e for e in ledger.events if e.kind not in BULK_KINDS)
+        return cls(ledger.path, events, ledger.events[-1].id if ledger.events else 0, by_id.get)
+
+    def get(self, event_id: int, default: None = None) -> Event | None:
+        """The event numbered ``event_id``, bulk or not (``dict.get``'s signature, for lookups)."""
+        return self.find(event_id) if 0 < event_id <= self.last_id else default
 
 
 # --- the scheme -------------------------------------------------------------

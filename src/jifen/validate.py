@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from jifen import roster, rules
 from jifen.engine import eval_period as engine_period
 from jifen.engine import replacement
-from jifen.model import Event, Ledger, Problem, Scheme
+from jifen.model import Event, Ledger, Lookup, Problem, Scheme, Spine
 from jifen.periods import Period
 from jifen.workflow import notice_end, touched
 
@@ -27,7 +28,7 @@ APPEALABLE = ("score", "declare", "veto", "eval", "amend")
 class Context:
     scheme: Scheme
     members: dict[str, roster.Member]
-    events: dict[int, Event]
+    events: Lookup
     today: dt.date | None
 
 
@@ -43,23 +44,30 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
                 first = revoked[event.target]
                 problems.append(Problem(event.source, "event.revoked-twice", {"target": event.target, "by": first.id}))
             revoked.setdefault(event.target, event)
-    problems += _roster_problems(ledger)
+    problems += _roster_problems(ledger.events)
     problems += _workflow_problems(ledger.events, context)
     return problems
 
 
-def event_problems(ledger: Ledger, scheme: Scheme, event: Event, today: dt.date | None) -> list[Problem]:
-    """Problems of appending ``event`` to ``ledger``."""
-    events = (*ledger.events, event)
-    context = Context(scheme, roster.build(events), {e.id: e for e in events}, today)
+def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | None,
+                   members: dict[str, roster.Member] | None = None) -> list[Problem]:
+    """Problems of appending ``event`` to the log ``spine`` outlines (``Spine.of(ledger)`` for a whole one).
+
+    The same checks as ``ledger_problems`` makes of an event at the end of the
+    log; they look through the spine's events and fetch others only by id.
+    ``members``: the spine's roster, if the caller has built it already.
+    """
+    events = (*spine.events, event)
+    if members is None or event.kind in ("join", "leave"):
+        members = roster.build(events)
+    context = Context(scheme, members, spine, today)
     problems = _problems(event, context)
     if event.kind == "revoke":
-        if any(e.kind == "revoke" and e.target == event.target for e in ledger.events):
+        if any(e.kind == "revoke" and e.target == event.target for e in spine.events):
             problems.append(Problem(event.source, "event.revoked-twice", {"target": event.target, "by": "?"}))
     if event.kind == "join":
-        whole = Ledger(ledger.path, events)
-        problems += [p for p in _roster_problems(whole) if p.source == event.source]
-    problems += [p for p in _workflow_problems(events, context) if p.source == event.source]
+        problems += [p for p in _roster_problems(events) if p.source == event.source]
+    problems += _workflow_problems(events, context, only=event)
     return problems
 
 
@@ -129,39 +137,38 @@ def _resolve(event: Event, context: Context) -> Event:
     return event if target is None else replacement(_resolve(target, context), event)
 
 
-def _workflow_problems(events: tuple[Event, ...], context: Context) -> list[Problem]:
+def _workflow_problems(events: Sequence[Event], context: Context, only: Event | None = None) -> list[Problem]:
     """Problems that need the order of the whole log: decisions taken twice, appeals
-    outside a notice, closing with open appeals, events touching a closed period."""
+    outside a notice, closing with open appeals, events touching a closed period.
+
+    With ``only``, just that event's problems (the others are still replayed for
+    the state they leave)."""
     problems: list[Problem] = []
-    by_id = {e.id: e for e in events}
+    by_id = context.events
     decided: dict[int, Event] = {}
     ruled: dict[int, Event] = {}
     notices: list[Event] = []
     closed: dict[str, Event] = {}
     for event in events:
+        checked = only is None or event is only
         if event.kind in ("approve", "reject") and event.target is not None:
-            if event.target in decided:
+            if checked and event.target in decided:
                 problems.append(Problem(event.source, "event.decided-twice", {"target": event.target, "by": decided[event.target].id}))
             decided.setdefault(event.target, event)
         if event.kind == "ruling" and event.target is not None:
-            if event.target in ruled:
+            if checked and event.target in ruled:
                 problems.append(Problem(event.source, "event.ruled-twice", {"target": event.target, "by": ruled[event.target].id}))
             ruled.setdefault(event.target, event)
         if event.kind == "notice":
             notices.append(event)
-        if event.kind == "appeal":
+        if event.kind == "appeal" and checked:
             problems += _appeal_window(event, by_id, notices)
         if event.kind == "close" and event.period:
-            if event.period in closed:
-                problems.append(Problem(event.source, "event.closed-twice", {"period": event.period}))
-            still_open = [
-                a.id for a in events
-                if a.kind == "appeal" and a.id < event.id and a.id not in ruled and event.period in touched(a, by_id)
-            ]
-            if still_open:
-                problems.append(Problem(event.source, "event.close-with-appeals",
-                                        {"period": event.period, "appeals": ", ".join(map(str, still_open))}))
+            if checked:
+                problems += _close_problems(event, events, closed, ruled, by_id)
             closed.setdefault(event.period, event)
+            continue
+        if not checked:
             continue
         hit = touched(event, by_id) & set(closed)
         if hit and event.late is None and event.kind != "notice":
@@ -169,7 +176,23 @@ def _workflow_problems(events: tuple[Event, ...], context: Context) -> list[Prob
     return problems
 
 
-def _appeal_window(event: Event, by_id: dict[int, Event], notices: list[Event]) -> list[Problem]:
+def _close_problems(event: Event, events: Sequence[Event], closed: dict[str, Event], ruled: dict[int, Event],
+                    by_id: Lookup) -> list[Problem]:
+    """A close of a period closed before, or with appeals touching it not yet ruled on."""
+    problems = []
+    if event.period in closed:
+        problems.append(Problem(event.source, "event.closed-twice", {"period": event.period}))
+    still_open = [
+        a.id for a in events
+        if a.kind == "appeal" and a.id < event.id and a.id not in ruled and event.period in touched(a, by_id)
+    ]
+    if still_open:
+        problems.append(Problem(event.source, "event.close-with-appeals",
+                                {"period": event.period, "appeals": ", ".join(map(str, still_open))}))
+    return problems
+
+
+def _appeal_window(event: Event, by_id: Lookup, notices: list[Event]) -> list[Problem]:
     quarters = touched(event, by_id)
     for notice in notices:
         if notice.period in quarters and notice.date <= event.date <= notice_end(notice):
@@ -229,11 +252,11 @@ def _rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
     return [] if wrong is None else [Problem(event.at(field), wrong[0], wrong[1])]
 
 
-def _roster_problems(ledger: Ledger) -> list[Problem]:
+def _roster_problems(events: Iterable[Event]) -> list[Problem]:
     """Joins of someone already in, and leaves of someone not in, replayed in date order."""
     problems: list[Problem] = []
     inside: dict[str, bool] = {}
-    for event in sorted((e for e in ledger.events if e.kind in ("join", "leave")), key=lambda e: e.order):
+    for event in sorted((e for e in events if e.kind in ("join", "leave")), key=lambda e: e.order):
         subject = event.subject or ""
         if event.kind == "join" and inside.get(subject):
             problems.append(Problem(event.source, "event.already-member", {"subject": subject, "name": event.name}))

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from jifen.model import Event
+from jifen.model import Event, Lookup
 from jifen.periods import Period
 
 TOUCHING = ("score", "declare", "veto", "eval", "exempt")  # counted for the period of their own date
 
 
-def touched(event: Event, by_id: dict[int, Event]) -> set[str]:
+def touched(event: Event, by_id: Lookup) -> set[str]:
     """The quarters whose scores ``event`` changes (through its target, for corrections)."""
     if event.kind in TOUCHING:
         if event.kind == "eval" and event.period:

@@ -328,9 +328,11 @@ def _record(option: Path | None, lang: str, kind: str, member: str, date: str | 
 
 def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], lang: str,
             commit: bool = False) -> Event:
-    """Append the event ``fields(ledger, members)`` describes, after checking it; print it.
+    """Append the event ``fields(spine, members)`` describes, after checking it; print it.
 
-    With ``commit``, commit the ledger file to git with a message saying what was recorded.
+    Reads the log's spine through the cache (``jifen.cache.spine``), so the cost
+    does not grow with the number of scores. With ``commit``, commit the ledger
+    file to git with a message saying what was recorded.
     """
     from jifen import ledger as ledger_io
     from jifen import loader, roster, validate
@@ -340,49 +342,49 @@ def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], l
     search = scheme_search()
     seen: dict[str, Any] = {}
 
-    def build(ledger, next_id: int) -> dict[str, Any]:
-        scheme, problems = loader.scheme_of(ledger, search)
+    def build(spine, next_id: int) -> dict[str, Any]:
+        scheme, problems = loader.scheme_of(spine, search)
         if scheme is None:
-            raise errors.InvalidInput("scheme.has-problems", problems=problems, path=ledger.scheme_ref)
-        values = fields(ledger, roster.build(ledger.events))
+            raise errors.InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
+        members = roster.build(spine.events)
+        values = fields(spine, members)
         event = Event(id=next_id, source=Source("<arguments>", 0, 0), **values)
-        wrong = validate.event_problems(ledger, scheme, event, _today())
+        wrong = validate.event_problems(spine, scheme, event, _today(), members)
         if wrong:
             raise errors.InvalidInput(wrong[0].code, problems=wrong[1:], **wrong[0].args)
-        seen.update(ledger=ledger, scheme=scheme)
+        seen.update(spine=spine, scheme=scheme)
         return values
 
     if commit:
         from jifen import gitrepo
 
         gitrepo.toplevel(directory)  # refuse before writing if there is no repository
+
     def reader(path: str, data: bytes):
         from jifen import cache
 
-        if not _caching():
-            return ledger_io.parse(path, data)
-        read = cache.parse(directory, Path(path), data)
+        read = cache.spine(directory, Path(path), data)
         if read.stale:
             _warn_stale(path)
-        return read.ledger, read.problems
+        return read.spine, read.problems
 
     with _collector_paused():
-        event = ledger_io.append(directory, build, reader)
+        event = ledger_io.append(directory, build, reader if _caching() else None)
     typer.echo(messages.text("cli.appended", lang, id=event.id))
     typer.echo(ledger_io.emit({k: getattr(event, k) for k in ledger_io.FIELD_ORDER}), nl=False)
     if commit:
-        _commit(directory, seen["ledger"], seen["scheme"], event, lang)
+        _commit(directory, seen["spine"], seen["scheme"], event, lang)
     return event
 
 
-def _commit(directory: Path, ledger, scheme, event: Event, lang: str) -> None:
+def _commit(directory: Path, spine, scheme, event: Event, lang: str) -> None:
     from jifen import gitrepo, reports, roster
     from jifen import ledger as ledger_io
 
-    members = roster.build((*ledger.events, event))
+    members = roster.build((*spine.events, event))
     code, args = reports.describe(event, members, scheme)
     summary = messages.text(code, lang, **args)
-    message = f"{ledger.name}: {summary}\n\njifen event {event.id} in {ledger_io.FILENAME}"
+    message = f"{spine.name}: {summary}\n\njifen event {event.id} in {ledger_io.FILENAME}"
     repo = gitrepo.toplevel(directory)
     sha = gitrepo.commit_file(repo, ledger_io.locate(directory), message)
     typer.echo(messages.text("cli.committed", lang, sha=sha, summary=summary))
