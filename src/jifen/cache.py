@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from array import array
-from bisect import bisect_left
 import marshal
 import os
 import tempfile
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
