@@ -180,6 +180,12 @@ def main() -> int:
             times = [t for t in (peer(words) for _ in range(args.repeat)) if t is not None]
             if times:
                 peers.append((size, name, statistics.median(times)))
+    scratch = OUT / "add-new"  # the same add on a ledger of one member: what add on a large one should match
+    shutil.rmtree(scratch, ignore_errors=True)
+    timed(["init", str(scratch), "--scheme", "quantified-2023", "--name", "新支部", "--date", "2023-01-01"])
+    timed(["member", "add", "张三", "--date", "2023-01-01", "-l", str(scratch)])
+    add = [timed(["add", "m01", "study.absent", "--date", "2023-12-31", "-l", str(scratch)]) for _ in range(max(args.repeat, 9))]
+    rows.append((3, "add (one record, on a new ledger)", statistics.median(w for w, _ in add), max(r for _, r in add)))
     if args.branches:
         root = build_committee(args.branches)
         words = ["rollup", str(root), "--year", "2023", "-f", "json"]

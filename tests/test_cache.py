@@ -225,3 +225,18 @@ def test_add_reads_only_the_spine_and_warns_when_history_was_edited(demo, cli):
     path.write_bytes(path.read_bytes().replace(b"study.absent", b"study.notes!", 1))
     result = cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo)
     assert "缓存" in result.stderr and "jifen audit" in result.stderr
+
+
+def test_a_spine_finds_events_whose_ids_skip_numbers(tmp_path):
+    """jifen writes ids 1, 2, 3 …; a log numbered otherwise is still found by id."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    path = folder / "ledger.yaml"
+    text = "".join(_emit(number, fields) for number, fields in zip((1, 2, 3, 4, 7, 9), WORKFLOW_LOG))
+    path.write_text(ledger.HEADER + text, encoding="utf-8")
+    cache.spine(folder, path, path.read_bytes())
+    path.write_text(ledger.HEADER + text + _emit(12, WORKFLOW_LOG[7]), encoding="utf-8")
+    kept = cache.spine(folder, path, path.read_bytes())
+    assert not kept.problems and kept.parsed and kept.spine.last_id == 12
+    whole = ledger.parse(str(path), path.read_bytes())[0].events
+    assert [kept.spine.get(n) for n in range(14)] == [next((e for e in whole if e.id == n), None) for n in range(14)]

@@ -138,16 +138,20 @@ def _restore(path: str, rows: list) -> list[Event]:
     """The events of a snapshot, made exactly as the fast reader makes them."""
     dates: dict[int, dt.date] = {}
     decimals: dict[str, Decimal] = {}
+    numeric: dict[tuple, tuple[str, ...]] = {}  # a row's keys → those of them that hold decimals
     events = []
     for keys, values, lines in rows:
         typed = dict(zip(keys, values))
         day = typed["date"]
-        typed["date"] = dates.get(day) or dates.setdefault(day, dt.date.fromordinal(day))
-        for key in _DECIMALS:
-            raw = typed.get(key)
-            if raw is not None:
-                typed[key] = decimals.get(raw) or decimals.setdefault(raw, Decimal(raw))
-        events.append(Event.of(typed, Source(path, lines[0], 3), ledger.Places(path, list(keys), list(lines))))
+        date = dates.get(day)
+        typed["date"] = date if date is not None else dates.setdefault(day, dt.date.fromordinal(day))
+        found = numeric.get(keys)
+        if found is None:
+            found = numeric[keys] = tuple(k for k in _DECIMALS if k in keys)
+        for key in found:
+            raw = typed[key]
+            typed[key] = decimals.get(raw) or decimals.setdefault(raw, Decimal(raw))
+        events.append(Event.of(typed, Source.of(path, lines[0], 3), ledger.Places(path, list(keys), list(lines))))
     return events
 
 
@@ -189,9 +193,11 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
     None if those need a whole read."""
     size, last_id = kept["size"], kept["last_id"]
     events = _restore(path, kept["rows"])
-    ids, offsets = _ints(kept["ids"]), _ints(kept["offsets"])
+    ids, offsets = _ids(kept["ids"]), _offsets(kept["offsets"])
     tail: list[Event] = []
+    lines = kept["newlines"]
     if len(data) > size:
+        lines += data.count(b"\n", size)
         if ledger.torn_at(data) is not None:
             return None
         text, problems = yamlsrc.decode(path, data[size:])
@@ -217,7 +223,7 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
         return event
 
     spine_events = (*events, *(e for e in tail if e.kind not in BULK_KINDS))
-    return Spine(path, spine_events, tail[-1].id if tail else last_id, find)
+    return Spine(path, spine_events, tail[-1].id if tail else last_id, find, lines)
 
 
 def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
@@ -229,19 +235,46 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
     new_offsets = ledger.starts(data, size)
     if new_rows is None or len(new_offsets) != len(events):
         return  # not canonical: read whole each time
-    ids, offsets = (_ints(base[name]) if base else array("q") for name in ("ids", "offsets"))
-    ids.extend(e.id for e in events)
+    ids = _more_ids(_ids(base["ids"]) if base else range(0), [e.id for e in events])
+    offsets = _offsets(base["offsets"]) if base else array("I")
     offsets.extend(new_offsets)
     snapshot = {"path": path, "size": len(data), "digest": whole_digest or digest(data),
                 "newlines": (base["newlines"] if base else 0) + data.count(b"\n", size),
                 "last_id": ids[-1] if ids else 0, "rows": [*(base["rows"] if base else ()), *new_rows],
-                "ids": ids.tobytes(), "offsets": offsets.tobytes()}
+                "ids": _ids_kept(ids), "offsets": offsets.tobytes()}
     _store(directory / FOLDER / "spine", snapshot)
 
 
-def _ints(raw: bytes) -> array:
+# Event ids as kept: the first and the count when they run 1, 2, 3 … as jifen writes them, else every one.
+# Byte offsets fit 32 bits: a log is at most ledger.MAX_BYTES.
+assert ledger.MAX_BYTES < 2**32
+
+
+def _more_ids(ids: range | array, new: list[int]) -> range | array:
+    """``ids`` followed by ``new``: still a range if they run on one by one."""
+    if not isinstance(ids, range):
+        return array("q", [*ids, *new])
+    start = ids.stop if len(ids) else (new[0] if new else 1)
+    if new == list(range(start, start + len(new))):
+        return range(ids.start if len(ids) else start, start + len(new))
+    return array("q", [*ids, *new])
+
+
+def _ids_kept(ids: range | array) -> tuple[int, int] | bytes:
+    return (ids.start, len(ids)) if isinstance(ids, range) else ids.tobytes()
+
+
+def _ids(kept: tuple[int, int] | bytes) -> range | array:
+    if isinstance(kept, tuple):
+        return range(kept[0], kept[0] + kept[1])
     found = array("q")
-    found.frombytes(raw)
+    found.frombytes(kept)
+    return found
+
+
+def _offsets(kept: bytes) -> array:
+    found = array("I")
+    found.frombytes(kept)
     return found
 
 

@@ -321,7 +321,7 @@ def _fast(path: str, text: str, first_line: int = 1) -> list[Event] | None:
         allowed = _ALLOWED[kind]
         if any(k not in allowed for k in keys) or any(k not in values for k in _COMMON + spec.required):
             return None
-        events.append(Event.of(values, Source(path, first, 3), Places(path, keys, lines)))
+        events.append(Event.of(values, Source.of(path, first, 3), Places(path, keys, lines)))
     return events
 
 
@@ -493,7 +493,8 @@ def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
             next_id = spine.last_id + 1
             fields = {"id": next_id, **build(spine, next_id)}
             text = emit(fields)
-            event = _read_back(str(path), text, offset=data.count(b"\n"))
+            lines = spine.lines if spine.lines is not None else data.count(b"\n")
+            event = _read_back(str(path), text, offset=lines)
             now = os.fstat(handle.fileno())
             if (now.st_size, now.st_mtime_ns) != (len(data), before.st_mtime_ns) or before.st_size != len(data):
                 raise WriteRefused("ledger.changed", path=str(path))

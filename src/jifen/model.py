@@ -29,6 +29,13 @@ class Source:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
 
+    @classmethod
+    def of(cls, path: str, line: int, col: int) -> Source:
+        """``Source(path, line, col)``, made faster (see ``Event.of``): the readers make one per event."""
+        source = object.__new__(cls)
+        source.__dict__.update(path=path, line=line, col=col)
+        return source
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -167,6 +174,7 @@ class Spine(_Headed):
     events: tuple[Event, ...]
     last_id: int  # 0 for a log without events
     find: Callable[[int], Event | None] = field(compare=False, repr=False)
+    lines: int | None = None  # newlines in the log, where the reader counted them already
 
     @classmethod
     def of(cls, ledger: Ledger) -> Spine:

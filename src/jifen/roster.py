@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 
 from jifen.model import Event
 
@@ -38,7 +39,7 @@ def build(events: Iterable[Event]) -> dict[str, Member]:
     names: dict[str, str] = {}
     roles: dict[str, str | None] = {}
     spells: dict[str, list[list]] = {}
-    for event in sorted((e for e in events if e.kind in ("join", "leave")), key=lambda e: e.order):
+    for event in sorted((e for e in events if e.kind in ("join", "leave")), key=_ORDER):
         subject = event.subject or ""
         own = spells.setdefault(subject, [])
         if event.kind == "join":
@@ -49,10 +50,21 @@ def build(events: Iterable[Event]) -> dict[str, Member]:
         elif own and own[-1][1] is None and own[-1][0] <= event.date:
             own[-1][1] = event.date
     return {
-        subject: Member(subject, names.get(subject, subject), tuple((s, e) for s, e in spells[subject]), roles.get(subject))
+        subject: _member(subject, names.get(subject, subject), tuple(map(tuple, spells[subject])), roles.get(subject))
         for subject in sorted(spells)
         if spells[subject]
     }
+
+
+_ORDER = attrgetter("date", "id")  # Event.order, without a property call per event
+
+
+def _member(id: str, name: str, spells: tuple, role: str | None) -> Member:
+    """``Member(id, name, spells, role)``, made without the frozen dataclass's four ``object.__setattr__``
+    calls: a roster is rebuilt on every ``jifen add``, for every member."""
+    member = object.__new__(Member)
+    member.__dict__.update(id=id, name=name, spells=spells, role=role)
+    return member
 
 
 def resolve(members: dict[str, Member], text: str) -> tuple[str | None, list[str]]:

@@ -175,13 +175,16 @@ LARGE = 2 * 1024 * 1024  # bytes of ledger above which loading shows a spinner o
 def _collector_paused():
     """Pause Python's cyclic garbage collector: reading and replaying a ledger build many small
     objects and few cycles, and the collector would walk the growing heap again and again
-    (about a fifth of a 100,000-event run)."""
+    (about a fifth of a 100,000-event run). What was built is then frozen (``gc.freeze``): kept
+    to the end of the command, it need never be walked, and the first collection after the
+    pause would otherwise walk all of it at once."""
     paused = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if paused:
+            gc.freeze()
             gc.enable()
 
 
