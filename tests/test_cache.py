@@ -240,3 +240,23 @@ def test_a_spine_finds_events_whose_ids_skip_numbers(tmp_path):
     assert not kept.problems and kept.parsed and kept.spine.last_id == 12
     whole = ledger.parse(str(path), path.read_bytes())[0].events
     assert [kept.spine.get(n) for n in range(14)] == [next((e for e in whole if e.id == n), None) for n in range(14)]
+
+
+def test_a_kept_scheme_tree_gives_the_same_scheme_and_misses_when_the_text_changes(tmp_path):
+    from jifen import scheme as scheme_io
+    from jifen import yamlsrc
+
+    shipped = sorted((DEMO.parents[1] / "schemes").glob("*.yaml"))
+    assert len(shipped) >= 5
+    for path in shipped:
+        root, problems = yamlsrc.parse(str(path), path.read_text(encoding="utf-8"))
+        assert yamlsrc.from_plain(str(path), yamlsrc.to_plain(root)) == root
+        parse = cache.yaml_parse(tmp_path)
+        want = scheme_io.load(path)
+        assert scheme_io.load(path, parse) == want  # read by YAML, tree kept
+        assert scheme_io.load(path, parse) == want  # from the kept tree
+    copy = tmp_path / "s.yaml"
+    copy.write_text(shipped[0].read_text(encoding="utf-8"), encoding="utf-8")
+    scheme_io.load(copy, cache.yaml_parse(tmp_path))
+    copy.write_text(copy.read_text(encoding="utf-8").replace("name:", "name: 改 #", 1), encoding="utf-8")
+    assert scheme_io.load(copy, cache.yaml_parse(tmp_path)) == scheme_io.load(copy)

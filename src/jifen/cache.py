@@ -1,6 +1,6 @@
 """The cache beside a ledger, in ``.jifen-cache/`` (ignored by git): never trusted over the log.
 
-It keeps three things, each tied to the exact bytes it was made from:
+It keeps four things, each tied to the exact bytes it was made from:
 
 - **a snapshot of the events** read from the log's first N bytes, with N and
   their SHA-256. A later read hashes those N bytes again: if they are the same,
@@ -11,6 +11,8 @@ It keeps three things, each tied to the exact bytes it was made from:
   events of every kind but scores, declarations, evaluations and vetoes, with
   the byte offset of every event. ``jifen add`` restores only these and reads
   the one or two other events a correction names straight from the log's bytes.
+- **the node tree of the scheme** (``yaml_parse``), under the SHA-256 of its
+  text, so a command need not load the YAML parser for a scheme it read before.
 - **results** (a report as printed, a branch's year for the roll-up), each under
   a key that includes the SHA-256 of the whole log, of the scheme file and of
   jifen's own code, so any change to any of them misses.
@@ -42,6 +44,7 @@ from jifen.model import BULK_KINDS, Event, Ledger, Problem, Source, Spine
 FOLDER = ".jifen-cache"
 FORMAT = 2  # bump when what is stored changes shape
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
+TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,31 @@ def _offsets(kept: bytes) -> array:
     found = array("I")
     found.frombytes(kept)
     return found
+
+
+# --- YAML trees ---------------------------------------------------------------------
+
+
+def yaml_parse(directory: Path):
+    """``yamlsrc.parse`` keeping, in ``directory``'s cache, the node tree of each text it read
+    without problems (the scheme, read by every command), under the SHA-256 of the text and of jifen's code."""
+
+    def parse(path: str, text: str) -> tuple[yamlsrc.Node | None, list[Problem]]:
+        name = key(path, digest(text.encode("utf-8")))
+        trees = _load(directory / FOLDER / "trees") or {}
+        plain = trees.get(name)
+        if plain is not None:
+            return yamlsrc.from_plain(path, plain), []
+        root, problems = yamlsrc.parse(path, text)
+        if root is not None and not problems:
+            trees = {k: v for k, v in trees.items() if k != name}
+            trees[name] = yamlsrc.to_plain(root)
+            while len(trees) > TREES_KEPT:
+                trees.pop(next(iter(trees)))
+            _store(directory / FOLDER / "trees", trees)
+        return root, problems
+
+    return parse
 
 
 # --- results ------------------------------------------------------------------

@@ -541,9 +541,12 @@ def repair(directory: Path, backup_suffix: str) -> tuple[int, Path] | None:
 
 def _read_back(path: str, text: str, offset: int) -> Event:
     """The one event in ``text``, placed ``offset`` lines down the log; refuse if it does not read back."""
-    snippet, problems = parse(path, text.encode("utf-8"))
-    problems = [p for p in problems if p.code != "ledger.no-open"]
-    if problems or len(snippet.events) != 1:
+    events = _fast(path, text)  # what the YAML reader reads, for the canonical text emit writes
+    if events is None:
+        snippet, problems = parse(path, text.encode("utf-8"))
+        problems = [p for p in problems if p.code != "ledger.no-open"]
+        events = [] if problems else list(snippet.events)
+    if len(events) != 1:
         raise WriteRefused("ledger.emit-mismatch", path=path)
-    event = snippet.events[0]
+    event = events[0]
     return dataclasses.replace(event, source=Source(path, event.source.line + offset, 1))

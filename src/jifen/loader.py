@@ -24,12 +24,14 @@ class Loaded:
     stale: bool = False  # the cache's copy of the log's start no longer matched it: history was edited
 
 
-def scheme_of(ledger: Ledger | Spine, search: list[Path]) -> tuple[Scheme | None, list[Problem]]:
-    """The scheme the ``open`` event of ``ledger`` (or of a spine) names, and its problems."""
+def scheme_of(ledger: Ledger | Spine, search: list[Path], cached: bool = False) -> tuple[Scheme | None, list[Problem]]:
+    """The scheme the ``open`` event of ``ledger`` (or of a spine) names, and its problems;
+    ``cached``: its YAML read through the ledger's cache."""
     if ledger.header is None:
         return None, []
-    path = scheme_io.find(ledger.scheme_ref, search, base=Path(ledger.path).parent)
-    return scheme_io.load(path)
+    directory = Path(ledger.path).parent
+    path = scheme_io.find(ledger.scheme_ref, search, base=directory)
+    return scheme_io.load(path, cache.yaml_parse(directory) if cached else None)
 
 
 def load(directory: Path, search: list[Path], today: dt.date | None = None, cached: bool = False) -> Loaded:
@@ -40,7 +42,7 @@ def load(directory: Path, search: list[Path], today: dt.date | None = None, cach
     """
     read = cache.read(directory, use=cached)
     problems = list(read.problems)
-    scheme, scheme_problems = scheme_of(read.ledger, search)
+    scheme, scheme_problems = scheme_of(read.ledger, search, cached)
     problems += scheme_problems
     if scheme is not None:
         problems += validate.ledger_problems(read.ledger, scheme, today)

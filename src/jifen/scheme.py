@@ -8,6 +8,7 @@ are reported and the scheme is used).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -68,12 +69,16 @@ def load_valid(path: Path) -> Scheme:
     return scheme
 
 
-def load(path: Path) -> tuple[Scheme | None, list[Problem]]:
-    """The scheme in ``path`` and every problem found in it (None if any is an error)."""
+def load(path: Path, parse: Callable[[str, str], tuple[yamlsrc.Node | None, list[Problem]]] | None = None,
+         ) -> tuple[Scheme | None, list[Problem]]:
+    """The scheme in ``path`` and every problem found in it (None if any is an error).
+
+    ``parse`` reads the YAML text (default ``yamlsrc.parse``; ``jifen.cache`` passes one that
+    keeps the node tree)."""
     text, problems = yamlsrc.decode(str(path), path.read_bytes())
     if text is None:
         return None, problems
-    root, yaml_problems = yamlsrc.parse(str(path), text)
+    root, yaml_problems = (parse or yamlsrc.parse)(str(path), text)
     problems += yaml_problems
     if root is None:
         problems.append(Problem(Source(str(path), 1, 1), "scheme.empty"))

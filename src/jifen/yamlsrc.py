@@ -165,6 +165,27 @@ class _Composer:
         return Map(tuple(pairs), where)
 
 
+def to_plain(node: Node) -> tuple:
+    """``node`` as nested tuples of str, int and bool (for ``marshal``); ``from_plain`` makes it again."""
+    where = (node.source.line, node.source.col)
+    if isinstance(node, Scalar):
+        return (0, *where, node.text, node.plain)
+    if isinstance(node, Seq):
+        return (1, *where, tuple(to_plain(item) for item in node.items))
+    return (2, *where, tuple((to_plain(k), to_plain(v)) for k, v in node.items))
+
+
+def from_plain(path: str, plain: tuple) -> Node:
+    """The node tree ``to_plain`` gave, its sources in file ``path``."""
+    kind, line, col, *rest = plain
+    where = Source(path, line, col)
+    if kind == 0:
+        return Scalar(rest[0], rest[1], where)
+    if kind == 1:
+        return Seq(tuple(from_plain(path, item) for item in rest[0]), where)
+    return Map(tuple((from_plain(path, k), from_plain(path, v)) for k, v in rest[0]), where)  # type: ignore[misc]
+
+
 # --- typed reading of scalars -------------------------------------------------
 # Each converter takes a node and returns a value, or raises ValueError whose
 # text is a catalogue code (the caller positions it at the node).

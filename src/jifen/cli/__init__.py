@@ -346,7 +346,7 @@ def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], l
     seen: dict[str, Any] = {}
 
     def build(spine, next_id: int) -> dict[str, Any]:
-        scheme, problems = loader.scheme_of(spine, search)
+        scheme, problems = loader.scheme_of(spine, search, _caching())
         if scheme is None:
             raise errors.InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
         members = roster.build(spine.events)
