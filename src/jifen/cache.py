@@ -42,7 +42,7 @@ from jifen.errors import JifenError
 from jifen.model import BULK_KINDS, Event, Ledger, Problem, Source, Spine
 
 FOLDER = ".jifen-cache"
-FORMAT = 2  # bump when what is stored changes shape
+FORMAT = 3  # bump when what is stored changes shape
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -74,36 +74,47 @@ def read(directory: Path, use: bool = True) -> Read:
 def parse(directory: Path, path: Path, data: bytes) -> Read:
     """``ledger.parse(path, data)`` through the snapshot of ``directory``'s cache (see ``read``)."""
     snapshot = _load(directory / FOLDER / "events")
-    stale = False
-    if snapshot is not None and snapshot.get("path") == str(path):
-        size = snapshot["size"]
-        if size <= len(data) and digest(memoryview(data)[:size]) == snapshot["digest"]:
-            found = _extend(str(path), data, snapshot)
-            if found is not None:
-                if len(data) > size:
-                    _save_snapshot(directory, str(path), data, found.events, snapshot["rows"])
-                return Read(found, [], parsed=len(data) - size)
-        else:
-            stale = True
+    start, stale = _kept_start(snapshot, path, data)
+    if snapshot is not None and start is not None:
+        found = _extend(str(path), data, snapshot)
+        if found is not None:
+            if len(data) > snapshot["size"]:
+                _save_snapshot(directory, str(path), data, found.events, snapshot["rows"])
+            return Read(found, [], parsed=len(data) - snapshot["size"])
     book, problems = ledger.parse(str(path), data)
     if not problems:
         _save_snapshot(directory, str(path), data, book.events)
     return Read(book, problems, stale, parsed=len(data))
 
 
+def _kept_start(snapshot: dict[str, Any] | None, path: Path, data: bytes) -> tuple[Any, bool]:
+    """The SHA-256 (a hashlib object) of the bytes a snapshot covers, if ``data`` still starts with
+    them; and whether it does not (history was edited: ``stale``)."""
+    if snapshot is None or snapshot.get("path") != str(path):
+        return None, False
+    size = snapshot["size"]
+    start = hashlib.sha256(memoryview(data)[:size]) if size <= len(data) else None
+    if start is None or start.hexdigest() != snapshot["digest"]:
+        return None, True
+    return start, False
+
+
 def _extend(path: str, data: bytes, snapshot: dict[str, Any]) -> Ledger | None:
     """The snapshot's events and those of the bytes after it; None if those need a whole read."""
     events = _restore(path, snapshot["rows"])
-    size = snapshot["size"]
+    tail = _tail(path, data, snapshot["size"], snapshot["newlines"], events[-1].id if events else 0)
+    return None if tail is None else Ledger(path, (*events, *tail))
+
+
+def _tail(path: str, data: bytes, size: int, newlines: int, last_id: int) -> list[Event] | None:
+    """The events of ``data`` after its first ``size`` bytes (``newlines`` lines, up to event
+    ``last_id``); None if they need a whole read."""
     if len(data) == size:
-        return Ledger(path, tuple(events))
+        return []
     if ledger.torn_at(data) is not None:
         return None
     text, problems = yamlsrc.decode(path, data[size:])
-    if text is None or problems:
-        return None
-    tail = ledger.parse_tail(path, text, snapshot["lines"] + 1, events[-1].id if events else 0)
-    return None if tail is None else Ledger(path, (*events, *tail))
+    return None if text is None or problems else ledger.parse_tail(path, text, newlines + 1, last_id)
 
 
 def _save_snapshot(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
@@ -113,7 +124,7 @@ def _save_snapshot(directory: Path, path: str, data: bytes, events: tuple[Event,
     new = _rows(events[len(rows or ()):])
     if new is None:
         return  # read by YAML, not canonical: not worth a snapshot
-    snapshot = {"path": path, "size": len(data), "digest": digest(data), "lines": data.count(b"\n"),
+    snapshot = {"path": path, "size": len(data), "digest": digest(data), "newlines": data.count(b"\n"),
                 "rows": [*(rows or ()), *new]}
     _store(directory / FOLDER / "events", snapshot)
     if rows is None:
@@ -175,16 +186,11 @@ def spine(directory: Path, path: Path, data: bytes) -> SpineRead:
     """The spine of the log whose bytes are ``data``, parsing only what was appended since the
     last snapshot of it; with no usable snapshot, from a whole read (through ``parse``)."""
     kept = _load(directory / FOLDER / "spine")
-    stale = False
-    if kept is not None and kept.get("path") == str(path):
-        size = kept["size"]
-        start = hashlib.sha256(memoryview(data)[:size]) if size <= len(data) else None
-        if start is not None and start.hexdigest() == kept["digest"]:
-            found = _grow_spine(directory, str(path), data, kept, start)
-            if found is not None:
-                return SpineRead(found, [], parsed=len(data) - size)
-        else:
-            stale = True
+    start, stale = _kept_start(kept, path, data)
+    if kept is not None and start is not None:
+        found = _grow_spine(directory, str(path), data, kept, start)
+        if found is not None:
+            return SpineRead(found, [], parsed=len(data) - kept["size"])
     read = parse(directory, path, data)
     if not read.problems and read.parsed < len(data):  # a whole read keeps the spine itself
         _save_spine(directory, str(path), data, read.ledger.events)
@@ -197,17 +203,11 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
     size, last_id = kept["size"], kept["last_id"]
     events = _restore(path, kept["rows"])
     ids, offsets = _ids(kept["ids"]), _offsets(kept["offsets"])
-    tail: list[Event] = []
-    lines = kept["newlines"]
-    if len(data) > size:
-        lines += data.count(b"\n", size)
-        if ledger.torn_at(data) is not None:
-            return None
-        text, problems = yamlsrc.decode(path, data[size:])
-        found = None if text is None or problems else ledger.parse_tail(path, text, kept["newlines"] + 1, last_id)
-        if found is None:
-            return None
-        tail = found
+    tail = _tail(path, data, size, kept["newlines"], last_id)
+    if tail is None:
+        return None
+    lines = kept["newlines"] + data.count(b"\n", size)
+    if tail:
         whole = start.copy()
         whole.update(memoryview(data)[size:])
         _save_spine(directory, path, data, tail, kept, whole.hexdigest())
