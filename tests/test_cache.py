@@ -140,7 +140,8 @@ def _log_text(events: list[dict]) -> str:
 
 WORKFLOW_LOG = [
     {"date": "2023-01-01", "kind": "open", "name": "支部", "scheme": "quantified-2023"},
-    *({"date": "2023-01-01", "kind": "join", "subject": f"m0{n}", "name": f"党员{n}"} for n in (1, 2, 3)),
+    *({"date": "2023-01-01", "kind": "join", "subject": f"m0{n}", "name": f"党员{n}"} for n in (1, 2)),
+    {"date": "2023-01-01", "kind": "join", "subject": "m03", "name": "党员3", "role": "secretary"},
     {"date": "2023-01-10", "kind": "score", "subject": "m01", "rule": "study.absent"},
     {"date": "2023-01-11", "kind": "declare", "subject": "m02", "rule": "honor.city", "ref": "荣誉一"},
     {"date": "2023-01-12", "kind": "approve", "target": 6},
@@ -170,15 +171,21 @@ def _candidates(count: int) -> list[dict]:
               for day in ("2023-02-15", "2023-04-20") for who in ("m01", "m03", "m09")]
     found += [{"date": "2023-04-20", "kind": "close", "period": "2023Q1"},
               {"date": "2023-04-20", "kind": "join", "subject": "m01", "name": "又一个"},
-              {"date": "2023-04-20", "kind": "leave", "subject": "m03", "reason": "r"}]
+              {"date": "2023-04-20", "kind": "join", "subject": "m03", "name": "回来了"},
+              {"date": "2023-02-20", "kind": "join", "subject": "m03", "name": "早回来"},
+              {"date": "2022-12-01", "kind": "join", "subject": "m04", "name": "新人"},
+              {"date": "2023-04-20", "kind": "leave", "subject": "m03", "reason": "r"},
+              {"date": "2022-12-01", "kind": "leave", "subject": "m02", "reason": "r"},
+              {"date": "2023-01-05", "kind": "leave", "subject": "m02", "reason": "r"}]
     return found
 
 
 def test_a_kept_spine_checks_an_append_exactly_as_the_whole_log_does(tmp_path, s1):
     """For every prefix of a log full of corrections and workflow, and every event one might append
     to it, the checks through a kept spine (snapshot half-way, the rest parsed) equal those
-    through the whole log; and every event fetched by id equals the one the reader reads."""
-    from jifen import validate
+    through the whole log; every event fetched by id equals the one the reader reads; and the
+    roster, as kept, grown by the appended joins and leaves, and kept again, is the whole log's."""
+    from jifen import roster, validate
     from jifen.model import Event, Ledger, Source, Spine
 
     seen: set[str] = set()
@@ -197,6 +204,10 @@ def test_a_kept_spine_checks_an_append_exactly_as_the_whole_log_does(tmp_path, s
         whole = Spine.of(ledger.parse(str(path), data)[0])
         kept = read.spine
         assert (kept.events, kept.last_id, kept.name, kept.scheme_ref) == (whole.events, whole.last_id, whole.name, whole.scheme_ref)
+        again = cache.spine(folder, path, data).spine  # kept again where the tail held more than scores
+        for spine in (kept, again):
+            assert spine.joins() == whole.joins() and [e.source for e in spine.joins()] == [e.source for e in whole.joins()]
+            assert roster.of(spine) == roster.of(whole) == roster.build(ledger.parse(str(path), data)[0].events)
         for number in range(0, count + 2):
             found, want = kept.get(number), whole.get(number)
             assert found == want and (found is None or (found.source, dict(found.places)) == (want.source, dict(want.places)))
@@ -225,6 +236,26 @@ def test_add_reads_only_the_spine_and_warns_when_history_was_edited(demo, cli):
     path.write_bytes(path.read_bytes().replace(b"study.absent", b"study.notes!", 1))
     result = cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo)
     assert "缓存" in result.stderr and "jifen audit" in result.stderr
+
+
+def test_add_keeps_the_spine_again_only_past_scores(demo, cli):
+    """Scores appended since the spine was kept are parsed on each add (cheaper than keeping the
+    spine again); once a join, leave or workflow event is among them, the spine is kept again,
+    with the roster grown by the join."""
+    from jifen import roster
+
+    assert cli("check", "-l", demo).exit_code == 0
+    path, kept = demo / "ledger.yaml", demo / cache.FOLDER / "spine"
+    first = kept.read_bytes()
+    assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo).exit_code == 0
+    assert cli("member", "add", "新党员", "--id", "m99", "--date", "2023-12-30", "-l", demo).exit_code == 0
+    assert kept.read_bytes() == first  # the tail held a score alone
+    size = path.stat().st_size
+    assert cli("add", "m99", "study.absent", "--date", "2023-12-31", "-l", demo).exit_code == 0
+    assert kept.read_bytes() != first  # the tail held a join: kept again
+    read = cache.spine(demo, path, path.read_bytes())
+    assert read.parsed == path.stat().st_size - size and read.spine.members is not None
+    assert roster.of(read.spine) == roster.build(full(demo)) and "m99" in read.spine.members
 
 
 def test_a_spine_finds_events_whose_ids_skip_numbers(tmp_path):

@@ -8,8 +8,10 @@ It keeps four things, each tied to the exact bytes it was made from:
   history was edited, which the read reports (``stale``) before reading the
   whole log again.
 - **a snapshot of the log's spine** (``model.Spine``), kept the same way: the
-  events of every kind but scores, declarations, evaluations and vetoes, with
-  the byte offset of every event. ``jifen add`` restores only these and reads
+  events of every kind but scores, declarations, evaluations and vetoes, the
+  roster the joins and leaves make, and the byte offset of every event.
+  ``jifen add`` restores only the corrections and workflow events and the
+  roster (the joins themselves only to check a new join or leave), and reads
   the one or two other events a correction names straight from the log's bytes.
 - **the node tree of the scheme** (``yaml_parse``), under the SHA-256 of its
   text, so a command need not load the YAML parser for a scheme it read before.
@@ -25,24 +27,26 @@ that cannot be read or written is ignored: it is safe to delete at any time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import marshal
 import os
 import tempfile
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import jifen
-from jifen import ledger, yamlsrc
+from jifen import ledger, roster, yamlsrc
 from jifen.errors import JifenError
-from jifen.model import BULK_KINDS, Event, Ledger, Problem, Source, Spine
+from jifen.model import BULK_KINDS, ROSTER_KINDS, Event, Ledger, Member, Problem, Source, Spine
 
 FOLDER = ".jifen-cache"
-FORMAT = 3  # bump when what is stored changes shape
+FORMAT = 4  # bump when what is stored changes shape
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -207,7 +211,7 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
     if tail is None:
         return None
     lines = kept["newlines"] + data.count(b"\n", size)
-    if tail:
+    if tail and (len(data) - size >= SPINE_TAIL or any(e.kind not in BULK_KINDS for e in tail)):
         whole = start.copy()
         whole.update(memoryview(data)[size:])
         _save_spine(directory, path, data, tail, kept, whole.hexdigest())
@@ -225,8 +229,14 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
         known[event_id] = event
         return event
 
-    spine_events = (*events, *(e for e in tail if e.kind not in BULK_KINDS))
-    return Spine(path, spine_events, tail[-1].id if tail else last_id, find, lines)
+    joined = [e for e in tail if e.kind in ROSTER_KINDS]
+    joins = functools.cache(lambda: (*_restore(path, marshal.loads(kept["joins"])), *joined))
+    spine_events = (*events, *(e for e in tail if e.kind not in BULK_KINDS and e.kind not in ROSTER_KINDS))
+    members = None if joined else _KeptRoster(kept["members"])
+    return Spine(path, spine_events, tail[-1].id if tail else last_id, find, joins, members, lines)
+
+
+SPINE_TAIL = 64 * 1024  # appended bytes of scores alone that add parses each time before keeping the spine again
 
 
 def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
@@ -234,18 +244,60 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
     """Keep the spine of ``data``, whose events are ``events``; with ``base`` (the spine kept of
     its start), ``events`` are only those after it, and ``whole_digest`` is ``data``'s."""
     size = base["size"] if base else 0
-    new_rows = _rows([e for e in events if e.kind not in BULK_KINDS])
+    new_rows = _rows([e for e in events if e.kind not in BULK_KINDS and e.kind not in ROSTER_KINDS])
+    new_joins = _rows([e for e in events if e.kind in ROSTER_KINDS])
     new_offsets = ledger.starts(data, size)
-    if new_rows is None or len(new_offsets) != len(events):
+    if new_rows is None or new_joins is None or len(new_offsets) != len(events):
         return  # not canonical: read whole each time
+    if base and not new_joins:
+        joins, members = base["joins"], base["members"]
+    else:
+        rows = [*(marshal.loads(base["joins"]) if base else ()), *new_joins]
+        joins, members = marshal.dumps(rows), _roster_kept(roster.build(_restore(path, rows)))
     ids = _more_ids(_ids(base["ids"]) if base else range(0), [e.id for e in events])
     offsets = _offsets(base["offsets"]) if base else array("I")
     offsets.extend(new_offsets)
     snapshot = {"path": path, "size": len(data), "digest": whole_digest or digest(data),
                 "newlines": (base["newlines"] if base else 0) + data.count(b"\n", size),
                 "last_id": ids[-1] if ids else 0, "rows": [*(base["rows"] if base else ()), *new_rows],
-                "ids": _ids_kept(ids), "offsets": offsets.tobytes()}
+                "joins": joins, "members": members, "ids": _ids_kept(ids), "offsets": offsets.tobytes()}
     _store(directory / FOLDER / "spine", snapshot)
+
+
+def _roster_kept(members: dict[str, Member]) -> list[tuple]:
+    """A roster as rows of plain values: id, name, spells (as day numbers, 0: still there), role."""
+    return [(m.id, m.name, tuple((start.toordinal(), end.toordinal() if end else 0) for start, end in m.spells),
+             m.role) for m in members.values()]
+
+
+class _KeptRoster(Mapping[str, Member]):
+    """The roster ``_roster_kept`` kept, each member made (exactly as ``roster.build`` makes it)
+    when first looked up: adding a score looks up one of them."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self._rows = {row[0]: row for row in rows}
+        self._made: dict[str, Member] = {}
+        self._days: dict[int, dt.date | None] = {0: None}
+
+    def __getitem__(self, id: str) -> Member:
+        member = self._made.get(id)
+        if member is None:
+            _, name, spells, role = self._rows[id]
+            member = self._made[id] = Member.of(id, name, tuple((self._day(a), self._day(b)) for a, b in spells), role)
+        return member
+
+    def _day(self, number: int) -> dt.date | None:
+        day = self._days.get(number)
+        return day if day is not None or number == 0 else self._days.setdefault(number, dt.date.fromordinal(number))
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 # Event ids as kept: the first and the count when they run 1, 2, 3 … as jifen writes them, else every one.

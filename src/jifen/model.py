@@ -156,31 +156,66 @@ class Lookup(Protocol):
 
 
 BULK_KINDS = ("score", "declare", "eval", "veto")  # the many events no later check looks through
+ROSTER_KINDS = ("join", "leave")  # the events membership is replayed from (``jifen.roster``)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A subject of the branch (a member, or a branch under a committee) and its spells."""
+
+    id: str
+    name: str
+    spells: tuple[tuple[dt.date, dt.date | None], ...]  # [joined, left] inclusive; None: still there
+    role: str | None = None  # from the latest join (e.g. secretary, manager)
+
+    @classmethod
+    def of(cls, id: str, name: str, spells: tuple, role: str | None) -> Member:
+        """``Member(id, name, spells, role)``, made faster (see ``Event.of``): a roster is made on
+        every ``jifen add``, for every member."""
+        member = object.__new__(cls)
+        member.__dict__.update(id=id, name=name, spells=spells, role=role)
+        return member
+
+    def belongs(self, day: dt.date) -> bool:
+        return any(start <= day and (end is None or day <= end) for start, end in self.spells)
+
+    def in_span(self, start: dt.date, end: dt.date) -> bool:
+        return any(s <= end and (e is None or e >= start) for s, e in self.spells)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.spells) and self.spells[-1][1] is None
 
 
 @dataclass(frozen=True)
 class Spine(_Headed):
     """What appending to a log needs to know of it, without reading all of it.
 
-    ``events`` are those of every kind but ``BULK_KINDS``, in file order: the
-    header, the roster, corrections and workflow, which is all a check of a new
-    event looks through. Any event can still be had by id (``get``): a
-    correction names its target. ``Spine.of(ledger)`` makes one from a whole
-    log; ``jifen.cache`` keeps one beside the log so that ``jifen add`` need not
-    read the rest.
+    ``events`` are those of every kind but ``BULK_KINDS`` and ``ROSTER_KINDS``,
+    in file order: the header, corrections and workflow, which is all a check
+    of a new event looks through. The roster's events come when asked for
+    (``joins()``), and where the cache kept it, the roster they make
+    (``members``; ``jifen.roster.of`` gives it either way). Any event can still
+    be had by id (``get``): a correction names its target. ``Spine.of(ledger)``
+    makes one from a whole log; ``jifen.cache`` keeps one beside the log so
+    that ``jifen add`` need not read the rest.
     """
 
     path: str
     events: tuple[Event, ...]
     last_id: int  # 0 for a log without events
     find: Callable[[int], Event | None] = field(compare=False, repr=False)
+    joins: Callable[[], tuple[Event, ...]] = field(compare=False, repr=False)  # join and leave events, in file order
+    members: Mapping[str, Member] | None = field(default=None, compare=False, repr=False)  # what ``joins`` make, if kept
     lines: int | None = None  # newlines in the log, where the reader counted them already
 
     @classmethod
     def of(cls, ledger: Ledger) -> Spine:
         by_id = {e.id: e for e in ledger.events}
-        events = tuple(e for e in ledger.events if e.kind not in BULK_KINDS)
-        return cls(ledger.path, events, ledger.events[-1].id if ledger.events else 0, by_id.get)
+        events = tuple(e for e in ledger.events if e.kind not in BULK_KINDS and e.kind not in ROSTER_KINDS)
+        joins = tuple(e for e in ledger.events if e.kind in ROSTER_KINDS)
+        last_id = ledger.events[-1].id if ledger.events else 0
+        return cls(ledger.path, events, last_id, by_id.get, lambda: joins)
 
     def get(self, event_id: int, default: None = None) -> Event | None:
         """The event numbered ``event_id``, bulk or not (``dict.get``'s signature, for lookups)."""

@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from operator import attrgetter
 
-from jifen.model import Event
+from jifen.model import ROSTER_KINDS, Event, Member, Spine
 
-
-@dataclass(frozen=True)
-class Member:
-    """A subject of the branch (a member, or a branch under a committee) and its spells."""
-
-    id: str
-    name: str
-    spells: tuple[tuple[dt.date, dt.date | None], ...]  # [joined, left] inclusive; None: still there
-    role: str | None = None  # from the latest join (e.g. secretary, manager)
-
-    def belongs(self, day: dt.date) -> bool:
-        return any(start <= day and (end is None or day <= end) for start, end in self.spells)
-
-    def in_span(self, start: dt.date, end: dt.date) -> bool:
-        return any(s <= end and (e is None or e >= start) for s, e in self.spells)
-
-    @property
-    def active(self) -> bool:
-        return bool(self.spells) and self.spells[-1][1] is None
+__all__ = ["Member", "build", "of", "resolve"]
 
 
 def build(events: Iterable[Event]) -> dict[str, Member]:
@@ -39,7 +19,7 @@ def build(events: Iterable[Event]) -> dict[str, Member]:
     names: dict[str, str] = {}
     roles: dict[str, str | None] = {}
     spells: dict[str, list[list]] = {}
-    for event in sorted((e for e in events if e.kind in ("join", "leave")), key=_ORDER):
+    for event in sorted((e for e in events if e.kind in ROSTER_KINDS), key=_ORDER):
         subject = event.subject or ""
         own = spells.setdefault(subject, [])
         if event.kind == "join":
@@ -50,7 +30,7 @@ def build(events: Iterable[Event]) -> dict[str, Member]:
         elif own and own[-1][1] is None and own[-1][0] <= event.date:
             own[-1][1] = event.date
     return {
-        subject: _member(subject, names.get(subject, subject), tuple(map(tuple, spells[subject])), roles.get(subject))
+        subject: Member.of(subject, names.get(subject, subject), tuple(map(tuple, spells[subject])), roles.get(subject))
         for subject in sorted(spells)
         if spells[subject]
     }
@@ -59,12 +39,12 @@ def build(events: Iterable[Event]) -> dict[str, Member]:
 _ORDER = attrgetter("date", "id")  # Event.order, without a property call per event
 
 
-def _member(id: str, name: str, spells: tuple, role: str | None) -> Member:
-    """``Member(id, name, spells, role)``, made without the frozen dataclass's four ``object.__setattr__``
-    calls: a roster is rebuilt on every ``jifen add``, for every member."""
-    member = object.__new__(Member)
-    member.__dict__.update(id=id, name=name, spells=spells, role=role)
-    return member
+def of(spine: Spine, appended: Event | None = None) -> Mapping[str, Member]:
+    """Members by id in the log ``spine`` outlines, with ``appended`` after it if given: the roster
+    the cache kept where it can serve, else one built from the spine's join and leave events."""
+    if appended is not None and appended.kind in ROSTER_KINDS:
+        return build((*spine.joins(), appended))
+    return spine.members if spine.members is not None else build(spine.joins())
 
 
 def resolve(members: dict[str, Member], text: str) -> tuple[str | None, list[str]]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from jifen import roster, rules
 from jifen.engine import eval_period as engine_period
 from jifen.engine import replacement
-from jifen.model import Event, Ledger, Lookup, Problem, Scheme, Spine
+from jifen.model import ROSTER_KINDS, Event, Ledger, Lookup, Problem, Scheme, Spine
 from jifen.periods import Period
 from jifen.workflow import notice_end, touched
 
@@ -55,19 +55,18 @@ def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | 
 
     The same checks as ``ledger_problems`` makes of an event at the end of the
     log; they look through the spine's events and fetch others only by id.
-    ``members``: the spine's roster, if the caller has built it already.
+    ``members``: the spine's roster, if the caller has it already.
     """
-    events = (*spine.events, event)
-    if members is None or event.kind in ("join", "leave"):
-        members = roster.build(events)
+    if members is None or event.kind in ROSTER_KINDS:
+        members = roster.of(spine, event)
     context = Context(scheme, members, spine, today)
     problems = _problems(event, context)
     if event.kind == "revoke":
         if any(e.kind == "revoke" and e.target == event.target for e in spine.events):
             problems.append(Problem(event.source, "event.revoked-twice", {"target": event.target, "by": "?"}))
     if event.kind == "join":
-        problems += [p for p in _roster_problems(events) if p.source == event.source]
-    problems += _workflow_problems(events, context, only=event)
+        problems += [p for p in _roster_problems((*spine.joins(), event)) if p.source == event.source]
+    problems += _workflow_problems((*spine.events, event), context, only=event)
     return problems
 
 
@@ -256,7 +255,7 @@ def _roster_problems(events: Iterable[Event]) -> list[Problem]:
     """Joins of someone already in, and leaves of someone not in, replayed in date order."""
     problems: list[Problem] = []
     inside: dict[str, bool] = {}
-    for event in sorted((e for e in events if e.kind in ("join", "leave")), key=lambda e: e.order):
+    for event in sorted((e for e in events if e.kind in ROSTER_KINDS), key=lambda e: e.order):
         subject = event.subject or ""
         if event.kind == "join" and inside.get(subject):
             problems.append(Problem(event.source, "event.already-member", {"subject": subject, "name": event.name}))

@@ -349,7 +349,7 @@ def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], l
         scheme, problems = loader.scheme_of(spine, search, _caching())
         if scheme is None:
             raise errors.InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
-        members = roster.build(spine.events)
+        members = roster.of(spine)
         values = fields(spine, members)
         event = Event(id=next_id, source=Source("<arguments>", 0, 0), **values)
         wrong = validate.event_problems(spine, scheme, event, _today(), members)
@@ -384,7 +384,7 @@ def _commit(directory: Path, spine, scheme, event: Event, lang: str) -> None:
     from jifen import gitrepo, reports, roster
     from jifen import ledger as ledger_io
 
-    members = roster.build((*spine.events, event))
+    members = roster.of(spine, event)
     code, args = reports.describe(event, members, scheme)
     summary = messages.text(code, lang, **args)
     message = f"{spine.name}: {summary}\n\njifen event {event.id} in {ledger_io.FILENAME}"
