@@ -16,10 +16,9 @@ import json
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jifen import yamlsrc
 from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused
@@ -83,8 +82,7 @@ FIELD_TYPES: dict[str, Callable[[yamlsrc.Scalar], Any]] = {
 FIELD_ORDER = tuple(FIELD_TYPES)
 
 
-@dataclass(frozen=True)
-class KindSpec:
+class KindSpec(NamedTuple):
     """The fields an event kind must have, and those it may have (besides ``note`` and ``late``)."""
 
     required: tuple[str, ...]

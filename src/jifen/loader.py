@@ -7,8 +7,8 @@ problem of every stage is collected and returned together, sorted by place.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from jifen import cache, validate
 from jifen import scheme as scheme_io
@@ -16,8 +16,7 @@ from jifen.errors import InvalidInput
 from jifen.model import Ledger, Problem, Scheme, Spine
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(NamedTuple):
     ledger: Ledger
     scheme: Scheme | None
     problems: tuple[Problem, ...]

@@ -11,11 +11,9 @@ import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from jifen import roster, rules
-from jifen.engine import eval_period as engine_period
-from jifen.engine import replacement
 from jifen.model import ROSTER_KINDS, Event, Ledger, Lookup, Problem, Scheme, Spine
 from jifen.periods import Period
 from jifen.workflow import notice_end, touched
@@ -24,8 +22,7 @@ REVOCABLE = ("score", "declare", "veto", "eval", "amend")
 APPEALABLE = ("score", "declare", "veto", "eval", "amend")
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     scheme: Scheme
     members: dict[str, roster.Member]
     events: Lookup
@@ -123,7 +120,7 @@ def _target_problems(event: Event, context: Context) -> list[Problem]:
         base = target if event.kind == "amend" else context.events.get(target.target or 0)
         if base is None or base.kind not in ("score", "declare", "amend"):
             return [Problem(event.source, "event.cannot-change", {"target": target.id})]
-        replaced = replacement(_resolve(base, context), event)
+        replaced = _replacement(_resolve(base, context), event)
         return [dataclasses.replace(p, source=event.source) for p in _rule_problems(replaced, context.scheme)]
     return []
 
@@ -133,7 +130,7 @@ def _resolve(event: Event, context: Context) -> Event:
     if event.kind != "amend":
         return event
     target = context.events.get(event.target or 0)
-    return event if target is None else replacement(_resolve(target, context), event)
+    return event if target is None else _replacement(_resolve(target, context), event)
 
 
 def _workflow_problems(events: Sequence[Event], context: Context, only: Event | None = None) -> list[Problem]:
@@ -201,6 +198,14 @@ def _appeal_window(event: Event, by_id: Lookup, notices: list[Event]) -> list[Pr
     return [Problem(event.at("date"), "event.appeal-outside-notice", {"period": ", ".join(sorted(quarters)) or "-"})]
 
 
+def _replacement(target: Event, change: Event) -> Event:
+    """``engine.replacement``: the replay engine is imported only to check an amendment or an
+    evaluation, not by every ``jifen add`` (its classes cost ~4 ms to define)."""
+    from jifen.engine import replacement
+
+    return replacement(target, change)
+
+
 def _subject_problems(event: Event, context: Context) -> list[Problem]:
     member = context.members.get(event.subject or "")
     if member is None:
@@ -224,7 +229,9 @@ def _eval_problems(event: Event, context: Context) -> list[Problem]:
         return [Problem(event.at("rating"), "event.unknown-rating", {"rating": event.rating, "ratings": ratings})]
     if event.score is not None and not 0 <= event.score <= category.out_of:
         return [Problem(event.at("score"), "event.score-outside", {"score": event.score, "out_of": category.out_of})]
-    period = engine_period(event, scheme)
+    from jifen.engine import eval_period  # see _replacement
+
+    period = eval_period(event, scheme)
     if period.kind != scheme.period:
         return [Problem(event.at("period"), "event.period-kind", {"period": period, "kind": scheme.period})]
     member = context.members.get(event.subject or "")

@@ -192,7 +192,7 @@ def _emit_cached(option: Path | None, words: tuple, make: Callable[[], Any], fmt
                  output: Path | None) -> None:
     """``_emit(make(), ...)``, or the same text kept from an earlier run on the very same bytes.
 
-    The text is kept (jifen.cache) under a key made of the whole log's SHA-256, the
+    The text is kept (jifen.cache) under a key made of the whole log's BLAKE3 hash, the
     scheme file's, jifen's code, the command's words and everything else the text
     depends on; only text printed to the terminal or a pipe is kept.
     """
