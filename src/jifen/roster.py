@@ -47,7 +47,7 @@ def of(spine: Spine, appended: Event | None = None) -> Mapping[str, Member]:
     return spine.members if spine.members is not None else build(spine.joins())
 
 
-def resolve(members: dict[str, Member], text: str) -> tuple[str | None, list[str]]:
+def resolve(members: Mapping[str, Member], text: str) -> tuple[str | None, list[str]]:
     """The id ``text`` names (an id, or a unique name), else None and the candidates.
 
     No candidates means nobody is called that; several mean the name is ambiguous.

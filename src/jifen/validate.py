@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from jifen import roster, rules
@@ -24,7 +24,7 @@ APPEALABLE = ("score", "declare", "veto", "eval", "amend")
 
 class Context(NamedTuple):
     scheme: Scheme
-    members: dict[str, roster.Member]
+    members: Mapping[str, roster.Member]
     events: Lookup
     today: dt.date | None
 
@@ -47,7 +47,7 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
 
 
 def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | None,
-                   members: dict[str, roster.Member] | None = None) -> list[Problem]:
+                   members: Mapping[str, roster.Member] | None = None) -> list[Problem]:
     """Problems of appending ``event`` to the log ``spine`` outlines (``Spine.of(ledger)`` for a whole one).
 
     The same checks as ``ledger_problems`` makes of an event at the end of the

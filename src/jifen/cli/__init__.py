@@ -13,7 +13,6 @@ import gc
 import os
 import sys
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,6 +21,8 @@ import typer
 from jifen import errors, messages
 
 if TYPE_CHECKING:  # jifen.model is imported where used: defining its classes costs ~15 ms of every start
+    from decimal import Decimal
+
     from jifen.model import Event
 
 app = typer.Typer(
@@ -257,6 +258,8 @@ def _date(text: str | None) -> dt.date:
 
 
 def _decimal(text: str | None) -> Decimal | None:
+    from decimal import Decimal, InvalidOperation  # not for --help: ~2 ms
+
     if text is None:
         return None
     try:
