@@ -244,15 +244,17 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
     its start), ``events`` are only those after it, and ``whole_digest`` is ``data``'s."""
     size = base["size"] if base else 0
     new_rows = _rows([e for e in events if e.kind not in BULK_KINDS and e.kind not in ROSTER_KINDS])
-    new_joins = _rows([e for e in events if e.kind in ROSTER_KINDS])
+    joined = [e for e in events if e.kind in ROSTER_KINDS]
+    new_joins = _rows(joined)
     new_offsets = ledger.starts(data, size)
     if new_rows is None or new_joins is None or len(new_offsets) != len(events):
         return  # not canonical: read whole each time
     if base and not new_joins:
         joins, members = base["joins"], base["members"]
     else:
-        rows = [*(marshal.loads(base["joins"]) if base else ()), *new_joins]
-        joins, members = marshal.dumps(rows), _roster_kept(roster.build(_restore(path, rows)))
+        rows = marshal.loads(base["joins"]) if base else []
+        every = (*_restore(path, rows), *joined)
+        joins, members = marshal.dumps([*rows, *new_joins]), _roster_kept(roster.build(every))
     ids = _more_ids(_ids(base["ids"]) if base else range(0), [e.id for e in events])
     offsets = _offsets(base["offsets"]) if base else array("I")
     offsets.extend(new_offsets)
