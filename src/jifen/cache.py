@@ -136,15 +136,24 @@ def _save_snapshot(directory: Path, path: str, data: bytes, events: tuple[Event,
 
 
 def _rows(events: tuple[Event, ...] | list[Event]) -> list | None:
-    """``events`` as rows of plain values (keys, values, lines); None if one was not read canonically."""
+    """``events`` as rows of plain values (keys, values, lines); None if one was not read canonically.
+
+    Rows with the same keys share one keys tuple, which marshal then writes once."""
     rows = []
+    shapes: dict[tuple[str, ...], tuple[tuple[str, ...], tuple]] = {}  # keys → (those keys, encoded positions)
     for event in events:
-        if not isinstance(event.places, ledger.Places):
+        places = event.places
+        if not isinstance(places, ledger.Places):
             return None
-        keys = tuple(event.places)
-        state = event.__dict__
-        values = tuple(state[k] if k not in _ENCODED else _ENCODED[k](state[k]) for k in keys)
-        rows.append((keys, values, tuple(event.places.lines)))
+        keys = tuple(places.names)
+        shape = shapes.get(keys)
+        if shape is None:
+            shape = shapes[keys] = (keys, tuple((i, _ENCODED[k]) for i, k in enumerate(keys) if k in _ENCODED))
+        keys, encoded = shape
+        values = list(map(event.__dict__.__getitem__, keys))
+        for index, encode in encoded:
+            values[index] = encode(values[index])
+        rows.append((keys, tuple(values), tuple(places.lines)))
     return rows
 
 

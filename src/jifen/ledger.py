@@ -244,6 +244,11 @@ class Places(Mapping[str, Source]):
     def lines(self) -> list[int]:
         return self._lines
 
+    @property
+    def names(self) -> list[str]:
+        """The keys, in the order written (the list itself: ``list(places)`` without the iteration)."""
+        return self._keys
+
     def __iter__(self):
         return iter(self._keys)
 
