@@ -42,7 +42,17 @@ import blake3
 import jifen
 from jifen import ledger, roster, yamlsrc
 from jifen.errors import JifenError
-from jifen.model import BULK_KINDS, ROSTER_KINDS, Event, Ledger, Member, Problem, Source, Spine
+from jifen.model import (
+    BULK_KINDS,
+    OUTSIDE_SPINE,
+    ROSTER_KINDS,
+    Event,
+    Ledger,
+    Member,
+    Problem,
+    Source,
+    Spine,
+)
 
 FOLDER = ".jifen-cache"
 FORMAT = 5  # bump when what is stored changes shape
@@ -159,19 +169,17 @@ def _rows(events: tuple[Event, ...] | list[Event]) -> list | None:
 
 _DECIMALS = ("points", "measure", "score")  # the Decimal fields of an event, kept as text; dates as day numbers
 _ENCODED = {"date": dt.date.toordinal, **{key: str for key in _DECIMALS}}
+_day = functools.cache(dt.date.fromordinal)  # a kept day number as a date, each made once
 
 
 def _restore(path: str, rows: list) -> list[Event]:
     """The events of a snapshot, made exactly as the fast reader makes them."""
-    dates: dict[int, dt.date] = {}
     decimals: dict[str, Decimal] = {}
     numeric: dict[tuple, tuple[str, ...]] = {}  # a row's keys → those of them that hold decimals
     events = []
     for keys, values, lines in rows:
         typed = dict(zip(keys, values))
-        day = typed["date"]
-        date = dates.get(day)
-        typed["date"] = date if date is not None else dates.setdefault(day, dt.date.fromordinal(day))
+        typed["date"] = _day(typed["date"])
         found = numeric.get(keys)
         if found is None:
             found = numeric[keys] = tuple(k for k in _DECIMALS if k in keys)
@@ -209,6 +217,9 @@ def spine(directory: Path, path: Path, data: bytes) -> SpineRead:
     return SpineRead(Spine.of(read.ledger), read.problems, stale or read.stale, read.parsed)
 
 
+SPINE_TAIL = 64 * 1024  # appended bytes of scores alone that add parses each time before keeping the spine again
+
+
 def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], start: Any) -> Spine | None:
     """The kept spine with the events appended after it (``start``: the hash of the kept bytes);
     None if those need a whole read."""
@@ -239,12 +250,9 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
 
     joined = [e for e in tail if e.kind in ROSTER_KINDS]
     joins = functools.cache(lambda: (*_restore(path, marshal.loads(kept["joins"])), *joined))
-    spine_events = (*events, *(e for e in tail if e.kind not in BULK_KINDS and e.kind not in ROSTER_KINDS))
+    spine_events = (*events, *(e for e in tail if e.kind not in OUTSIDE_SPINE))
     members = None if joined else _KeptRoster(kept["members"])
     return Spine(path, spine_events, tail[-1].id if tail else last_id, find, joins, members, lines)
-
-
-SPINE_TAIL = 64 * 1024  # appended bytes of scores alone that add parses each time before keeping the spine again
 
 
 def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
@@ -252,7 +260,7 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
     """Keep the spine of ``data``, whose events are ``events``; with ``base`` (the spine kept of
     its start), ``events`` are only those after it, and ``whole_digest`` is ``data``'s."""
     size = base["size"] if base else 0
-    new_rows = _rows([e for e in events if e.kind not in BULK_KINDS and e.kind not in ROSTER_KINDS])
+    new_rows = _rows([e for e in events if e.kind not in OUTSIDE_SPINE])
     joined = [e for e in events if e.kind in ROSTER_KINDS]
     new_joins = _rows(joined)
     new_offsets = ledger.starts(data, size)
@@ -287,18 +295,14 @@ class _KeptRoster(Mapping[str, Member]):
     def __init__(self, rows: list[tuple]) -> None:
         self._rows = {row[0]: row for row in rows}
         self._made: dict[str, Member] = {}
-        self._days: dict[int, dt.date | None] = {0: None}
 
     def __getitem__(self, id: str) -> Member:
         member = self._made.get(id)
         if member is None:
             _, name, spells, role = self._rows[id]
-            member = self._made[id] = Member.of(id, name, tuple((self._day(a), self._day(b)) for a, b in spells), role)
+            made = tuple((_day(start), _day(end) if end else None) for start, end in spells)
+            member = self._made[id] = Member.of(id, name, made, role)
         return member
-
-    def _day(self, number: int) -> dt.date | None:
-        day = self._days.get(number)
-        return day if day is not None or number == 0 else self._days.setdefault(number, dt.date.fromordinal(number))
 
     def __contains__(self, id: object) -> bool:
         return id in self._rows

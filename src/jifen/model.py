@@ -157,6 +157,7 @@ class Lookup(Protocol):
 
 BULK_KINDS = ("score", "declare", "eval", "veto")  # the many events no later check looks through
 ROSTER_KINDS = ("join", "leave")  # the events membership is replayed from (``jifen.roster``)
+OUTSIDE_SPINE = BULK_KINDS + ROSTER_KINDS  # the kinds ``Spine.events`` leaves out
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ class Spine(_Headed):
     @classmethod
     def of(cls, ledger: Ledger) -> Spine:
         by_id = {e.id: e for e in ledger.events}
-        events = tuple(e for e in ledger.events if e.kind not in BULK_KINDS and e.kind not in ROSTER_KINDS)
+        events = tuple(e for e in ledger.events if e.kind not in OUTSIDE_SPINE)
         joins = tuple(e for e in ledger.events if e.kind in ROSTER_KINDS)
         last_id = ledger.events[-1].id if ledger.events else 0
         return cls(ledger.path, events, last_id, by_id.get, lambda: joins)
