@@ -66,16 +66,21 @@ def dump(data) -> str:
 # --- S2 -------------------------------------------------------------------------------------
 
 
-def test_yongzhou_monthly_average_quota_tie_and_exemption(make, golden):
-    b = make("yongzhou-2018")
-    for name in ("甲", "乙", "丙", "丁", "戊", "己"):
-        b.member(name)
-    # 丁: 92, 95, 88 and nine months at 90 → (92 + 95 + 88 + 9 × 90) / 12 = 1085 / 12 = 90.4166… → 90.42
+def _ding_year(b) -> None:
+    """丁's year under yongzhou-2018: 92, 95, 88 and nine months at 90 →
+    (92 + 95 + 88 + 9 × 90) / 12 = 1085 / 12 = 90.4166… → 90.42."""
     b.add("丁", "duty.post", "2023-01-20", "--points", "-8")
     b.add("丁", "duty.post", "2023-02-20", "--points", "-5")
     b.add("丁", "duty.post", "2023-03-20", "--points", "-12")
     for month in range(4, 13):
         b.add("丁", "minus.criticized", f"2023-{month:02d}-15")
+
+
+def test_yongzhou_monthly_average_quota_tie_and_exemption(make, golden):
+    b = make("yongzhou-2018")
+    for name in ("甲", "乙", "丙", "丁", "戊", "己"):
+        b.member(name)
+    _ding_year(b)
     # 乙 and 丙 tie at 95 (one month at 40: 100 − 60 = 40 → (11 × 100 + 40) / 12 = 95)
     for name in ("乙", "丙"):
         b.add(name, "duty.post", "2023-05-10", "--points", "-40")
@@ -393,11 +398,7 @@ def test_yongzhou_the_issue_example_within_the_quota_is_excellent(make):
     b = make("yongzhou-2018")
     for name in ("丁", "戊", "己"):
         b.member(name)
-    b.add("丁", "duty.post", "2023-01-20", "--points", "-8")
-    b.add("丁", "duty.post", "2023-02-20", "--points", "-5")
-    b.add("丁", "duty.post", "2023-03-20", "--points", "-12")
-    for month in range(4, 13):
-        b.add("丁", "minus.criticized", f"2023-{month:02d}-15")
+    _ding_year(b)
     for name in ("戊", "己"):
         for month in range(1, 13):
             b.add(name, "duty.post", f"2023-{month:02d}-15", "--points", "-15")  # 85 every month
