@@ -105,3 +105,52 @@ def test_commit_outside_a_repository_is_refused_before_writing(tmp_path, cli, mo
     result = cli("member", "add", "张三", "--date", "2023-01-01", "-l", "b", "--commit")
     assert result.exit_code == 2 and "git" in result.output
     assert (tmp_path / "b" / "ledger.yaml").read_bytes() == before
+
+
+@pytest.fixture
+def chinese_repo(tmp_path, cli, monkeypatch):
+    """A repository whose ledger lives in ``台账/一支部/``: git quotes such paths unless told not to."""
+    root = tmp_path / "党委仓库"
+    root.mkdir()
+    git(root, "init", "-q")
+    git(root, "config", "user.name", "记分员甲")
+    git(root, "config", "user.email", "a@example.org")
+    monkeypatch.chdir(root)
+    folder = "台账/一支部"
+    assert cli("init", folder, "--scheme", "quantified-2023", "--name", "一支部", "--date", "2023-01-01").exit_code == 0
+    assert cli("member", "add", "张三", "--date", "2023-01-01", "-l", folder).exit_code == 0
+    assert cli("add", "张三", "study.absent", "--count", "2", "--date", "2023-01-10", "-l", folder).exit_code == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "一支部")
+    return root, root / folder / "ledger.yaml"
+
+
+def test_audit_was_blind_to_ledgers_in_chinese_folders(chinese_repo, cli):
+    root, path = chinese_repo
+    assert cli("audit").exit_code == 0 and "1 个台账文件" in cli("audit").output
+    original = path.read_text(encoding="utf-8")
+    # an edit in the working tree
+    path.write_text(original.replace("count: 2", "count: 1"), encoding="utf-8")
+    working = cli("audit")
+    assert working.exit_code == 1 and "台账/一支部/ledger.yaml:" in working.output
+    # the same edit committed
+    git(root, "commit", "-qam", "悄悄改")
+    assert [v.code for v in audit.history(root)] == ["audit.changed"]
+    # a deleted event, committed
+    git(root, "revert", "--no-edit", "HEAD")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("- id: 3"))
+    path.write_text("".join(lines[:start]), encoding="utf-8")
+    git(root, "commit", "-qam", "删掉一条")
+    result = cli("audit")
+    assert result.exit_code == 1
+    assert [v.path for v in audit.history(root)] == ["台账/一支部/ledger.yaml"] * 3
+
+
+def test_the_hook_was_blind_to_ledgers_in_chinese_folders(chinese_repo, cli):
+    root, path = chinese_repo
+    assert cli("hooks", "install").exit_code == 0
+    path.write_text(path.read_text(encoding="utf-8").replace("count: 2", "count: 1"), encoding="utf-8")
+    git(root, "add", "-A")
+    refused = subprocess.run(["git", "-C", str(root), "commit", "-qm", "edit"], capture_output=True, text=True)
+    assert refused.returncode != 0 and "台账/一支部/ledger.yaml" in refused.stdout + refused.stderr

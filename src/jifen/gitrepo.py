@@ -30,7 +30,8 @@ class Commit:
 
 def _git(repo: Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess:
     try:
-        done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=False)
+        done = subprocess.run(["git", "-C", str(repo), "-c", "core.quotepath=off", *args], capture_output=True,
+                              check=False)
     except OSError as exc:
         raise GitError("git.missing", detail=str(exc)) from None
     if done.returncode not in ok:
@@ -63,15 +64,20 @@ def commits(repo: Path, rev_range: str | None) -> list[Commit]:
 
 def changed(repo: Path, parent: str | None, commit: str) -> list[tuple[str, str]]:
     """(status, path) of the ledger files ``commit`` changed against ``parent`` (None: the root)."""
-    if parent is None:
-        out = _git(repo, "diff-tree", "--root", "-r", "--no-commit-id", "--name-status", commit, "--", LEDGER_GLOB)
-    else:
-        out = _git(repo, "diff-tree", "-r", "--no-commit-id", "--name-status", parent, commit, "--", LEDGER_GLOB)
-    pairs = []
-    for line in out.stdout.decode("utf-8", "replace").splitlines():
-        status, _, path = line.partition("\t")
-        pairs.append((status[:1], path.split("\t")[-1]))
-    return pairs
+    against = ["--root", commit] if parent is None else [parent, commit]
+    out = _git(repo, "diff-tree", "-r", "-z", "--no-renames", "--no-commit-id", "--name-status", *against, "--",
+               LEDGER_GLOB)
+    return _name_status(out.stdout)
+
+
+def _name_status(out: bytes) -> list[tuple[str, str]]:
+    """The (status, path) pairs of ``--name-status -z`` output: paths exactly as stored, never quoted.
+
+    Without ``-z`` git quotes a path with non-ASCII bytes (``"ledgers/\\344\\270\\200..."``), which then
+    names no file: every ledger in a folder with a Chinese name was skipped.
+    """
+    fields = out.decode("utf-8", "surrogateescape").split("\0")
+    return [(status[:1], path) for status, path in zip(fields[0:-1:2], fields[1::2])]
 
 
 def show(repo: Path, rev: str, path: str) -> bytes | None:
@@ -82,19 +88,15 @@ def show(repo: Path, rev: str, path: str) -> bytes | None:
 
 def tracked_ledgers(repo: Path) -> list[str]:
     """Ledger files git knows (in HEAD or the index), relative to the top."""
-    out = _git(repo, "ls-files", "--", LEDGER_GLOB)
-    return [line for line in out.stdout.decode("utf-8", "replace").splitlines() if line]
+    out = _git(repo, "ls-files", "-z", "--", LEDGER_GLOB)
+    return [path for path in out.stdout.decode("utf-8", "surrogateescape").split("\0") if path]
 
 
 def staged_ledgers(repo: Path) -> list[tuple[str, str]]:
     """(status, path) of ledger files in the index that differ from HEAD."""
     against = ["HEAD"] if has_head(repo) else []
-    out = _git(repo, "diff", "--cached", "--name-status", *against, "--", LEDGER_GLOB)
-    pairs = []
-    for line in out.stdout.decode("utf-8", "replace").splitlines():
-        status, _, path = line.partition("\t")
-        pairs.append((status[:1], path.split("\t")[-1]))
-    return pairs
+    out = _git(repo, "diff", "--cached", "-z", "--no-renames", "--name-status", *against, "--", LEDGER_GLOB)
+    return _name_status(out.stdout)
 
 
 def commit_file(repo: Path, path: Path, message: str) -> str:
