@@ -294,3 +294,83 @@ def test_fast_reader_is_used_for_the_canonical_form_and_not_otherwise():
                                      "name": "张三: 书记", "by": "x"})).encode()
     assert ledger._fast("l", canonical.decode()) is not None
     assert ledger._fast("l", canonical.decode().replace('"张三: 书记"', "'张三: 书记'")) is None
+
+
+def _limited(limit: int) -> list[str]:
+    """The command line prefix that runs a command with files limited to ``limit`` bytes (a full disk)."""
+    import shutil
+
+    return ["prlimit", f"--fsize={limit}", "--"] if shutil.which("prlimit") else []
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_a_short_write_was_reported_as_success(branch, cache):
+    """With the file size limited (a full disk, a quota) only part of the event landed, and add said 0."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    path = branch / "ledger.yaml"
+    before = path.read_bytes()
+    limit = len(before) + 30  # room for the first line or two of the event, not all of it
+    prefix = _limited(limit)
+
+    def limit_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = {**os.environ, "JIFEN_CACHE": cache, "JIFEN_LANG": "zh", "JIFEN_USER": "记分员"}
+    words = [sys.executable, "-m", "jifen", "add", "张三", "study.absent", "--date", "2023-01-10",
+             "--note", "缺席支部党员大会", "-l", str(branch)]
+    done = subprocess.run(prefix + words, capture_output=True, text=True, env=env,
+                          preexec_fn=None if prefix else limit_files)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "没有记录任何内容" in done.stderr and "已追加" not in done.stdout
+    assert path.read_bytes() == before
+    check = subprocess.run([sys.executable, "-m", "jifen", "check", "-l", str(branch)], capture_output=True,
+                           text=True, env=env)
+    assert check.returncode == 0, check.stdout + check.stderr
+    again = subprocess.run(words, capture_output=True, text=True, env=env)
+    assert again.returncode == 0 and path.read_bytes().startswith(before) and len(path.read_bytes()) > limit
+
+
+def test_short_writes_are_continued_until_all_is_written(tmp_path, monkeypatch):
+    import os
+
+    real = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real(fd, data[:7]))  # seven bytes at a time
+    folder = tmp_path / "一支部"
+    ledger.create(folder, {"date": dt.date(2023, 1, 1), "name": "一支部", "scheme": "quantified-2023", "by": "记分员"})
+    event = ledger.append(folder, lambda spine, next_id: {"date": dt.date(2023, 1, 1), "kind": "join",
+                                                         "subject": "m01", "name": "张三", "by": "记分员"})
+    book, problems = ledger.read(folder)
+    assert problems == [] and (book.events[-1].id, book.events[-1].name) == (event.id, event.name) == (2, "张三")
+
+
+def test_a_write_that_cannot_be_taken_back_says_so_with_its_own_exit_code(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from jifen.errors import EXIT_PARTIAL, WriteTorn
+
+    folder = tmp_path / "一支部"
+    ledger.create(folder, {"date": dt.date(2023, 1, 1), "name": "一支部", "scheme": "quantified-2023", "by": "记分员"})
+    real = os.write
+    calls = []
+
+    def half_then_full(fd, data):
+        calls.append(len(data))
+        if len(calls) == 1:
+            return real(fd, data[:5])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def cannot(fd, size):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "write", half_then_full)
+    monkeypatch.setattr(os, "ftruncate", cannot)
+    with pytest.raises(WriteTorn) as raised:
+        ledger.append(folder, lambda spine, next_id: {"date": dt.date(2023, 1, 1), "kind": "join",
+                                                     "subject": "m01", "name": "张三", "by": "记分员"})
+    assert raised.value.exit_code == EXIT_PARTIAL == 3
+    assert raised.value.args_["detail"] == "No space left on device"

@@ -6,6 +6,8 @@ Exit codes (documented in docs/commands.md):
 - ``1`` PROBLEMS: the command ran, and found problems (``jifen check``).
 - ``2`` UNUSABLE: the input cannot be used (bad arguments, an unreadable or
   invalid ledger or scheme, an event that would be wrong). Nothing was written.
+- ``3`` PARTIAL: something was written, but not all that was asked (a write that
+  failed and could not be taken back). The message says what is in the file now.
 
 Only ``jifen.cli`` catches these. The message words are not here: an error
 carries a catalogue code and its arguments (see ``jifen.messages``), plus the
@@ -19,6 +21,7 @@ from typing import Any
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
+EXIT_PARTIAL = 3
 
 
 class JifenError(Exception):
@@ -43,3 +46,9 @@ class InvalidInput(JifenError):
 
 class WriteRefused(JifenError):
     """An append was refused to keep the ledger whole."""
+
+
+class WriteTorn(JifenError):
+    """A write failed part-way and could not be undone: the file holds part of it."""
+
+    exit_code = EXIT_PARTIAL

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import fcntl
 import json
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from jifen import yamlsrc
-from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused
+from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused, WriteTorn
 from jifen.model import SUBJECT_KINDS, Event, Ledger, Problem, Source, Spine
 from jifen.periods import Period
 
@@ -463,12 +464,19 @@ def create(directory: Path, fields: Mapping[str, Any]) -> Event:
         raise WriteRefused("ledger.exists", path=str(path))
     directory.mkdir(parents=True, exist_ok=True)
     text = HEADER + emit({"id": 1, "kind": "open", **fields})
-    with open(path, "x", encoding="utf-8") as handle:
-        handle.write(text)
+    event = _read_back(str(path), text, offset=0)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        _write_all(fd, text.encode("utf-8"), 0, str(path))
+    except WriteRefused:
+        os.unlink(path)  # the file this call made, empty again: as if nothing had happened
+        raise
+    finally:
+        os.close(fd)
     ignore = directory / ".gitignore"
     if not ignore.exists():
         ignore.write_text(GITIGNORE, encoding="utf-8")
-    return _read_back(str(path), text, offset=0)
+    return event
 
 
 def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
@@ -501,12 +509,37 @@ def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
             now = os.fstat(handle.fileno())
             if (now.st_size, now.st_mtime_ns) != (len(data), before.st_mtime_ns) or before.st_size != len(data):
                 raise WriteRefused("ledger.changed", path=str(path))
-            os.write(handle.fileno(), text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+            _write_all(handle.fileno(), text.encode("utf-8"), len(data), str(path))
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     return event
+
+
+def _write_all(fd: int, payload: bytes, size: int, path: str) -> None:
+    """Write all of ``payload`` at the end of the file ``fd`` (``size`` bytes long) and sync it;
+    else cut the file back to ``size`` bytes and raise WriteRefused.
+
+    ``os.write`` may write less than it was given (a full disk, a file size limit, a
+    quota): the rest is written in a further call, and an error on any call leaves the
+    log exactly as it was, so that no record is half written and none is reported
+    saved that is not.
+    """
+    written = 0
+    try:
+        while written < len(payload):
+            done = os.write(fd, payload[written:])
+            if done <= 0:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            written += done
+        os.fsync(fd)
+    except OSError as exc:
+        detail = exc.strerror or str(exc)
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        except OSError as undo:
+            raise WriteTorn("ledger.write-torn", path=path, detail=detail, undo=undo.strerror or str(undo)) from None
+        raise WriteRefused("ledger.write-failed", path=path, detail=detail) from None
 
 
 def _spine(path: str, data: bytes) -> tuple[Spine, list[Problem]]:
