@@ -374,3 +374,38 @@ def test_a_write_that_cannot_be_taken_back_says_so_with_its_own_exit_code(tmp_pa
                                                      "subject": "m01", "name": "张三", "by": "记分员"})
     assert raised.value.exit_code == EXIT_PARTIAL == 3
     assert raised.value.args_["detail"] == "No space left on device"
+
+
+def test_a_long_note_bricked_the_ledger(branch, cli):
+    """add --note with 100,000 characters exited 0, and every later command failed on the line length."""
+    path = branch / "ledger.yaml"
+    before = path.read_bytes()
+    result = cli("add", "张三", "study.absent", "--date", "2023-01-10", "--note", "长" * 100_000, "-l", branch)
+    assert result.exit_code == 2 and f"最多 {ledger.MAX_TEXT} 个字" in result.output
+    assert path.read_bytes() == before
+    longest = cli("add", "张三", "study.absent", "--date", "2023-01-10", "--note", "长" * ledger.MAX_TEXT, "-l", branch)
+    assert longest.exit_code == 0, longest.output
+    assert cli("check", "-l", branch).exit_code == 0
+    assert cli("report", "--quarter", "2023Q1", "-l", branch).exit_code == 0
+
+
+def test_the_longest_text_escaped_still_fits_a_line_the_reader_takes():
+    from jifen import yamlsrc
+
+    worst = "\x7f" * ledger.MAX_TEXT  # every character escaped as \\u007f: six bytes each
+    text = ledger.emit({"id": 2, "date": dt.date(2023, 1, 1), "kind": "veto", "subject": "m01",
+                        "reason": worst, "note": worst, "by": "记分员"})
+    assert max(len(line.encode("utf-8")) for line in text.splitlines()) <= yamlsrc.MAX_LINE
+    with pytest.raises(InvalidInput) as raised:
+        ledger.emit({"id": 2, "note": "x" * (ledger.MAX_TEXT + 1)})
+    assert raised.value.code == "ledger.text-too-long" and raised.value.args_["field"] == "note"
+
+
+def test_an_append_past_the_size_limit_is_refused(branch, monkeypatch):
+    path = branch / "ledger.yaml"
+    monkeypatch.setattr(ledger, "MAX_BYTES", len(path.read_bytes()) + 10)
+    before = path.read_bytes()
+    with pytest.raises(WriteRefused) as raised:
+        ledger.append(branch, lambda spine, next_id: {"date": dt.date(2023, 1, 2), "kind": "veto",
+                                                     "subject": "m01", "reason": "违纪", "by": "记分员"})
+    assert raised.value.code == "ledger.would-be-too-big" and path.read_bytes() == before

@@ -28,6 +28,9 @@ from jifen.periods import Period
 
 FILENAME = "ledger.yaml"
 MAX_BYTES = 64 * 1024 * 1024  # a larger log is refused: split it by year
+# characters in one text field (a note, a reason, a name): the longest text, escaped, still fits
+# within the line the reader takes (yamlsrc.MAX_LINE), with room to spare
+MAX_TEXT = 10_000
 
 HEADER = """\
 # jifen 积分台账 (points ledger): an append-only event log.
@@ -446,12 +449,18 @@ def _double_quoted(text: str) -> str:
 
 
 def emit(fields: Mapping[str, Any]) -> str:
-    """The canonical text of one event: ``- id: N`` then one ``  key: value`` line per field."""
+    """The canonical text of one event: ``- id: N`` then one ``  key: value`` line per field.
+
+    Refuses (InvalidInput) a text longer than ``MAX_TEXT`` characters: what the
+    reader would refuse must never be written.
+    """
     lines = []
     for key in FIELD_ORDER:
         value = fields.get(key)
         if value is None:
             continue
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise InvalidInput("ledger.text-too-long", field=key, size=len(value), limit=MAX_TEXT)
         lead = "- " if not lines else "  "
         lines.append(f"{lead}{key}: {scalar(value)}\n")
     return "".join(lines)
@@ -504,6 +513,8 @@ def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
             next_id = spine.last_id + 1
             fields = {"id": next_id, **build(spine, next_id)}
             text = emit(fields)
+            if len(data) + len(text.encode("utf-8")) > MAX_BYTES:
+                raise WriteRefused("ledger.would-be-too-big", path=str(path), limit=MAX_BYTES)
             lines = spine.lines if spine.lines is not None else data.count(b"\n")
             event = _read_back(str(path), text, offset=lines)
             now = os.fstat(handle.fileno())
@@ -577,6 +588,8 @@ def repair(directory: Path, backup_suffix: str) -> tuple[int, Path] | None:
 
 def _read_back(path: str, text: str, offset: int) -> Event:
     """The one event in ``text``, placed ``offset`` lines down the log; refuse if it does not read back."""
+    if yamlsrc.decode(path, text.encode("utf-8"))[1]:  # a line the reader would refuse
+        raise WriteRefused("ledger.emit-mismatch", path=path)
     events = _fast(path, text)  # what the YAML reader reads, for the canonical text emit writes
     if events is None:
         snippet, problems = parse(path, text.encode("utf-8"))
