@@ -42,10 +42,8 @@ import blake3
 import jifen
 from jifen import ledger, roster, yamlsrc
 from jifen.errors import JifenError
+from jifen.kinds import BULK_KINDS, DECIMAL_FIELDS, OUTSIDE_SPINE, ROSTER_KINDS
 from jifen.model import (
-    BULK_KINDS,
-    OUTSIDE_SPINE,
-    ROSTER_KINDS,
     Event,
     Ledger,
     Member,
@@ -167,8 +165,8 @@ def _rows(events: tuple[Event, ...] | list[Event]) -> list | None:
     return rows
 
 
-_DECIMALS = ("points", "measure", "score")  # the Decimal fields of an event, kept as text; dates as day numbers
-_ENCODED = {"date": dt.date.toordinal, **{key: str for key in _DECIMALS}}
+# the Decimal fields of an event are kept as text, dates as day numbers
+_ENCODED = {"date": dt.date.toordinal, **{key: str for key in DECIMAL_FIELDS}}
 _day = functools.cache(dt.date.fromordinal)  # a kept day number as a date, each made once
 
 
@@ -182,7 +180,7 @@ def _restore(path: str, rows: list) -> list[Event]:
         typed["date"] = _day(typed["date"])
         found = numeric.get(keys)
         if found is None:
-            found = numeric[keys] = tuple(k for k in _DECIMALS if k in keys)
+            found = numeric[keys] = tuple(k for k in DECIMAL_FIELDS if k in keys)
         for key in found:
             raw = typed[key]
             typed[key] = decimals.get(raw) or decimals.setdefault(raw, Decimal(raw))

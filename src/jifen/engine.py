@@ -19,18 +19,18 @@ precision, and ranks and grades are decided on the shown value.
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from jifen import roster, rules
+from jifen import corrections, roster, rules
+from jifen.kinds import REWRITES, ROSTER_KINDS
 from jifen.model import Band, Category, Event, Scheme, Score
 from jifen.periods import Period
 
 ZERO = Decimal(0)
-COUNTED = ("score", "veto", "eval", "exempt")
 
 
 @dataclass(frozen=True)
@@ -67,58 +67,9 @@ class Evaluation:
     value: Decimal
 
 
-SCORED_FIELDS = ("rule", "count", "points", "level", "measure", "ref")
-REWRITES = ("revoke", "approve", "reject", "amend", "ruling")
-
-
-def effective(events: Iterable[Event]) -> list[Event]:
-    """The events that count, as score/veto/eval/exempt events, in replay order.
-
-    Revoked events do not count; a declaration counts once approved (and not
-    rejected); an amendment, or an upheld appeal's ruling with new values,
-    replaces its target by a score event with the target's subject and date;
-    an upheld ruling without new values cancels the appealed event.
-    """
-    events = tuple(events)
-    by_id = {e.id: e for e in events}
-    cancelled = {e.target for e in events if e.kind in ("revoke", "reject") and e.target is not None}
-    approved = {e.target for e in events if e.kind == "approve"}
-    replaced: dict[int, Event] = {}  # id of an amend or ruling → the score it stands for
-    for event in events:
-        target = by_id.get(event.target or -1)
-        if event.id in cancelled:  # a revoked amendment or ruling changes nothing
-            continue
-        if event.kind == "amend" and target is not None:
-            cancelled.add(target.id)
-            replaced[event.id] = replacement(replaced.get(target.id, target), event)
-        elif event.kind == "ruling" and event.decision == "upheld" and target is not None:
-            appealed = by_id.get(target.target or -1)
-            if appealed is not None:
-                cancelled.add(appealed.id)
-                if any(getattr(event, f) is not None for f in SCORED_FIELDS):
-                    replaced[event.id] = replacement(replaced.get(appealed.id, appealed), event)
-    counted = [
-        e if e.kind != "declare" else dataclasses.replace(e, kind="score")
-        for e in events
-        if e.id not in cancelled
-        and (e.kind in COUNTED or (e.kind == "declare" and e.id in approved))
-    ]
-    counted += [r for i, r in replaced.items() if i not in cancelled]
-    return sorted(counted, key=lambda e: e.order)
-
-
-def replacement(target: Event, change: Event) -> Event:
-    """``target`` (a score) with the values ``change`` gives, recorded as ``change``."""
-    values = {f: getattr(change, f) if getattr(change, f) is not None else getattr(target, f) for f in SCORED_FIELDS}
-    if change.rule is not None and change.rule != target.rule:
-        values.update({f: getattr(change, f) for f in SCORED_FIELDS if f != "rule"} | {"rule": change.rule})
-    return dataclasses.replace(
-        change, kind="score", subject=target.subject, date=target.date, target=None, decision=None, **values
-    )
-
-
 def replay(events: Iterable[Event], scheme: Scheme) -> Standings:
-    """Book ``events`` under ``scheme``; revoked events and roster events do not count."""
+    """Book ``events`` under ``scheme``, as ``jifen.corrections`` resolves them: revoked events and
+    roster events do not count."""
     return Standings(scheme, (), _Booker(scheme)).extend(events)
 
 
@@ -238,7 +189,8 @@ class Standings:
     the whole log at once.
     """
 
-    def __init__(self, scheme: Scheme, events: tuple[Event, ...], booker: _Booker) -> None:
+    def __init__(self, scheme: Scheme, events: tuple[Event, ...], booker: _Booker,
+                 resolution: corrections.Resolution | None = None) -> None:
         self.scheme = scheme
         self.events = events
         self._booker = booker
@@ -248,24 +200,34 @@ class Standings:
         self.vetoes = booker.vetoes
         self.exempt = booker.exempt
         self._ranked: dict[Period, list[Standing]] = {}
+        if resolution is not None:
+            self.__dict__["resolution"] = resolution
+
+    @functools.cached_property
+    def resolution(self) -> corrections.Resolution:
+        """What every event has come to (``jifen.corrections``): the one answer every report reads."""
+        return corrections.resolve(self.events)
 
     def extend(self, events: Iterable[Event]) -> Standings:
         """These standings with ``events`` (recorded after the ones already in) added."""
         new = tuple(events)
         every = self.events + new
         members = roster.build(every)
-        fresh = effective(new)
+        resolved = corrections.resolve(new)
+        fresh = resolved.counted
         in_order = not fresh or self._booker.last is None or fresh[0].order > self._booker.last
         rewrites = any(e.kind in REWRITES for e in new)
-        roster_changed = any(e.kind in ("join", "leave") for e in new) and bool(self._booker.ids)
+        roster_changed = any(e.kind in ROSTER_KINDS for e in new) and bool(self._booker.ids)
+        whole = resolved if not self.events else None
         if in_order and not rewrites and not (roster_changed and self._has_split()):
             booker = self._booker.copy()
         else:  # a late record, a correction or a new secretary changes what was booked: book all again
             booker = _Booker(self.scheme)
-            fresh = effective(every)
+            whole = corrections.resolve(every)
+            fresh = whole.counted
         for event in fresh:
             booker.book(event, members)
-        return Standings(self.scheme, every, booker)
+        return Standings(self.scheme, every, booker, whole)
 
     def _has_split(self) -> bool:
         return any(c.split for c in self.scheme.categories)

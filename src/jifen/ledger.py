@@ -19,11 +19,12 @@ import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from jifen import yamlsrc
 from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused, WriteTorn
-from jifen.model import SUBJECT_KINDS, Event, Ledger, Problem, Source, Spine
+from jifen.kinds import DECISIONS, FIELD_ORDER, FIELDS, KINDS, SUBJECT_KINDS
+from jifen.model import Event, Ledger, Problem, Source, Spine
 from jifen.periods import Period
 
 FILENAME = "ledger.yaml"
@@ -42,6 +43,8 @@ GITIGNORE = ".jifen-cache/\n"
 
 
 # --- fields -------------------------------------------------------------------
+# What each field type of ``jifen.kinds.FIELDS`` is read with.
+
 
 def _subjects(node: yamlsrc.Scalar) -> str:
     return yamlsrc.as_choice(node, SUBJECT_KINDS)
@@ -55,69 +58,18 @@ def _period(node: yamlsrc.Scalar) -> str:
         raise yamlsrc.Bad("ledger.want-period") from None
 
 
-_text, _int = yamlsrc.as_text, yamlsrc.as_int
-FIELD_TYPES: dict[str, Callable[[yamlsrc.Scalar], Any]] = {
-    "id": _int,
+_READERS: dict[str, Callable[[yamlsrc.Scalar], Any]] = {
+    "int": yamlsrc.as_int,
     "date": yamlsrc.as_date,
-    "kind": _text,
-    "subject": _text,
-    "name": _text,
-    "role": _text,
-    "scheme": _text,
-    "subjects": _subjects,
-    "rule": _text,
+    "text": yamlsrc.as_text,
     "count": yamlsrc.as_count,
-    "points": yamlsrc.as_decimal,
-    "level": _text,
-    "measure": yamlsrc.as_decimal,
-    "panel": _text,
-    "score": yamlsrc.as_decimal,
-    "rating": _text,
+    "decimal": yamlsrc.as_decimal,
     "period": _period,
-    "ref": _text,
-    "target": _int,
+    "subjects": _subjects,
     "decision": lambda node: yamlsrc.as_choice(node, DECISIONS),
-    "days": yamlsrc.as_count,
-    "reason": _text,
-    "late": _text,
-    "note": _text,
-    "by": _text,
 }
-FIELD_ORDER = tuple(FIELD_TYPES)
-
-
-class KindSpec(NamedTuple):
-    """The fields an event kind must have, and those it may have (besides ``note`` and ``late``)."""
-
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-
-
-# Every event has these; ``by`` (who recorded it) is also the last line of every
-# event the tool writes, which is how a torn last event is recognised.
-_COMMON = ("id", "date", "kind", "by")
-_ANY = ("note", "late")
-_SCORED = ("count", "points", "level", "measure", "ref")
-KINDS: dict[str, KindSpec] = {
-    "open": KindSpec(("name", "scheme"), ("subjects",)),
-    "join": KindSpec(("subject", "name"), ("role",)),
-    "leave": KindSpec(("subject", "reason")),
-    "score": KindSpec(("subject", "rule"), _SCORED),
-    "declare": KindSpec(("subject", "rule"), _SCORED),
-    "approve": KindSpec(("target",)),
-    "reject": KindSpec(("target", "reason")),
-    "eval": KindSpec(("subject", "panel"), ("score", "rating", "period")),
-    "veto": KindSpec(("subject", "reason")),
-    "exempt": KindSpec(("subject", "reason"), ("period",)),
-    "revoke": KindSpec(("target", "reason")),
-    "amend": KindSpec(("target", "reason"), ("rule", *_SCORED)),
-    "notice": KindSpec(("period",), ("days",)),
-    "appeal": KindSpec(("target", "subject", "reason")),
-    "ruling": KindSpec(("target", "decision", "reason"), ("rule", *_SCORED)),
-    "close": KindSpec(("period",)),
-}
-DECISIONS = ("upheld", "rejected")
-_ALLOWED = {kind: frozenset(_COMMON + spec.required + spec.optional + _ANY) for kind, spec in KINDS.items()}
+FIELD_TYPES: dict[str, Callable[[yamlsrc.Scalar], Any]] = {name: _READERS[t] for name, t in FIELDS.items()}
+_ALLOWED = {name: kind.fields for name, kind in KINDS.items()}
 
 
 # --- reading ------------------------------------------------------------------
@@ -326,7 +278,7 @@ def _fast(path: str, text: str, first_line: int = 1) -> list[Event] | None:
         if spec is None:
             return None
         allowed = _ALLOWED[kind]
-        if any(k not in allowed for k in keys) or any(k not in values for k in _COMMON + spec.required):
+        if any(k not in allowed for k in keys) or any(k not in values for k in spec.needed):
             return None
         events.append(Event.of(values, Source.of(path, first, 3), Places(path, keys, lines)))
     return events
@@ -378,8 +330,8 @@ def _event(node: yamlsrc.Node, problems: list[Problem]) -> Event | None:
             Problem(kind_node.source, "ledger.unknown-kind", {"kind": kind, "kinds": ", ".join(KINDS)})
         )
         return None
-    allowed = _COMMON + spec.required + spec.optional + _ANY
-    fields = {f: (FIELD_TYPES[f], f in _COMMON + spec.required) for f in FIELD_ORDER if f in allowed}
+    allowed, needed = spec.fields, spec.needed
+    fields = {f: (FIELD_TYPES[f], f in needed) for f in FIELD_ORDER if f in allowed}
     values = yamlsrc.read_map(node, fields, problems, f"{kind} event")
     if values is None:
         return None

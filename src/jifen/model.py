@@ -15,6 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
+from jifen.kinds import OUTSIDE_SPINE, ROSTER_KINDS
 from jifen.periods import Period
 
 
@@ -56,12 +57,9 @@ class Problem:
 
 # --- the ledger -------------------------------------------------------------
 
-SUBJECT_KINDS = ("members", "branches")
-
-
 @dataclass(frozen=True)
 class Event:
-    """One appended record of the log. Which fields a kind uses is in ``jifen.ledger.KINDS``."""
+    """One appended record of the log. Which fields a kind uses is in ``jifen.kinds.KINDS``."""
 
     id: int
     date: dt.date
@@ -153,11 +151,6 @@ class Lookup(Protocol):
     """Events by id: a dict, or a ``Spine`` (which reads bulk events only when asked)."""
 
     def get(self, event_id: int, default: None = None, /) -> Event | None: ...
-
-
-BULK_KINDS = ("score", "declare", "eval", "veto")  # the many events no later check looks through
-ROSTER_KINDS = ("join", "leave")  # the events membership is replayed from (``jifen.roster``)
-OUTSIDE_SPINE = BULK_KINDS + ROSTER_KINDS  # the kinds ``Spine.events`` leaves out
 
 
 @dataclass(frozen=True)

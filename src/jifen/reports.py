@@ -106,7 +106,7 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -
         Column("veto", "label.veto"),
         *([Column("exempt", "label.exempt")] if scheme.exemption else []),
     ]
-    flow = workflow.state(standings.events, period)
+    flow = workflow.state(standings.events, standings.resolution, period)
     data = {"branch": ledger.name, "scheme": scheme.id, "period": str(period), "rows": rows,
             **_workflow_data(flow, standings)}
     title = ("title.report", {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
@@ -221,9 +221,9 @@ def show_report(
     """One subject's statement: every event about them, what it counted, running scores."""
     scheme = standings.scheme
     member = standings.members[subject]
-    counts = {e.id: e for e in engine.effective(ledger.events)}
+    counts = standings.resolution.standing_for
     counted = {b.event.id: b.value for b in standings.entries(subject)}
-    decided = {e.target for e in ledger.events if e.kind in ("approve", "reject", "revoke")}
+    decided = standings.resolution.decided
     rows = [
         counts.get(e.id, e) if e.kind in ("amend", "ruling") else e
         for e in sorted(ledger.events, key=lambda e: e.order)
@@ -490,7 +490,7 @@ def events_report(standings: engine.Standings, period: Period) -> Report:
     """Every score, declaration, veto and evaluation dated in ``period``, with what it counted."""
     scheme = standings.scheme
     counted = {(b.event.id, s): b.value for s, entries in standings.booked.items() for b in entries}
-    effective = {e.id for e in engine.effective(standings.events)}
+    effective = standings.resolution.standing_for
     rows = []
     for event in sorted(standings.events, key=lambda e: e.order):
         if event.kind not in ("score", "declare", "veto", "eval") or not period.contains(event.date):

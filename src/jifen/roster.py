@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from operator import attrgetter
 
-from jifen.model import ROSTER_KINDS, Event, Member, Spine
+from jifen.kinds import ROSTER_KINDS
+from jifen.model import Event, Member, Spine
 
 __all__ = ["Member", "build", "of", "resolve"]
 

@@ -21,16 +21,16 @@ from decimal import Decimal
 from typing import Any
 
 from jifen import yamlsrc
+from jifen.kinds import RULE_VALUES
 from jifen.model import Event, Rule
 
 Check = tuple[str, dict[str, Any]] | None
 ZERO = Decimal(0)
-_EXTRAS = ("count", "points", "level", "measure")
 
 
 def _only(rule: Rule, event: Event, allowed: tuple[str, ...]) -> Check:
     """A problem if ``event`` gives a field this rule's kind does not take."""
-    for name in _EXTRAS:
+    for name in RULE_VALUES:
         if name not in allowed and getattr(event, name) is not None:
             return ("rule.field-not-taken", {"rule": rule.id, "field": name, "kind": rule.kind})
     return None

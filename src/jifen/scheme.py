@@ -16,7 +16,8 @@ from typing import Any
 
 from jifen import rules, yamlsrc
 from jifen.errors import InvalidInput, LedgerNotFound
-from jifen.model import SUBJECT_KINDS, Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
+from jifen.kinds import SUBJECT_KINDS
+from jifen.model import Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
 
 SUFFIX = ".yaml"
 PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}

@@ -13,13 +13,12 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from jifen import roster, rules
-from jifen.model import ROSTER_KINDS, Event, Ledger, Lookup, Problem, Scheme, Spine
+from jifen import corrections, roster, rules
+from jifen.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED
+from jifen.model import Event, Ledger, Lookup, Problem, Scheme, Spine
 from jifen.periods import Period
 from jifen.workflow import notice_end, touched
 
-REVOCABLE = ("score", "declare", "veto", "eval", "amend")
-APPEALABLE = ("score", "declare", "veto", "eval", "amend")
 
 
 class Context(NamedTuple):
@@ -69,68 +68,51 @@ def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | 
 
 def _problems(event: Event, context: Context) -> list[Problem]:
     problems: list[Problem] = []
+    kind = KINDS[event.kind]
     if context.today is not None and event.date > context.today:
         problems.append(Problem(event.at("date"), "event.future", {"date": event.date, "today": context.today}))
-    if event.kind in ("score", "declare", "veto", "leave"):
+    if event.kind == "exempt" and not context.scheme.exemption:
+        problems.append(Problem(event.source, "event.no-exemption", {"scheme": context.scheme.id}))
+    elif kind.member and not kind.targets:
         problems += _subject_problems(event, context)
     if event.kind in ("score", "declare"):
         problems += _rule_problems(event, context.scheme)
     if event.kind == "eval":
         problems += _eval_problems(event, context)
-    if event.kind == "exempt":
-        problems += _exempt_problems(event, context)
     if event.kind == "join" and event.role is not None and event.role not in context.scheme.roles:
         roles = ", ".join(context.scheme.roles) or "-"
         problems.append(Problem(event.at("role"), "event.unknown-role", {"role": event.role, "roles": roles}))
-    if event.kind in ("revoke", "approve", "reject", "amend", "appeal", "ruling"):
+    if kind.targets:
         problems += _target_problems(event, context)
+        if kind.member:  # an appeal: checked after what it names
+            problems += _subject_problems(event, context)
     if event.kind in ("notice", "close") and event.period is not None:
         if Period.parse(event.period).kind != "quarter":
             problems.append(Problem(event.at("period"), "event.want-quarter", {"period": event.period}))
-    if event.kind == "appeal":
-        problems += _subject_problems(event, context)
     return problems
-
-
-_TARGET_KINDS = {
-    "revoke": REVOCABLE,
-    "approve": ("declare",),
-    "reject": ("declare",),
-    "amend": ("score", "declare", "amend"),
-    "appeal": APPEALABLE,
-    "ruling": ("appeal",),
-}
-_CHANGES = ("rule", "count", "points", "level", "measure")
 
 
 def _target_problems(event: Event, context: Context) -> list[Problem]:
     target = context.events.get(event.target or 0)
     if target is None or target.id >= event.id:
         return [Problem(event.at("target"), "event.unknown-target", {"target": event.target})]
-    if target.kind not in _TARGET_KINDS[event.kind]:
-        kinds = ", ".join(_TARGET_KINDS[event.kind])
+    allowed = KINDS[event.kind].targets
+    if target.kind not in allowed:
+        kinds = ", ".join(allowed)
         return [Problem(event.at("target"), "event.wrong-target",
                         {"target": target.id, "kind": target.kind, "action": event.kind, "kinds": kinds})]
-    changes = any(getattr(event, f) is not None for f in _CHANGES)
+    changes = any(getattr(event, f) is not None for f in CHANGES)
     if event.kind == "ruling" and changes and event.decision != "upheld":
         return [Problem(event.at("decision"), "event.rejected-with-values")]
     if event.kind == "amend" and not changes:
         return [Problem(event.source, "event.amend-nothing")]
     if event.kind in ("amend", "ruling") and changes:
         base = target if event.kind == "amend" else context.events.get(target.target or 0)
-        if base is None or base.kind not in ("score", "declare", "amend"):
+        if base is None or base.kind not in SCORED:
             return [Problem(event.source, "event.cannot-change", {"target": target.id})]
-        replaced = _replacement(_resolve(base, context), event)
+        replaced = corrections.replacement(corrections.stands_for(base, context.events), event)
         return [dataclasses.replace(p, source=event.source) for p in _rule_problems(replaced, context.scheme)]
     return []
-
-
-def _resolve(event: Event, context: Context) -> Event:
-    """An amend event as the score event it stands for; any other event as itself."""
-    if event.kind != "amend":
-        return event
-    target = context.events.get(event.target or 0)
-    return event if target is None else _replacement(_resolve(target, context), event)
 
 
 def _workflow_problems(events: Sequence[Event], context: Context, only: Event | None = None) -> list[Problem]:
@@ -198,14 +180,6 @@ def _appeal_window(event: Event, by_id: Lookup, notices: list[Event]) -> list[Pr
     return [Problem(event.at("date"), "event.appeal-outside-notice", {"period": ", ".join(sorted(quarters)) or "-"})]
 
 
-def _replacement(target: Event, change: Event) -> Event:
-    """``engine.replacement``: the replay engine is imported only to check an amendment or an
-    evaluation, not by every ``jifen add`` (its classes cost ~4 ms to define)."""
-    from jifen.engine import replacement
-
-    return replacement(target, change)
-
-
 def _subject_problems(event: Event, context: Context) -> list[Problem]:
     member = context.members.get(event.subject or "")
     if member is None:
@@ -229,7 +203,7 @@ def _eval_problems(event: Event, context: Context) -> list[Problem]:
         return [Problem(event.at("rating"), "event.unknown-rating", {"rating": event.rating, "ratings": ratings})]
     if event.score is not None and not 0 <= event.score <= category.out_of:
         return [Problem(event.at("score"), "event.score-outside", {"score": event.score, "out_of": category.out_of})]
-    from jifen.engine import eval_period  # see _replacement
+    from jifen.engine import eval_period  # the replay engine is imported only to check an evaluation
 
     period = eval_period(event, scheme)
     if period.kind != scheme.period:
@@ -240,12 +214,6 @@ def _eval_problems(event: Event, context: Context) -> list[Problem]:
     if not member.in_span(period.start, period.end):
         return [Problem(event.at("period"), "event.not-member-in-period", {"subject": member.id, "name": member.name, "period": period})]
     return []
-
-
-def _exempt_problems(event: Event, context: Context) -> list[Problem]:
-    if not context.scheme.exemption:
-        return [Problem(event.source, "event.no-exemption", {"scheme": context.scheme.id})]
-    return _subject_problems(event, context)
 
 
 def _rule_problems(event: Event, scheme: Scheme) -> list[Problem]:

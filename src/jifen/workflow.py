@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from jifen.corrections import Resolution
+from jifen.kinds import TOUCHING
 from jifen.model import Event, Lookup
 from jifen.periods import Period
 
-TOUCHING = ("score", "declare", "veto", "eval", "exempt")  # counted for the period of their own date
 
 
 def touched(event: Event, by_id: Lookup) -> set[str]:
@@ -41,14 +42,13 @@ class State:
     closed: tuple[Event, ...]  # close events of the period's quarters
 
 
-def state(events: tuple[Event, ...], period: Period) -> State:
-    """What the notice board says beside the scores of ``period``."""
+def state(events: tuple[Event, ...], resolution: Resolution, period: Period) -> State:
+    """What the notice board says beside the scores of ``period`` (``resolution``: what ``events`` came to)."""
     by_id = {e.id: e for e in events}
     quarters = {str(q) for q in period.parts("quarter")} if period.kind == "year" else {
         str(Period.of(period.start, "quarter"))
     }
-    decided = {e.target for e in events if e.kind in ("approve", "reject", "revoke")}
-    ruled = {e.target for e in events if e.kind == "ruling"}
+    decided, ruled = resolution.decided, resolution.rulings
 
     def in_period(event: Event) -> bool:
         if period.kind == "month":

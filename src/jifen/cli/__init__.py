@@ -377,7 +377,7 @@ def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], l
     with _collector_paused():
         event = ledger_io.append(directory, build, reader if _caching() else None)
     typer.echo(messages.text("cli.appended", lang, id=event.id))
-    typer.echo(ledger_io.emit({k: getattr(event, k) for k in ledger_io.FIELD_ORDER}), nl=False)
+    typer.echo(ledger_io.emit(event.__dict__), nl=False)
     if commit:
         _commit(directory, seen["spine"], seen["scheme"], event, lang)
     return event

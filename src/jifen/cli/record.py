@@ -62,7 +62,7 @@ def init(
     """Create a branch ledger: a folder with ledger.yaml, whose first event names the scheme."""
     from jifen import ledger as ledger_io
     from jifen import scheme as scheme_io
-    from jifen.model import SUBJECT_KINDS
+    from jifen.kinds import SUBJECT_KINDS
 
     lang = _lang(lang)
     path = scheme_io.find(scheme, scheme_search(), base=Path.cwd())

@@ -141,7 +141,7 @@ def ruling(
     lang: LangOpt = None,
 ) -> None:
     """Decide an appeal. upheld: the appealed event is cancelled, or amended to the values given."""
-    from jifen.ledger import DECISIONS
+    from jifen.kinds import DECISIONS
 
     if decision not in DECISIONS:
         raise errors.InvalidInput("yaml.want-choice", field="DECISION", text=decision, choices=", ".join(DECISIONS))

@@ -1,0 +1,139 @@
+"""Event kinds of the log, one entry each, registered in ``KINDS``: what an event *is* and *does*.
+
+An entry says everything the rest of jifen needs to know of a kind:
+
+- ``required`` and ``optional``: its fields, besides those every event has
+  (``id``, ``date``, ``kind``, ``by``) and those any event may have (``note``,
+  ``late``). Each field's type is in ``FIELDS``, the same for every kind.
+- ``counts``: what it is to the replay (``score``, ``veto``, ``eval``,
+  ``exempt``), or None. A ``declare`` counts as a score once approved.
+- ``member``: whether its ``subject`` must belong to the branch on its date.
+- ``targets``: the kinds an event of this kind may name by ``target``, and
+  ``effect``, what it does to that target (see ``jifen.corrections``).
+- ``touches``: which quarters it changes: those of its own date (``date``),
+  those its target touches (``target``), or none.
+- ``group``: ``bulk`` (the many events no later check looks through),
+  ``roster`` (membership is replayed from them) or ``spine`` (the header,
+  corrections and workflow: what a check of a new event looks through).
+
+Its words are the catalogue entries ``kind.<name>`` (a label) and
+``log.<name>`` (one event as a sentence). Adding a kind is adding an entry
+here, its booking in ``jifen.engine`` if it counts, its words, and its command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Every field an event may have, with its type, in the order the canonical text writes them.
+FIELDS: dict[str, str] = {
+    "id": "int",
+    "date": "date",
+    "kind": "text",
+    "subject": "text",
+    "name": "text",
+    "role": "text",
+    "scheme": "text",
+    "subjects": "subjects",
+    "rule": "text",
+    "count": "count",
+    "points": "decimal",
+    "level": "text",
+    "measure": "decimal",
+    "panel": "text",
+    "score": "decimal",
+    "rating": "text",
+    "period": "period",
+    "ref": "text",
+    "target": "int",
+    "decision": "decision",
+    "days": "count",
+    "reason": "text",
+    "late": "text",
+    "note": "text",
+    "by": "text",
+}
+FIELD_ORDER = tuple(FIELDS)
+DECIMAL_FIELDS = tuple(name for name, type_ in FIELDS.items() if type_ == "decimal")
+
+# Every event has these; ``by`` (who recorded it) is also the last line of every event the tool
+# writes, which is how a torn last event is recognised. Any event may have a note and be late.
+COMMON = ("id", "date", "kind", "by")
+ANY = ("note", "late")
+# What a rule's kind reads from a scored event, and what a correction may change of it.
+RULE_VALUES = ("count", "points", "level", "measure")
+SCORE_VALUES = (*RULE_VALUES, "ref")  # what a score event may give besides its rule
+CHANGES = ("rule", *RULE_VALUES)
+SCORED_FIELDS = ("rule", *SCORE_VALUES)
+
+DECISIONS = ("upheld", "rejected")
+SUBJECT_KINDS = ("members", "branches")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of event (see the module's text)."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    counts: str | None = None
+    member: bool = False
+    targets: tuple[str, ...] = ()
+    effect: str | None = None  # cancel, approve, replace, object, rule
+    touches: str | None = None  # date, target
+    group: str = "spine"
+
+    @property
+    def fields(self) -> frozenset[str]:
+        """Every field an event of this kind may have."""
+        return frozenset(COMMON + self.required + self.optional + ANY)
+
+    @property
+    def needed(self) -> tuple[str, ...]:
+        """The fields an event of this kind must have."""
+        return COMMON + self.required
+
+
+SCORED = ("score", "declare", "amend")  # kinds that stand for a score (an amend, for the one it replaces)
+CORRECTABLE = ("score", "declare", "veto", "eval", "amend")  # what a revoke or an appeal may name
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (
+    Kind("open", ("name", "scheme"), ("subjects",)),
+    Kind("join", ("subject", "name"), ("role",), group="roster"),
+    Kind("leave", ("subject", "reason"), member=True, group="roster"),
+    Kind("score", ("subject", "rule"), SCORE_VALUES, counts="score", member=True, touches="date", group="bulk"),
+    Kind("declare", ("subject", "rule"), SCORE_VALUES, member=True, touches="date", group="bulk"),
+    Kind("approve", ("target",), targets=("declare",), effect="approve", touches="target"),
+    Kind("reject", ("target", "reason"), targets=("declare",), effect="cancel", touches="target"),
+    Kind("eval", ("subject", "panel"), ("score", "rating", "period"), counts="eval", touches="date", group="bulk"),
+    Kind("veto", ("subject", "reason"), counts="veto", member=True, touches="date", group="bulk"),
+    Kind("exempt", ("subject", "reason"), ("period",), counts="exempt", member=True, touches="date"),
+    Kind("revoke", ("target", "reason"), targets=CORRECTABLE, effect="cancel", touches="target"),
+    Kind("amend", ("target", "reason"), SCORED_FIELDS, targets=SCORED, effect="replace",
+         touches="target"),
+    Kind("notice", ("period",), ("days",)),
+    Kind("appeal", ("target", "subject", "reason"), member=True, targets=CORRECTABLE, effect="object",
+         touches="target"),
+    Kind("ruling", ("target", "decision", "reason"), SCORED_FIELDS, targets=("appeal",),
+         effect="rule", touches="target"),
+    Kind("close", ("period",)),
+)}
+
+
+def kinds_where(**wanted: object) -> tuple[str, ...]:
+    """The names of the kinds whose attributes have the values given, in table order.
+
+    >>> kinds_where(group="roster"), kinds_where(counts="veto")
+    (('join', 'leave'), ('veto',))
+    """
+    return tuple(k.name for k in KINDS.values() if all(getattr(k, a) == v for a, v in wanted.items()))
+
+
+BULK_KINDS = kinds_where(group="bulk")
+ROSTER_KINDS = kinds_where(group="roster")
+OUTSIDE_SPINE = BULK_KINDS + ROSTER_KINDS  # the kinds a ``Spine``'s events leave out
+COUNTED = tuple(k.name for k in KINDS.values() if k.counts)  # counted as recorded, without approval
+TOUCHING = kinds_where(touches="date")  # counted for the period of their own date
+CORRECTIONS = tuple(k.name for k in KINDS.values() if k.effect)  # kinds that change what another event does
+REWRITES = tuple(k.name for k in KINDS.values() if k.effect not in (None, "object"))  # change what counts

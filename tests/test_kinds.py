@@ -1,0 +1,59 @@
+"""The table of event kinds: complete, consistent, and what the reader and writer follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from jifen import kinds, ledger, messages
+
+SAMPLE = {  # one value of each field type, as a command would give it
+    "int": 3, "date": dt.date(2023, 1, 2), "text": "张三", "count": 2, "decimal": Decimal("-0.5"),
+    "period": "2023Q1", "subjects": "members", "decision": "upheld",
+}
+
+
+@pytest.mark.parametrize("name", list(kinds.KINDS))
+def test_each_kind_has_fields_of_known_types_and_words_in_both_languages(name):
+    kind = kinds.KINDS[name]
+    assert kind.fields <= set(kinds.FIELDS), kind.fields - set(kinds.FIELDS)
+    assert set(kind.targets) <= set(kinds.KINDS)
+    for code in (f"kind.{name}", f"log.{name}"):
+        assert messages.known(code), code
+        assert all(messages.text(code, lang, **_anything()) for lang in messages.LANGS)
+
+
+def _anything():
+    return {k: "x" for k in ("id", "date", "who", "by", "late", "note", "reason", "rule", "rule_name", "value",
+                             "target", "period", "panel", "given", "decision", "days", "name")}
+
+
+@pytest.mark.parametrize("name", list(kinds.KINDS))
+def test_an_event_of_each_kind_with_its_required_fields_reads_back_as_written(name):
+    kind = kinds.KINDS[name]
+    values = {field: SAMPLE[kinds.FIELDS[field]] for field in kind.needed if field not in ("id", "kind")}
+    text = ledger.emit({"id": 1, "kind": name, **values})
+    events = ledger._fast("l.yaml", text)
+    assert events is not None and len(events) == 1
+    assert {f: getattr(events[0], f) for f in values} == values
+
+
+@pytest.mark.parametrize("name", list(kinds.KINDS))
+def test_a_field_the_kind_does_not_take_is_refused_by_the_reader(name):
+    kind = kinds.KINDS[name]
+    stranger = next(f for f in kinds.FIELDS if f not in kind.fields)
+    values = {field: SAMPLE[kinds.FIELDS[field]] for field in kind.needed if field not in ("id", "kind")}
+    text = ledger.emit({"id": 1, "kind": name, **values, stranger: SAMPLE[kinds.FIELDS[stranger]]})
+    book, problems = ledger.parse("l.yaml", text.encode("utf-8"))
+    assert "yaml.unknown-key" in [p.code for p in problems]
+
+
+def test_the_groups_split_the_kinds_as_the_spine_needs():
+    assert kinds.BULK_KINDS == ("score", "declare", "eval", "veto")
+    assert kinds.ROSTER_KINDS == ("join", "leave")
+    assert kinds.COUNTED == ("score", "eval", "veto", "exempt")
+    assert set(kinds.REWRITES) == {"revoke", "approve", "reject", "amend", "ruling"}
+    assert kinds.DECIMAL_FIELDS == ("points", "measure", "score")
+    assert kinds.FIELD_ORDER[:3] == ("id", "date", "kind") and kinds.FIELD_ORDER[-1] == "by"
