@@ -154,3 +154,19 @@ def test_the_hook_was_blind_to_ledgers_in_chinese_folders(chinese_repo, cli):
     git(root, "add", "-A")
     refused = subprocess.run(["git", "-C", str(root), "commit", "-qm", "edit"], capture_output=True, text=True)
     assert refused.returncode != 0 and "台账/一支部/ledger.yaml" in refused.stdout + refused.stderr
+
+
+def test_add_commit_said_nothing_was_written_after_it_had_appended(repo, cli):
+    """A stale .git/index.lock made --commit fail after the append, with exit 2 ("nothing written"):
+    a retry recorded the event twice."""
+    path = repo / "b" / "ledger.yaml"
+    before = path.read_bytes()
+    (repo / ".git" / "index.lock").write_text("", encoding="utf-8")
+    result = cli("add", "张三", "study.notes", "--date", "2023-01-31", "-l", "b", "--commit")
+    assert result.exit_code == 3, result.output
+    assert "已追加" in result.output and "不要重新记录" in result.output
+    after = path.read_bytes()
+    assert after.startswith(before) and after.count(b"- id: ") == before.count(b"- id: ") + 1
+    (repo / ".git" / "index.lock").unlink()
+    git(repo, "commit", "-qam", "the event recorded above")
+    assert cli("audit").exit_code == 0

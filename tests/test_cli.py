@@ -408,12 +408,11 @@ def test_check_reports_a_torn_tail_and_repair_fixes_it(branch, cli):
 
 
 def test_terminal_table_colours_grades_and_counts_them():
-    from jifen import engine, loader, render, reports
+    from jifen import book, render, reports
     from tests.conftest import SCHEMES
 
-    loaded = loader.load_valid(DEMO, [SCHEMES])
-    book, scheme = loaded.ledger, loaded.scheme
-    report = reports.grade_report(book, engine.replay(book.events, scheme), 2023)
+    opened = book.open(DEMO, [SCHEMES], cached=False).usable()
+    report = reports.grade_report(opened.ledger, opened.standings, 2023)
     drawn = render.render(report, "table", "zh", terminal=True)
     assert "\x1b[" in drawn  # coloured
     assert "优秀 9  良好 1  合格 1  不合格 1" in drawn

@@ -351,7 +351,7 @@ def test_a_write_that_cannot_be_taken_back_says_so_with_its_own_exit_code(tmp_pa
     import errno
     import os
 
-    from jifen.errors import EXIT_PARTIAL, WriteTorn
+    from jifen.errors import EXIT_PARTIAL, PartlyWritten
 
     folder = tmp_path / "一支部"
     ledger.create(folder, {"date": dt.date(2023, 1, 1), "name": "一支部", "scheme": "quantified-2023", "by": "记分员"})
@@ -369,7 +369,7 @@ def test_a_write_that_cannot_be_taken_back_says_so_with_its_own_exit_code(tmp_pa
 
     monkeypatch.setattr(os, "write", half_then_full)
     monkeypatch.setattr(os, "ftruncate", cannot)
-    with pytest.raises(WriteTorn) as raised:
+    with pytest.raises(PartlyWritten) as raised:
         ledger.append(folder, lambda spine, next_id: {"date": dt.date(2023, 1, 1), "kind": "join",
                                                      "subject": "m01", "name": "张三", "by": "记分员"})
     assert raised.value.exit_code == EXIT_PARTIAL == 3

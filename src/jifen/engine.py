@@ -23,11 +23,12 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from jifen import corrections, roster, rules
 from jifen.kinds import REWRITES, ROSTER_KINDS
 from jifen.model import Band, Category, Event, Scheme, Score
+from jifen.numbers import shown
 from jifen.periods import Period
 
 ZERO = Decimal(0)
@@ -391,15 +392,6 @@ def _value(category: Category, added: Decimal, items: dict[tuple[str, str], Deci
 
 
 # --- what the notice board shows ---------------------------------------------
-
-
-def shown(value: Decimal, precision: int) -> Decimal:
-    """``value`` rounded half-up (四舍五入) to ``precision`` decimals: what is displayed.
-
-    >>> str(shown(Decimal("100.245"), 2)), str(shown(Decimal("90.4166"), 2))
-    ('100.25', '90.42')
-    """
-    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
 
 
 def ranks(values: dict[str, Decimal]) -> dict[str, int]:

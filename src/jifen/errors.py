@@ -6,8 +6,10 @@ Exit codes (documented in docs/commands.md):
 - ``1`` PROBLEMS: the command ran, and found problems (``jifen check``).
 - ``2`` UNUSABLE: the input cannot be used (bad arguments, an unreadable or
   invalid ledger or scheme, an event that would be wrong). Nothing was written.
-- ``3`` PARTIAL: something was written, but not all that was asked (a write that
-  failed and could not be taken back). The message says what is in the file now.
+- ``3`` PARTIAL: something was written, but not all that was asked (an event
+  appended but not committed to git; a write that failed and could not be taken
+  back). The message says what is in the file now and what to do; running the
+  same command again would record the event twice.
 
 Only ``jifen.cli`` catches these. The message words are not here: an error
 carries a catalogue code and its arguments (see ``jifen.messages``), plus the
@@ -48,7 +50,7 @@ class WriteRefused(JifenError):
     """An append was refused to keep the ledger whole."""
 
 
-class WriteTorn(JifenError):
-    """A write failed part-way and could not be undone: the file holds part of it."""
+class PartlyWritten(JifenError):
+    """Part of what was asked was written: an append not committed, or a write cut short and not undone."""
 
     exit_code = EXIT_PARTIAL

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from jifen import yamlsrc
-from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused, WriteTorn
+from jifen.errors import InvalidInput, LedgerNotFound, PartlyWritten, WriteRefused
 from jifen.kinds import DECISIONS, FIELD_ORDER, FIELDS, KINDS, SUBJECT_KINDS
 from jifen.model import Event, Ledger, Problem, Source, Spine
 from jifen.periods import Period
@@ -501,7 +501,7 @@ def _write_all(fd: int, payload: bytes, size: int, path: str) -> None:
             os.ftruncate(fd, size)
             os.fsync(fd)
         except OSError as undo:
-            raise WriteTorn("ledger.write-torn", path=path, detail=detail, undo=undo.strerror or str(undo)) from None
+            raise PartlyWritten("ledger.write-torn", path=path, detail=detail, undo=undo.strerror or str(undo)) from None
         raise WriteRefused("ledger.write-failed", path=path, detail=detail) from None
 
 

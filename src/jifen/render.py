@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jifen import messages
+from jifen.numbers import plain
 
 if TYPE_CHECKING:  # the report types are not needed to import this module (a cached report prints without them)
     from jifen.model import Problem
@@ -132,7 +133,7 @@ def form_title(report: Report, lang: str, paper: str) -> str:
 
 def words(args: dict[str, Any]) -> dict[str, Any]:
     """Message arguments with decimals written as the tables write them."""
-    return {k: number(v) if isinstance(v, Decimal) else v for k, v in args.items()}
+    return {k: plain(v) if isinstance(v, Decimal) else v for k, v in args.items()}
 
 
 
@@ -153,14 +154,8 @@ def _cell(value: Any, lang: str, words: str = "") -> str:
     if isinstance(value, bool):
         return messages.text("label.yes", lang) if value else ""
     if isinstance(value, Decimal):
-        return number(value)
+        return plain(value)
     return str(value)
-
-
-def number(value: Decimal) -> str:
-    """A decimal as text with no exponent and no trailing zeros: ``100``, ``92.5``."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _json_value(value: Any) -> Any:

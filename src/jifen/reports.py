@@ -15,6 +15,7 @@ from typing import Any
 
 from jifen import engine, outcomes, workflow
 from jifen.model import Category, Ledger, Scheme
+from jifen.numbers import plain, shown
 from jifen.periods import Period
 from jifen.roster import Member
 
@@ -62,9 +63,9 @@ def _subject_label(ledger: Ledger) -> str:
 def _category_label(category: Category) -> str:
     label = category.name
     if category.max is not None:
-        label += f"({_num(category.max)})"
+        label += f"({plain(category.max)})"
     if category.weight != 1:
-        label += f"×{_num(category.weight)}"
+        label += f"×{plain(category.weight)}"
     return label
 
 
@@ -91,8 +92,8 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -
                 "member": standings.members[place.subject].name,
                 "score": place.shown,
                 "rank": place.rank,
-                "categories": {c.id: engine.shown(score.categories[c.id], scheme.precision) for c in scored},
-                "bonus": engine.shown(bonus, scheme.precision),
+                "categories": {c.id: shown(score.categories[c.id], scheme.precision) for c in scored},
+                "bonus": shown(bonus, scheme.precision),
                 "veto": score.veto,
             }
         )
@@ -177,7 +178,7 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int) -> Repo
             "rank": result.rank,
             "grade": result.grade,
             "veto": result.score.veto,
-            "periods": {p: engine.shown(v, scheme.precision) for p, v in result.score.parts.items()},
+            "periods": {p: shown(v, scheme.precision) for p, v in result.score.parts.items()},
         }
         if scheme.stars:
             row["stars"] = result.stars
@@ -240,9 +241,9 @@ def show_report(
         running = running_month = None
         if scored and event.id in counts:
             quarter = Period.of(shown_as.date, scheme.period)
-            running = engine.shown(standings.score(subject, quarter, until=shown_as).total, scheme.precision)
+            running = shown(standings.score(subject, quarter, until=shown_as).total, scheme.precision)
             month = Period.of(shown_as.date, "month")
-            running_month = engine.shown(standings.score(subject, month, until=shown_as).total, scheme.precision)
+            running_month = shown(standings.score(subject, month, until=shown_as).total, scheme.precision)
         pending = event.kind == "declare" and event.id not in decided
         events.append(
             {
@@ -261,7 +262,7 @@ def show_report(
         )
     periods = {}
     for period in _periods_of(member, standings, year):
-        periods[str(period)] = engine.shown(standings.score(subject, period).total, scheme.precision)
+        periods[str(period)] = shown(standings.score(subject, period).total, scheme.precision)
     columns = (
         Column("id", "label.id"),
         Column("date", "label.date"),
@@ -351,7 +352,7 @@ def scheme_report(scheme: Scheme) -> Report:
                 {
                     "category": category.id,
                     "category_name": _category_label(category),
-                    "item": f"{item.name}({_num(item.max)})" if item else None,
+                    "item": f"{item.name}({plain(item.max)})" if item else None,
                     "rule": rule.id,
                     "name": rule.name,
                     "kind": rule.kind,
@@ -396,29 +397,22 @@ def schemes_report(schemes: list[tuple[str, str, str]]) -> Report:
 def _rule_value(row: dict[str, Any]) -> str:
     kind = row["kind"]
     if kind == "fixed":
-        return _num(row["points"])
+        return plain(row["points"])
     if kind == "range":
-        return f"{_num(row['min'])} ~ {_num(row['max'])}"
+        return f"{plain(row['min'])} ~ {plain(row['max'])}"
     if kind == "progressive":
-        return f"{_num(row['points'])}, {_num(row['step'])}…"
+        return f"{plain(row['points'])}, {plain(row['step'])}…"
     if kind == "graded":
-        return " / ".join(f"{level} {_num(points)}" for level, points in row["levels"].items())
+        return " / ".join(f"{level} {plain(points)}" for level, points in row["levels"].items())
     if kind == "lose-item":
         return "0"
     if kind == "rate":
-        return f"< {_num(row['threshold'])}: {_num(row['per_step'])} / {_num(row.get('step') or Decimal(1))}"
+        return f"< {plain(row['threshold'])}: {plain(row['per_step'])} / {plain(row.get('step') or Decimal(1))}"
     if kind == "evaluation":
-        scale = f"{', '.join(row['panels'])} /{_num(row['out_of'])}"
-        ratings = " ".join(f"{k}={_num(v)}" for k, v in row["ratings"].items())
+        scale = f"{', '.join(row['panels'])} /{plain(row['out_of'])}"
+        ratings = " ".join(f"{k}={plain(v)}" for k, v in row["ratings"].items())
         return f"{scale} {ratings}".strip()
     return kind
-
-
-def _num(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
@@ -430,25 +424,6 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
         else:
             flat[key] = value
     return flat
-
-
-def describe(event, members: dict[str, Member], scheme: Scheme | None) -> tuple[str, dict[str, Any]]:
-    """One event in words (a catalogue code and its arguments): for commit messages and ``jifen log``."""
-    member = members.get(event.subject or "")
-    who = f"{member.name}({member.id})" if member else (event.subject or "")
-    rule = scheme.rule(event.rule or "") if scheme is not None and event.rule else None
-    value = engine.raw_value(scheme, event) if event.kind in ("score", "declare") and rule else None
-    args: dict[str, Any] = {
-        "id": event.id, "date": event.date.isoformat(), "who": who, "by": event.by or "",
-        "rule": event.rule or "", "rule_name": rule.name if rule else "",
-        "value": "" if value is None else (f"+{_num(value)}" if value > 0 else _num(value)),
-        "note": f" {event.note}" if event.note else "", "reason": event.reason or "",
-        "target": event.target or "", "period": event.period or "", "panel": event.panel or "",
-        "given": _num(event.score) if event.score is not None else (event.rating or ""),
-        "decision": event.decision or "", "days": event.days or "", "name": event.name or "",
-        "late": f" [{event.late}]" if event.late else "",
-    }
-    return f"log.{event.kind}", args
 
 
 def rollup_report(found, ranks: dict[str, int], year: int, errors: dict[str, str]) -> Report:
@@ -530,7 +505,7 @@ def chart_data(ledger: Ledger, standings: engine.Standings, year: int, subject: 
     for who in subjects:
         member = standings.members[who]
         series[f"{member.name}({who})"] = [
-            engine.shown(standings.score(who, p).total, scheme.precision) if member.in_span(p.start, p.end) else None
+            shown(standings.score(who, p).total, scheme.precision) if member.in_span(p.start, p.end) else None
             for p in parts
         ]
     return {"branch": ledger.name, "year": year, "periods": [str(p) for p in parts], "series": series,

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from jifen import cache, engine, loader, outcomes
+from jifen import book, cache, engine, outcomes
 from jifen import ledger as ledger_io
 from jifen.errors import JifenError
+from jifen.numbers import shown
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,9 @@ def summarize(directory: str, search: list[str], year: int, cached: bool = False
 
 def _summarize(directory: str, search: list[Path], year: int, cached: bool) -> Summary:
     try:
-        loaded = loader.load_valid(Path(directory), search, cached=cached)
-        book, scheme = loaded.ledger, loaded.scheme
-        standings = engine.replay(book.events, scheme)
-        results = outcomes.annual(standings, year)
+        opened = book.open(Path(directory), search, cached=cached).usable()
+        scheme = opened.scheme
+        results = outcomes.annual(opened.standings, year)
     except JifenError as exc:
         return Summary(directory, error=exc.code, error_args=dict(exc.args_))
     except OSError as exc:
@@ -74,8 +74,8 @@ def _summarize(directory: str, search: list[Path], year: int, cached: bool) -> S
         grades[name] = grades.get(name, 0) + 1
     average = None
     if results:
-        average = engine.shown(sum((r.shown for r in results), Decimal(0)) / len(results), scheme.precision)
-    return Summary(directory, book.name, scheme.id, len(results), average, grades)
+        average = shown(sum((r.shown for r in results), Decimal(0)) / len(results), scheme.precision)
+    return Summary(directory, opened.name, scheme.id, len(results), average, grades)
 
 
 def summaries(

@@ -20,7 +20,6 @@ from jifen.periods import Period
 from jifen.workflow import notice_end, touched
 
 
-
 class Context(NamedTuple):
     scheme: Scheme
     members: Mapping[str, roster.Member]
@@ -203,7 +202,9 @@ def _eval_problems(event: Event, context: Context) -> list[Problem]:
         return [Problem(event.at("rating"), "event.unknown-rating", {"rating": event.rating, "ratings": ratings})]
     if event.score is not None and not 0 <= event.score <= category.out_of:
         return [Problem(event.at("score"), "event.score-outside", {"score": event.score, "out_of": category.out_of})]
-    from jifen.engine import eval_period  # the replay engine is imported only to check an evaluation
+    from jifen.engine import (
+        eval_period,  # the replay engine is imported only to check an evaluation
+    )
 
     period = eval_period(event, scheme)
     if period.kind != scheme.period:

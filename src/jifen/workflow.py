@@ -12,7 +12,6 @@ from jifen.model import Event, Lookup
 from jifen.periods import Period
 
 
-
 def touched(event: Event, by_id: Lookup) -> set[str]:
     """The quarters whose scores ``event`` changes (through its target, for corrections)."""
     if event.kind in TOUCHING:

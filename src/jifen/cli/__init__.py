@@ -6,10 +6,8 @@ Shared options (``--ledger``, ``--format``, ``--lang``) are declared once, below
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import os
 import sys
 from collections.abc import Callable
@@ -122,24 +120,23 @@ def ledger_dir(option: Path | None) -> Path:
 
 
 def scheme_search() -> list[Path]:
-    """Where scheme ids are looked up: $JIFEN_SCHEMES (os.pathsep-separated), then the shipped ones."""
-    from jifen import scheme
+    """Where scheme ids are looked up (``jifen.book.search_path``)."""
+    from jifen import book
 
-    extra = [Path(p) for p in os.environ.get("JIFEN_SCHEMES", "").split(os.pathsep) if p]
-    return [*extra, scheme.shipped_dir()]
+    return book.search_path()
 
 
 def _load(option: Path | None):
-    """The ledger, its scheme and the replay; a spinner on a terminal while a large ledger loads."""
-    from jifen import engine, loader
+    """The usable book of the ledger (``jifen.book``), replayed; a spinner on a terminal while a
+    large ledger loads."""
     from jifen import ledger as ledger_io
 
     directory = ledger_dir(option)
 
     def work():
-        with _collector_paused():
-            loaded = loader.usable(_read(directory))
-            return loaded.ledger, loaded.scheme, engine.replay(loaded.ledger.events, loaded.scheme)
+        opened = _open(directory).usable()
+        assert opened.standings is not None  # the replay, under the spinner
+        return opened
 
     path = directory / ledger_io.FILENAME
     if sys.stderr.isatty() and path.is_file() and path.stat().st_size > LARGE:
@@ -150,14 +147,14 @@ def _load(option: Path | None):
     return work()
 
 
-def _read(directory: Path, today: dt.date | None = None):
-    """``loader.load`` through the cache (unless turned off), warning if it found history edited."""
-    from jifen import loader
+def _open(directory: Path, today: dt.date | None = None):
+    """``book.open`` through the cache (unless turned off), warning if it found history edited."""
+    from jifen import book
 
-    loaded = loader.load(directory, scheme_search(), today=today, cached=_caching())
-    if loaded.stale:
-        _warn_stale(loaded.ledger.path)
-    return loaded
+    opened = book.open(directory, scheme_search(), today=today, cached=_caching())
+    if opened.stale:
+        _warn_stale(opened.ledger.path)
+    return opened
 
 
 def _warn_stale(path: str) -> None:
@@ -170,23 +167,6 @@ def _caching() -> bool:
 
 
 LARGE = 2 * 1024 * 1024  # bytes of ledger above which loading shows a spinner on a terminal
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector: reading and replaying a ledger build many small
-    objects and few cycles, and the collector would walk the growing heap again and again
-    (about a fifth of a 100,000-event run). What was built is then frozen (``gc.freeze``): kept
-    to the end of the command, it need never be walked, and the first collection after the
-    pause would otherwise walk all of it at once."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.freeze()
-            gc.enable()
 
 
 def _emit_cached(option: Path | None, words: tuple, make: Callable[[], Any], fmt: str, lang: str,
@@ -327,73 +307,26 @@ def _subject(members: dict, text: str) -> str:
 def _record(option: Path | None, lang: str, kind: str, member: str, date: str | None, by: str | None,
             commit: bool = False, **fields: Any) -> Event:
     """Append a ``kind`` event about ``member`` (an id or a unique name) with ``fields``."""
-    return _append(option, lambda book, members: {
+    return _append(option, lambda spine, members: {
         "date": _date(date), "kind": kind, "subject": _subject(members, member), **fields, "by": _by(by),
     }, lang, commit)
 
 
 def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], lang: str,
             commit: bool = False) -> Event:
-    """Append the event ``fields(spine, members)`` describes, after checking it; print it.
-
-    Reads the log's spine through the cache (``jifen.cache.spine``), so the cost
-    does not grow with the number of scores. With ``commit``, commit the ledger
-    file to git with a message saying what was recorded.
-    """
-    from jifen import ledger as ledger_io
-    from jifen import loader, roster, validate
-    from jifen.model import Event, Source
-
-    directory = ledger_dir(option)
-    search = scheme_search()
-    seen: dict[str, Any] = {}
-
-    def build(spine, next_id: int) -> dict[str, Any]:
-        scheme, problems = loader.scheme_of(spine, search, _caching())
-        if scheme is None:
-            raise errors.InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
-        members = roster.of(spine)
-        values = fields(spine, members)
-        event = Event(id=next_id, source=Source("<arguments>", 0, 0), **values)
-        wrong = validate.event_problems(spine, scheme, event, _today(), members)
-        if wrong:
-            raise errors.InvalidInput(wrong[0].code, problems=wrong[1:], **wrong[0].args)
-        seen.update(spine=spine, scheme=scheme)
-        return values
-
-    if commit:
-        from jifen import gitrepo
-
-        gitrepo.toplevel(directory)  # refuse before writing if there is no repository
-
-    def reader(path: str, data: bytes):
-        from jifen import cache
-
-        read = cache.spine(directory, Path(path), data)
-        if read.stale:
-            _warn_stale(path)
-        return read.spine, read.problems
-
-    with _collector_paused():
-        event = ledger_io.append(directory, build, reader if _caching() else None)
-    typer.echo(messages.text("cli.appended", lang, id=event.id))
-    typer.echo(ledger_io.emit(event.__dict__), nl=False)
-    if commit:
-        _commit(directory, seen["spine"], seen["scheme"], event, lang)
-    return event
-
-
-def _commit(directory: Path, spine, scheme, event: Event, lang: str) -> None:
-    from jifen import gitrepo, reports, roster
+    """Record the event ``fields(spine, members)`` describes (``jifen.book.record``) and say so."""
+    from jifen import book
     from jifen import ledger as ledger_io
 
-    members = roster.of(spine, event)
-    code, args = reports.describe(event, members, scheme)
-    summary = messages.text(code, lang, **args)
-    message = f"{spine.name}: {summary}\n\njifen event {event.id} in {ledger_io.FILENAME}"
-    repo = gitrepo.toplevel(directory)
-    sha = gitrepo.commit_file(repo, ledger_io.locate(directory), message)
-    typer.echo(messages.text("cli.committed", lang, sha=sha, summary=summary))
+    done = book.record(ledger_dir(option), fields, today=_today(), lang=lang, search=scheme_search(),
+                       commit=commit, cached=_caching())
+    if done.stale:
+        _warn_stale(str(ledger_dir(option) / ledger_io.FILENAME))
+    typer.echo(messages.text("cli.appended", lang, id=done.event.id))
+    typer.echo(ledger_io.emit(done.event.__dict__), nl=False)
+    if done.commit:
+        typer.echo(messages.text("cli.committed", lang, sha=done.commit, summary=done.summary))
+    return done.event
 
 
 # --- commands -----------------------------------------------------------------------

@@ -82,7 +82,7 @@ def log(
 ) -> None:
     """The events added to the ledger since a revision, in plain words: what a reviewer reads instead of a diff."""
     from jifen import audit as audit_lib
-    from jifen import gitrepo, loader, reports, roster
+    from jifen import book, gitrepo
     from jifen import ledger as ledger_io
 
     lang = _lang(lang)
@@ -95,9 +95,7 @@ def log(
     if not events:
         typer.echo(messages.text("cli.log-none", lang, since=since))
         return
-    book, _ = ledger_io.read(directory)
-    scheme, _ = loader.scheme_of(book, scheme_search())
-    members = roster.build(book.events)
+    opened = book.open(directory, scheme_search(), cached=False)  # the words of events, whatever the problems
     for event in events:
-        code, args = reports.describe(event, members, scheme)
+        code, args = opened.describe(event)
         typer.echo(messages.text(code, lang, **args))

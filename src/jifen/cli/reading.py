@@ -18,8 +18,8 @@ from jifen.cli import (
     _emit_cached,
     _lang,
     _load,
+    _open,
     _period,
-    _read,
     _subject,
     _today,
     app,
@@ -49,8 +49,8 @@ def report(
     def make():
         from jifen import reports
 
-        book, scheme, standings = _load(ledger)
-        return reports.period_report(book, standings, period)
+        opened = _load(ledger)
+        return reports.period_report(opened.ledger, opened.standings, period)
 
     _emit_cached(ledger, ("report", str(period)), make, format, lang, output)
 
@@ -70,8 +70,8 @@ def grade(
     def make():
         from jifen import reports
 
-        book, scheme, standings = _load(ledger)
-        return reports.grade_report(book, standings, year)
+        opened = _load(ledger)
+        return reports.grade_report(opened.ledger, opened.standings, year)
 
     _emit_cached(ledger, ("grade", year), make, format, lang, output)
 
@@ -90,9 +90,9 @@ def show(
     from jifen import reports
 
     lang = _lang(lang)
-    book, scheme, standings = _load(ledger)
-    subject = _subject(standings.members, member)
-    _emit(reports.show_report(book, standings, subject, year), format, lang, output)
+    opened = _load(ledger)
+    subject = _subject(opened.standings.members, member)
+    _emit(reports.show_report(opened.ledger, opened.standings, subject, year), format, lang, output)
 
 
 @app.command()
@@ -100,9 +100,9 @@ def show(
 def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     """Validate the ledger and its scheme; report every problem with FILE:LINE:COL. Exit 1 if any."""
     lang = _lang(lang)
-    loaded = _read(ledger_dir(ledger), today=_today())
-    _report_problems(loaded.problems, lang, warnings_fail=False)
-    typer.echo(messages.text("cli.no-problems", lang, events=len(loaded.ledger.events), scheme=loaded.scheme.id if loaded.scheme else "-"))
+    opened = _open(ledger_dir(ledger), today=_today())
+    _report_problems(opened.problems, lang, warnings_fail=False)
+    typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=opened.scheme.id if opened.scheme else "-"))
 
 
 def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
@@ -178,8 +178,8 @@ def member_list(ledger: LedgerOpt = None, format: FormatOpt = "table", lang: Lan
     from jifen import reports
 
     lang = _lang(lang)
-    book, scheme, standings = _load(ledger)
-    _emit(reports.members_report(book, standings.members), format, lang)
+    opened = _load(ledger)
+    _emit(reports.members_report(opened.ledger, opened.standings.members), format, lang)
 
 
 @app.command()
@@ -237,8 +237,8 @@ def chart(
     path = output or Path(f"chart-{year}.png")
     if path.suffix.lower() not in (".png", ".svg"):
         raise errors.InvalidInput("chart.bad-suffix", path=str(path))
-    book, scheme, standings = _load(ledger)
-    subject = _subject(standings.members, member) if member else None
-    data = reports.chart_data(book, standings, year, subject)
+    opened = _load(ledger)
+    subject = _subject(opened.standings.members, member) if member else None
+    data = reports.chart_data(opened.ledger, opened.standings, year, subject)
     path.write_bytes(render_chart.render(data, path.suffix.lower()[1:], lang))
     typer.echo(messages.text("cli.written", lang, path=str(path)))

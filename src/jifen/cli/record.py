@@ -97,8 +97,8 @@ def member_add(
 ) -> None:
     """Record that a member joined (or transferred in) on a date."""
 
-    def fields(book, members) -> dict[str, Any]:
-        subject = id or _next_id(members, "b" if book.subjects == "branches" else "m")
+    def fields(spine, members) -> dict[str, Any]:
+        subject = id or _next_id(members, "b" if spine.subjects == "branches" else "m")
         if id is not None and id in members and members[id].active:
             raise errors.InvalidInput("cli.id-taken", id=id)
         return {"date": _date(date), "kind": "join", "subject": subject, "name": name, "role": role,
@@ -233,7 +233,7 @@ def veto(
 
 
 def _targeted(kind: str, target: int, date, by, commit, ledger, lang, **fields: Any) -> None:
-    _append(ledger, lambda book, members: {"date": _date(date), "kind": kind, "target": target, **fields, "by": _by(by)},
+    _append(ledger, lambda spine, members: {"date": _date(date), "kind": kind, "target": target, **fields, "by": _by(by)},
             _lang(lang), commit)
 
 

@@ -99,7 +99,7 @@ def notice(
     lang: LangOpt = None,
 ) -> None:
     """Open the notice period (公示) of a quarter: members may object (jifen appeal) until it ends."""
-    _append(ledger, lambda book, members: {"date": _date(start), "kind": "notice", "period": _quarter(quarter),
+    _append(ledger, lambda spine, members: {"date": _date(start), "kind": "notice", "period": _quarter(quarter),
                                            "days": days, "note": note, "by": _by(by)}, _lang(lang), commit)
 
 
@@ -116,7 +116,7 @@ def appeal(
     lang: LangOpt = None,
 ) -> None:
     """Record a member's objection (申辩/异议) to an event, during the quarter's notice."""
-    _append(ledger, lambda book, members: {
+    _append(ledger, lambda spine, members: {
         "date": _date(date), "kind": "appeal", "target": event_id, "subject": _subject(members, member),
         "reason": reason, "late": _late(late, reason), "by": _by(None),
     }, _lang(lang), commit)
@@ -161,7 +161,7 @@ def close(
     lang: LangOpt = None,
 ) -> None:
     """Close a quarter: refused while appeals are open; afterwards its events change only with --late."""
-    _append(ledger, lambda book, members: {"date": _date(date), "kind": "close", "period": _quarter(quarter),
+    _append(ledger, lambda spine, members: {"date": _date(date), "kind": "close", "period": _quarter(quarter),
                                            "note": note, "by": _by(by)}, _lang(lang), commit)
 
 
