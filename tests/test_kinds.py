@@ -57,3 +57,19 @@ def test_the_groups_split_the_kinds_as_the_spine_needs():
     assert set(kinds.REWRITES) == {"revoke", "approve", "reject", "amend", "ruling"}
     assert kinds.DECIMAL_FIELDS == ("points", "measure", "score")
     assert kinds.FIELD_ORDER[:3] == ("id", "date", "kind") and kinds.FIELD_ORDER[-1] == "by"
+
+
+def test_each_rule_kind_describes_its_own_value():
+    from jifen import rules
+    from jifen.model import Rule, Source
+
+    def rule(kind, **params):
+        return Rule("r", "规则", "c", kind, params, Source("s", 1))
+
+    assert rules.describe(rule("fixed", points=Decimal("-1.0"))) == "-1"
+    assert rules.describe(rule("range", min=Decimal(-2), max=Decimal(0))) == "-2 ~ 0"
+    assert rules.describe(rule("progressive", points=Decimal(-5), step=Decimal(-5))) == "-5, -5…"
+    assert rules.describe(rule("graded", levels={"较好": Decimal(5), "一般": Decimal(2)})) == "较好 5 / 一般 2"
+    assert rules.describe(rule("lose-item")) == "0"
+    assert rules.describe(rule("rate", threshold=Decimal(95), per_step=Decimal(-3))) == "< 95: -3 / 1"
+    assert set(rules.KINDS) == {"fixed", "range", "progressive", "graded", "lose-item", "rate"}

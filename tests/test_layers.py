@@ -14,7 +14,7 @@ LAYERS = {
     "errors": 0, "messages": 0, "periods": 0, "kinds": 0, "numbers": 0,
     "model": 1,
     "yamlsrc": 2,
-    "rules": 3, "ledger": 3, "scheme": 3, "gitrepo": 3,
+    "rules": 3, "categories": 3, "ledger": 3, "scheme": 3, "gitrepo": 3,
     "roster": 3, "cache": 3, "corrections": 3,
     "validate": 4, "book": 4.5, "engine": 4, "outcomes": 4, "audit": 4, "workflow": 4, "rollup": 4.5,
     "render_xlsx": 6, "render_html": 6, "render_chart": 6,

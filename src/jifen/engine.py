@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jifen import categories as categories_
 from jifen import corrections, roster, rules
 from jifen.kinds import REWRITES, ROSTER_KINDS
 from jifen.model import Band, Category, Event, Scheme, Score
@@ -148,7 +149,7 @@ class _Booker:
         key = (subject, rule.id, event.date.year)
         value = rules.value(rule, event, self.prior[key], full_marks(self.scheme, rule))
         self.prior[key] += event.count or 1
-        if category.type == "bonus":
+        if categories_.of(category).credits:
             value = self._credit(subject, category, event, value)
         secretary = _secretary(members, event) if category.split else None
         if secretary is None or secretary == subject:
@@ -278,10 +279,11 @@ class Standings:
         role = member.role if member is not None else None
         categories: dict[str, Decimal] = {}
         for category in self.scheme.categories:
-            if category.type == "evaluation":
+            kind = categories_.of(category)
+            if kind.evaluated:
                 categories[category.id] = self._evaluated(subject, category, period, until)
             else:
-                categories[category.id] = _value(category, sums.get(category.id, ZERO), items, role)
+                categories[category.id] = kind.value(category, sums.get(category.id, ZERO), items, role)
         total = ZERO
         for category in self.scheme.categories:
             if category.requires_total is None:
@@ -338,9 +340,7 @@ class Standings:
         """What ``subject`` scores over ``period`` with no events at all (their base)."""
         member = self.members.get(subject)
         role = member.role if member is not None else None
-        per_part = sum(
-            (c.weight * c.base_for(role) for c in self.scheme.categories if c.type == "points"), ZERO
-        ) + sum((c.weight * c.max for c in self.scheme.categories if c.type == "deduct" and c.max), ZERO)
+        per_part = sum((c.weight * categories_.of(c).empty(c, role) for c in self.scheme.categories), ZERO)
         if period.is_within(self.scheme.period):
             return per_part
         parts = [p for p in period.parts(self.scheme.period) if member is not None and member.in_span(p.start, p.end)]
@@ -369,26 +369,6 @@ class Standings:
     def entries(self, subject: str) -> list[Booked]:
         """``subject``'s counted events in replay order, with what each was worth."""
         return list(self.booked.get(subject, ()))
-
-
-def _value(category: Category, added: Decimal, items: dict[tuple[str, str], Decimal], role: str | None) -> Decimal:
-    """A non-evaluation category's value from the sum of its events in the period."""
-    if category.type == "bonus":
-        return added
-    if category.type == "points":
-        value = category.base_for(role) + added
-    elif category.items:
-        value = sum(
-            (min(max(i.max + items.get((category.id, i.id), ZERO), ZERO), i.max) for i in category.items), ZERO
-        )
-    else:
-        assert category.max is not None
-        value = category.max + added
-    if category.max is not None:
-        value = min(value, category.max)
-    if category.floor is not None:
-        value = max(value, category.floor)
-    return value
 
 
 # --- what the notice board shows ---------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from jifen import engine, outcomes, workflow
+from jifen import categories, engine, outcomes, rules, workflow
 from jifen.model import Category, Ledger, Scheme
 from jifen.numbers import plain, shown
 from jifen.periods import Period
@@ -80,8 +80,8 @@ def _exempt_rows(standings: engine.Standings, period: Period) -> list[dict[str, 
 def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -> Report:
     """The ranked table of one month, quarter or year (月度登记表 / 季度公示)."""
     scheme = standings.scheme
-    scored = [c for c in scheme.categories if c.type != "bonus"]
-    bonuses = [c for c in scheme.categories if c.type == "bonus"]
+    scored = [c for c in scheme.categories if not categories.of(c).apart]
+    bonuses = [c for c in scheme.categories if categories.of(c).apart]
     rows = []
     for place in standings.ranked(period):
         score = place.score
@@ -330,8 +330,10 @@ def members_report(ledger: Ledger, members: dict[str, Member]) -> Report:
 def scheme_report(scheme: Scheme) -> Report:
     """A scheme's categories and rules, as a recorder looks them up."""
     rows = []
+    values = []  # what each row's rule (or evaluation) is worth, in words: the table's, not the JSON's
     for category in scheme.categories:
-        if category.type == "evaluation":
+        if categories.of(category).evaluated:
+            values.append(categories.Evaluation.describe(category))
             rows.append(
                 {
                     "category": category.id,
@@ -348,6 +350,7 @@ def scheme_report(scheme: Scheme) -> Report:
             )
         for rule in category.rules:
             item = category.item(rule.item) if rule.item else None
+            values.append(rules.describe(rule))
             rows.append(
                 {
                     "category": category.id,
@@ -366,7 +369,7 @@ def scheme_report(scheme: Scheme) -> Report:
         Column("name", "label.name"),
         Column("value", "label.value"),
     )
-    table_rows = tuple({**r, "value": _rule_value(r)} for r in rows)
+    table_rows = tuple({**r, "value": v} for r, v in zip(rows, values))
     data = {
         "scheme": scheme.id,
         "name": scheme.name,
@@ -392,27 +395,6 @@ def schemes_report(schemes: list[tuple[str, str, str]]) -> Report:
     rows = tuple({"scheme": i, "name": n, "path": p} for i, n, p in schemes)
     columns = (Column("scheme", "label.id"), Column("name", "label.name"), Column("path", "label.path"))
     return Report(("title.scheme", {"scheme": "", "name": ""}), columns, rows, list(rows))
-
-
-def _rule_value(row: dict[str, Any]) -> str:
-    kind = row["kind"]
-    if kind == "fixed":
-        return plain(row["points"])
-    if kind == "range":
-        return f"{plain(row['min'])} ~ {plain(row['max'])}"
-    if kind == "progressive":
-        return f"{plain(row['points'])}, {plain(row['step'])}…"
-    if kind == "graded":
-        return " / ".join(f"{level} {plain(points)}" for level, points in row["levels"].items())
-    if kind == "lose-item":
-        return "0"
-    if kind == "rate":
-        return f"< {plain(row['threshold'])}: {plain(row['per_step'])} / {plain(row.get('step') or Decimal(1))}"
-    if kind == "evaluation":
-        scale = f"{', '.join(row['panels'])} /{plain(row['out_of'])}"
-        ratings = " ".join(f"{k}={plain(v)}" for k, v in row["ratings"].items())
-        return f"{scale} {ratings}".strip()
-    return kind
 
 
 def _flat(row: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from typing import Any
 from jifen import yamlsrc
 from jifen.kinds import RULE_VALUES
 from jifen.model import Event, Rule
+from jifen.numbers import plain
 
 Check = tuple[str, dict[str, Any]] | None
 ZERO = Decimal(0)
@@ -37,7 +38,9 @@ def _only(rule: Rule, event: Event, allowed: tuple[str, ...]) -> Check:
 
 
 class _Kind:
-    """What every kind shares: no parameters to validate, no need of the item's full marks."""
+    """What every kind shares: no parameters to validate, no need of the item's full marks.
+
+    ``describe(params)`` says what a rule of the kind is worth, in a line of the handbook."""
 
     params: Mapping[str, tuple[Callable, bool]] = {}
     needs_full = False
@@ -56,6 +59,10 @@ class Fixed(_Kind):
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
         return ("rule.zero-points", {}) if params["points"] == 0 else None
+
+    @staticmethod
+    def describe(params: Mapping[str, Any]) -> str:
+        return plain(params["points"])
 
     @staticmethod
     def check(rule: Rule, event: Event) -> Check:
@@ -79,6 +86,10 @@ class Range(_Kind):
         if params["min"] > params["max"]:
             return ("rule.range-inverted", {"min": params["min"], "max": params["max"]})
         return None
+
+    @staticmethod
+    def describe(params: Mapping[str, Any]) -> str:
+        return f"{plain(params['min'])} ~ {plain(params['max'])}"
 
     @staticmethod
     def check(rule: Rule, event: Event) -> Check:
@@ -108,6 +119,10 @@ class Progressive(Fixed):
     params = {"points": (yamlsrc.as_decimal, True), "step": (yamlsrc.as_decimal, True)}
 
     @staticmethod
+    def describe(params: Mapping[str, Any]) -> str:
+        return f"{plain(params['points'])}, {plain(params['step'])}…"
+
+    @staticmethod
     def value(rule: Rule, event: Event, prior: int, full: Decimal | None) -> Decimal:
         first, step = rule.params["points"], rule.params["step"]
         return sum((first + (prior + k) * step for k in range(event.count or 1)), ZERO)
@@ -120,6 +135,10 @@ class Graded(_Kind):
     name = "graded"
     params = {"levels": (yamlsrc.as_decimal_map, True)}
     needs_full = True
+
+    @staticmethod
+    def describe(params: Mapping[str, Any]) -> str:
+        return " / ".join(f"{level} {plain(points)}" for level, points in params["levels"].items())
 
     @staticmethod
     def check(rule: Rule, event: Event) -> Check:
@@ -141,6 +160,10 @@ class LoseItem(_Kind):
     needs_full = True
 
     @staticmethod
+    def describe(params: Mapping[str, Any]) -> str:
+        return "0"
+
+    @staticmethod
     def check(rule: Rule, event: Event) -> Check:
         return _only(rule, event, ())
 
@@ -160,6 +183,11 @@ class Rate(_Kind):
         "per_step": (yamlsrc.as_decimal, True),
         "step": (yamlsrc.as_decimal, False),
     }
+
+    @staticmethod
+    def describe(params: Mapping[str, Any]) -> str:
+        step = params.get("step") or Decimal(1)
+        return f"< {plain(params['threshold'])}: {plain(params['per_step'])} / {plain(step)}"
 
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
@@ -189,6 +217,11 @@ KINDS: dict[str, type] = {kind.name: kind for kind in (Fixed, Range, Progressive
 def check(rule: Rule, event: Event) -> Check:
     """None if ``event`` may be recorded under ``rule``."""
     return KINDS[rule.kind].check(rule, event)
+
+
+def describe(rule: Rule) -> str:
+    """What ``rule`` is worth, in a line of the handbook: ``-1``, ``-2 ~ 0``, ``较好 5 / 一般 2`` …"""
+    return KINDS[rule.kind].describe(rule.params)
 
 
 def value(rule: Rule, event: Event, prior: int = 0, full: Decimal | None = None) -> Decimal:

@@ -14,14 +14,14 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from jifen import rules, yamlsrc
+from jifen import categories, rules, yamlsrc
 from jifen.errors import InvalidInput, LedgerNotFound
 from jifen.kinds import SUBJECT_KINDS
 from jifen.model import Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
 
 SUFFIX = ".yaml"
 PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
-CATEGORY_TYPES = ("deduct", "points", "bonus", "evaluation")
+CATEGORY_TYPES = tuple(categories.TYPES)
 DEDUPE = ("ref-highest",)
 ANNUAL_METHODS = ("mean", "sum")
 VETO_EFFECTS = ("zero-period-and-year", "clear-year", "disqualify")
@@ -305,11 +305,11 @@ def _category(node: yamlsrc.Node, problems: list[Problem]) -> Category | None:
             items.append(Item(item["id"], item["name"], item["max"], item_node.source))
     rule_nodes = values["rules"].items if "rules" in values else ()
     rule_list = [r for n in rule_nodes if (r := _rule(n, values["id"], problems)) is not None]
-    needs = {"deduct": ("max",), "evaluation": ("max", "panels"), "points": ("base",), "bonus": ()}[kind]
-    for key in needs:
+    kind_of = categories.TYPES[kind]
+    for key in kind_of.needs:
         if key not in values:
             problems.append(Problem(node.source, "scheme.category-needs", {"category": values["id"], "type": kind, "key": key}))
-    floor = values.get("floor", Decimal(0)) if kind == "deduct" else values.get("floor")
+    floor = values.get("floor", kind_of.floor)
     return Category(
         id=values["id"],
         name=values["name"],
@@ -385,7 +385,8 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
             problems.append(Problem(thing.source, "scheme.duplicate-id", {"id": thing.id, "line": seen[thing.id].line}))
         seen.setdefault(thing.id, thing.source)
     if scheme.total is not None:
-        starts = [_full(c) for c in scheme.categories if c.type != "bonus"]
+        counted = [c for c in scheme.categories if categories.of(c).full(c) is not None or not categories.of(c).credits]
+        starts = [_full(c) for c in counted]
         if starts and all(v is not None for v in starts):
             added = sum((v for v in starts if v is not None), Decimal(0))
             if added != scheme.total:
@@ -411,28 +412,26 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
 
 
 def _full(category: Category) -> Decimal | None:
-    """What a category contributes to the total when nothing happened: weight × (max, or base)."""
-    if category.type == "points":
-        start = category.max if category.max is not None else category.base.get("")
-    else:
-        start = category.max
+    """What a category contributes to the total at full marks: weight × its type's full value."""
+    start = categories.of(category).full(category)
     return None if start is None else category.weight * start
 
 
 def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
     problems: list[Problem] = []
     where = category.source
-    if category.caps and category.type != "bonus":
+    kind = categories.of(category)
+    if category.caps and not kind.credits:
         problems.append(Problem(where, "scheme.caps-on-non-bonus", {"category": category.id}))
-    if category.requires_total is not None and category.type != "bonus":
+    if category.requires_total is not None and not kind.credits:
         problems.append(Problem(where, "scheme.requires-total-non-bonus", {"category": category.id}))
-    if category.items and category.type != "deduct":
+    if category.items and not kind.items:
         problems.append(Problem(where, "scheme.items-non-deduct", {"category": category.id}))
-    if category.type == "evaluation" and category.rules:
+    if kind.evaluated and category.rules:
         problems.append(Problem(where, "scheme.evaluation-rules", {"category": category.id}))
-    if category.type != "evaluation" and (category.panels or category.ratings):
+    if not kind.evaluated and (category.panels or category.ratings):
         problems.append(Problem(where, "scheme.panels-non-evaluation", {"category": category.id}))
-    if category.type in ("deduct", "bonus") and not category.rules:
+    if kind.wants_rules and kind.needs != ("base",) and not category.rules:
         problems.append(Problem(where, "scheme.no-rules", {"category": category.id}, "warning"))
     if category.split and category.split["member"] + category.split[SECRETARY] == 0:
         problems.append(Problem(where, "scheme.split-empty", {"category": category.id}))
@@ -456,9 +455,7 @@ def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
                                                                           "items": ", ".join(i.id for i in category.items) or "-"}))
         if rules.KINDS[rule.kind].needs_full and rule.item is None and category.max is None:
             problems.append(Problem(rule.source, "scheme.rule-needs-full", {"rule": rule.id, "kind": rule.kind}))
-        if category.type == "bonus" and rule.kind == "fixed" and rule.params["points"] < 0:
-            problems.append(Problem(rule.source, "scheme.never-applies", {"rule": rule.id, "category": category.id}))
-        if category.type == "deduct" and rule.kind == "fixed" and rule.params["points"] > 0:
+        if kind.never and rule.kind == "fixed" and rule.params["points"] * kind.never > 0:
             problems.append(Problem(rule.source, "scheme.never-applies", {"rule": rule.id, "category": category.id}))
         full = category.item(rule.item).max if rule.item and category.item(rule.item) else category.max
         if rule.kind == "graded" and full is not None and any(v > full or v < 0 for v in rule.params["levels"].values()):
