@@ -11,7 +11,7 @@ import pytest
 import typer
 
 from jifen.cli import app, lazy
-from tests.conftest import DEMO, ROOT
+from tests.conftest import ROOT
 
 
 def ledger_bytes(folder):
@@ -215,8 +215,8 @@ def test_worked_examples_through_the_cli(tmp_path, cli):
 # --- reading: report, grade, show on the demo ledger -------------------------------------
 
 
-def test_report_json_contract(cli):
-    data = json.loads(cli("report", "--quarter", "2023Q1", "-l", DEMO, "-f", "json").output)
+def test_report_json_contract(cli, demo):
+    data = json.loads(cli("report", "--quarter", "2023Q1", "-l", demo, "-f", "json").output)
     assert {"branch", "scheme", "period", "rows"} <= set(data)
     assert {"notice", "appeals", "pending", "late", "closed"} <= set(data)
     assert data["scheme"] == "quantified-2023" and data["period"] == "2023Q1"
@@ -225,15 +225,15 @@ def test_report_json_contract(cli):
     assert [r["rank"] for r in data["rows"]] == sorted(r["rank"] for r in data["rows"])
 
 
-def test_grade_json_contract(cli):
-    data = json.loads(cli("grade", "--year", "2023", "-l", DEMO, "-f", "json").output)
+def test_grade_json_contract(cli, demo):
+    data = json.loads(cli("grade", "--year", "2023", "-l", demo, "-f", "json").output)
     assert {"branch", "scheme", "year", "rows"} <= set(data)
     for row in data["rows"]:
         assert {"member_id", "member", "score", "rank", "grade"} <= set(row)
 
 
-def test_show_json_contract(cli):
-    data = json.loads(cli("show", "张建国", "--year", "2023", "-l", DEMO, "-f", "json").output)
+def test_show_json_contract(cli, demo):
+    data = json.loads(cli("show", "张建国", "--year", "2023", "-l", demo, "-f", "json").output)
     assert {"member_id", "member", "events", "periods"} <= set(data)
     assert data["grade"] == {"year": 2023, "grade": "优秀", "rank": 2}
     assert data["member_id"] == "m01"
@@ -244,16 +244,16 @@ def test_show_json_contract(cli):
     assert [e["points"] for e in honours] == [5, 0]
 
 
-def test_revoked_events_are_shown_as_revoked(cli):
-    data = json.loads(cli("show", "吴敏", "-l", DEMO, "-f", "json").output)
+def test_revoked_events_are_shown_as_revoked(cli, demo):
+    data = json.loads(cli("show", "吴敏", "-l", demo, "-f", "json").output)
     complaint = next(e for e in data["events"] if e["rule"] == "service.complaint")
     assert complaint["revoked"] is True and complaint["points"] == -2
 
 
-def test_member_not_in_period_is_not_a_row(cli):
-    data = json.loads(cli("report", "--quarter", "2023Q1", "-l", DEMO, "-f", "json").output)
+def test_member_not_in_period_is_not_a_row(cli, demo):
+    data = json.loads(cli("report", "--quarter", "2023Q1", "-l", demo, "-f", "json").output)
     assert "孙婷" not in [r["member"] for r in data["rows"]]
-    data = json.loads(cli("report", "--quarter", "2023Q4", "-l", DEMO, "-f", "json").output)
+    data = json.loads(cli("report", "--quarter", "2023Q4", "-l", demo, "-f", "json").output)
     assert "徐磊" not in [r["member"] for r in data["rows"]]
 
 
@@ -271,8 +271,8 @@ def test_member_not_in_period_is_not_a_row(cli):
         ("demo/members.txt", ["member", "list"]),
     ],
 )
-def test_golden_tables(cli, golden, name, args):
-    result = cli(*args, "-l", DEMO)
+def test_golden_tables(cli, golden, name, args, demo):
+    result = cli(*args, "-l", demo)
     assert result.exit_code == 0
     golden(name, result.output)
 
@@ -292,22 +292,22 @@ def test_scheme_show_golden(cli, golden):
         (["show", "无名氏"], "无名氏"),
     ],
 )
-def test_reading_commands_refuse_bad_arguments(cli, args, words):
-    result = cli(*args, "-l", DEMO)
+def test_reading_commands_refuse_bad_arguments(cli, args, words, demo):
+    result = cli(*args, "-l", demo)
     assert result.exit_code == 2
     assert words in result.output
 
 
-def test_empty_period_says_so(cli):
-    result = cli("report", "--quarter", "2019Q1", "-l", DEMO)
+def test_empty_period_says_so(cli, demo):
+    result = cli("report", "--quarter", "2019Q1", "-l", demo)
     assert result.exit_code == 0 and "没有成员" in result.output
 
 
 # --- check ------------------------------------------------------------------------------------
 
 
-def test_check_clean_demo(cli):
-    result = cli("check", "-l", DEMO)
+def test_check_clean_demo(cli, demo):
+    result = cli("check", "-l", demo)
     assert result.exit_code == 0 and "未发现问题" in result.output
 
 
@@ -366,13 +366,13 @@ def test_scheme_search_path(cli, tmp_path, monkeypatch):
 # --- choosing the ledger -------------------------------------------------------------------------------
 
 
-def test_ledger_from_environment_and_current_folder(cli, monkeypatch, tmp_path):
-    monkeypatch.setenv("JIFEN_LEDGER", str(DEMO))
+def test_ledger_from_environment_and_current_folder(cli, monkeypatch, tmp_path, demo):
+    monkeypatch.setenv("JIFEN_LEDGER", str(demo))
     assert cli("check").exit_code == 0
     monkeypatch.delenv("JIFEN_LEDGER")
-    monkeypatch.chdir(DEMO)
+    monkeypatch.chdir(demo)
     assert cli("check").exit_code == 0
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(demo.parents[1])  # holds ledgers/demo, as the repository does
     result = cli("check")
     assert result.exit_code == 2 and "ledgers/demo" in result.output
     monkeypatch.chdir(tmp_path)
@@ -407,11 +407,11 @@ def test_check_reports_a_torn_tail_and_repair_fixes_it(branch, cli):
     assert "无需修复" in cli("repair", "-l", branch).output
 
 
-def test_terminal_table_colours_grades_and_counts_them():
+def test_terminal_table_colours_grades_and_counts_them(demo):
     from jifen import engine, loader, render, reports
     from tests.conftest import SCHEMES
 
-    loaded = loader.load_valid(DEMO, [SCHEMES])
+    loaded = loader.load_valid(demo, [SCHEMES])
     book, scheme = loaded.ledger, loaded.scheme
     report = reports.grade_report(book, engine.replay(book.events, scheme), 2023)
     drawn = render.render(report, "table", "zh", terminal=True)
