@@ -4,6 +4,7 @@ and a guard that fails the run if any test wrote into the repository's work tree
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import os
 import shutil
@@ -109,21 +110,54 @@ def branch(tmp_path, cli):
 
 
 CASES = Path(__file__).resolve().parent / "cases"
+UPDATE_GOLDEN = bool(os.environ.get("JIFEN_UPDATE_GOLDEN"))  # set by `make golden`
+UPDATED = pytest.StashKey[list]()
 
 
 @pytest.fixture
-def golden():
-    """Compare text with ``tests/cases/<name>``; JIFEN_UPDATE_GOLDEN=1 rewrites the file instead."""
+def golden(request):
+    """Compare text with ``tests/cases/<name>`` and fail with a unified diff if it differs.
+
+    Under ``make golden`` (JIFEN_UPDATE_GOLDEN=1) the file is rewritten instead, and the test is
+    reported as skipped ("golden file updated"), never as passed: nothing was compared.
+    """
 
     def check(name: str, text: str) -> None:
         path = CASES / name
-        if os.environ.get("JIFEN_UPDATE_GOLDEN"):
+        if UPDATE_GOLDEN:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        assert path.exists(), f"no golden file {path}: run with JIFEN_UPDATE_GOLDEN=1"
-        assert text == path.read_text(encoding="utf-8")
+            request.node.stash.setdefault(UPDATED, []).append(name)
+            return
+        assert path.exists(), f"no golden file {path}: write it with `make golden`"
+        want = path.read_text(encoding="utf-8")
+        if text != want:
+            diff = difflib.unified_diff(want.splitlines(keepends=True), text.splitlines(keepends=True),
+                                        f"tests/cases/{name} (expected)", "output (got)")
+            pytest.fail(f"output differs from tests/cases/{name} (if intended: `make golden`)\n"
+                        + "".join(diff), pytrace=False)
 
     return check
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "golden: compares output with a file in tests/cases/ (`make golden`)")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "golden" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.golden)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    updated = item.stash.get(UPDATED, None)
+    if report.when == "call" and report.passed and updated:
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1], "golden file updated: " + ", ".join(updated))
 
 
 # --- nothing under the repository is written by a test run ------------------------------------
@@ -162,7 +196,7 @@ def pytest_sessionfinish(session, exitstatus):
     if before is None:
         return
     after = work_tree_state() or {}
-    if os.environ.get("JIFEN_UPDATE_GOLDEN"):  # rewriting golden files writes tests/cases/ on purpose
+    if UPDATE_GOLDEN:  # `make golden` writes tests/cases/ on purpose
         before = {k: v for k, v in before.items() if not k.startswith("tests/cases/")}
         after = {k: v for k, v in after.items() if not k.startswith("tests/cases/")}
     changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
