@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test bench lint clean os-packages
+.PHONY: setup demo test golden bench lint clean os-packages
 
 setup: $(STAMP)
 
@@ -22,6 +22,12 @@ demo: $(STAMP)
 ## test: the whole test suite
 test: $(STAMP) os-packages
 	$(BIN)/python -m pytest -q
+
+## golden: rewrite the expected outputs in tests/cases/ from what jifen prints today.
+## Only the tests that use them run; each is reported as skipped ("golden file updated"),
+## not passed, since nothing was compared. Read `git diff tests/cases` before committing.
+golden: $(STAMP)
+	JIFEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -p no:cacheprovider -m golden
 
 ## os-packages: Debian's chromium, a CJK font (charts, pages) and poppler for the print tests (needs root; those tests are skipped otherwise)
 os-packages:

@@ -1,8 +1,14 @@
-"""Shared test helpers: inline ledgers, the shipped S1 scheme, and a CLI runner."""
+"""Shared test helpers: inline ledgers, the shipped S1 scheme, a CLI runner, golden files,
+and a guard that fails the run if any test wrote into the repository's work tree."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import hashlib
+import os
+import shutil
+import subprocess
 import textwrap
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +22,7 @@ from jifen.model import Event, Source
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES = ROOT / "schemes"
-DEMO = ROOT / "ledgers" / "demo"
+DEMO = ROOT / "ledgers" / "demo"  # read-only: tests that run jifen on it use the ``demo`` copy
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +65,15 @@ class Log:
 
 
 @pytest.fixture
+def demo(tmp_path) -> Path:
+    """A copy of the shipped demo ledger at ``<tmp>/ledgers/demo`` (jifen writes its cache beside
+    a ledger, so no test may run it on ``ledgers/demo`` itself)."""
+    folder = tmp_path / "ledgers" / "demo"
+    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns(".jifen-cache"))
+    return folder
+
+
+@pytest.fixture
 def log() -> Log:
     return Log()
 
@@ -95,19 +110,104 @@ def branch(tmp_path, cli):
 
 
 CASES = Path(__file__).resolve().parent / "cases"
+UPDATE_GOLDEN = bool(os.environ.get("JIFEN_UPDATE_GOLDEN"))  # set by `make golden`
+UPDATED = pytest.StashKey[list]()
 
 
 @pytest.fixture
-def golden():
-    """Compare text with ``tests/cases/<name>``; JIFEN_UPDATE_GOLDEN=1 rewrites the file instead."""
-    import os
+def golden(request):
+    """Compare text with ``tests/cases/<name>`` and fail with a unified diff if it differs.
+
+    Under ``make golden`` (JIFEN_UPDATE_GOLDEN=1) the file is rewritten instead, and the test is
+    reported as skipped ("golden file updated"), never as passed: nothing was compared.
+    """
 
     def check(name: str, text: str) -> None:
         path = CASES / name
-        if os.environ.get("JIFEN_UPDATE_GOLDEN"):
+        if UPDATE_GOLDEN:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        assert path.exists(), f"no golden file {path}: run with JIFEN_UPDATE_GOLDEN=1"
-        assert text == path.read_text(encoding="utf-8")
+            request.node.stash.setdefault(UPDATED, []).append(name)
+            return
+        assert path.exists(), f"no golden file {path}: write it with `make golden`"
+        want = path.read_text(encoding="utf-8")
+        if text != want:
+            diff = difflib.unified_diff(want.splitlines(keepends=True), text.splitlines(keepends=True),
+                                        f"tests/cases/{name} (expected)", "output (got)")
+            pytest.fail(f"output differs from tests/cases/{name} (if intended: `make golden`)\n"
+                        + "".join(diff), pytrace=False)
 
     return check
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "golden: compares output with a file in tests/cases/ (`make golden`)")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "golden" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.golden)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    updated = item.stash.get(UPDATED, None)
+    if report.when == "call" and report.passed and updated:
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), item.location[1], "golden file updated: " + ", ".join(updated))
+
+
+# --- nothing under the repository is written by a test run ------------------------------------
+
+WORK_TREE = pytest.StashKey[object]()
+EXPECTED_LITTER = (".venv/", ".pytest_cache/", ".hypothesis/", ".ruff_cache/", "__pycache__/", ".egg-info/")
+
+
+def work_tree_state() -> dict[str, str] | None:
+    """Every changed, untracked or ignored file of the work tree (but the tools' own litter),
+    each with its status and a hash of its bytes; None outside a git work tree."""
+    try:
+        listed = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain=v1", "-z", "--ignored", "--untracked-files=all"],
+            capture_output=True, check=True,
+        ).stdout.decode("utf-8", "surrogateescape")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    state = {}
+    for entry in filter(None, listed.split("\0")):
+        status, name = entry[:2], entry[3:]
+        if any(part in f"/{name}" for part in EXPECTED_LITTER):
+            continue
+        path = ROOT / name
+        content = path.read_bytes() if path.is_file() else b""
+        state[name] = f"{status} {hashlib.blake2b(content, digest_size=8).hexdigest()}"
+    return state
+
+
+def pytest_sessionstart(session):
+    session.config.stash[WORK_TREE] = work_tree_state()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get(WORK_TREE, None)
+    if before is None:
+        return
+    after = work_tree_state() or {}
+    if UPDATE_GOLDEN:  # `make golden` writes tests/cases/ on purpose
+        before = {k: v for k, v in before.items() if not k.startswith("tests/cases/")}
+        after = {k: v for k, v in after.items() if not k.startswith("tests/cases/")}
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    if changed:
+        lines = "\n".join(f"  {name}" for name in changed)
+        message = f"the test run wrote into the repository (use tmp_path or the `demo` copy):\n{lines}\n"
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_sep("!", "failed: files in the repository changed", red=True)
+            reporter.write_line(message, red=True)
+        else:
+            print(message)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -5,17 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
-import pytest
-
 from jifen import cache, ledger
 from tests.conftest import DEMO
-
-
-@pytest.fixture
-def demo(tmp_path):
-    folder = tmp_path / "demo"
-    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns(cache.FOLDER))
-    return folder
 
 
 def same_events(got, want):

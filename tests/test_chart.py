@@ -8,7 +8,6 @@ import pytest
 
 from jifen import render_chart
 from jifen.errors import InvalidInput
-from tests.conftest import DEMO
 
 try:
     render_chart.cjk_font()
@@ -21,11 +20,11 @@ needs_font = pytest.mark.skipif(not HAS_FONT, reason="no CJK font (make test ins
 
 @needs_font
 @pytest.mark.parametrize("name, magic", [("c.png", b"\x89PNG"), ("c.svg", b"<?xml")])
-def test_branch_chart_has_every_glyph(cli, tmp_path, name, magic):
+def test_branch_chart_has_every_glyph(cli, tmp_path, name, magic, demo):
     path = tmp_path / name
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = cli("chart", "--year", "2023", "-l", DEMO, "-o", path)
+        result = cli("chart", "--year", "2023", "-l", demo, "-o", path)
     assert result.exit_code == 0, result.output
     assert path.read_bytes().startswith(magic)
     missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
@@ -33,20 +32,20 @@ def test_branch_chart_has_every_glyph(cli, tmp_path, name, magic):
 
 
 @needs_font
-def test_member_chart_and_svg_text(cli, tmp_path):
+def test_member_chart_and_svg_text(cli, tmp_path, demo):
     path = tmp_path / "m.svg"
-    assert cli("chart", "--year", "2023", "-m", "吴敏", "-l", DEMO, "-o", path).exit_code == 0
+    assert cli("chart", "--year", "2023", "-m", "吴敏", "-l", demo, "-o", path).exit_code == 0
     assert path.stat().st_size > 1000
 
 
-def test_chart_refuses_other_suffixes(cli, tmp_path):
-    result = cli("chart", "--year", "2023", "-l", DEMO, "-o", tmp_path / "c.jpg")
+def test_chart_refuses_other_suffixes(cli, tmp_path, demo):
+    result = cli("chart", "--year", "2023", "-l", demo, "-o", tmp_path / "c.jpg")
     assert result.exit_code == 2 and ".png" in result.output
 
 
 @needs_font
-def test_annual_page_embeds_the_chart(cli, tmp_path):
+def test_annual_page_embeds_the_chart(cli, tmp_path, demo):
     path = tmp_path / "g.html"
-    assert cli("grade", "--year", "2023", "-l", DEMO, "-f", "html", "-o", path).exit_code == 0
+    assert cli("grade", "--year", "2023", "-l", demo, "-f", "html", "-o", path).exit_code == 0
     html = path.read_text(encoding="utf-8")
     assert '<div class="chart"><svg' in html

@@ -11,7 +11,7 @@ import pytest
 import typer
 
 from jifen.cli import app, lazy
-from tests.conftest import DEMO, ROOT
+from tests.conftest import ROOT
 
 
 def ledger_bytes(folder):
@@ -37,11 +37,19 @@ def all_commands():
 
 @pytest.mark.parametrize("words", all_commands(), ids=lambda w: " ".join(w) or "jifen")
 def test_every_command_has_help(cli, words):
+    """Its own sentence is printed, and every option and argument says what it is for."""
+    command = typer.main.get_command(app)
+    for word in words:
+        command = command.commands[word]
     result = cli(*words, "--help")
     assert result.exit_code == 0
-    assert "Usage" in result.output
-    lines = [line for line in result.output.splitlines() if line.strip() and "Usage" not in line]
-    assert lines, "help text is empty"
+    assert (command.help or "").strip(), f"jifen {' '.join(words)} has no docstring"
+    sentence = " ".join(command.help.split("\n\n")[0].split())
+    assert sentence in " ".join(result.output.split())
+    for param in command.params:
+        if getattr(param, "hidden", False):
+            continue
+        assert (getattr(param, "help", None) or "").strip(), f"jifen {' '.join(words)}: {param.name} has no help"
 
 
 @pytest.mark.parametrize("words", all_commands(), ids=lambda w: " ".join(w) or "jifen")
@@ -215,8 +223,8 @@ def test_worked_examples_through_the_cli(tmp_path, cli):
 # --- reading: report, grade, show on the demo ledger -------------------------------------
 
 
-def test_report_json_contract(cli):
-    data = json.loads(cli("report", "--quarter", "2023Q1", "-l", DEMO, "-f", "json").output)
+def test_report_json_contract(cli, demo):
+    data = json.loads(cli("report", "--quarter", "2023Q1", "-l", demo, "-f", "json").output)
     assert {"branch", "scheme", "period", "rows"} <= set(data)
     assert {"notice", "appeals", "pending", "late", "closed"} <= set(data)
     assert data["scheme"] == "quantified-2023" and data["period"] == "2023Q1"
@@ -225,15 +233,15 @@ def test_report_json_contract(cli):
     assert [r["rank"] for r in data["rows"]] == sorted(r["rank"] for r in data["rows"])
 
 
-def test_grade_json_contract(cli):
-    data = json.loads(cli("grade", "--year", "2023", "-l", DEMO, "-f", "json").output)
+def test_grade_json_contract(cli, demo):
+    data = json.loads(cli("grade", "--year", "2023", "-l", demo, "-f", "json").output)
     assert {"branch", "scheme", "year", "rows"} <= set(data)
     for row in data["rows"]:
         assert {"member_id", "member", "score", "rank", "grade"} <= set(row)
 
 
-def test_show_json_contract(cli):
-    data = json.loads(cli("show", "张建国", "--year", "2023", "-l", DEMO, "-f", "json").output)
+def test_show_json_contract(cli, demo):
+    data = json.loads(cli("show", "张建国", "--year", "2023", "-l", demo, "-f", "json").output)
     assert {"member_id", "member", "events", "periods"} <= set(data)
     assert data["grade"] == {"year": 2023, "grade": "优秀", "rank": 2}
     assert data["member_id"] == "m01"
@@ -244,41 +252,133 @@ def test_show_json_contract(cli):
     assert [e["points"] for e in honours] == [5, 0]
 
 
-def test_revoked_events_are_shown_as_revoked(cli):
-    data = json.loads(cli("show", "吴敏", "-l", DEMO, "-f", "json").output)
+def test_revoked_events_are_shown_as_revoked(cli, demo):
+    data = json.loads(cli("show", "吴敏", "-l", demo, "-f", "json").output)
     complaint = next(e for e in data["events"] if e["rule"] == "service.complaint")
     assert complaint["revoked"] is True and complaint["points"] == -2
 
 
-def test_member_not_in_period_is_not_a_row(cli):
-    data = json.loads(cli("report", "--quarter", "2023Q1", "-l", DEMO, "-f", "json").output)
+def test_member_not_in_period_is_not_a_row(cli, demo):
+    data = json.loads(cli("report", "--quarter", "2023Q1", "-l", demo, "-f", "json").output)
     assert "孙婷" not in [r["member"] for r in data["rows"]]
-    data = json.loads(cli("report", "--quarter", "2023Q4", "-l", DEMO, "-f", "json").output)
+    data = json.loads(cli("report", "--quarter", "2023Q4", "-l", demo, "-f", "json").output)
     assert "徐磊" not in [r["member"] for r in data["rows"]]
 
 
+# The numbers that matter in the demo, worked out by hand from schemes/quantified-2023.yaml
+# (each category starts full and loses its rule's points per occurrence; honours with the same
+# ref count once, at the highest; the year is the mean of the quarters a member was in; a veto
+# zeroes its quarter and the year; 优秀 ≥ 98, 良好 ≥ 95, 合格 ≥ 92) and the events of
+# ledgers/demo/ledger.yaml (#id):
+#   张建国 m01  Q1 100 + 5 (honor.provincial #45; honor.city #46 has the same ref: dropped) = 105
+#              Q2 100 − 1 (study.absent #22) − 1 (service.dress #26) = 98, Q3 100,
+#              Q4 100 − 1 (service.dress #39) = 99; year (105 + 98 + 100 + 99) / 4 = 100.5 → 优秀, 2nd
+#   黄海燕 m08  Q1 100, Q2 100 − 1 (#23) = 99, Q3 100 − 1 (#34) − 1 (#38) = 98,
+#              Q4 100 − 1 (#41) + 8 (honor.national #55) = 107; year 404 / 4 = 101 → 1st
+#   王志强 m03  Q1 100 − 1 (study.absent #19) − 10 (work.daily #48) = 89, Q2 100 − 1 (#27) − 2 (#49) = 97,
+#              Q3 100 − 1 (#36) = 99, Q4 100; year 385 / 4 = 96.25 → 良好
+#   赵伟 m07    Q1 100 − 1 (#14) − 1 (#16) − 1 (#21) = 97, Q2 99 (#25), Q3 98 (#33, #37),
+#              Q4 100 − 1 (#40) − 15 (work.key #54) = 84; year 378 / 4 = 94.5 → 合格
+#   周杰 m09    veto #62 on 2023-12-05: Q4 0 and the year 0 → 不合格, last (12th)
+#   吴敏 m10    Q1 100 − 1 (pledge.late #57) − 1 (service.deadline #17) = 98, Q2 100 (the complaint #60
+#              was revoked by #61), Q3 100, Q4 99 (#44); year 397 / 4 = 99.25 → 优秀, 7th behind 101,
+#              100.5, 100 (刘芳), 99.67 (徐磊), 99.5 (李秀英), 99.38 (杨丽)
+#   徐磊 m11    left on 2023-09-30 (#59): Q1 100 − 1 (#18) = 99, Q2 100, Q3 100; 299 / 3 = 99.67
+#   August     刘芳 100 − 1 (study.absent #31) = 99; 杨丽 100 − 1 (study.notes #32) − 1.5 (study.quality
+#              #53) = 97.5, 理论学习 10 − 2.5 = 7.5
+#   year report (categories and bonus: the mean of the quarters) 黄海燕 理论学习 (10 + 9 + 8 + 10) / 4 = 9.25,
+#              加分 8 / 4 = 2; 张建国 优质服务 (20 + 19 + 20 + 19) / 4 = 19.5, 加分 5 / 4 = 1.25
+
+
+def cells(output: str, member: str) -> list[str]:
+    """The cells of the one row of a table, CSV or markdown that names ``member``."""
+    [line] = [line for line in output.splitlines() if member in line]
+    return [c for c in line.replace("|", " ").replace(",", " ").split()]
+
+
+def by_hand_report_q1_txt(output):
+    assert cells(output, "张建国")[:2] + cells(output, "张建国")[-2:] == ["1", "m01", "5", "105"]
+    assert cells(output, "王志强")[0] == "11" and cells(output, "王志强")[-1] == "89"
+    assert "孙婷" not in output  # joined on 2023-07-10
+
+
+def by_hand_report_q1_json(output):
+    rows = {r["member"]: r for r in json.loads(output)["rows"]}
+    assert (rows["张建国"]["score"], rows["张建国"]["bonus"], rows["张建国"]["rank"]) == (105, 5, 1)
+    assert rows["王志强"]["score"] == 89 and rows["王志强"]["categories"]["work"] == 20
+    assert rows["吴敏"]["score"] == 98 and rows["吴敏"]["categories"]["pledge"] == 9
+
+
+def by_hand_report_08_md(output):
+    assert cells(output, "刘芳")[-1] == "99"
+    assert cells(output, "杨丽")[3] == "7.5" and cells(output, "杨丽")[-1] == "97.5"
+    assert cells(output, "张建国")[-1] == "100"
+
+
+def by_hand_report_year_csv(output):
+    assert cells(output, "黄海燕") == ["1", "m08", "黄海燕", "9.25", "19.75", "20", "30", "10", "10", "2", "101"]
+    assert cells(output, "张建国")[4] == "19.5" and cells(output, "张建国")[-2:] == ["1.25", "100.5"]
+
+
+def by_hand_grade_txt(output):
+    assert cells(output, "黄海燕") == ["1", "m08", "黄海燕", "100", "99", "98", "107", "101", "优秀"]
+    assert cells(output, "张建国") == ["2", "m01", "张建国", "105", "98", "100", "99", "100.5", "优秀"]
+    assert cells(output, "王志强")[-2:] == ["96.25", "良好"] and cells(output, "赵伟")[-2:] == ["94.5", "合格"]
+    assert cells(output, "周杰")[0] == "12" and cells(output, "周杰")[-3:] == ["0", "不合格", "是"]
+
+
+def by_hand_grade_json(output):
+    rows = {r["member"]: r for r in json.loads(output)["rows"]}
+    assert rows["张建国"]["periods"] == {"2023Q1": 105, "2023Q2": 98, "2023Q3": 100, "2023Q4": 99}
+    assert (rows["张建国"]["score"], rows["张建国"]["rank"], rows["张建国"]["grade"]) == (100.5, 2, "优秀")
+    assert (rows["吴敏"]["score"], rows["吴敏"]["rank"]) == (99.25, 7)
+    assert rows["徐磊"]["score"] == 99.67 and "2023Q4" not in rows["徐磊"]["periods"]
+    assert (rows["周杰"]["score"], rows["周杰"]["grade"], rows["周杰"]["veto"]) == (0, "不合格", True)
+
+
+def by_hand_grade_en_txt(output):
+    assert cells(output, "赵伟") == ["11", "m07", "赵伟", "97", "99", "98", "84", "94.5", "合格"]
+
+
+def by_hand_show_m10(output):
+    assert "2023Q1:98" in output and "2023Q2:100" in output and "2023:99.25" in output
+    assert "优秀(第 7 名)" in output
+    assert cells(output, "service.complaint")[-1] == "是"  # revoked
+
+
+def by_hand_members(output):
+    assert cells(output, "徐磊") == ["m11", "徐磊", "2023-01-01", "2023-09-30"]
+    assert cells(output, "孙婷") == ["m12", "孙婷", "2023-07-10", "是"]
+
+
 @pytest.mark.parametrize(
-    "name, args",
+    "name, args, by_hand",
     [
-        ("demo/report-2023Q1.txt", ["report", "--quarter", "2023Q1"]),
-        ("demo/report-2023Q1.json", ["report", "--quarter", "2023Q1", "-f", "json"]),
-        ("demo/report-2023-08.md", ["report", "--month", "2023-08", "-f", "markdown"]),
-        ("demo/report-2023.csv", ["report", "--year", "2023", "-f", "csv"]),
-        ("demo/grade-2023.txt", ["grade", "--year", "2023"]),
-        ("demo/grade-2023.json", ["grade", "--year", "2023", "-f", "json"]),
-        ("demo/grade-2023-en.txt", ["grade", "--year", "2023", "--lang", "en"]),
-        ("demo/show-m10.txt", ["show", "m10"]),
-        ("demo/members.txt", ["member", "list"]),
+        ("demo/report-2023Q1.txt", ["report", "--quarter", "2023Q1"], by_hand_report_q1_txt),
+        ("demo/report-2023Q1.json", ["report", "--quarter", "2023Q1", "-f", "json"], by_hand_report_q1_json),
+        ("demo/report-2023-08.md", ["report", "--month", "2023-08", "-f", "markdown"], by_hand_report_08_md),
+        ("demo/report-2023.csv", ["report", "--year", "2023", "-f", "csv"], by_hand_report_year_csv),
+        ("demo/grade-2023.txt", ["grade", "--year", "2023"], by_hand_grade_txt),
+        ("demo/grade-2023.json", ["grade", "--year", "2023", "-f", "json"], by_hand_grade_json),
+        ("demo/grade-2023-en.txt", ["grade", "--year", "2023", "--lang", "en"], by_hand_grade_en_txt),
+        ("demo/show-m10.txt", ["show", "m10"], by_hand_show_m10),
+        ("demo/members.txt", ["member", "list"], by_hand_members),
     ],
+    ids=lambda v: v if isinstance(v, str) else "",
 )
-def test_golden_tables(cli, golden, name, args):
-    result = cli(*args, "-l", DEMO)
+def test_golden_tables(cli, golden, name, args, by_hand, demo):
+    result = cli(*args, "-l", demo)
     assert result.exit_code == 0
+    by_hand(result.output)
     golden(name, result.output)
 
 
 def test_scheme_show_golden(cli, golden):
-    golden("scheme/quantified-2023.md", cli("scheme", "show", "quantified-2023", "-f", "markdown").output)
+    shown = cli("scheme", "show", "quantified-2023", "-f", "markdown").output
+    # from schemes/quantified-2023.yaml: study.absent points −1, work.key −15, study.quality a range −10 … −0.5
+    assert cells(shown, "study.absent")[-1] == "-1" and cells(shown, "work.key")[-1] == "-15"
+    assert cells(shown, "study.quality")[-3:] == ["-10", "~", "-0.5"]
+    golden("scheme/quantified-2023.md", shown)
 
 
 @pytest.mark.parametrize(
@@ -292,22 +392,22 @@ def test_scheme_show_golden(cli, golden):
         (["show", "无名氏"], "无名氏"),
     ],
 )
-def test_reading_commands_refuse_bad_arguments(cli, args, words):
-    result = cli(*args, "-l", DEMO)
+def test_reading_commands_refuse_bad_arguments(cli, args, words, demo):
+    result = cli(*args, "-l", demo)
     assert result.exit_code == 2
     assert words in result.output
 
 
-def test_empty_period_says_so(cli):
-    result = cli("report", "--quarter", "2019Q1", "-l", DEMO)
+def test_empty_period_says_so(cli, demo):
+    result = cli("report", "--quarter", "2019Q1", "-l", demo)
     assert result.exit_code == 0 and "没有成员" in result.output
 
 
 # --- check ------------------------------------------------------------------------------------
 
 
-def test_check_clean_demo(cli):
-    result = cli("check", "-l", DEMO)
+def test_check_clean_demo(cli, demo):
+    result = cli("check", "-l", demo)
     assert result.exit_code == 0 and "未发现问题" in result.output
 
 
@@ -366,13 +466,13 @@ def test_scheme_search_path(cli, tmp_path, monkeypatch):
 # --- choosing the ledger -------------------------------------------------------------------------------
 
 
-def test_ledger_from_environment_and_current_folder(cli, monkeypatch, tmp_path):
-    monkeypatch.setenv("JIFEN_LEDGER", str(DEMO))
+def test_ledger_from_environment_and_current_folder(cli, monkeypatch, tmp_path, demo):
+    monkeypatch.setenv("JIFEN_LEDGER", str(demo))
     assert cli("check").exit_code == 0
     monkeypatch.delenv("JIFEN_LEDGER")
-    monkeypatch.chdir(DEMO)
+    monkeypatch.chdir(demo)
     assert cli("check").exit_code == 0
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(demo.parents[1])  # holds ledgers/demo, as the repository does
     result = cli("check")
     assert result.exit_code == 2 and "ledgers/demo" in result.output
     monkeypatch.chdir(tmp_path)
@@ -407,11 +507,11 @@ def test_check_reports_a_torn_tail_and_repair_fixes_it(branch, cli):
     assert "无需修复" in cli("repair", "-l", branch).output
 
 
-def test_terminal_table_colours_grades_and_counts_them():
+def test_terminal_table_colours_grades_and_counts_them(demo):
     from jifen import book, render, reports
     from tests.conftest import SCHEMES
 
-    opened = book.open(DEMO, [SCHEMES], cached=False).usable()
+    opened = book.open(demo, [SCHEMES], cached=False).usable()
     report = reports.grade_report(opened.ledger, opened.standings, 2023)
     drawn = render.render(report, "table", "zh", terminal=True)
     assert "\x1b[" in drawn  # coloured

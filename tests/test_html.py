@@ -8,8 +8,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import DEMO
-
 
 class Page(HTMLParser):
     def __init__(self) -> None:
@@ -26,9 +24,9 @@ class Page(HTMLParser):
         self.text.append(data)
 
 
-def page(cli, tmp_path, *args):
+def page(cli, tmp_path, demo, *args):
     path = tmp_path / "notice.html"
-    result = cli(*args, "-l", DEMO, "-f", "html", "-o", path)
+    result = cli(*args, "-l", demo, "-f", "html", "-o", path)
     assert result.exit_code == 0, result.output
     parser = Page()
     html = path.read_text(encoding="utf-8")
@@ -36,8 +34,8 @@ def page(cli, tmp_path, *args):
     return path, html, parser
 
 
-def test_quarter_notice_page(cli, tmp_path):
-    path, html, parsed = page(cli, tmp_path, "report", "--quarter", "2023Q1")
+def test_quarter_notice_page(cli, tmp_path, demo):
+    path, html, parsed = page(cli, tmp_path, demo, "report", "--quarter", "2023Q1")
     text = "".join(parsed.text)
     assert "机关第一党支部 2023Q1 党员量化积分公示" in text
     assert parsed.tags.count("tr") == 1 + 11  # the header and eleven members of Q1
@@ -63,10 +61,10 @@ def test_names_are_escaped(cli, tmp_path):
 @pytest.mark.parametrize("args, orientation", [
     (("grade", "--year", "2023"), "portrait"), (("report", "--quarter", "2023Q1"), "landscape"),
 ])
-def test_notice_prints_in_chromium(cli, tmp_path, args, orientation):
+def test_notice_prints_in_chromium(cli, tmp_path, demo, args, orientation):
     import re
 
-    path, _, _ = page(cli, tmp_path, *args)
+    path, _, _ = page(cli, tmp_path, demo, *args)
     pdf = tmp_path / "notice.pdf"
     subprocess.run(
         ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from tests.conftest import DEMO
 
-
-def test_monthly_register(cli, tmp_path):
+def test_monthly_register(cli, tmp_path, demo):
     path = tmp_path / "reg.xlsx"
-    result = cli("report", "--month", "2023-08", "-l", DEMO, "-f", "xlsx", "-o", path)
+    result = cli("report", "--month", "2023-08", "-l", demo, "-f", "xlsx", "-o", path)
     assert result.exit_code == 0
     book = load_workbook(path)
     assert book.sheetnames == ["登记表", "明细"]
@@ -33,15 +31,15 @@ def test_monthly_register(cli, tmp_path):
     assert quality[8] == -1.5
 
 
-def test_annual_summary_and_member_card(cli, tmp_path):
+def test_annual_summary_and_member_card(cli, tmp_path, demo):
     summary = tmp_path / "sum.xlsx"
-    assert cli("grade", "--year", "2023", "-l", DEMO, "-f", "xlsx", "-o", summary).exit_code == 0
+    assert cli("grade", "--year", "2023", "-l", demo, "-f", "xlsx", "-o", summary).exit_code == 0
     sheet = load_workbook(summary).worksheets[0]
     assert sheet["A1"].value == "机关第一党支部 2023 年度党员量化积分情况汇总表"
     first = [c.value for c in sheet[3]]
     assert first[:4] == [1, 1, "m08", "黄海燕"] and first[8] == 101 and first[9] == "优秀"
     card = tmp_path / "card.xlsx"
-    assert cli("show", "吴敏", "-l", DEMO, "-f", "xlsx", "-o", card).exit_code == 0
+    assert cli("show", "吴敏", "-l", demo, "-f", "xlsx", "-o", card).exit_code == 0
     sheet = load_workbook(card).worksheets[0]
     assert sheet["A1"].value == "党员积分登记卡:吴敏(m10)"
     headers = [c.value for c in sheet[2]]
@@ -50,13 +48,13 @@ def test_annual_summary_and_member_card(cli, tmp_path):
     assert "本月累计" in headers and "本季累计" in headers
 
 
-def test_binary_format_needs_a_file_and_csv_has_a_bom(cli, tmp_path):
-    result = cli("grade", "--year", "2023", "-l", DEMO, "-f", "xlsx")
+def test_binary_format_needs_a_file_and_csv_has_a_bom(cli, tmp_path, demo):
+    result = cli("grade", "--year", "2023", "-l", demo, "-f", "xlsx")
     assert result.exit_code == 2 and "-o" in result.output
     path = tmp_path / "g.csv"
-    assert cli("grade", "--year", "2023", "-l", DEMO, "-f", "csv", "-o", path).exit_code == 0
+    assert cli("grade", "--year", "2023", "-l", demo, "-f", "csv", "-o", path).exit_code == 0
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and "黄海燕" in data.decode("utf-8-sig")
     text = tmp_path / "g.json"
-    assert cli("grade", "--year", "2023", "-l", DEMO, "-f", "json", "-o", text).exit_code == 0
+    assert cli("grade", "--year", "2023", "-l", demo, "-f", "json", "-o", text).exit_code == 0
     assert text.read_text(encoding="utf-8").startswith("{")

@@ -1,0 +1,128 @@
+"""The book: one pipeline from a ledger folder to a checked, replayed book, and the one write path."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jifen import book
+from jifen.errors import InvalidInput, LedgerNotFound
+from jifen.periods import Period
+from tests.conftest import SCHEMES, write
+
+HEAD = """
+- id: 1
+  date: 2023-01-01
+  kind: open
+  name: 测试支部
+  scheme: quantified-2023
+  by: 记分员
+- id: 2
+  date: 2023-01-01
+  kind: join
+  subject: m01
+  name: 张三
+  by: 记分员
+"""
+
+
+def ledger(tmp_path, tail: str = ""):
+    folder = tmp_path / "测试支部"
+    write(folder / "ledger.yaml", HEAD + tail)
+    return folder
+
+
+def test_a_clean_ledger_loads_with_its_scheme(tmp_path):
+    folder = ledger(tmp_path, """
+- id: 3
+  date: 2023-01-10
+  kind: score
+  subject: m01
+  rule: study.absent
+  by: 记分员
+""")
+    loaded = book.open(folder, [SCHEMES], cached=False).usable()
+    assert loaded.scheme.id == "quantified-2023" and loaded.ledger.name == "测试支部"
+    assert [e.kind for e in loaded.ledger.events] == ["open", "join", "score"]
+    assert loaded.problems == () and loaded.stale is False
+    assert not (folder / ".jifen-cache").exists()  # not read through the cache when told not to
+    # 理论学习 10 − 1 (study.absent) + the other five categories at full marks (90) = 99
+    assert loaded.standings.score("m01", Period.parse("2023Q1")).total == 99
+
+
+def test_every_problem_is_collected_and_sorted_by_place(tmp_path):
+    folder = ledger(tmp_path, """
+- id: 3
+  date: 2023-01-10
+  kind: score
+  subject: m07
+  rule: study.absent
+  by: 记分员
+- id: 4
+  date: 2023-01-11
+  kind: score
+  subject: m01
+  rule: study.absnt
+  by: 记分员
+""")
+    loaded = book.open(folder, [SCHEMES], cached=False)
+    assert [(p.code, p.source.line) for p in loaded.problems] == [
+        ("event.unknown-subject", 17), ("event.unknown-rule", 24),  # the subject: and rule: lines
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        loaded.usable()
+    assert refused.value.problems == loaded.problems
+
+
+def test_today_reports_events_after_it(tmp_path):
+    folder = ledger(tmp_path, """
+- id: 3
+  date: 2023-06-01
+  kind: score
+  subject: m01
+  rule: study.absent
+  by: 记分员
+""")
+    assert book.open(folder, [SCHEMES], cached=False).problems == ()
+    late = book.open(folder, [SCHEMES], today=dt.date(2023, 5, 31), cached=False).problems
+    assert [p.code for p in late] == ["event.future"]
+
+
+def test_a_ledger_naming_an_unknown_scheme_cannot_go_on(tmp_path):
+    folder = ledger(tmp_path)
+    path = folder / "ledger.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("quantified-2023", "无此方案"), encoding="utf-8")
+    with pytest.raises(LedgerNotFound) as missing:
+        book.open(folder, [SCHEMES], cached=False).usable()
+    assert missing.value.code == "scheme.unknown"
+
+
+def test_scheme_of_a_log_without_header_is_none(tmp_path):
+    folder = tmp_path / "空"
+    write(folder / "ledger.yaml", "")
+    loaded = book.open(folder, [SCHEMES], cached=False)
+    assert loaded.scheme is None
+    assert book.scheme_of(loaded.ledger, [SCHEMES]) == (None, [])
+
+
+def test_record_checks_appends_and_says_what_it_recorded(tmp_path):
+    folder = ledger(tmp_path)
+    done = book.record(folder, lambda spine, members: {
+        "date": dt.date(2023, 1, 10), "kind": "score", "subject": "m01", "rule": "study.absent", "count": 2,
+        "by": "记分员"}, today=dt.date(2023, 12, 31), lang="zh", search=[SCHEMES], cached=False)
+    assert done.event.id == 3 and done.commit is None
+    assert done.summary == "#3 2023-01-10 张三(m01) study.absent(缺席三会一课、培训或主题教育实践活动)-2 — 记录人 记分员"
+    opened = book.open(folder, [SCHEMES], cached=False).usable()
+    assert opened.status(opened.events[-1]).counts
+
+
+def test_record_refuses_a_wrong_event_and_writes_nothing(tmp_path):
+    folder = ledger(tmp_path)
+    before = (folder / "ledger.yaml").read_bytes()
+    with pytest.raises(InvalidInput) as refused:
+        book.record(folder, lambda spine, members: {
+            "date": dt.date(2023, 1, 10), "kind": "score", "subject": "m01", "rule": "study.absnt", "by": "记分员"},
+            today=dt.date(2023, 12, 31), lang="zh", search=[SCHEMES], cached=False)
+    assert refused.value.code == "event.unknown-rule" and refused.value.args_["close"] == "study.absent"
+    assert (folder / "ledger.yaml").read_bytes() == before

@@ -1,0 +1,99 @@
+"""Year-end outcomes (jifen.outcomes): quotas, a disqualifying veto, stars, eligibility and flags."""
+
+from __future__ import annotations
+
+import pytest
+
+from jifen import engine, outcomes
+from jifen import scheme as scheme_io
+from tests.conftest import write
+
+SCHEME = """
+scheme: test-outcomes
+name: 测试年终结果
+subjects: members
+precision: 2
+period: year
+categories:
+  - id: points
+    name: 基础分加累计分
+    type: points
+    base: 60
+    rules:
+      - {id: points.activity, name: 参加活动, kind: fixed, points: 2}
+      - {id: points.absent, name: 无故缺席, kind: fixed, points: -2}
+grades:
+  - {name: 优秀, min: 66, quota: 1/3}
+  - {name: 合格, min: 60}
+  - {name: 不合格}
+stars:
+  - {name: ★★, min: 68}
+  - {name: ★}
+veto:
+  effect: disqualify
+eligible: {min: 64}
+flags:
+  - {flag: 表扬奖励, top: 1}
+  - {flag: 提醒谈话, bottom: 1, ineligible: true}
+  - {flag: 诫勉谈话, below: 60}
+  - {flag: 谈心谈话, per: month, deductions_over: 3}
+"""
+
+
+@pytest.fixture
+def scheme(tmp_path):
+    return scheme_io.load_valid(write(tmp_path / "test-outcomes.yaml", SCHEME))
+
+
+@pytest.fixture
+def year(log, scheme):
+    """Six members under the scheme above; their 2023 outcomes by name."""
+    for name in ("甲", "乙", "丙", "丁", "戊", "己"):
+        log.join(name)
+    log.score("甲", "points.activity", "2023-02-01", count=5)  # 60 + 5 × 2 = 70
+    log.score("乙", "points.activity", "2023-02-01", count=4)  # 60 + 4 × 2 = 68
+    log.score("丙", "points.activity", "2023-05-01", count=4)  # 68: tied with 乙
+    log.score("丁", "points.activity", "2023-06-01")  # 62
+    log.score("戊", "points.absent", "2023-03-10", count=2)  # 60 − 2 × 2 = 56; 4 deducted in March
+    log.score("己", "points.activity", "2023-02-01", count=5)  # 70, then a veto
+    log.veto("己", "2023-11-01")
+    results = outcomes.annual(engine.replay(log.events, scheme), 2023)
+    return {r.subject: r for r in results}
+
+
+def test_scores_and_ranks_best_first_with_ties_sharing_a_rank(year):
+    assert [r.rank for r in year.values()] == [1, 1, 3, 3, 5, 6]
+    assert {s: (r.shown, r.rank) for s, r in year.items()} == {
+        "甲": (70, 1), "己": (70, 1), "乙": (68, 3), "丙": (68, 3), "丁": (62, 5), "戊": (56, 6),
+    }
+
+
+def test_quota_keeps_a_tie_at_the_cut_out_and_a_disqualifying_veto_bars_the_top_band(year):
+    # 1/3 of 6 is 2 places of 优秀. 己 (70) is barred by its veto (disqualify: the score stands);
+    # 甲 takes one place; 乙 and 丙 tie at 68 and would take three: neither is promoted.
+    grades = {s: (r.grade, r.flags) for s, r in year.items()}
+    assert grades["甲"] == ("优秀", ("表扬奖励",))
+    assert grades["己"] == ("合格", ("表扬奖励", "veto"))
+    assert grades["乙"] == grades["丙"] == ("合格", ("quota",))
+    assert grades["丁"][0] == "合格" and grades["戊"][0] == "不合格"
+
+
+def test_stars_are_banded_on_the_shown_score(year):
+    assert {s: r.stars for s, r in year.items()} == {"甲": "★★", "己": "★★", "乙": "★★", "丙": "★★", "丁": "★", "戊": "★"}
+
+
+def test_eligibility_needs_the_minimum_no_veto_and_no_ineligible_flag(year):
+    # 丁 62 < 64; 戊 56 < 64 and last (提醒谈话 is ineligible); 己 has a veto
+    assert {s for s, r in year.items() if r.eligible} == {"甲", "乙", "丙"}
+
+
+def test_year_and_month_flags(year):
+    # the last one (bottom 1), below 60, and more than 3 points deducted in March (4)
+    assert year["戊"].flags == ("提醒谈话", "诫勉谈话", "谈心谈话")
+    assert year["戊"].flag_months == {"谈心谈话": ["2023-03"]}
+    assert year["甲"].flag_months == {}
+
+
+def test_has_eligibility(scheme, s1):
+    assert outcomes.has_eligibility(engine.replay([], scheme)) is True
+    assert outcomes.has_eligibility(engine.replay([], s1)) is False  # S1 says nothing about awards
