@@ -76,3 +76,16 @@ def test_show_report_marks_the_revoked_event_and_keeps_running_scores(branch):
     assert events[8]["revoked"] is False and events[8]["points"] == -15 and events[8]["running"] == 85
     assert report.data["periods"]["2023Q2"] == 85 and report.data["periods"]["2023"] == 96.25
     assert report.data["grade"] == {"year": 2023, "grade": "良好", "rank": 3}
+
+
+def test_reports_are_plain_data_and_make_their_detail_and_chart_only_when_asked(branch):
+    import dataclasses
+
+    plain = reports.grade_report(*branch, 2023)
+    assert plain.detail is None and plain.chart is None
+    full = reports.grade_report(*branch, 2023, detail=True, chart=True)
+    assert [r["member"] for r in full.detail.rows][:1] and full.chart["periods"] == [
+        "2023Q1", "2023Q2", "2023Q3", "2023Q4"]
+    assert full.chart["series"]["李四(m02)"] == [100, 85, 100, 100]
+    for report in (full, full.detail, reports.period_report(*branch, Period.parse("2023Q1"), detail=True)):
+        assert not any(callable(getattr(report, f.name)) for f in dataclasses.fields(report))

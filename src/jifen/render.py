@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # the report types are not needed to import this module (a ca
 
 FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx")
 BINARY = ("xlsx",)
+WITH_DETAIL = ("xlsx",)  # formats that show a report's detail (``Report.detail``): ask the report for it
+WITH_CHART = ("html",)  # formats that draw a report's chart (``Report.chart``)
 BOM = "\ufeff"
 
 

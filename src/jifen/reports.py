@@ -7,8 +7,6 @@ Column labels are catalogue codes, or literal text from the scheme.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -36,19 +34,9 @@ class Report:
     data: Any
     notes: tuple[tuple[str, dict[str, Any]], ...] = field(default_factory=tuple)
     form: str = ""  # the paper form it fills, for the Excel renderer: register, summary, card
-    # made only when a renderer asks (the Excel sheet, the HTML page): a table on the terminal needs neither
-    make_detail: Callable[[], Report] | None = field(default=None, compare=False, repr=False)
-    make_chart: Callable[[], dict[str, Any]] | None = field(default=None, compare=False, repr=False)
-
-    @functools.cached_property
-    def detail(self) -> Report | None:
-        """The events behind the numbers (a second sheet)."""
-        return self.make_detail() if self.make_detail else None
-
-    @functools.cached_property
-    def chart(self) -> dict[str, Any] | None:
-        """What a chart of it draws (``chart_data``), for the HTML page."""
-        return self.make_chart() if self.make_chart else None
+    # made only when asked for (the Excel sheet, the HTML page): a table on the terminal needs neither
+    detail: Report | None = None  # the events behind the numbers (a second sheet)
+    chart: dict[str, Any] | None = None  # what a chart of it draws (``chart_data``)
 
 
 def _lead_columns(ledger: Ledger) -> tuple[Column, ...]:
@@ -77,8 +65,9 @@ def _exempt_rows(standings: engine.Standings, period: Period) -> list[dict[str, 
     ]
 
 
-def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -> Report:
-    """The ranked table of one month, quarter or year (月度登记表 / 季度公示)."""
+def period_report(ledger: Ledger, standings: engine.Standings, period: Period, detail: bool = False) -> Report:
+    """The ranked table of one month, quarter or year (月度登记表 / 季度公示); with ``detail``, the
+    events behind it too."""
     scheme = standings.scheme
     scored = [c for c in scheme.categories if not categories.of(c).apart]
     bonuses = [c for c in scheme.categories if categories.of(c).apart]
@@ -113,7 +102,7 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period) -
     title = ("title.report", {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
     notes = _workflow_notes(flow, standings) + (() if rows else (("cli.no-rows", {}),))
     return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes, form="register",
-                  make_detail=lambda: events_report(standings, period))
+                  detail=events_report(standings, period) if detail else None)
 
 
 def _who(standings: engine.Standings, subject: str | None) -> str:
@@ -162,8 +151,10 @@ def _workflow_notes(flow: workflow.State, standings: engine.Standings) -> tuple[
     return tuple(notes)
 
 
-def grade_report(ledger: Ledger, standings: engine.Standings, year: int) -> Report:
-    """Annual scores, grades and ranks (年度评定), with stars, eligibility and flags where the scheme has them."""
+def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail: bool = False,
+                 chart: bool = False) -> Report:
+    """Annual scores, grades and ranks (年度评定), with stars, eligibility and flags where the scheme has
+    them; with ``detail``, the events behind them; with ``chart``, what a chart of the year draws."""
     scheme = standings.scheme
     period = Period(year, "year", 1)
     parts = [str(p) for p in period.parts(scheme.period)] if scheme.period != "year" else []
@@ -206,8 +197,8 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int) -> Repo
     title = ("title.grade", {"branch": ledger.name, "year": year, "scheme": scheme.id})
     notes = _quota_notes(rows) + (() if rows else (("cli.no-rows", {}),))
     return Report(title, tuple(columns), tuple(_flat(r) for r in rows), data, notes, form="summary",
-                  make_detail=lambda: events_report(standings, period),
-                  make_chart=lambda: chart_data(ledger, standings, year))
+                  detail=events_report(standings, period) if detail else None,
+                  chart=chart_data(ledger, standings, year) if chart else None)
 
 
 def _quota_notes(rows: list[dict[str, Any]]) -> tuple[tuple[str, dict[str, Any]], ...]:

@@ -48,9 +48,10 @@ def report(
 
     def make():
         from jifen import reports
+        from jifen.render import WITH_DETAIL
 
         opened = _load(ledger)
-        return reports.period_report(opened.ledger, opened.standings, period)
+        return reports.period_report(opened.ledger, opened.standings, period, detail=format in WITH_DETAIL)
 
     _emit_cached(ledger, ("report", str(period)), make, format, lang, output)
 
@@ -69,9 +70,11 @@ def grade(
 
     def make():
         from jifen import reports
+        from jifen.render import WITH_CHART, WITH_DETAIL
 
         opened = _load(ledger)
-        return reports.grade_report(opened.ledger, opened.standings, year)
+        return reports.grade_report(opened.ledger, opened.standings, year, detail=format in WITH_DETAIL,
+                                    chart=format in WITH_CHART)
 
     _emit_cached(ledger, ("grade", year), make, format, lang, output)
 
