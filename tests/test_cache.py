@@ -282,3 +282,17 @@ def test_a_kept_scheme_tree_gives_the_same_scheme_and_misses_when_the_text_chang
     scheme_io.load(copy, cache.yaml_parse(tmp_path))
     copy.write_text(copy.read_text(encoding="utf-8").replace("name:", "name: 改 #", 1), encoding="utf-8")
     assert scheme_io.load(copy, cache.yaml_parse(tmp_path)) == scheme_io.load(copy)
+
+
+def test_an_upgraded_library_would_have_kept_serving_old_text(monkeypatch):
+    """The key of a kept result covered jifen's own files only: a new tabulate, rich or openpyxl
+    would have printed what the old one drew."""
+    from jifen import cache
+
+    monkeypatch.setattr(cache, "_code", None)
+    before = cache.key("report", "2023Q1")
+    assert any(name.startswith("tabulate-") for name in cache._libraries())
+    upgraded = [("tabulate-9.9.9.dist-info" if n.startswith("tabulate-") else n) for n in cache._libraries()]
+    monkeypatch.setattr(cache, "_libraries", lambda: upgraded)
+    monkeypatch.setattr(cache, "_code", None)
+    assert cache.key("report", "2023Q1") != before

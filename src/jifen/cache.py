@@ -30,6 +30,7 @@ import datetime as dt
 import functools
 import marshal
 import os
+import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
@@ -416,14 +417,29 @@ _code: str | None = None
 
 
 def code_digest() -> str:
-    """What identifies this jifen's code: its version and each module's size and modification time."""
+    """What identifies the code that shaped a kept result: jifen's version and each of its modules'
+    size and modification time, Python's version, and every library installed where Python
+    looks (the names of their ``.dist-info`` folders carry their versions), so that an upgrade
+    of the libraries that render a report (tabulate, rich, openpyxl …) misses too."""
     global _code
     if _code is None:
         package = Path(__file__).parent
         stats = sorted((str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns)
                        for p in package.rglob("*.py"))
-        _code = digest(repr((jifen.__version__, stats)).encode("utf-8"))
+        _code = digest(repr((jifen.__version__, sys.version, stats, _libraries())).encode("utf-8"))
     return _code
+
+
+def _libraries() -> list[str]:
+    """The installed distributions and their versions, as the folder names that record them say
+    (one listing of each folder on ``sys.path``, not an import of ``importlib.metadata``)."""
+    found = []
+    for entry in sys.path:
+        try:
+            found += sorted(n for n in os.listdir(entry or ".") if n.endswith((".dist-info", ".egg-info")))
+        except OSError:
+            continue
+    return found
 
 
 # --- files ---------------------------------------------------------------------
