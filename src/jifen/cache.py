@@ -26,15 +26,12 @@ that cannot be read or written is ignored: it is safe to delete at any time.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import marshal
 import os
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -43,13 +40,11 @@ import blake3
 import jifen
 from jifen import ledger, roster, yamlsrc
 from jifen.errors import JifenError
-from jifen.kinds import BULK_KINDS, DECIMAL_FIELDS, OUTSIDE_SPINE, ROSTER_KINDS
+from jifen.kinds import BULK_KINDS, OUTSIDE_SPINE, ROSTER_KINDS
 from jifen.model import (
     Event,
     Ledger,
-    Member,
     Problem,
-    Source,
     Spine,
 )
 
@@ -114,7 +109,7 @@ def _kept_start(snapshot: dict[str, Any] | None, path: Path, data: bytes) -> tup
 
 def _extend(path: str, data: bytes, snapshot: dict[str, Any]) -> Ledger | None:
     """The snapshot's events and those of the bytes after it; None if those need a whole read."""
-    events = _restore(path, snapshot["rows"])
+    events = ledger.from_rows(path, snapshot["rows"])
     tail = _tail(path, data, snapshot["size"], snapshot["newlines"], events[-1].id if events else 0)
     return None if tail is None else Ledger(path, (*events, *tail))
 
@@ -134,7 +129,7 @@ def _save_snapshot(directory: Path, path: str, data: bytes, events: tuple[Event,
                    rows: list | None = None) -> None:
     """Keep ``events`` (all of ``data``'s) as a snapshot; ``rows``, if given, already encode the first ones.
     A whole read also keeps the log's spine."""
-    new = _rows(events[len(rows or ()):])
+    new = ledger.to_rows(events[len(rows or ()):])
     if new is None:
         return  # read by YAML, not canonical: not worth a snapshot
     snapshot = {"path": path, "size": len(data), "digest": digest(data), "newlines": data.count(b"\n"),
@@ -142,51 +137,6 @@ def _save_snapshot(directory: Path, path: str, data: bytes, events: tuple[Event,
     _store(directory / FOLDER / "events", snapshot)
     if rows is None:
         _save_spine(directory, path, data, events)
-
-
-def _rows(events: tuple[Event, ...] | list[Event]) -> list | None:
-    """``events`` as rows of plain values (keys, values, lines); None if one was not read canonically.
-
-    Rows with the same keys share one keys tuple, which marshal then writes once."""
-    rows = []
-    shapes: dict[tuple[str, ...], tuple[tuple[str, ...], tuple]] = {}  # keys → (those keys, encoded positions)
-    for event in events:
-        places = event.places
-        if not isinstance(places, ledger.Places):
-            return None
-        keys = tuple(places.names)
-        shape = shapes.get(keys)
-        if shape is None:
-            shape = shapes[keys] = (keys, tuple((i, _ENCODED[k]) for i, k in enumerate(keys) if k in _ENCODED))
-        keys, encoded = shape
-        values = list(map(event.__dict__.__getitem__, keys))
-        for index, encode in encoded:
-            values[index] = encode(values[index])
-        rows.append((keys, tuple(values), tuple(places.lines)))
-    return rows
-
-
-# the Decimal fields of an event are kept as text, dates as day numbers
-_ENCODED = {"date": dt.date.toordinal, **{key: str for key in DECIMAL_FIELDS}}
-_day = functools.cache(dt.date.fromordinal)  # a kept day number as a date, each made once
-
-
-def _restore(path: str, rows: list) -> list[Event]:
-    """The events of a snapshot, made exactly as the fast reader makes them."""
-    decimals: dict[str, Decimal] = {}
-    numeric: dict[tuple, tuple[str, ...]] = {}  # a row's keys → those of them that hold decimals
-    events = []
-    for keys, values, lines in rows:
-        typed = dict(zip(keys, values))
-        typed["date"] = _day(typed["date"])
-        found = numeric.get(keys)
-        if found is None:
-            found = numeric[keys] = tuple(k for k in DECIMAL_FIELDS if k in keys)
-        for key in found:
-            raw = typed[key]
-            typed[key] = decimals.get(raw) or decimals.setdefault(raw, Decimal(raw))
-        events.append(Event.of(typed, Source.of(path, lines[0], 3), ledger.Places(path, list(keys), list(lines))))
-    return events
 
 
 # --- the spine ------------------------------------------------------------------
@@ -223,7 +173,7 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
     """The kept spine with the events appended after it (``start``: the hash of the kept bytes);
     None if those need a whole read."""
     size, last_id = kept["size"], kept["last_id"]
-    events = _restore(path, kept["rows"])
+    events = ledger.from_rows(path, kept["rows"])
     ids, offsets = _ids(kept["ids"]), _offsets(kept["offsets"])
     tail = _tail(path, data, size, kept["newlines"], last_id)
     if tail is None:
@@ -248,9 +198,9 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
         return event
 
     joined = [e for e in tail if e.kind in ROSTER_KINDS]
-    joins = functools.cache(lambda: (*_restore(path, marshal.loads(kept["joins"])), *joined))
+    joins = functools.cache(lambda: (*ledger.from_rows(path, marshal.loads(kept["joins"])), *joined))
     spine_events = (*events, *(e for e in tail if e.kind not in OUTSIDE_SPINE))
-    members = None if joined else _KeptRoster(kept["members"])
+    members = None if joined else roster.from_rows(kept["members"])
     return Spine(path, spine_events, tail[-1].id if tail else last_id, find, joins, members, lines)
 
 
@@ -259,9 +209,9 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
     """Keep the spine of ``data``, whose events are ``events``; with ``base`` (the spine kept of
     its start), ``events`` are only those after it, and ``whole_digest`` is ``data``'s."""
     size = base["size"] if base else 0
-    new_rows = _rows([e for e in events if e.kind not in OUTSIDE_SPINE])
+    new_rows = ledger.to_rows([e for e in events if e.kind not in OUTSIDE_SPINE])
     joined = [e for e in events if e.kind in ROSTER_KINDS]
-    new_joins = _rows(joined)
+    new_joins = ledger.to_rows(joined)
     new_offsets = ledger.starts(data, size)
     if new_rows is None or new_joins is None or len(new_offsets) != len(events):
         return  # not canonical: read whole each time
@@ -269,8 +219,8 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
         joins, members = base["joins"], base["members"]
     else:
         rows = marshal.loads(base["joins"]) if base else []
-        every = (*_restore(path, rows), *joined)
-        joins, members = marshal.dumps([*rows, *new_joins]), _roster_kept(roster.build(every))
+        every = (*ledger.from_rows(path, rows), *joined)
+        joins, members = marshal.dumps([*rows, *new_joins]), roster.to_rows(roster.build(every))
     ids = _more_ids(_ids(base["ids"]) if base else range(0), [e.id for e in events])
     offsets = _offsets(base["offsets"]) if base else array("I")
     offsets.extend(new_offsets)
@@ -279,38 +229,6 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
                 "last_id": ids[-1] if ids else 0, "rows": [*(base["rows"] if base else ()), *new_rows],
                 "joins": joins, "members": members, "ids": _ids_kept(ids), "offsets": offsets.tobytes()}
     _store(directory / FOLDER / "spine", snapshot)
-
-
-def _roster_kept(members: dict[str, Member]) -> list[tuple]:
-    """A roster as rows of plain values: id, name, spells (as day numbers, 0: still there), role."""
-    return [(m.id, m.name, tuple((start.toordinal(), end.toordinal() if end else 0) for start, end in m.spells),
-             m.role) for m in members.values()]
-
-
-class _KeptRoster(Mapping[str, Member]):
-    """The roster ``_roster_kept`` kept, each member made (exactly as ``roster.build`` makes it)
-    when first looked up: adding a score looks up one of them."""
-
-    def __init__(self, rows: list[tuple]) -> None:
-        self._rows = {row[0]: row for row in rows}
-        self._made: dict[str, Member] = {}
-
-    def __getitem__(self, id: str) -> Member:
-        member = self._made.get(id)
-        if member is None:
-            _, name, spells, role = self._rows[id]
-            made = tuple((_day(start), _day(end) if end else None) for start, end in spells)
-            member = self._made[id] = Member.of(id, name, made, role)
-        return member
-
-    def __contains__(self, id: object) -> bool:
-        return id in self._rows
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
-
-    def __len__(self) -> int:
-        return len(self._rows)
 
 
 # Event ids as kept: the first and the count when they run 1, 2, 3 … as jifen writes them, else every one.

@@ -23,9 +23,9 @@ from typing import Any
 
 from jifen import yamlsrc
 from jifen.errors import InvalidInput, LedgerNotFound, PartlyWritten, WriteRefused
-from jifen.kinds import DECISIONS, FIELD_ORDER, FIELDS, KINDS, SUBJECT_KINDS
+from jifen.kinds import DECIMAL_FIELDS, DECISIONS, FIELD_ORDER, FIELDS, KINDS, SUBJECT_KINDS
 from jifen.model import Event, Ledger, Problem, Source, Spine
-from jifen.periods import Period
+from jifen.periods import Period, day
 
 FILENAME = "ledger.yaml"
 MAX_BYTES = 64 * 1024 * 1024  # a larger log is refused: split it by year
@@ -281,6 +281,50 @@ def _fast(path: str, text: str, first_line: int = 1) -> list[Event] | None:
         if any(k not in allowed for k in keys) or any(k not in values for k in spec.needed):
             return None
         events.append(Event.of(values, Source.of(path, first, 3), Places(path, keys, lines)))
+    return events
+
+
+def to_rows(events: tuple[Event, ...] | list[Event]) -> list | None:
+    """``events`` as rows of plain values (keys, values, lines) that ``from_rows`` makes them again
+    from, exactly as the fast reader made them; None if one was not read canonically. For a
+    cache that keeps a log's events (``jifen.cache``): marshal writes rows with the same keys once."""
+    rows = []
+    shapes: dict[tuple[str, ...], tuple[tuple[str, ...], tuple]] = {}  # keys → (those keys, encoded positions)
+    for event in events:
+        places = event.places
+        if not isinstance(places, Places):
+            return None
+        keys = tuple(places.names)
+        shape = shapes.get(keys)
+        if shape is None:
+            shape = shapes[keys] = (keys, tuple((i, _ENCODED[k]) for i, k in enumerate(keys) if k in _ENCODED))
+        keys, encoded = shape
+        values = list(map(event.__dict__.__getitem__, keys))
+        for index, encode in encoded:
+            values[index] = encode(values[index])
+        rows.append((keys, tuple(values), tuple(places.lines)))
+    return rows
+
+
+# the Decimal fields of an event are kept as text, dates as day numbers
+_ENCODED = {"date": dt.date.toordinal, **{key: str for key in DECIMAL_FIELDS}}
+
+
+def from_rows(path: str, rows: list) -> list[Event]:
+    """The events ``to_rows`` kept as ``rows``, made exactly as the fast reader made them."""
+    decimals: dict[str, Decimal] = {}
+    numeric: dict[tuple, tuple[str, ...]] = {}  # a row's keys → those of them that hold decimals
+    events = []
+    for keys, values, lines in rows:
+        typed = dict(zip(keys, values))
+        typed["date"] = day(typed["date"])
+        found = numeric.get(keys)
+        if found is None:
+            found = numeric[keys] = tuple(k for k in DECIMAL_FIELDS if k in keys)
+        for key in found:
+            raw = typed[key]
+            typed[key] = decimals.get(raw) or decimals.setdefault(raw, Decimal(raw))
+        events.append(Event.of(typed, Source.of(path, lines[0], 3), Places(path, list(keys), list(lines))))
     return events
 
 

@@ -87,3 +87,8 @@ class Period:
         if self.kind == "quarter":
             return f"{self.year}Q{self.index}"
         return f"{self.year}"
+
+
+day = functools.cache(dt.date.fromordinal)
+"""The date of a day number (``date.toordinal``), each made once: restoring kept events and rosters
+makes the same few hundred dates again and again."""

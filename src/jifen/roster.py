@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from operator import attrgetter
 
 from jifen.kinds import ROSTER_KINDS
 from jifen.model import Event, Member, Spine
+from jifen.periods import day
 
-__all__ = ["Member", "build", "of", "resolve"]
+__all__ = ["Member", "build", "from_rows", "of", "resolve", "to_rows"]
 
 
 def build(events: Iterable[Event]) -> dict[str, Member]:
@@ -59,3 +60,41 @@ def resolve(members: Mapping[str, Member], text: str) -> tuple[str | None, list[
     if len(named) == 1:
         return named[0], []
     return None, named
+
+
+def to_rows(members: Mapping[str, Member]) -> list[tuple]:
+    """A roster as rows of plain values (id, name, spells as day numbers, 0: still there, role),
+    which ``from_rows`` makes a roster of again: for the cache."""
+    return [(m.id, m.name, tuple((start.toordinal(), end.toordinal() if end else 0) for start, end in m.spells),
+             m.role) for m in members.values()]
+
+
+def from_rows(rows: list[tuple]) -> Mapping[str, Member]:
+    """The roster ``to_rows`` kept, each member made (exactly as ``build`` makes it) when first
+    looked up: adding a score looks up one of them."""
+    return _KeptRoster(rows)
+
+
+class _KeptRoster(Mapping[str, Member]):
+    """See ``from_rows``."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self._rows = {row[0]: row for row in rows}
+        self._made: dict[str, Member] = {}
+
+    def __getitem__(self, id: str) -> Member:
+        member = self._made.get(id)
+        if member is None:
+            _, name, spells, role = self._rows[id]
+            made = tuple((day(start), day(end) if end else None) for start, end in spells)
+            member = self._made[id] = Member.of(id, name, made, role)
+        return member
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
