@@ -2,7 +2,8 @@
 
 A kind knows three things:
 
-- ``params``: the fields a rule of this kind takes in the scheme (read by ``jifen.scheme``),
+- ``params``: the fields a rule of this kind takes in the scheme, each with its type (the
+  scheme reader, ``jifen.scheme``, knows how to read each type) and whether it is required;
   and ``validate`` for their values;
 - ``check``: whether an event fits the rule (None if it does, else a catalogue
   code and its arguments);
@@ -16,11 +17,10 @@ Adding a kind is adding a class here and a line to ``KINDS``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from jifen import yamlsrc
 from jifen.kinds import RULE_VALUES
 from jifen.model import Event, Rule
 from jifen.numbers import plain
@@ -42,7 +42,7 @@ class _Kind:
 
     ``describe(params)`` says what a rule of the kind is worth, in a line of the handbook."""
 
-    params: Mapping[str, tuple[Callable, bool]] = {}
+    params: Mapping[str, tuple[str, bool]] = {}  # name → (type: decimal or decimal-map, required)
     needs_full = False
 
     @staticmethod
@@ -54,7 +54,7 @@ class Fixed(_Kind):
     """A fixed number of points per occurrence (``points``), times the event's ``count``."""
 
     name = "fixed"
-    params: Mapping[str, tuple[Callable, bool]] = {"points": (yamlsrc.as_decimal, True)}
+    params: Mapping[str, tuple[str, bool]] = {"points": ("decimal", True)}
 
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
@@ -79,7 +79,7 @@ class Range(_Kind):
     """Discretionary (酌情): the recorder gives ``points`` between ``min`` and ``max``."""
 
     name = "range"
-    params = {"min": (yamlsrc.as_decimal, True), "max": (yamlsrc.as_decimal, True)}
+    params = {"min": ("decimal", True), "max": ("decimal", True)}
 
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
@@ -116,7 +116,7 @@ class Progressive(Fixed):
     """
 
     name = "progressive"
-    params = {"points": (yamlsrc.as_decimal, True), "step": (yamlsrc.as_decimal, True)}
+    params = {"points": ("decimal", True), "step": ("decimal", True)}
 
     @staticmethod
     def describe(params: Mapping[str, Any]) -> str:
@@ -133,7 +133,7 @@ class Graded(_Kind):
     scores that level's points out of its full marks."""
 
     name = "graded"
-    params = {"levels": (yamlsrc.as_decimal_map, True)}
+    params = {"levels": ("decimal-map", True)}
     needs_full = True
 
     @staticmethod
@@ -179,9 +179,9 @@ class Rate(_Kind):
 
     name = "rate"
     params = {
-        "threshold": (yamlsrc.as_decimal, True),
-        "per_step": (yamlsrc.as_decimal, True),
-        "step": (yamlsrc.as_decimal, False),
+        "threshold": ("decimal", True),
+        "per_step": ("decimal", True),
+        "step": ("decimal", False),
     }
 
     @staticmethod

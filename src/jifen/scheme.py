@@ -332,12 +332,15 @@ def _category(node: yamlsrc.Node, problems: list[Problem]) -> Category | None:
     )
 
 
+_PARAM_READERS = {"decimal": yamlsrc.as_decimal, "decimal-map": yamlsrc.as_decimal_map}  # rule parameter types
+
+
 def _rule(node: yamlsrc.Node, category: str, problems: list[Problem]) -> Rule | None:
     kind_node = node.get("kind") if isinstance(node, yamlsrc.Map) else None
     kind = kind_node.text if isinstance(kind_node, yamlsrc.Scalar) else None
     spec: dict[str, Any] = dict(_RULE)
     if kind in rules.KINDS:
-        spec.update(rules.KINDS[kind].params)
+        spec.update({name: (_PARAM_READERS[type_], needed) for name, (type_, needed) in rules.KINDS[kind].params.items()})
     values = yamlsrc.read_map(node, spec, problems, "rule")
     if values is None:
         return None
