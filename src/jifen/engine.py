@@ -250,6 +250,7 @@ class Standings:
         self.vetoes = booker.vetoes
         self.exempt = booker.exempt
         self._ranked: dict[Period, list[Standing]] = {}
+        self._placed: dict[Period, dict[str, Standing]] = {}
 
     def extend(self, events: Iterable[Event]) -> Standings:
         """These standings with ``events`` (recorded after the ones already in) added."""
@@ -433,6 +434,12 @@ class Standings:
         if period not in self._ranked:
             self._ranked[period] = self._rank(period)
         return self._ranked[period]
+
+    def standing(self, subject: str, period: Period) -> Standing | None:
+        """``subject``'s place in ``ranked(period)``, None if they are not ranked in it."""
+        if period not in self._placed:
+            self._placed[period] = {s.subject: s for s in self.ranked(period)}
+        return self._placed[period].get(subject)
 
     def _rank(self, period: Period) -> list[Standing]:
         scores = {s: self.score(s, period) for s in self.subjects(period) if not self.is_exempt(s, period)}
