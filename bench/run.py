@@ -3,8 +3,10 @@
 Builds each ledger once under bench/out/ (canonical text, as ``jifen add``
 writes it), then times the cold ``jifen grade --year 2023`` from the shell,
 and ``jifen add`` on it, and prints a markdown table of wall time and peak RSS.
+``show`` is timed against ``grade`` on the same ledger as a ratio of paired
+runs, which a slower or busier machine changes far less than either time.
 
-    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--write docs/benchmarks.md]
+    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--only show,reports] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ against the scheme and the roster and grades the year.
 """
 RULES = ["study.absent", "study.notes", "service.dress", "service.deadline", "service.complaint",
          "duty.life", "duty.dues", "work.temporary", "integrity.rating", "pledge.late"]
+GROUPS = ("grade", "reports", "peers", "show", "rollup", "help")  # what --only picks from
+SHOW_LEDGERS = ((5_001, 1), (20_000, 5))  # (events, members): one member's 5,000 events; 4,000 of 20,000
 HONOURS = ["honor.company", "honor.city", "honor.provincial", "honor.national"]
 
 
@@ -108,6 +112,38 @@ def peer(words: list[str]) -> float | None:
     return time.perf_counter() - start if done.returncode == 0 else None
 
 
+def build_member_heavy(size: int, members: int) -> Path:
+    """A ledger of ``size`` events among ``members`` members (so each has about ``size / members``):
+    what makes a statement long, where ``build`` gives each member about 20 events."""
+    folder = OUT / f"heavy-{size}x{members}"
+    path = folder / ledger.FILENAME
+    if path.exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(synthetic_log(f"长账支部{size}", members, size - members - 1, random.Random(size + members),
+                                  honours=0.05), encoding="utf-8")
+    return folder
+
+
+def paired(a: list[str], b: list[str], folder: Path, pairs: int) -> tuple[float, float, float]:
+    """Median wall seconds of ``jifen a`` and of ``jifen b``, and the median of the per-pair ratios a / b:
+    the two run alternately (a, b, a, b, …), each cold, so a drift of the machine touches both alike."""
+    walls_a, walls_b, ratios = [], [], []
+    for _ in range(pairs):
+        wall_a, _ = timed(a, cold=folder)
+        wall_b, _ = timed(b, cold=folder)
+        walls_a.append(wall_a)
+        walls_b.append(wall_b)
+        ratios.append(wall_a / wall_b)
+    return statistics.median(walls_a), statistics.median(walls_b), statistics.median(ratios)
+
+
+def member_events(folder: Path, subject: str) -> int:
+    """How many events of the ledger in ``folder`` are about ``subject``."""
+    text = (folder / ledger.FILENAME).read_text(encoding="utf-8")
+    return text.count(f"subject: {subject}\n")
+
+
 def build_committee(branches: int, members: int = 50, events_per_member: int = 20) -> Path:
     """``branches`` ledgers of ``members`` members and a year of events each, under one folder."""
     root = OUT / f"committee-{branches}x{members}"
@@ -148,11 +184,26 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--write", help="also write the table to this markdown file")
     parser.add_argument("--branches", type=int, default=100, help="branches for the roll-up scale test (0: skip)")
+    parser.add_argument("--only", default=",".join(GROUPS),
+                        help=f"the groups of rows to run, comma-separated, of: {', '.join(GROUPS)}")
+    parser.add_argument("--pairs", type=int, default=7, help="paired runs for each show / grade ratio")
     args = parser.parse_args()
+    only = set(args.only.split(","))
+    if only - set(GROUPS):
+        parser.error(f"unknown group(s) {', '.join(sorted(only - set(GROUPS)))}; known: {', '.join(GROUPS)}")
     rows = []
     peers: list[tuple[int, str, float]] = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    ratios: list[tuple[int, int, float, float, float]] = []
+    for size in (int(s) for s in args.sizes.split(",")) if only & {"grade", "reports", "peers"} else ():
         folder = build(size)
+        if "reports" in only:
+            for words in (["report", "--month", "2023-06"], ["report", "--quarter", "2023Q2"],
+                          ["grade", "--year", "2023"], ["show", "m00001"]):
+                runs = [timed([*words, "-l", str(folder)], cold=folder) for _ in range(args.repeat)]
+                rows.append((size, f"{' '.join(words)} (cold)", statistics.median(w for w, _ in runs),
+                             max(r for _, r in runs)))
+        if "grade" not in only:
+            continue
         grade_words = ["grade", "--year", "2023", "-l", str(folder)]
         grade = [timed(grade_words, cold=folder) for _ in range(args.repeat)]
         rows.append((size, "grade --year 2023 (cold: no cache)", statistics.median(w for w, _ in grade),
@@ -173,6 +224,8 @@ def main() -> int:
         rows.append((size, "add (one record)", statistics.median(w for w, _ in add), max(r for _, r in add)))
         rows.append((size, "grade --year 2023 (one record appended since)", statistics.median(w for w, _ in appended),
                      max(r for _, r in appended)))
+    for size in (int(s) for s in args.sizes.split(",")) if "peers" in only else ():
+        folder = build(size)
         bean_check = str(Path(sys.executable).with_name("bean-check"))
         for name, words in (("ledger -f J bal", ["ledger", "-f", str(folder / "peers.journal"), "bal"]),
                             ("hledger -f J bal", ["hledger", "-f", str(folder / "peers.journal"), "bal"]),
@@ -180,13 +233,20 @@ def main() -> int:
             times = [t for t in (peer(words) for _ in range(args.repeat)) if t is not None]
             if times:
                 peers.append((size, name, statistics.median(times)))
-    scratch = OUT / "add-new"  # the same add on a ledger of one member: what add on a large one should match
-    shutil.rmtree(scratch, ignore_errors=True)
-    timed(["init", str(scratch), "--scheme", "quantified-2023", "--name", "新支部", "--date", "2023-01-01"])
-    timed(["member", "add", "张三", "--date", "2023-01-01", "-l", str(scratch)])
-    add = [timed(["add", "m01", "study.absent", "--date", "2023-12-31", "-l", str(scratch)]) for _ in range(max(args.repeat, 9))]
-    rows.append((3, "add (one record, on a new ledger)", statistics.median(w for w, _ in add), max(r for _, r in add)))
-    if args.branches:
+    for size, members in SHOW_LEDGERS if "show" in only else ():
+        folder = build_member_heavy(size, members)
+        grade_words = ["grade", "--year", "2023", "-l", str(folder)]
+        show, grade, ratio = paired(["show", "m00000", "-l", str(folder)], grade_words, folder, args.pairs)
+        ratios.append((size, member_events(folder, "m00000"), show, grade, ratio))
+    if "grade" in only:
+        scratch = OUT / "add-new"  # the same add on a ledger of one member: what add on a large one should match
+        shutil.rmtree(scratch, ignore_errors=True)
+        timed(["init", str(scratch), "--scheme", "quantified-2023", "--name", "新支部", "--date", "2023-01-01"])
+        timed(["member", "add", "张三", "--date", "2023-01-01", "-l", str(scratch)])
+        add = [timed(["add", "m01", "study.absent", "--date", "2023-12-31", "-l", str(scratch)])
+               for _ in range(max(args.repeat, 9))]
+        rows.append((3, "add (one record, on a new ledger)", statistics.median(w for w, _ in add), max(r for _, r in add)))
+    if args.branches and "rollup" in only:
         root = build_committee(args.branches)
         words = ["rollup", str(root), "--year", "2023", "-f", "json"]
         roll = [timed(words, cold=root) for _ in range(args.repeat)]
@@ -196,7 +256,7 @@ def main() -> int:
         roll = [timed(words) for _ in range(args.repeat)]
         rows.append((events, f"rollup ({args.branches} branches × 50 members, warm)",
                      statistics.median(w for w, _ in roll), max(r for _, r in roll)))
-    for words in (["--help"], ["add", "--help"]):
+    for words in (["--help"], ["add", "--help"]) if "help" in only else ():
         help_ = [timed(words) for _ in range(max(args.repeat, 9))]
         rows.append((0, " ".join(words), statistics.median(w for w, _ in help_), max(r for _, r in help_)))
     lines = [
@@ -213,6 +273,12 @@ def main() -> int:
         lines += ["", "Peers on the same records (score events only), and jifen's cold `grade` against each:", "",
                   "| events | peer | wall (s) | jifen grade / peer |", "|---:|---|---:|---:|"]
         lines += [f"| {size:,} | {name} | {wall:.2f} | {grade[size] / wall:.1f} |" for size, name, wall in peers]
+    if ratios:
+        lines += ["", f"`show m00000` (the member's statement) against `grade --year 2023` on the same ledger, both cold, "
+                  f"run alternately {args.pairs} times; the ratio is the median of the per-pair ratios:", "",
+                  "| events | the member's events | show (s) | grade (s) | show / grade |", "|---:|---:|---:|---:|---:|"]
+        lines += [f"| {size:,} | {mine:,} | {show:.2f} | {grade:.2f} | {ratio:.2f} |"
+                  for size, mine, show, grade, ratio in ratios]
     print("\n".join(lines))
     if args.write:
         Path(args.write).write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")

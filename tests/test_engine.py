@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -271,3 +272,86 @@ def test_extend_in_date_order_keeps_booked_state(log, s1):
     assert later.score("C", Q[0]).categories["bonus"] == 20
     assert first.score("C", Q[0]).categories["bonus"] == 8  # the earlier standings are untouched
 
+
+
+# --- running scores (``Standings.running``) against ``score(until=…)`` ---------------------------------
+
+# quarterly S1 (bonus caps, ref-dedupe, veto zeroes the quarter), the monthly schemes (secretary's
+# shares, items), clear-year vetoes, progressive rules with items, evaluations and a required total
+RUNNING_SCHEMES = ["quantified-2023", "bianban-monthly", "yongzhou-2018", "chaiqian-2019", "dongli-branch-2023",
+                   "township-branch"]
+ACTIONS = ["score"] * 6 + ["veto", "revoke", "amend", "declare", "approve", "eval"]
+
+happening = st.tuples(
+    st.integers(min_value=0, max_value=2),  # who
+    st.sampled_from(ACTIONS),
+    st.dates(min_value=__import__("datetime").date(2023, 1, 1), max_value=__import__("datetime").date(2024, 3, 31)),
+    st.integers(min_value=0, max_value=1000),  # which rule, target, panel…
+    st.integers(min_value=0, max_value=1000),  # how much
+)
+
+
+def _scored_fields(rule, how: int) -> dict:
+    """Fields of a valid score event under ``rule``, picked by ``how``."""
+    params = rule.params
+    if rule.kind == "range":
+        low, high = params["min"], params["max"]
+        return {"points": low + (high - low) * (how % 5) / 4}
+    if rule.kind == "graded":
+        return {"level": sorted(params["levels"])[how % len(params["levels"])]}
+    if rule.kind == "rate":
+        return {"measure": params["threshold"] - Decimal(how % 7)}
+    return {"count": how % 3 + 1}
+
+
+def running_log(scheme, happenings) -> list:
+    """A log of three members (the first a secretary) and ``happenings`` turned into valid events."""
+    from tests.conftest import Log
+
+    log = Log()
+    log._add("join", "2023-01-01", subject="m0", name="m0", role="secretary")
+    log.join("m1")
+    log.join("m2")
+    score_rules = [r for c in scheme.categories for r in c.rules]
+    panels = [(c, p) for c in scheme.categories if c.type == "evaluation" for p in c.panels]
+    for who, action, day, pick, how in happenings:
+        subject, date = f"m{who}", day.isoformat()
+        scores = [e.id for e in log.events if e.kind in ("score", "declare")]
+        if action in ("score", "declare"):
+            rule = score_rules[pick % len(score_rules)]
+            ref = f"r{how % 3}" if how % 4 else None
+            log._add(action, date, subject=subject, rule=rule.id, ref=ref, **_scored_fields(rule, how))
+        elif action == "veto":
+            log.veto(subject, date)
+        elif action in ("revoke", "approve") and scores:
+            log._add(action, date, target=scores[pick % len(scores)], reason="r")
+        elif action == "amend" and scores:
+            rule = score_rules[how % len(score_rules)]
+            log._add("amend", date, target=scores[pick % len(scores)], rule=rule.id, reason="r",
+                     **_scored_fields(rule, how))
+        elif action == "eval" and panels:
+            category, panel = panels[pick % len(panels)]
+            period = [None, f"{day.year}", f"{day.year}Q{(day.month - 1) // 3 + 1}", f"{day.year}-{day.month:02d}"]
+            given = {"rating": sorted(category.ratings)[how % len(category.ratings)]} if category.ratings and how % 2 else {
+                "score": Decimal(how % (int(category.out_of) + 1))}
+            log._add("eval", date, subject=subject, panel=panel, period=period[how % 4], **given)
+    return log.events
+
+
+@pytest.mark.parametrize("scheme_id", RUNNING_SCHEMES)
+@settings(max_examples=40, deadline=None)
+@given(happenings=st.lists(happening, max_size=50))
+def test_running_scores_equal_score_until_each_event(scheme_id, happenings):
+    from jifen import scheme as scheme_io
+
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
+    events = running_log(scheme, happenings)
+    standings = engine.replay(events, scheme)
+    kinds = [k for k in ("year", "quarter", "month") if Period(2023, k, 1).is_within(scheme.period)]
+    # every event as a point in time, and the scores an amendment stands for (dated as their target)
+    until = [*events, *standings.resolution.counted]
+    for subject in ("m0", "m1", "m2"):
+        for event, scores in standings.running(subject, until, kinds):
+            for kind, fast in zip(kinds, scores):
+                slow = standings.score(subject, Period.of(event.date, kind), until=event)
+                assert (fast, str(fast.total)) == (slow, str(slow.total)), (subject, event, kind)

@@ -19,9 +19,11 @@ precision, and ranks and grades are decided on the shown value.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import heapq
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -202,6 +204,7 @@ class Standings:
         self.vetoes = booker.vetoes
         self.exempt = booker.exempt
         self._ranked: dict[Period, list[Standing]] = {}
+        self._placed: dict[Period, dict[str, Standing]] = {}
         if resolution is not None:
             self.__dict__["resolution"] = resolution
 
@@ -275,13 +278,30 @@ class Standings:
                 sums[entry.category] += entry.value
                 if entry.item is not None:
                     items[(entry.category, entry.item)] += entry.value
+        evaluated = {
+            c.id: self._evaluated(subject, c, period, until) for c in self.scheme.categories if c.type == "evaluation"
+        }
+        veto, zeroed = self.vetoed(subject, period, until), self._zeroed(subject, period, until)
+        return self._assemble(subject, period, sums, items, evaluated, veto, zeroed)
+
+    def _assemble(
+        self,
+        subject: str,
+        period: Period,
+        sums: dict[str, Decimal],
+        items: dict[tuple[str, str], Decimal],
+        evaluated: dict[str, Decimal],
+        veto: bool,
+        zeroed: bool,
+    ) -> Score:
+        """The score of a period no longer than the scoring period, from what its events add up to."""
         member = self.members.get(subject)
         role = member.role if member is not None else None
         categories: dict[str, Decimal] = {}
         for category in self.scheme.categories:
             kind = categories_.of(category)
             if kind.evaluated:
-                categories[category.id] = self._evaluated(subject, category, period, until)
+                categories[category.id] = evaluated.get(category.id, ZERO)
             else:
                 categories[category.id] = kind.value(category, sums.get(category.id, ZERO), items, role)
         total = ZERO
@@ -293,8 +313,7 @@ class Standings:
                 if total < category.requires_total:
                     categories[category.id] = ZERO
                 total += category.weight * categories[category.id]
-        veto = self.vetoed(subject, period, until)
-        if self._zeroed(subject, period, until):
+        if zeroed:
             total = ZERO
         return Score(subject, period, total, categories, veto)
 
@@ -304,12 +323,32 @@ class Standings:
             inside = entry.period.start >= period.start and entry.period.end <= period.end
             if entry.category == category.id and inside and (until is None or entry.event.order <= until.order):
                 panels[entry.panel].append(entry.value)
-        if not panels:
-            return ZERO
-        means = [sum(values, ZERO) / len(values) for values in panels.values()]
-        mean = sum(means, ZERO) / len(means)
-        assert category.max is not None
-        return mean * category.max / category.out_of
+        return _evaluation_value(category, [(sum(values, ZERO), len(values)) for values in panels.values()])
+
+    def running(self, subject: str, until: Iterable[Event], kinds: Iterable[str]) -> Iterator[tuple[Event, list[Score]]]:
+        """For each event of ``until``, in replay order: ``subject``'s score in the period of each of
+        ``kinds`` that holds the event's date, counting events up to that event.
+
+        The same as ``[score(subject, Period.of(e.date, k), until=e) for k in kinds]`` for each ``e``, in
+        one pass over the subject's booked events (``score`` stays the reference; see test_engine). Each
+        kind must be no longer than the scheme's scoring period.
+        """
+        kinds = tuple(kinds)
+        if any(not Period(2000, k, 1).is_within(self.scheme.period) for k in kinds):
+            raise ValueError(f"running scores are for periods within a {self.scheme.period}")
+        run = _Running(self.scheme, kinds)
+        timeline = heapq.merge(
+            ((b.event.order, 0, b) for b in self.booked.get(subject, ())),
+            ((e.event.order, 1, e) for e in self.evals.get(subject, ())),
+            ((v.order, 2, v) for v in self.vetoes.get(subject, ())),
+            key=lambda t: t[:2],
+        )
+        pending = next(timeline, None)
+        for event in sorted(until, key=lambda e: e.order):
+            while pending is not None and pending[0] <= event.order:
+                run.add(pending[2])
+                pending = next(timeline, None)
+            yield event, [self._assemble(subject, p, *run.at(p)) for p in (Period.of(event.date, k) for k in kinds)]
 
     def _aggregate(self, subject: str, period: Period, until: Event | None) -> Score:
         member = self.members.get(subject)
@@ -359,6 +398,12 @@ class Standings:
             self._ranked[period] = self._rank(period)
         return self._ranked[period]
 
+    def standing(self, subject: str, period: Period) -> Standing | None:
+        """``subject``'s place in ``ranked(period)``, None if they are not ranked in it."""
+        if period not in self._placed:
+            self._placed[period] = {s.subject: s for s in self.ranked(period)}
+        return self._placed[period].get(subject)
+
     def _rank(self, period: Period) -> list[Standing]:
         scores = {s: self.score(s, period) for s in self.subjects(period) if not self.is_exempt(s, period)}
         shown_scores = {s: shown(score.total, self.scheme.precision) for s, score in scores.items()}
@@ -369,6 +414,62 @@ class Standings:
     def entries(self, subject: str) -> list[Booked]:
         """``subject``'s counted events in replay order, with what each was worth."""
         return list(self.booked.get(subject, ()))
+
+
+class _Running:
+    """What the events booked so far add up to, per period of each kind: the state of ``Standings.running``."""
+
+    def __init__(self, scheme: Scheme, kinds: tuple[str, ...]) -> None:
+        self.scheme = scheme
+        self.kinds = kinds
+        self.sums: dict[Period, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        self.items: dict[Period, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+        self.panels: dict[tuple[Period, str], dict[str, list]] = defaultdict(dict)  # (period, category) → panel → [sum, n]
+        self.vetoed: set[Period] = set()
+        self.first_veto: dict[int, dt.date] = {}  # year → the earliest veto date so far
+
+    def add(self, entry: Booked | Evaluation | Event) -> None:
+        if isinstance(entry, Booked):
+            for kind in self.kinds:
+                period = Period.of(entry.event.date, kind)
+                self.sums[period][entry.category] += entry.value
+                if entry.item is not None:
+                    self.items[period][(entry.category, entry.item)] += entry.value
+        elif isinstance(entry, Evaluation):
+            for kind in self.kinds:
+                period = Period.of(entry.period.start, kind)
+                if entry.period.end <= period.end:
+                    totals = self.panels[(period, entry.category)].setdefault(entry.panel, [ZERO, 0])
+                    totals[0] += entry.value
+                    totals[1] += 1
+        else:  # a veto
+            self.vetoed.update(Period.of(entry.date, kind) for kind in self.kinds)
+            year = entry.date.year
+            self.first_veto[year] = min(entry.date, self.first_veto.get(year, entry.date))
+
+    def at(self, period: Period) -> tuple:
+        """What ``Standings._assemble`` needs for ``period``: sums, item sums, evaluations, veto, zeroed."""
+        evaluated = {
+            c.id: _evaluation_value(c, [tuple(t) for t in self.panels.get((period, c.id), {}).values()])
+            for c in self.scheme.categories
+            if categories_.of(c).evaluated
+        }
+        veto = period in self.vetoed
+        effect = self.scheme.veto_effect
+        first = self.first_veto.get(period.year)
+        zeroed = veto if effect == "zero-period-and-year" else effect == "clear-year" and first is not None and first <= period.end
+        return self.sums.get(period, {}), self.items.get(period, {}), evaluated, veto, zeroed
+
+
+def _evaluation_value(category: Category, panels: list[tuple[Decimal, int]]) -> Decimal:
+    """An evaluation category's value from each panel's sum and count of scores: the mean of the panels'
+    means, on the category's scale."""
+    if not panels:
+        return ZERO
+    means = [total / count for total, count in panels]
+    mean = sum(means, ZERO) / len(means)
+    assert category.max is not None
+    return mean * category.max / category.out_of
 
 
 # --- what the notice board shows ---------------------------------------------

@@ -164,6 +164,6 @@ def _month_meets(standings: engine.Standings, subject: str, month: Period, rule:
         if shown < rule.below:
             return True
     if rule.rank_at_most is not None:
-        place = next((p for p in standings.ranked(month) if p.subject == subject), None)
+        place = standings.standing(subject, month)
         return place is not None and place.rank <= rule.rank_at_most
     return False

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from jifen import categories, engine, outcomes, rules, workflow
-from jifen.model import Category, Ledger, Scheme
+from jifen.model import Category, Event, Ledger, Scheme
 from jifen.numbers import plain, shown
 from jifen.periods import Period
 from jifen.roster import Member
@@ -207,6 +207,9 @@ def _quota_notes(rows: list[dict[str, Any]]) -> tuple[tuple[str, dict[str, Any]]
     return (("note.quota", {"names": "、".join(cut)}),) if cut else ()
 
 
+SCORED_KINDS = ("score", "declare", "veto", "eval", "amend", "ruling")  # the kinds a statement gives running scores
+
+
 def show_report(
     ledger: Ledger, standings: engine.Standings, subject: str, year: int | None = None
 ) -> Report:
@@ -221,20 +224,26 @@ def show_report(
         for e in sorted(ledger.events, key=lambda e: e.order)
         if (e.subject == subject and e.kind != "appeal") or (e.id in counted and e.kind in ("amend", "ruling"))
     ]
+    by_id: dict[int, Event] = {}
+    for e in ledger.events:
+        by_id.setdefault(e.id, e)  # the first recorded under an id, as the statement always showed
+    rows = [(e, by_id[e.id]) for e in rows if year is None or e.date.year == year]
+    # the running scores of the scoring period and of the month, up to each counted row, in one pass
+    running_at = {
+        e.id: [shown(s.total, scheme.precision) for s in scores]
+        for e, scores in standings.running(
+            subject,
+            (shown_as for shown_as, event in rows if event.kind in SCORED_KINDS and event.id in counts),
+            (scheme.period, "month"),
+        )
+    }
     events = []
-    for shown_as, event in ((e, next(x for x in ledger.events if x.id == e.id)) for e in rows):
-        if year is not None and shown_as.date.year != year:
-            continue
+    for shown_as, event in rows:
         points = counted.get(event.id)
         if points is None and shown_as.kind in ("score", "declare"):
             points = engine.raw_value(scheme, shown_as)
-        scored = event.kind in ("score", "declare", "veto", "eval", "amend", "ruling")
-        running = running_month = None
-        if scored and event.id in counts:
-            quarter = Period.of(shown_as.date, scheme.period)
-            running = shown(standings.score(subject, quarter, until=shown_as).total, scheme.precision)
-            month = Period.of(shown_as.date, "month")
-            running_month = shown(standings.score(subject, month, until=shown_as).total, scheme.precision)
+        scored = event.kind in SCORED_KINDS
+        running, running_month = running_at.get(event.id, (None, None)) if scored else (None, None)
         pending = event.kind == "declare" and event.id not in decided
         events.append(
             {
