@@ -419,3 +419,48 @@ def test_terminal_table_colours_grades_and_counts_them():
     assert "优秀 9  良好 1  合格 1  不合格 1" in drawn
     plain = render.render(report, "table", "zh", terminal=False)
     assert "\x1b[" not in plain
+
+
+# --- a hostile tester's findings ------------------------------------------------------
+
+
+def test_yaml_nested_1000_deep_is_a_positioned_problem_in_every_command(branch, cli, tmp_path):
+    path = branch / "ledger.yaml"
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("- id: 9\n  note: " + "[" * 1000 + "]" * 1000 + "\n  by: x\n")
+    for words in (["check"], ["report", "-q", "2023Q1"], ["add", "张三", "study.absent", "--date", "2023-01-10"]):
+        result = cli(*words, "-l", branch, "--lang", "en")
+        assert result.exit_code in (1, 2), words
+        assert f"{path}:23:" in result.output and "nested more than 64 deep" in result.output, words
+    scheme = tmp_path / "deep.yaml"
+    scheme.write_text("id: deep\nextra: " + "{a: " * 1000 + "1" + "}" * 1000 + "\n", encoding="utf-8")
+    result = cli("scheme", "check", scheme)
+    assert result.exit_code == 1 and f"{scheme}:2:" in result.output and "嵌套超过 64 层" in result.output
+    assert "方案文件为空" not in result.output
+
+
+def test_complete_gbk_last_event_is_an_encoding_problem_and_repair_is_not_suggested(branch, cli):
+    path = branch / "ledger.yaml"
+    with open(path, "ab") as handle:
+        handle.write("- id: 4\n  date: 2023-01-10\n  kind: score\n  subject: m01\n  rule: study.absent\n"
+                     "  note: 中文\n  by: x\n".encode("gbk"))
+    result = cli("check", "-l", branch)
+    assert result.exit_code == 1 and f"{path}:27:9: 文件不是 UTF-8 编码" in result.output
+    assert "repair" not in result.output
+
+
+def test_control_character_in_a_ledger_is_reported_at_its_line(branch, cli):
+    path = branch / "ledger.yaml"
+    with open(path, "ab") as handle:
+        handle.write(b"# a\x01b\n")
+    result = cli("check", "-l", branch, "--lang", "en")
+    assert result.exit_code == 1 and f"{path}:22:4: the file holds a control character (U+0001)" in result.output
+
+
+def test_five_thousand_digit_id_is_a_positioned_problem(branch, cli):
+    path = branch / "ledger.yaml"
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("- id: " + "9" * 5000 + "\n  date: 2023-01-10\n  kind: veto\n  subject: m01\n  reason: x\n  by: x\n")
+    result = cli("check", "-l", branch, "--lang", "en")
+    assert result.exit_code == 1 and f"{path}:22:7: id has more than 18 digits" in result.output
+    assert "int_max_str_digits" not in result.output

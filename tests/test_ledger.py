@@ -294,3 +294,18 @@ def test_fast_reader_is_used_for_the_canonical_form_and_not_otherwise():
                                      "name": "张三: 书记", "by": "x"})).encode()
     assert ledger._fast("l", canonical.decode()) is not None
     assert ledger._fast("l", canonical.decode().replace('"张三: 书记"', "'张三: 书记'")) is None
+
+
+def test_complete_last_event_in_gbk_is_an_encoding_problem_not_a_torn_write():
+    gbk = "  note: 中文\n  by: 记分员\n".encode("gbk")
+    data = (HEAD + "- id: 2\n  date: 2023-01-02\n  kind: veto\n  subject: m01\n  reason: x\n").encode() + gbk
+    assert ledger.torn_at(data) is None
+    _, problems = ledger.parse("l", data)
+    assert [(p.code, p.source.line) for p in problems] == [("yaml.not-utf8", data.count(b"\n") - 1)]
+
+
+def test_control_character_in_the_last_event_is_not_a_torn_write():
+    data = (HEAD + "- id: 2\n  date: 2023-01-02\n  kind: veto\n  subject: m01\n  reason: a\x1bb\n  by: x\n").encode()
+    assert ledger.torn_at(data) is None
+    _, problems = ledger.parse("l", data)
+    assert [(p.code, p.source.line, p.source.col) for p in problems] == [("yaml.control-char", 11, 12)]

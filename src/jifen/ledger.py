@@ -155,7 +155,8 @@ def torn_at(data: bytes) -> int | None:
 
     Every event the tool writes ends with its ``by`` line and a newline, so a
     write cut off at any byte leaves either no trace or a last event that lacks
-    its newline, its ``by``, or valid text.
+    its newline, its ``by``, or valid YAML. Whole lines that are not UTF-8 (or
+    hold a control character) are not a cut: ``parse`` reports them by line.
     """
     if not data:
         return None
@@ -164,16 +165,14 @@ def torn_at(data: bytes) -> int | None:
         return None if data.endswith(b"\n") else data.rfind(b"\n") + 1
     if not data.endswith(b"\n"):
         return start
-    block = data[start:]
-    try:
-        text = block.decode("utf-8")
-    except UnicodeDecodeError:
-        return start
+    text, problems = yamlsrc.decode("", data[start:])
+    if text is None:  # whole lines that are not text (GBK, control characters): not a cut, an encoding problem
+        return None
     canonical = _fast("", text)  # the usual case, without loading the YAML reader
     if canonical is not None and len(canonical) == 1:
         return None if canonical[0].by is not None else start
     root, problems = yamlsrc.parse("", text)
-    if root is None and problems:
+    if root is None and any(p.code == "yaml.syntax" for p in problems):
         return start
     last = root.items[-1] if isinstance(root, yamlsrc.Seq) and root.items else None
     if isinstance(last, yamlsrc.Map) and last.get("by") is None:

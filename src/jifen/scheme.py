@@ -81,7 +81,8 @@ def load(path: Path, parse: Callable[[str, str], tuple[yamlsrc.Node | None, list
     root, yaml_problems = (parse or yamlsrc.parse)(str(path), text)
     problems += yaml_problems
     if root is None:
-        problems.append(Problem(Source(str(path), 1, 1), "scheme.empty"))
+        if not yaml_problems:
+            problems.append(Problem(Source(str(path), 1, 1), "scheme.empty"))
         return None, problems
     scheme = _scheme(str(path), root, problems)
     if scheme is not None:

@@ -57,22 +57,48 @@ def _source(path: str, mark) -> Source:
 
 
 MAX_LINE = 64 * 1024  # bytes; a longer line is refused before parsing
+MAX_DEPTH = 64  # nested lists and mappings; a ledger needs 2, a scheme about 6
+MAX_DIGITS = 18  # digits of a whole number (an id, a count); longer ones are refused
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
-    """UTF-8 text of ``data``, or a positioned problem (BOM, not UTF-8, a line over ``MAX_LINE``)."""
+    """UTF-8 text of ``data``, or a positioned problem (BOM, not UTF-8, a control character,
+    a line over ``MAX_LINE``)."""
     long_line = _long_line(data)
     if long_line is not None:
         return None, [Problem(Source(path, long_line, MAX_LINE + 1), "yaml.line-too-long", {"limit": MAX_LINE})]
     if data.startswith(b"\xef\xbb\xbf"):
         return None, [Problem(Source(path, 1, 1), "yaml.bom")]
     try:
-        return data.decode("utf-8"), []
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         return None, [Problem(Source(path, line, col), "yaml.not-utf8")]
+    at = _control_at(data)
+    if at is not None:
+        start = data.rfind(b"\n", 0, at) + 1
+        where = Source(path, data.count(b"\n", 0, at) + 1, len(data[start:at].decode("utf-8")) + 1)
+        char = data[at:].decode("utf-8", "replace")[0]
+        return None, [Problem(where, "yaml.control-char", {"char": f"U+{ord(char):04X}"})]
+    return text, []
+
+
+# What YAML does not allow unescaped in a file, as UTF-8: C0 controls but tab,
+# newline and carriage return; DEL; C1 controls but NEL; U+FFFE and U+FFFF.
+_C0 = bytes(b for b in range(256) if b < 0x20 and b not in b"\t\n\r" or b == 0x7F)
+_NOT_C0 = bytes(b for b in range(256) if b not in _C0)
+_WIDE = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
+
+
+def _control_at(data: bytes) -> int | None:
+    """The byte offset of the first character YAML refuses unescaped, if any (``data`` is UTF-8)."""
+    found = [data.find(bytes([b])) for b in set(data.translate(None, _NOT_C0))]  # fast: no regex per byte
+    if b"\xc2" in data or b"\xef\xbf" in data:
+        wide = _WIDE.search(data)
+        found += [wide.start()] if wide else []
+    return min(found, default=None)
 
 
 _LONG = re.compile(rb"[^\n]{%d}" % (MAX_LINE + 1))
@@ -97,6 +123,8 @@ def parse(path: str, text: str) -> tuple[Node | None, list[Problem]]:
     try:
         events = YAML(typ="safe", pure=False).parse(text)
         return _Composer(path, iter(events), problems).document(), problems
+    except _TooDeep as exc:  # stop reading: the parser's time grows with the square of the depth
+        return None, [*problems, exc.problem]
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _source(path, mark) if mark is not None else Source(path, 1, 1)
@@ -104,6 +132,12 @@ def parse(path: str, text: str) -> tuple[Node | None, list[Problem]]:
         return None, [Problem(where, "yaml.syntax", {"detail": detail})]
     except YAMLError as exc:  # unmarked reader errors (e.g. a forbidden character)
         return None, [Problem(Source(path, 1, 1), "yaml.syntax", {"detail": str(exc)})]
+
+
+class _TooDeep(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
 
 
 class _Composer:
@@ -121,9 +155,11 @@ class _Composer:
                 return self.node(next(self.events))
         return None
 
-    def node(self, event) -> Node:
+    def node(self, event, depth: int = 0) -> Node:
         name = type(event).__name__
         where = _source(self.path, event.start_mark)
+        if depth >= MAX_DEPTH and name in ("SequenceStartEvent", "MappingStartEvent"):
+            raise _TooDeep(Problem(where, "yaml.too-deep", {"limit": MAX_DEPTH}))
         if name == "AliasEvent":
             self.problems.append(Problem(where, "yaml.alias"))
             return Scalar("", True, where)
@@ -141,7 +177,7 @@ class _Composer:
             for child in self.events:
                 if type(child).__name__ == "SequenceEndEvent":
                     break
-                items.append(self.node(child))
+                items.append(self.node(child, depth + 1))
             return Seq(tuple(items), where)
         # MappingStartEvent
         pairs: list[tuple[Scalar, Node]] = []
@@ -149,8 +185,8 @@ class _Composer:
         for child in self.events:
             if type(child).__name__ == "MappingEndEvent":
                 break
-            key = self.node(child)
-            value = self.node(next(self.events))
+            key = self.node(child, depth + 1)
+            value = self.node(next(self.events), depth + 1)
             if not isinstance(key, Scalar):
                 self.problems.append(Problem(key.source, "yaml.complex-key"))
                 continue
@@ -163,7 +199,6 @@ class _Composer:
             seen[key.text] = key.source
             pairs.append((key, value))
         return Map(tuple(pairs), where)
-
 
 def to_plain(node: Node) -> tuple:
     """``node`` as nested tuples of str, int and bool (for ``marshal``); ``from_plain`` makes it again."""
@@ -215,6 +250,8 @@ def as_int(node: Node) -> int:
     node = _scalar(node)
     if not (node.plain and _INT.match(node.text)):
         raise ValueError("yaml.want-int")
+    if len(node.text.lstrip("0")) > MAX_DIGITS:
+        raise Bad("yaml.int-too-long", limit=MAX_DIGITS)
     return int(node.text)
 
 
