@@ -464,3 +464,13 @@ def test_five_thousand_digit_id_is_a_positioned_problem(branch, cli):
     result = cli("check", "-l", branch, "--lang", "en")
     assert result.exit_code == 1 and f"{path}:22:7: id has more than 18 digits" in result.output
     assert "int_max_str_digits" not in result.output
+
+
+@pytest.mark.parametrize("words", [
+    ["grade", "--year", "0"], ["chart", "--year", "0"], ["show", "张三", "--year", "0"], ["grade", "--year", "10000"],
+    ["report", "--year", "0000"], ["report", "--month", "0000-01"],
+    ["member", "exempt", "张三", "--year", "0", "-r", "x"],
+])
+def test_year_0_is_a_clear_chinese_error_not_a_traceback(branch, cli, words):
+    result = cli(*words, "-l", branch)
+    assert result.exit_code == 2 and ("年份 " in result.output or "无法识别的期间" in result.output)

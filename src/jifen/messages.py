@@ -199,6 +199,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "cli.bad-period": ("无法识别的期间 {text}", "not a period: {text}",
                        "月写 2023-01,季度写 2023Q1,年写 2023。", "Write a month as 2023-01, a quarter as 2023Q1, a year as 2023."),
     "cli.one-period": ("请只给出 --month、--quarter、--year 中的一个", "give exactly one of --month, --quarter, --year"),
+    "cli.bad-year": ("年份 {text} 超出范围", "year {text} is out of range",
+                     "年份应在 1 到 9999 之间,如 2023。", "Write a year from 1 to 9999, such as 2023."),
     "cli.bad-date": ("无法识别的日期 {text}", "not a date: {text}", "写成 YYYY-MM-DD。", "Write YYYY-MM-DD."),
     "cli.bad-number": ("无法识别的数字 {text}", "not a number: {text}"),
     "cli.unknown-subject": ("没有名为 {text} 的成员", "no member is called {text}",

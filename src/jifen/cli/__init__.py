@@ -271,6 +271,13 @@ def _decimal(text: str | None) -> Decimal | None:
     return value
 
 
+def _year(year: int) -> int:
+    """``year``, if a calendar can hold it (1 to 9999); InvalidInput otherwise."""
+    if not 1 <= year <= 9999:
+        raise errors.InvalidInput("cli.bad-year", text=year)
+    return year
+
+
 def _period(month: str | None, quarter: str | None, year: str | None):
     from jifen.periods import Period
 

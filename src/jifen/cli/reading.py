@@ -22,6 +22,7 @@ from jifen.cli import (
     _read,
     _subject,
     _today,
+    _year,
     app,
     handled,
     ledger_dir,
@@ -71,7 +72,7 @@ def grade(
         from jifen import reports
 
         book, scheme, standings = _load(ledger)
-        return reports.grade_report(book, standings, year)
+        return reports.grade_report(book, standings, _year(year))
 
     _emit_cached(ledger, ("grade", year), make, format, lang, output)
 
@@ -90,6 +91,7 @@ def show(
     from jifen import reports
 
     lang = _lang(lang)
+    year = year if year is None else _year(year)
     book, scheme, standings = _load(ledger)
     subject = _subject(standings.members, member)
     _emit(reports.show_report(book, standings, subject, year), format, lang, output)
@@ -199,6 +201,7 @@ def rollup(
     from jifen import rollup as rollup_lib
 
     lang = _lang(lang)
+    year = _year(year)
     folders = rollup_lib.find(folder)
     if not folders:
         raise errors.InvalidInput("rollup.none", path=str(folder))
@@ -234,7 +237,7 @@ def chart(
     from jifen import render_chart, reports
 
     lang = _lang(lang)
-    path = output or Path(f"chart-{year}.png")
+    path = output or Path(f"chart-{_year(year)}.png")
     if path.suffix.lower() not in (".png", ".svg"):
         raise errors.InvalidInput("chart.bad-suffix", path=str(path))
     book, scheme, standings = _load(ledger)
