@@ -474,3 +474,17 @@ def test_five_thousand_digit_id_is_a_positioned_problem(branch, cli):
 def test_year_0_is_a_clear_chinese_error_not_a_traceback(branch, cli, words):
     result = cli(*words, "-l", branch)
     assert result.exit_code == 2 and ("年份 " in result.output or "无法识别的期间" in result.output)
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_huge_sparse_ledger_is_refused_by_size_before_it_is_read(branch, cli, monkeypatch, cache):
+    monkeypatch.setenv("JIFEN_CACHE", cache)
+    path = branch / "ledger.yaml"
+    os.truncate(path, 70 * 1024**3)  # truncate -s 70G: reading it whole would need 70 GB
+    for words in (["check"], ["report", "-q", "2023Q1"], ["grade", "--year", "2023"], ["show", "张三"],
+                  ["add", "张三", "study.absent", "--date", "2023-01-10"], ["repair"], ["member", "list"]):
+        result = cli(*words, "-l", branch)
+        assert result.exit_code in (1, 2), words
+        assert "按年度拆分台账" in result.output or "jifen check" in result.output, words
+    assert "超过上限 67108864" in cli("check", "-l", branch).output
+    assert path.stat().st_size == 70 * 1024**3

@@ -133,10 +133,25 @@ def read(directory: Path) -> tuple[Ledger, list[Problem]]:
     Events with problems are left out of the ledger and reported.
     """
     path = locate(directory)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        return Ledger(str(path), ()), [Problem(Source(str(path), 1, 1), "ledger.too-big", {"size": size, "limit": MAX_BYTES})]
+    big = too_big(str(path), path.stat().st_size)
+    if big is not None:
+        return Ledger(str(path), ()), [big]
     return parse(str(path), path.read_bytes())
+
+
+def too_big(path: str, size: int) -> Problem | None:
+    """The problem of a log of ``size`` bytes (from a stat: never read a log to learn its size), if over ``MAX_BYTES``."""
+    return Problem(Source(path, 1, 1), "ledger.too-big", {"size": size, "limit": MAX_BYTES}) if size > MAX_BYTES else None
+
+
+def read_bytes(path: Path, handle: Any = None) -> bytes:
+    """The bytes of log ``path`` (through open file ``handle`` if given), once a stat has
+    shown it is not over ``MAX_BYTES``; else InvalidInput, before anything is read."""
+    size = os.fstat(handle.fileno()).st_size if handle is not None else path.stat().st_size
+    big = too_big(str(path), size)
+    if big is not None:
+        raise InvalidInput("ledger.has-problems", problems=[big], path=str(path))
+    return path.read_bytes()
 
 
 def header(path: str, data: bytes) -> Event | None:
@@ -486,7 +501,7 @@ def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             before = os.fstat(handle.fileno())
-            data = path.read_bytes()
+            data = read_bytes(path, handle)
             if torn_at(data) is not None:
                 raise WriteRefused("ledger.torn-refuse", path=str(path))
             spine, problems = (reader or _spine)(str(path), data)
@@ -524,7 +539,7 @@ def repair(directory: Path, backup_suffix: str) -> tuple[int, Path] | None:
     with open(path, "r+b") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
-            data = path.read_bytes()
+            data = read_bytes(path, handle)
             torn = torn_at(data)
             if torn is None:
                 return None

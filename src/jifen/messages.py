@@ -97,6 +97,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
                        "已有方案:{known}。", "Schemes: {known}."),
     "scheme.has-problems": ("方案 {path} 有问题", "the scheme {path} has problems",
                             "运行 jifen scheme check {path}。", "Run jifen scheme check {path}."),
+    "scheme.too-big": ("方案文件有 {size} 字节,超过上限 {limit}", "the scheme file is {size} bytes, over the limit of {limit}",
+                       "方案只是几页规则;检查是否选错了文件。", "A scheme is a few pages of rules; is this the right file?"),
     "scheme.empty": ("方案文件为空", "the scheme file is empty"),
     "scheme.bad-precision": ("precision 应为 0 到 6", "precision must be 0 to 6"),
     "scheme.deduct-needs-max": ("扣分类别 {category} 需要 max(满分)", "deduct category {category} needs a max"),

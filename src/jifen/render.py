@@ -199,10 +199,14 @@ def problems(found: Iterable[Problem], lang: str) -> str:
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
+QUOTED_BYTES = 64 * 1024 * 1024  # a file larger than this (the ledger limit) is not read to quote its lines
+
+
 def _line(cache: dict[str, list[str]], path: str, line: int) -> str | None:
     if path not in cache:
         try:
-            cache[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+            small = Path(path).stat().st_size <= QUOTED_BYTES
+            cache[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines() if small else []
         except OSError:
             cache[path] = []
     lines = cache[path]
