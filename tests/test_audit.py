@@ -105,3 +105,12 @@ def test_commit_outside_a_repository_is_refused_before_writing(tmp_path, cli, mo
     result = cli("member", "add", "张三", "--date", "2023-01-01", "-l", "b", "--commit")
     assert result.exit_code == 2 and "git" in result.output
     assert (tmp_path / "b" / "ledger.yaml").read_bytes() == before
+
+
+def test_audit_and_log_never_pass_user_text_to_git_as_an_option(repo, cli):
+    path = repo / "b" / "ledger.yaml"
+    before = path.read_bytes()
+    for words in (["audit", "--", "--output=b/ledger.yaml"], ["log", "-l", "b", "--since=--output=b/ledger.yaml"]):
+        result = cli(*words)
+        assert result.exit_code == 2 and "不能以 - 开头" in result.output, words
+        assert path.read_bytes() == before, words
