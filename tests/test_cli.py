@@ -488,3 +488,24 @@ def test_huge_sparse_ledger_is_refused_by_size_before_it_is_read(branch, cli, mo
         assert "按年度拆分台账" in result.output or "jifen check" in result.output, words
     assert "超过上限 67108864" in cli("check", "-l", branch).output
     assert path.stat().st_size == 70 * 1024**3
+
+
+@pytest.mark.parametrize("target", ["ledger", "schemes/mine.yaml", "repo/.git/config", "repo/.git/hooks/pre-commit",
+                                    "link.csv", "chart"])
+def test_output_onto_a_ledger_scheme_or_git_folder_is_refused(branch, cli, tmp_path, target):
+    ledger_file = branch / "ledger.yaml"
+    before = ledger_file.read_bytes()
+    if target == "ledger":
+        path = ledger_file
+    else:
+        path = tmp_path / target.replace("chart", "repo/.git/chart.png")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"kept")
+        if target == "link.csv":
+            path.unlink()
+            path.symlink_to(ledger_file)
+    words = ["chart", "--year", "2023"] if target == "chart" else ["report", "-q", "2023Q1", "-f", "csv"]
+    result = cli(*words, "-l", branch, "-o", path)
+    assert result.exit_code == 2 and "拒绝写入" in result.output
+    assert ledger_file.read_bytes() == before
+    assert target == "ledger" or path.read_bytes() in (b"kept", before)

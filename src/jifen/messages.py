@@ -281,6 +281,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "form.main-sheet": ("登记表", "Table"),
     "form.signatures": ("支部书记:__________    监督员:__________    日期:__________", "Branch secretary: ________    Supervisor: ________    Date: ________"),
     "cli.binary-to-terminal": ("{fmt} 格式需用 -o 指定输出文件", "the {fmt} format needs an output file: give -o FILE"),
+    "cli.output-refused": ("拒绝写入 {path}:它是台账、方案或其他 YAML 文件,或在 .git 或缓存目录中", "refusing to write {path}: it is a ledger, a scheme or other YAML file, or inside .git or the cache",
+                           "报表请写到另一个文件,如 -o 报表.xlsx。", "Write the report to another file, such as -o report.xlsx."),
     "cli.written": ("已写入 {path}", "wrote {path}"),
     "label.members": ("人数", "Members"),
     "label.average": ("平均分", "Average"),

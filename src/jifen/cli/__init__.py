@@ -226,6 +226,8 @@ def _emit(report, fmt: str, lang: str, output: Path | None = None,
 
     if fmt not in render.FORMATS:
         raise errors.InvalidInput("yaml.want-choice", field="--format", text=fmt, choices=", ".join(render.FORMATS))
+    if output is not None:
+        _check_output(output)
     if fmt in render.BINARY:
         if output is None:
             raise errors.InvalidInput("cli.binary-to-terminal", fmt=fmt)
@@ -239,6 +241,17 @@ def _emit(report, fmt: str, lang: str, output: Path | None = None,
             printed(text)
         return
     typer.echo(messages.text("cli.written", lang, path=str(output)), err=True)
+
+
+def _check_output(output: Path) -> None:
+    """Refuse to write a report over what jifen reads: a ledger, a scheme or any YAML file
+    (no report is YAML), its cache, or anything in a .git folder; also through a symlink."""
+    for path in (output, output.resolve()):
+        name = path.name.lower()
+        parts = {part.lower() for part in path.parts[:-1]}
+        if (name.startswith("ledger.yaml") or name.endswith((".yaml", ".yml"))
+                or parts & {".git", ".jifen-cache"} or name == ".git"):
+            raise errors.InvalidInput("cli.output-refused", path=str(output))
 
 
 # --- argument conversions -------------------------------------------------------------

@@ -14,6 +14,7 @@ from jifen.cli import (
     LedgerOpt,
     OutputOpt,
     _caching,
+    _check_output,
     _emit,
     _emit_cached,
     _lang,
@@ -240,6 +241,7 @@ def chart(
     path = output or Path(f"chart-{_year(year)}.png")
     if path.suffix.lower() not in (".png", ".svg"):
         raise errors.InvalidInput("chart.bad-suffix", path=str(path))
+    _check_output(path)
     book, scheme, standings = _load(ledger)
     subject = _subject(standings.members, member) if member else None
     data = reports.chart_data(book, standings, year, subject)
