@@ -509,3 +509,62 @@ def test_output_onto_a_ledger_scheme_or_git_folder_is_refused(branch, cli, tmp_p
     assert result.exit_code == 2 and "拒绝写入" in result.output
     assert ledger_file.read_bytes() == before
     assert target == "ledger" or path.read_bytes() in (b"kept", before)
+
+
+@pytest.mark.parametrize("words, field", [
+    (["member", "add", "张\x1b[31m红"], "name"), (["member", "add", "张\r三"], "name"),
+    (["member", "add", "王五", "--by", "a\u009b"], "by"),
+    (["add", "张三", "study.absent", "--date", "2023-01-10", "--note", "n\x1b]0;x\x07"], "note"),
+    (["add", "张三", "honor.city", "--date", "2023-01-10", "--ref", "r\x00"], "ref"),
+    (["veto", "张三", "--date", "2023-01-10", "--reason", "r\n"], "reason"),
+])
+def test_control_characters_are_refused_at_input_naming_the_field(branch, cli, words, field):
+    before = ledger_bytes(branch)
+    result = cli(*words, "-l", branch)
+    assert result.exit_code == 2 and f"{field} 中有控制字符" in result.output, result.output
+    assert ledger_bytes(branch) == before
+
+
+def test_control_character_in_a_branch_name_is_refused_at_init(tmp_path, cli):
+    result = cli("init", tmp_path / "b", "--scheme", "quantified-2023", "--name", "一\x07", "--date", "2023-01-01")
+    assert result.exit_code == 2 and "name 中有控制字符 U+0007" in result.output
+    assert not (tmp_path / "b" / "ledger.yaml").exists()
+
+
+def test_member_names_starting_with_formula_signs_stay_text_in_csv_and_xlsx(branch, cli, tmp_path):
+    import openpyxl
+
+    for name in ("=1+2", "+SUM(A1)", "-2+3", "@cmd"):
+        assert cli("member", "add", "-l", branch, "--date", "2023-01-01", "--", name).exit_code == 0
+    assert cli("add", "张三", "study.quality", "--points", "-0.5", "--date", "2023-01-10", "-l", branch).exit_code == 0
+    rows = cli("report", "-q", "2023Q1", "-f", "csv", "-l", branch).output.splitlines()
+    assert {"'=1+2", "'+SUM(A1)", "'-2+3", "'@cmd"} <= {row.split(",")[2] for row in rows}
+    out = tmp_path / "r.xlsx"
+    assert cli("report", "-q", "2023Q1", "-f", "xlsx", "-o", out, "-l", branch).exit_code == 0
+    cells = [c for row in openpyxl.load_workbook(out).active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert {c.value for c in cells} >= {"=1+2", "+SUM(A1)"} and all(c.data_type == "s" for c in cells)
+
+
+def test_control_characters_in_a_hand_edited_ledger_are_shown_escaped_and_do_not_crash_xlsx(branch, cli, tmp_path):
+    with open(branch / "ledger.yaml", "a", encoding="utf-8") as handle:
+        handle.write('- id: 4\n  date: 2023-01-01\n  kind: join\n  subject: m03\n  name: "王\\e[31m\\r五\\u009b"\n  by: x\n'
+                     '- id: 5\n  date: 2023-01-10\n  kind: score\n  subject: m03\n  rule: study.absent\n'
+                     '  note: "a\\x07b"\n  by: x\n')
+    for words in (["report", "-q", "2023Q1"], ["report", "-q", "2023Q1", "-f", "csv"], ["show", "m03"],
+                  ["member", "list"], ["report", "-q", "2023Q1", "-f", "markdown"]):
+        result = cli(*words, "-l", branch)
+        assert result.exit_code == 0 and "王␛[31m␍五\\u009b" in result.output, words
+        assert not any(c in result.output for c in "\x1b\r\x07\x9b"), words
+    for words in (["report", "-q", "2023Q1"], ["report", "--month", "2023-01"], ["show", "m03"]):
+        assert cli(*words, "-f", "xlsx", "-o", tmp_path / "r.xlsx", "-l", branch).exit_code == 0, words
+
+
+def test_rich_markup_in_a_name_is_printed_as_text_on_a_terminal(branch, cli):
+    from jifen import engine, loader, render, reports
+    from jifen.periods import Period
+    from tests.conftest import SCHEMES
+
+    assert cli("member", "add", "[/]王[red]五", "--date", "2023-01-01", "-l", branch).exit_code == 0
+    loaded = loader.load_valid(branch, [SCHEMES])
+    report = reports.period_report(loaded.ledger, engine.replay(loaded.ledger.events, loaded.scheme), Period.parse("2023Q1"))
+    assert "[/]王[red]五" in render.render(report, "table", "zh", terminal=True)

@@ -203,6 +203,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "cli.one-period": ("请只给出 --month、--quarter、--year 中的一个", "give exactly one of --month, --quarter, --year"),
     "cli.bad-year": ("年份 {text} 超出范围", "year {text} is out of range",
                      "年份应在 1 到 9999 之间,如 2023。", "Write a year from 1 to 9999, such as 2023."),
+    "cli.control-char": ("{field} 中有控制字符 {char}", "{field} holds a control character ({char})",
+                         "删除这个字符(多由复制粘贴带入),只写可见的文字。", "Remove the character (it usually comes from copying and pasting); write visible text only."),
     "cli.bad-date": ("无法识别的日期 {text}", "not a date: {text}", "写成 YYYY-MM-DD。", "Write YYYY-MM-DD."),
     "cli.bad-number": ("无法识别的数字 {text}", "not a number: {text}"),
     "cli.unknown-subject": ("没有名为 {text} 的成员", "no member is called {text}",

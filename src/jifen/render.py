@@ -43,9 +43,11 @@ def render(report: Report, fmt: str, lang: str, terminal: bool = False, printed=
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(headers)
-        writer.writerows(rows)
+        writer.writerows([[_inert(text, row.get(c.key)) for text, c in zip(cells, report.columns, strict=True)]
+                          for cells, row in zip(rows, report.rows, strict=True)])
         return BOM + out.getvalue()  # so that Excel reads the Chinese as UTF-8
-    title = messages.text(report.title[0], lang, **report.title[1])
+    title = messages.text(report.title[0], lang, **{k: visible(v) if isinstance(v, str) else v
+                                                    for k, v in report.title[1].items()})
     notes = [messages.text(code, lang, **words(args)) for code, args in report.notes]
     if fmt == "table" and terminal:
         keys = [c.key for c in report.columns]
@@ -59,6 +61,29 @@ def render(report: Report, fmt: str, lang: str, terminal: bool = False, printed=
         return "\n\n".join([f"## {title}", body, *_block(notes)]) + "\n"
     body = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
     return "\n\n".join([title, body, *_block(notes)]) + "\n"
+
+
+def _inert(text: str, value: Any) -> str:
+    """A CSV cell a spreadsheet cannot take for a formula: text (not a number) that starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``."""
+    return "'" + text if text[:1] in _FORMULA and not isinstance(value, (Decimal, int)) else text
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character shown as a visible sign (``\\x1b`` → ``␛``, C1 as
+    ``\\u009b``): text from a hand-edited ledger cannot drive a terminal or break a row.
+
+    >>> visible("张三\x1b[2J\r")
+    '张三␛[2J␍'
+    """
+    return text if text.isprintable() else text.translate(_VISIBLE)
+
+
+_VISIBLE = {**{c: chr(0x2400 + c) for c in range(0x20)}, 0x7F: "\u2421",
+            **{c: f"\\u{c:04x}" for c in range(0x80, 0xA0)}}
 
 
 def _block(notes: list[str]) -> list[str]:
@@ -92,15 +117,15 @@ def _rich_table(title: str, headers: list[str], rows: list[list[str]], notes: li
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    table = Table(title=Text(title), box=box.SIMPLE_HEAD, title_justify="left")  # Text: never read as markup
     for header in headers:
-        table.add_column(header, overflow="fold")
+        table.add_column(Text(header), overflow="fold")
     order: list[str] = []
     for row in rows:
         if grade_column is not None and row[grade_column] and row[grade_column] not in order:
             order.append(row[grade_column])
     for row in rows:
-        cells: list = list(row)
+        cells: list = [Text(cell) for cell in row]
         if grade_column is not None and row[grade_column]:
             rank = order.index(row[grade_column])
             style = _GRADE_STYLES[min(rank, len(_GRADE_STYLES) - 1)] if rank < len(order) - 1 or len(order) == 1 else "red"
@@ -110,7 +135,7 @@ def _rich_table(title: str, headers: list[str], rows: list[list[str]], notes: li
     console = Console(file=out, width=max(100, 12 * len(headers) + 40), force_terminal=True, highlight=False)
     console.print(table)
     for note in notes:
-        console.print(note)
+        console.print(Text(note))
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
 
 
@@ -132,7 +157,8 @@ def form_title(report: Report, lang: str, paper: str) -> str:
 
 def words(args: dict[str, Any]) -> dict[str, Any]:
     """Message arguments with decimals written as the tables write them."""
-    return {k: number(v) if isinstance(v, Decimal) else v for k, v in args.items()}
+    return {k: number(v) if isinstance(v, Decimal) else visible(v) if isinstance(v, str) else v
+            for k, v in args.items()}
 
 
 
@@ -149,12 +175,12 @@ def _cell(value: Any, lang: str, words: str = "") -> str:
         return "、".join(_cell(v, lang, words) for v in value)
     if words:
         code = words + str(value)
-        return messages.text(code, lang) if messages.known(code) else str(value)
+        return messages.text(code, lang) if messages.known(code) else visible(str(value))
     if isinstance(value, bool):
         return messages.text("label.yes", lang) if value else ""
     if isinstance(value, Decimal):
         return number(value)
-    return str(value)
+    return visible(str(value))
 
 
 def number(value: Decimal) -> str:
@@ -190,8 +216,8 @@ def problems(found: Iterable[Problem], lang: str) -> str:
             gutter = " " * len(str(where.line))
             block += [
                 f"{gutter} |",
-                f"{where.line} | {quoted}",
-                f"{gutter} | {' ' * (_width(quoted[: where.col - 1]))}^",
+                f"{where.line} | {visible(quoted)}",
+                f"{gutter} | {' ' * (_width(visible(quoted[: where.col - 1])))}^",
             ]
         if hint:
             block.append(hint)

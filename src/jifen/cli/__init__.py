@@ -316,6 +316,19 @@ def _late(late: bool, reason: str | None) -> str | None:
     return reason
 
 
+def _no_controls(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields``, if no text in them holds a control character (C0, DEL or C1: they would
+    drive a terminal or break a CSV row); InvalidInput naming the field otherwise."""
+    import unicodedata
+
+    for key, value in fields.items():
+        if isinstance(value, str) and not value.isprintable():
+            bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cs")), None)  # Cs: bytes not UTF-8
+            if bad is not None:
+                raise errors.InvalidInput("cli.control-char", field=key, char=f"U+{ord(bad):04X}")
+    return fields
+
+
 def _by(option: str | None) -> str:
     if option:
         return option
@@ -373,7 +386,7 @@ def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], l
         if scheme is None:
             raise errors.InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
         members = roster.of(spine)
-        values = fields(spine, members)
+        values = _no_controls(fields(spine, members))
         event = Event(id=next_id, source=Source("<arguments>", 0, 0), **values)
         wrong = validate.event_problems(spine, scheme, event, _today(), members)
         if wrong:

@@ -29,6 +29,7 @@ from jifen.cli import (
     _decimal,
     _lang,
     _late,
+    _no_controls,
     _record,
     _year,
     app,
@@ -77,7 +78,7 @@ def init(
     fields = {"date": _date(date), "name": name, "scheme": ref, "subjects": subjects, "by": _by(by)}
     if subjects == "members":
         del fields["subjects"]
-    ledger_io.create(directory, fields)
+    ledger_io.create(directory, _no_controls(fields))
     typer.echo(messages.text("cli.created", lang, path=str(directory / ledger_io.FILENAME)))
 
 
