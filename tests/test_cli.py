@@ -568,3 +568,17 @@ def test_rich_markup_in_a_name_is_printed_as_text_on_a_terminal(branch, cli):
     loaded = loader.load_valid(branch, [SCHEMES])
     report = reports.period_report(loaded.ledger, engine.replay(loaded.ledger.events, loaded.scheme), Period.parse("2023Q1"))
     assert "[/]王[red]五" in render.render(report, "table", "zh", terminal=True)
+
+
+def test_two_megabytes_of_junk_lines_print_200_problems_and_say_how_many_more(branch, cli):
+    from jifen.model import MAX_PROBLEMS
+
+    with open(branch / "ledger.yaml", "a", encoding="utf-8") as handle:
+        handle.write("- 1\n" * 500_000)
+    result = cli("check", "-l", branch)
+    assert result.exit_code == 1 and len(result.output) < 100_000
+    assert result.output.count("事件应为键值映射") == MAX_PROBLEMS
+    assert f"另有 {500_000 - MAX_PROBLEMS} 个问题未列出(最多列出 {MAX_PROBLEMS} 个)" in result.output
+    assert result.output.endswith("发现 500000 个问题\n")
+    english = cli("check", "-l", branch, "--lang", "en").output
+    assert f"{500_000 - MAX_PROBLEMS} more problem(s) not listed (at most {MAX_PROBLEMS} are)" in english

@@ -309,3 +309,21 @@ def test_control_character_in_the_last_event_is_not_a_torn_write():
     assert ledger.torn_at(data) is None
     _, problems = ledger.parse("l", data)
     assert [(p.code, p.source.line, p.source.col) for p in problems] == [("yaml.control-char", 11, 12)]
+
+
+def test_two_megabytes_of_junk_lines_cost_memory_in_proportion_to_their_bytes():
+    import tracemalloc
+
+    from jifen import render
+    from jifen.model import MAX_PROBLEMS
+
+    data = (HEAD + "- 1\n" * 500_000).encode()
+    tracemalloc.start()
+    try:
+        _, problems = ledger.parse("l", data)
+        render.problems(problems, "zh")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * len(data)  # it was 250 times
+    assert len(problems) == MAX_PROBLEMS + 1 and problems[-1].args["count"] == 500_000 - MAX_PROBLEMS

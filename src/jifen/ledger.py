@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from jifen import yamlsrc
 from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused
-from jifen.model import SUBJECT_KINDS, Event, Ledger, Problem, Source, Spine
+from jifen.model import MAX_PROBLEMS, SUBJECT_KINDS, Event, Ledger, Problem, Source, Spine, capped
 from jifen.periods import Period
 
 FILENAME = "ledger.yaml"
@@ -220,7 +220,21 @@ def parse(path: str, data: bytes, fast: bool = True) -> tuple[Ledger, list[Probl
             if not problems:
                 return Ledger(path, tuple(events)), problems
             problems = []
-    root, yaml_problems = yamlsrc.parse(path, text)
+    events: list[Event] = []
+    found: list[Problem] = []  # the events' problems: the first MAX_PROBLEMS kept, the rest counted
+    dropped = 0
+
+    def each(node: yamlsrc.Node) -> None:  # one event at a time: its nodes are not kept
+        nonlocal dropped
+        mine: list[Problem] = []
+        event = _event(node, mine)
+        if event is not None:
+            events.append(event)
+        room = max(0, MAX_PROBLEMS - len(found))
+        found.extend(mine[:room])
+        dropped += len(mine) - len(mine[:room])
+
+    root, yaml_problems = yamlsrc.parse(path, text, each)
     problems += yaml_problems
     if root is None:
         _check_ids_and_header([], problems, path)
@@ -228,13 +242,9 @@ def parse(path: str, data: bytes, fast: bool = True) -> tuple[Ledger, list[Probl
     if not isinstance(root, yamlsrc.Seq):
         problems.append(Problem(root.source, "ledger.not-a-list"))
         return Ledger(path, ()), problems
-    events: list[Event] = []
-    for node in root.items:
-        event = _event(node, problems)
-        if event is not None:
-            events.append(event)
+    problems += found
     _check_ids_and_header(events, problems, path)
-    return Ledger(path, tuple(events)), problems
+    return Ledger(path, tuple(events)), capped(problems, dropped) if dropped or len(problems) > MAX_PROBLEMS else problems
 
 
 # --- the fast path: the canonical text the tool writes -----------------------------
@@ -308,7 +318,7 @@ def _fast(path: str, text: str, first_line: int = 1) -> list[Event] | None:
     lines: list[int] = []
     get = converted.get
     try:
-        for number, line in enumerate(text.split("\n"), first_line):
+        for number, line in enumerate(_lines(text), first_line):
             if not line or line[0] == "#":
                 continue
             if line[:6] == "- id: ":
@@ -340,6 +350,20 @@ def _fast(path: str, text: str, first_line: int = 1) -> list[Event] | None:
             return None
         events.append(Event.of(values, Source.of(path, first, 3), Places(path, keys, lines)))
     return events
+
+
+_CHUNK = 1024 * 1024  # characters split into lines at a time
+
+
+def _lines(text: str):
+    """The lines of ``text`` (as ``text.split("\\n")``, but for a trailing empty line), a chunk at a
+    time: a log of junk that the fast reader gives up on early is not first made into millions of strings."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _CHUNK)
+        end = len(text) if end < 0 else end
+        yield from text[start:end].split("\n")
+        start = end + 1
 
 
 _EVENT_START = re.compile(rb"^- id: ", re.MULTILINE)

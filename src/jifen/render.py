@@ -197,9 +197,11 @@ def _json_value(value: Any) -> Any:
 
 def problems(found: Iterable[Problem], lang: str) -> str:
     """Problems hledger-style: ``FILE:LINE:COL: message``, the line quoted with a ``^``, a hint."""
+    from jifen.model import MORE, capped
+
     blocks = []
-    lines_of: dict[str, list[str]] = {}
-    for problem in sorted(found, key=lambda p: p.sort_key()):
+    lines_of: dict[str, list] = {}
+    for problem in sorted(capped(found), key=lambda p: (p.code == MORE, p.sort_key())):
         where = problem.source
         message = messages.text(problem.code, lang, **words(problem.args))
         hint = messages.hint(problem.code, lang, **words(problem.args))
@@ -228,15 +230,32 @@ def problems(found: Iterable[Problem], lang: str) -> str:
 QUOTED_BYTES = 64 * 1024 * 1024  # a file larger than this (the ledger limit) is not read to quote its lines
 
 
-def _line(cache: dict[str, list[str]], path: str, line: int) -> str | None:
+def _line(cache: dict[str, list], path: str, line: int) -> str | None:
+    """Line ``line`` of file ``path``, found from where the last call stopped (problems come sorted),
+    without splitting the whole file into lines (a log of junk has millions)."""
     if path not in cache:
         try:
             small = Path(path).stat().st_size <= QUOTED_BYTES
-            cache[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines() if small else []
+            cache[path] = [Path(path).read_text(encoding="utf-8", errors="replace") if small else "", 1, 0]
         except OSError:
-            cache[path] = []
-    lines = cache[path]
-    return lines[line - 1] if 0 < line <= len(lines) else None
+            cache[path] = ["", 1, 0]
+    entry = cache[path]
+    if line < 1:
+        return None
+    text, at_line, at = entry if line >= entry[1] else (entry[0], 1, 0)
+    while at_line < line:
+        chunk = text.count("\n", at, at + 65536)
+        if chunk and at_line + chunk < line:
+            at, at_line = at + 65536, at_line + chunk
+            continue
+        found = text.find("\n", at)
+        if found < 0:
+            return None
+        at, at_line = found + 1, at_line + 1
+    entry[1:] = [at_line, at]
+    end = text.find("\n", at)
+    quoted = text[at:] if end < 0 else text[at:end]
+    return quoted.rstrip("\r") if quoted or end >= 0 else None
 
 
 def _width(text: str) -> int:

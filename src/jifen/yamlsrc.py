@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jifen.model import Problem, Source
+from jifen.model import MAX_PROBLEMS, Problem, Source, capped
 
 
 @dataclass(frozen=True)
@@ -110,21 +110,24 @@ def _long_line(data: bytes) -> int | None:
     return None if found is None else data.count(b"\n", 0, found.start()) + 1
 
 
-def parse(path: str, text: str) -> tuple[Node | None, list[Problem]]:
+def parse(path: str, text: str, each: Callable[[Node], None] | None = None) -> tuple[Node | None, list[Problem]]:
     """The node tree of the first document of ``text`` (None if empty or unparseable), and problems.
 
     Refused constructs are reported and left out of the tree (aliases are never
-    expanded), so one read reports every problem it can.
+    expanded), so one read reports every problem it can (the first ``MAX_PROBLEMS``;
+    the rest are counted). With ``each``, the items of a top-level list are given to
+    it one by one as they are read and not kept: memory does not grow with the list.
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     problems: list[Problem] = []
+    composer = _Composer(path, iter(YAML(typ="safe", pure=False).parse(text)), problems, each)
     try:
-        events = YAML(typ="safe", pure=False).parse(text)
-        return _Composer(path, iter(events), problems).document(), problems
+        root = composer.document()
+        return root, capped(problems, composer.dropped) if composer.dropped else problems
     except _TooDeep as exc:  # stop reading: the parser's time grows with the square of the depth
-        return None, [*problems, exc.problem]
+        return None, capped([*problems, exc.problem], composer.dropped)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _source(path, mark) if mark is not None else Source(path, 1, 1)
@@ -143,10 +146,19 @@ class _TooDeep(Exception):
 class _Composer:
     """Builds nodes from parser events, refusing what a ledger must not contain."""
 
-    def __init__(self, path: str, events: Iterator, problems: list[Problem]) -> None:
+    def __init__(self, path: str, events: Iterator, problems: list[Problem],
+                 each: Callable[[Node], None] | None = None) -> None:
         self.path = path
         self.events = events
         self.problems = problems
+        self.each = each  # given each item of a top-level list, instead of keeping it
+        self.dropped = 0  # problems counted, not kept, past MAX_PROBLEMS
+
+    def problem(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.dropped += 1
 
     def document(self) -> Node | None:
         for event in self.events:
@@ -161,23 +173,27 @@ class _Composer:
         if depth >= MAX_DEPTH and name in ("SequenceStartEvent", "MappingStartEvent"):
             raise _TooDeep(Problem(where, "yaml.too-deep", {"limit": MAX_DEPTH}))
         if name == "AliasEvent":
-            self.problems.append(Problem(where, "yaml.alias"))
+            self.problem(Problem(where, "yaml.alias"))
             return Scalar("", True, where)
         if getattr(event, "anchor", None):
-            self.problems.append(Problem(where, "yaml.anchor", {"anchor": event.anchor}))
+            self.problem(Problem(where, "yaml.anchor", {"anchor": event.anchor}))
         tag = getattr(event, "tag", None)
         if name == "ScalarEvent":
             if tag and not (tag == "!" and event.style in ("'", '"')):
-                self.problems.append(Problem(where, "yaml.tag", {"tag": tag}))
+                self.problem(Problem(where, "yaml.tag", {"tag": tag}))
             return Scalar(event.value, not event.style, where)
         if tag:
-            self.problems.append(Problem(where, "yaml.tag", {"tag": tag}))
+            self.problem(Problem(where, "yaml.tag", {"tag": tag}))
         if name == "SequenceStartEvent":
             items = []
             for child in self.events:
                 if type(child).__name__ == "SequenceEndEvent":
                     break
-                items.append(self.node(child, depth + 1))
+                item = self.node(child, depth + 1)
+                if depth == 0 and self.each is not None:
+                    self.each(item)
+                else:
+                    items.append(item)
             return Seq(tuple(items), where)
         # MappingStartEvent
         pairs: list[tuple[Scalar, Node]] = []
@@ -188,11 +204,11 @@ class _Composer:
             key = self.node(child, depth + 1)
             value = self.node(next(self.events), depth + 1)
             if not isinstance(key, Scalar):
-                self.problems.append(Problem(key.source, "yaml.complex-key"))
+                self.problem(Problem(key.source, "yaml.complex-key"))
                 continue
             if key.text in seen:
                 first = seen[key.text]
-                self.problems.append(
+                self.problem(
                     Problem(key.source, "yaml.duplicate-key", {"key": key.text, "line": first.line})
                 )
                 continue

@@ -111,14 +111,16 @@ def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
 def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
     """Print ``problems``; exit 1 if any is an error (or, with ``warnings_fail``, if there are any)."""
     from jifen import render
+    from jifen.model import capped, count
 
     if not problems:
         return
+    problems = capped(problems)
     typer.echo(render.problems(problems, lang), nl=False)
-    errors_found = [p for p in problems if p.is_error]
-    warnings = len(problems) - len(errors_found)
+    errors_found = count(p for p in problems if p.is_error)
+    warnings = count(problems) - errors_found
     if errors_found or warnings_fail:
-        typer.echo(messages.text("cli.problems", lang, count=len(errors_found) or len(problems)))
+        typer.echo(messages.text("cli.problems", lang, count=errors_found or count(problems)))
         if errors_found and warnings:
             typer.echo(messages.text("cli.warnings", lang, count=warnings))
         raise typer.Exit(errors.EXIT_PROBLEMS)
