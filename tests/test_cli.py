@@ -582,3 +582,13 @@ def test_two_megabytes_of_junk_lines_print_200_problems_and_say_how_many_more(br
     assert result.output.endswith("发现 500000 个问题\n")
     english = cli("check", "-l", branch, "--lang", "en").output
     assert f"{500_000 - MAX_PROBLEMS} more problem(s) not listed (at most {MAX_PROBLEMS} are)" in english
+
+
+def test_control_characters_reach_neither_json_nor_error_messages(branch, cli):
+    with open(branch / "ledger.yaml", "a", encoding="utf-8") as handle:
+        handle.write('- id: 4\n  date: 2023-01-01\n  kind: join\n  subject: m03\n  name: "王\\e[31m五\\u009b"\n  by: x\n')
+    out = cli("report", "-q", "2023Q1", "-f", "json", "-l", branch).output
+    assert "王\\u001b[31m五\\u009b" in out and json.loads(out)
+    refused = cli("show", "赵\x1b]0;x\x07", "-l", branch)
+    assert refused.exit_code == 2 and "赵␛]0;x␇" in refused.output
+    assert not any(c in out + refused.output for c in "\x1b\x07\x9b")

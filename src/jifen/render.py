@@ -35,8 +35,9 @@ def render(report: Report, fmt: str, lang: str, terminal: bool = False, printed=
         from jifen import render_html
 
         return render_html.render(report, lang, printed)
-    if fmt == "json":
-        return json.dumps(report.data, ensure_ascii=False, indent=2, default=_json_value) + "\n"
+    if fmt == "json":  # JSON escapes C0 itself; DEL and C1 are escaped here (valid JSON either way)
+        text = json.dumps(report.data, ensure_ascii=False, indent=2, default=_json_value) + "\n"
+        return text if text.isascii() else text.translate(_JSON_ESCAPES)
     headers = [c.label if c.literal else messages.text(c.label, lang) for c in report.columns]
     rows = [[_cell(row.get(c.key), lang, c.words) for c in report.columns] for row in report.rows]
     if fmt == "csv":
@@ -46,8 +47,7 @@ def render(report: Report, fmt: str, lang: str, terminal: bool = False, printed=
         writer.writerows([[_inert(text, row.get(c.key)) for text, c in zip(cells, report.columns, strict=True)]
                           for cells, row in zip(rows, report.rows, strict=True)])
         return BOM + out.getvalue()  # so that Excel reads the Chinese as UTF-8
-    title = messages.text(report.title[0], lang, **{k: visible(v) if isinstance(v, str) else v
-                                                    for k, v in report.title[1].items()})
+    title = messages.text(report.title[0], lang, **shown(report.title[1]))
     notes = [messages.text(code, lang, **words(args)) for code, args in report.notes]
     if fmt == "table" and terminal:
         keys = [c.key for c in report.columns]
@@ -84,6 +84,9 @@ def visible(text: str) -> str:
 
 _VISIBLE = {**{c: chr(0x2400 + c) for c in range(0x20)}, 0x7F: "\u2421",
             **{c: f"\\u{c:04x}" for c in range(0x80, 0xA0)}}
+
+
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in range(0x7F, 0xA0)}
 
 
 def _block(notes: list[str]) -> list[str]:
@@ -157,8 +160,12 @@ def form_title(report: Report, lang: str, paper: str) -> str:
 
 def words(args: dict[str, Any]) -> dict[str, Any]:
     """Message arguments with decimals written as the tables write them."""
-    return {k: number(v) if isinstance(v, Decimal) else visible(v) if isinstance(v, str) else v
-            for k, v in args.items()}
+    return {k: number(v) if isinstance(v, Decimal) else v for k, v in shown(args).items()}
+
+
+def shown(args: dict[str, Any]) -> dict[str, Any]:
+    """Message arguments with control characters in their text made visible (see ``visible``)."""
+    return {k: visible(v) if isinstance(v, str) else v for k, v in args.items()}
 
 
 

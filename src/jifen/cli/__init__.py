@@ -99,8 +99,8 @@ def _fail(exc: errors.JifenError, lang: str) -> None:
 
     if exc.problems:
         typer.echo(render.problems(exc.problems, lang), err=True, nl=False)
-    message = messages.text(exc.code, lang, **exc.args_)
-    hint = messages.hint(exc.code, lang, **exc.args_)
+    message = messages.text(exc.code, lang, **render.shown(exc.args_))
+    hint = messages.hint(exc.code, lang, **render.shown(exc.args_))
     typer.echo(f"jifen: {message}" + (f"\n{hint}" if hint else ""), err=True)
     raise typer.Exit(exc.exit_code)
 
@@ -417,12 +417,12 @@ def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], l
 
 
 def _commit(directory: Path, spine, scheme, event: Event, lang: str) -> None:
-    from jifen import gitrepo, reports, roster
+    from jifen import gitrepo, render, reports, roster
     from jifen import ledger as ledger_io
 
     members = roster.of(spine, event)
     code, args = reports.describe(event, members, scheme)
-    summary = messages.text(code, lang, **args)
+    summary = messages.text(code, lang, **render.shown(args))
     message = f"{spine.name}: {summary}\n\njifen event {event.id} in {ledger_io.FILENAME}"
     repo = gitrepo.toplevel(directory)
     sha = gitrepo.commit_file(repo, ledger_io.locate(directory), message)
