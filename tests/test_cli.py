@@ -592,3 +592,10 @@ def test_control_characters_reach_neither_json_nor_error_messages(branch, cli):
     refused = cli("show", "赵\x1b]0;x\x07", "-l", branch)
     assert refused.exit_code == 2 and "赵␛]0;x␇" in refused.output
     assert not any(c in out + refused.output for c in "\x1b\x07\x9b")
+
+
+def test_a_count_too_long_for_the_ledger_is_refused_clearly_not_as_an_internal_error(branch, cli):
+    before = ledger_bytes(branch)
+    result = cli("add", "张三", "study.absent", "--count", "9" * 22, "--date", "2023-01-10", "-l", branch)
+    assert result.exit_code == 2 and "--count 超过 18 位数字" in result.output and "内部错误" not in result.output
+    assert ledger_bytes(branch) == before

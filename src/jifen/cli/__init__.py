@@ -329,6 +329,16 @@ def _no_controls(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _short_numbers(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields``, if every whole number in them fits the ledger (``yamlsrc.MAX_DIGITS``); else InvalidInput."""
+    from jifen import yamlsrc
+
+    for key, value in fields.items():
+        if isinstance(value, int) and len(str(abs(value))) > yamlsrc.MAX_DIGITS:
+            raise errors.InvalidInput("yaml.int-too-long", field=f"--{key}", limit=yamlsrc.MAX_DIGITS)
+    return fields
+
+
 def _by(option: str | None) -> str:
     if option:
         return option
@@ -386,7 +396,7 @@ def _append(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], l
         if scheme is None:
             raise errors.InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
         members = roster.of(spine)
-        values = _no_controls(fields(spine, members))
+        values = _short_numbers(_no_controls(fields(spine, members)))
         event = Event(id=next_id, source=Source("<arguments>", 0, 0), **values)
         wrong = validate.event_problems(spine, scheme, event, _today(), members)
         if wrong:
