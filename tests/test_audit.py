@@ -170,3 +170,12 @@ def test_add_commit_said_nothing_was_written_after_it_had_appended(repo, cli):
     (repo / ".git" / "index.lock").unlink()
     git(repo, "commit", "-qam", "the event recorded above")
     assert cli("audit").exit_code == 0
+
+
+def test_audit_and_log_never_pass_user_text_to_git_as_an_option(repo, cli):
+    path = repo / "b" / "ledger.yaml"
+    before = path.read_bytes()
+    for words in (["audit", "--", "--output=b/ledger.yaml"], ["log", "-l", "b", "--since=--output=b/ledger.yaml"]):
+        result = cli(*words)
+        assert result.exit_code == 2 and "不能以 - 开头" in result.output, words
+        assert path.read_bytes() == before, words

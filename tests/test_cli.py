@@ -518,3 +518,183 @@ def test_terminal_table_colours_grades_and_counts_them(demo):
     assert "优秀 9  良好 1  合格 1  不合格 1" in drawn
     plain = render.render(report, "table", "zh", terminal=False)
     assert "\x1b[" not in plain
+
+
+# --- a hostile tester's findings ------------------------------------------------------
+
+
+def test_yaml_nested_1000_deep_is_a_positioned_problem_in_every_command(branch, cli, tmp_path):
+    path = branch / "ledger.yaml"
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("- id: 9\n  note: " + "[" * 1000 + "]" * 1000 + "\n  by: x\n")
+    for words in (["check"], ["report", "-q", "2023Q1"], ["add", "张三", "study.absent", "--date", "2023-01-10"]):
+        result = cli(*words, "-l", branch, "--lang", "en")
+        assert result.exit_code in (1, 2), words
+        assert f"{path}:23:" in result.output and "nested more than 64 deep" in result.output, words
+    scheme = tmp_path / "deep.yaml"
+    scheme.write_text("id: deep\nextra: " + "{a: " * 1000 + "1" + "}" * 1000 + "\n", encoding="utf-8")
+    result = cli("scheme", "check", scheme)
+    assert result.exit_code == 1 and f"{scheme}:2:" in result.output and "嵌套超过 64 层" in result.output
+    assert "方案文件为空" not in result.output
+
+
+def test_complete_gbk_last_event_is_an_encoding_problem_and_repair_is_not_suggested(branch, cli):
+    path = branch / "ledger.yaml"
+    with open(path, "ab") as handle:
+        handle.write("- id: 4\n  date: 2023-01-10\n  kind: score\n  subject: m01\n  rule: study.absent\n"
+                     "  note: 中文\n  by: x\n".encode("gbk"))
+    result = cli("check", "-l", branch)
+    assert result.exit_code == 1 and f"{path}:27:9: 文件不是 UTF-8 编码" in result.output
+    assert "repair" not in result.output
+
+
+def test_control_character_in_a_ledger_is_reported_at_its_line(branch, cli):
+    path = branch / "ledger.yaml"
+    with open(path, "ab") as handle:
+        handle.write(b"# a\x01b\n")
+    result = cli("check", "-l", branch, "--lang", "en")
+    assert result.exit_code == 1 and f"{path}:22:4: the file holds a control character (U+0001)" in result.output
+
+
+def test_five_thousand_digit_id_is_a_positioned_problem(branch, cli):
+    path = branch / "ledger.yaml"
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("- id: " + "9" * 5000 + "\n  date: 2023-01-10\n  kind: veto\n  subject: m01\n  reason: x\n  by: x\n")
+    result = cli("check", "-l", branch, "--lang", "en")
+    assert result.exit_code == 1 and f"{path}:22:7: id has more than 18 digits" in result.output
+    assert "int_max_str_digits" not in result.output
+
+
+@pytest.mark.parametrize("words", [
+    ["grade", "--year", "0"], ["chart", "--year", "0"], ["show", "张三", "--year", "0"], ["grade", "--year", "10000"],
+    ["report", "--year", "0000"], ["report", "--month", "0000-01"],
+    ["member", "exempt", "张三", "--year", "0", "-r", "x"],
+])
+def test_year_0_is_a_clear_chinese_error_not_a_traceback(branch, cli, words):
+    result = cli(*words, "-l", branch)
+    assert result.exit_code == 2 and ("年份 " in result.output or "无法识别的期间" in result.output)
+
+
+@pytest.mark.parametrize("cache", ["on", "off"])
+def test_huge_sparse_ledger_is_refused_by_size_before_it_is_read(branch, cli, monkeypatch, cache):
+    monkeypatch.setenv("JIFEN_CACHE", cache)
+    path = branch / "ledger.yaml"
+    os.truncate(path, 70 * 1024**3)  # truncate -s 70G: reading it whole would need 70 GB
+    for words in (["check"], ["report", "-q", "2023Q1"], ["grade", "--year", "2023"], ["show", "张三"],
+                  ["add", "张三", "study.absent", "--date", "2023-01-10"], ["repair"], ["member", "list"]):
+        result = cli(*words, "-l", branch)
+        assert result.exit_code in (1, 2), words
+        assert "按年度拆分台账" in result.output or "jifen check" in result.output, words
+    assert "超过上限 67108864" in cli("check", "-l", branch).output
+    assert path.stat().st_size == 70 * 1024**3
+
+
+@pytest.mark.parametrize("target", ["ledger", "schemes/mine.yaml", "repo/.git/config", "repo/.git/hooks/pre-commit",
+                                    "link.csv", "chart"])
+def test_output_onto_a_ledger_scheme_or_git_folder_is_refused(branch, cli, tmp_path, target):
+    ledger_file = branch / "ledger.yaml"
+    before = ledger_file.read_bytes()
+    if target == "ledger":
+        path = ledger_file
+    else:
+        path = tmp_path / target.replace("chart", "repo/.git/chart.png")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"kept")
+        if target == "link.csv":
+            path.unlink()
+            path.symlink_to(ledger_file)
+    words = ["chart", "--year", "2023"] if target == "chart" else ["report", "-q", "2023Q1", "-f", "csv"]
+    result = cli(*words, "-l", branch, "-o", path)
+    assert result.exit_code == 2 and "拒绝写入" in result.output
+    assert ledger_file.read_bytes() == before
+    assert target == "ledger" or path.read_bytes() in (b"kept", before)
+
+
+@pytest.mark.parametrize("words, field", [
+    (["member", "add", "张\x1b[31m红"], "name"), (["member", "add", "张\r三"], "name"),
+    (["member", "add", "王五", "--by", "a\u009b"], "by"),
+    (["add", "张三", "study.absent", "--date", "2023-01-10", "--note", "n\x1b]0;x\x07"], "note"),
+    (["add", "张三", "honor.city", "--date", "2023-01-10", "--ref", "r\x00"], "ref"),
+    (["veto", "张三", "--date", "2023-01-10", "--reason", "r\n"], "reason"),
+])
+def test_control_characters_are_refused_at_input_naming_the_field(branch, cli, words, field):
+    before = ledger_bytes(branch)
+    result = cli(*words, "-l", branch)
+    assert result.exit_code == 2 and f"{field} 中有控制字符" in result.output, result.output
+    assert ledger_bytes(branch) == before
+
+
+def test_control_character_in_a_branch_name_is_refused_at_init(tmp_path, cli):
+    result = cli("init", tmp_path / "b", "--scheme", "quantified-2023", "--name", "一\x07", "--date", "2023-01-01")
+    assert result.exit_code == 2 and "name 中有控制字符 U+0007" in result.output
+    assert not (tmp_path / "b" / "ledger.yaml").exists()
+
+
+def test_member_names_starting_with_formula_signs_stay_text_in_csv_and_xlsx(branch, cli, tmp_path):
+    import openpyxl
+
+    for name in ("=1+2", "+SUM(A1)", "-2+3", "@cmd"):
+        assert cli("member", "add", "-l", branch, "--date", "2023-01-01", "--", name).exit_code == 0
+    assert cli("add", "张三", "study.quality", "--points", "-0.5", "--date", "2023-01-10", "-l", branch).exit_code == 0
+    rows = cli("report", "-q", "2023Q1", "-f", "csv", "-l", branch).output.splitlines()
+    assert {"'=1+2", "'+SUM(A1)", "'-2+3", "'@cmd"} <= {row.split(",")[2] for row in rows}
+    out = tmp_path / "r.xlsx"
+    assert cli("report", "-q", "2023Q1", "-f", "xlsx", "-o", out, "-l", branch).exit_code == 0
+    cells = [c for row in openpyxl.load_workbook(out).active.iter_rows() for c in row if isinstance(c.value, str)]
+    assert {c.value for c in cells} >= {"=1+2", "+SUM(A1)"} and all(c.data_type == "s" for c in cells)
+
+
+def test_control_characters_in_a_hand_edited_ledger_are_shown_escaped_and_do_not_crash_xlsx(branch, cli, tmp_path):
+    with open(branch / "ledger.yaml", "a", encoding="utf-8") as handle:
+        handle.write('- id: 4\n  date: 2023-01-01\n  kind: join\n  subject: m03\n  name: "王\\e[31m\\r五\\u009b"\n  by: x\n'
+                     '- id: 5\n  date: 2023-01-10\n  kind: score\n  subject: m03\n  rule: study.absent\n'
+                     '  note: "a\\x07b"\n  by: x\n')
+    for words in (["report", "-q", "2023Q1"], ["report", "-q", "2023Q1", "-f", "csv"], ["show", "m03"],
+                  ["member", "list"], ["report", "-q", "2023Q1", "-f", "markdown"]):
+        result = cli(*words, "-l", branch)
+        assert result.exit_code == 0 and "王␛[31m␍五\\u009b" in result.output, words
+        assert not any(c in result.output for c in "\x1b\r\x07\x9b"), words
+    for words in (["report", "-q", "2023Q1"], ["report", "--month", "2023-01"], ["show", "m03"]):
+        assert cli(*words, "-f", "xlsx", "-o", tmp_path / "r.xlsx", "-l", branch).exit_code == 0, words
+
+
+def test_rich_markup_in_a_name_is_printed_as_text_on_a_terminal(branch, cli):
+    from jifen import book, render, reports
+    from jifen.periods import Period
+    from tests.conftest import SCHEMES
+
+    assert cli("member", "add", "[/]王[red]五", "--date", "2023-01-01", "-l", branch).exit_code == 0
+    opened = book.open(branch, [SCHEMES], cached=False).usable()
+    report = reports.period_report(opened.ledger, opened.standings, Period.parse("2023Q1"))
+    assert "[/]王[red]五" in render.render(report, "table", "zh", terminal=True)
+
+
+def test_two_megabytes_of_junk_lines_print_200_problems_and_say_how_many_more(branch, cli):
+    from jifen.model import MAX_PROBLEMS
+
+    with open(branch / "ledger.yaml", "a", encoding="utf-8") as handle:
+        handle.write("- 1\n" * 500_000)
+    result = cli("check", "-l", branch)
+    assert result.exit_code == 1 and len(result.output) < 100_000
+    assert result.output.count("事件应为键值映射") == MAX_PROBLEMS
+    assert f"另有 {500_000 - MAX_PROBLEMS} 个问题未列出(最多列出 {MAX_PROBLEMS} 个)" in result.output
+    assert result.output.endswith("发现 500000 个问题\n")
+    english = cli("check", "-l", branch, "--lang", "en").output
+    assert f"{500_000 - MAX_PROBLEMS} more problem(s) not listed (at most {MAX_PROBLEMS} are)" in english
+
+
+def test_control_characters_reach_neither_json_nor_error_messages(branch, cli):
+    with open(branch / "ledger.yaml", "a", encoding="utf-8") as handle:
+        handle.write('- id: 4\n  date: 2023-01-01\n  kind: join\n  subject: m03\n  name: "王\\e[31m五\\u009b"\n  by: x\n')
+    out = cli("report", "-q", "2023Q1", "-f", "json", "-l", branch).output
+    assert "王\\u001b[31m五\\u009b" in out and json.loads(out)
+    refused = cli("show", "赵\x1b]0;x\x07", "-l", branch)
+    assert refused.exit_code == 2 and "赵␛]0;x␇" in refused.output
+    assert not any(c in out + refused.output for c in "\x1b\x07\x9b")
+
+
+def test_a_count_too_long_for_the_ledger_is_refused_clearly_not_as_an_internal_error(branch, cli):
+    before = ledger_bytes(branch)
+    result = cli("add", "张三", "study.absent", "--count", "9" * 22, "--date", "2023-01-10", "-l", branch)
+    assert result.exit_code == 2 and "--count 超过 18 位数字" in result.output and "内部错误" not in result.output
+    assert ledger_bytes(branch) == before

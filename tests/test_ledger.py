@@ -78,7 +78,7 @@ def test_not_a_list():
 # --- canonical text ---------------------------------------------------------------
 
 text_values = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30  # what emit takes
 )
 
 
@@ -392,7 +392,7 @@ def test_a_long_note_bricked_the_ledger(branch, cli):
 def test_the_longest_text_escaped_still_fits_a_line_the_reader_takes():
     from jifen import yamlsrc
 
-    worst = "\x7f" * ledger.MAX_TEXT  # every character escaped as \\u007f: six bytes each
+    worst = "\u2028" * ledger.MAX_TEXT  # every character escaped as \\u2028: six bytes each
     text = ledger.emit({"id": 2, "date": dt.date(2023, 1, 1), "kind": "veto", "subject": "m01",
                         "reason": worst, "note": worst, "by": "记分员"})
     assert max(len(line.encode("utf-8")) for line in text.splitlines()) <= yamlsrc.MAX_LINE
@@ -409,3 +409,36 @@ def test_an_append_past_the_size_limit_is_refused(branch, monkeypatch):
         ledger.append(branch, lambda spine, next_id: {"date": dt.date(2023, 1, 2), "kind": "veto",
                                                      "subject": "m01", "reason": "违纪", "by": "记分员"})
     assert raised.value.code == "ledger.would-be-too-big" and path.read_bytes() == before
+
+
+def test_complete_last_event_in_gbk_is_an_encoding_problem_not_a_torn_write():
+    gbk = "  note: 中文\n  by: 记分员\n".encode("gbk")
+    data = (HEAD + "- id: 2\n  date: 2023-01-02\n  kind: veto\n  subject: m01\n  reason: x\n").encode() + gbk
+    assert ledger.torn_at(data) is None
+    _, problems = ledger.parse("l", data)
+    assert [(p.code, p.source.line) for p in problems] == [("yaml.not-utf8", data.count(b"\n") - 1)]
+
+
+def test_control_character_in_the_last_event_is_not_a_torn_write():
+    data = (HEAD + "- id: 2\n  date: 2023-01-02\n  kind: veto\n  subject: m01\n  reason: a\x1bb\n  by: x\n").encode()
+    assert ledger.torn_at(data) is None
+    _, problems = ledger.parse("l", data)
+    assert [(p.code, p.source.line, p.source.col) for p in problems] == [("yaml.control-char", 11, 12)]
+
+
+def test_two_megabytes_of_junk_lines_cost_memory_in_proportion_to_their_bytes():
+    import tracemalloc
+
+    from jifen import render
+    from jifen.model import MAX_PROBLEMS
+
+    data = (HEAD + "- 1\n" * 500_000).encode()
+    tracemalloc.start()
+    try:
+        _, problems = ledger.parse("l", data)
+        render.problems(problems, "zh")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * len(data)  # it was 250 times
+    assert len(problems) == MAX_PROBLEMS + 1 and problems[-1].args["count"] == 500_000 - MAX_PROBLEMS

@@ -42,3 +42,9 @@ def test_is_within():
     assert Period.parse("2023Q1").is_within("quarter")
     assert not Period.parse("2023").is_within("quarter")
     assert not Period.parse("2023Q1").is_within("month")
+
+
+def test_year_0_is_not_a_period():
+    for text in ("0000", "0000-01", "0000Q1"):
+        with pytest.raises(ValueError):
+            Period.parse(text)

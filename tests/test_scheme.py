@@ -122,3 +122,13 @@ def test_find_by_id_and_by_path(tmp_path):
     with pytest.raises(Exception) as info:
         scheme_io.find("nope", [SCHEMES])
     assert "quantified-2023" in info.value.args_["known"]
+
+
+def test_huge_sparse_scheme_file_is_refused_by_size_before_it_is_read(tmp_path):
+    import os
+
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"")
+    os.truncate(path, 70 * 1024**3)
+    loaded, problems = scheme_io.load(path)
+    assert loaded is None and [p.code for p in problems] == ["scheme.too-big"]

@@ -75,3 +75,26 @@ def test_scalar_conversions():
             raise AssertionError(bad)
     assert yamlsrc.as_text(scalar("2023")) == "2023"
     assert yamlsrc.as_date(scalar("2023-02-28")).isoformat() == "2023-02-28"
+
+
+def test_yaml_nested_a_thousand_deep_is_a_positioned_problem_not_a_recursion_error():
+    first_refused = 6 + yamlsrc.MAX_DEPTH - 2  # the list and the mapping are the first two levels
+    assert codes("- a: " + "[" * 1000 + "]" * 1000 + "\n") == [("yaml.too-deep", 1, first_refused)]
+    block = "".join(" " * (2 * i) + "- \n" for i in range(1000))
+    assert codes(block)[0][:2] == ("yaml.too-deep", yamlsrc.MAX_DEPTH + 1)
+
+
+def test_control_character_is_reported_at_its_line_and_column_not_at_1_1():
+    assert codes("- id: 1\n  note: a\x1bb\n") == [("yaml.control-char", 2, 10)]
+    assert codes("- id: 1\n  note: 中·\u0085\u009b\n") == [("yaml.control-char", 2, 12)]
+    assert codes("- id: 1\n  note: \"a\\x1bb\"\n\t\r\n") != [("yaml.control-char", 3, 1)]  # tab, CR and escapes pass
+
+
+def test_five_thousand_digit_id_is_a_positioned_problem():
+    node, _ = yamlsrc.parse("f.yaml", "9" * 5000)
+    try:
+        yamlsrc.as_int(node)
+    except yamlsrc.Bad as exc:
+        assert exc.code == "yaml.int-too-long" and exc.args_ == {"limit": yamlsrc.MAX_DIGITS}
+    else:
+        raise AssertionError("a 5000-digit number was read")

@@ -98,7 +98,7 @@ def working(repo: Path) -> list[Violation]:
         if not file.exists():
             found.append(Violation("audit.deleted", path, 1, "", "", where="working"))
             continue
-        found += [_where(v, "working") for v in compare(path, old, file.read_bytes())]
+        found += [_where(v, "working") for v in compare(path, old, ledger_io.read_bytes(file))]
     return found
 
 
@@ -111,7 +111,7 @@ def added(repo: Path, since: str, path: Path) -> tuple[list, bool]:
     everything before them is unchanged (False: history was edited; run the audit)."""
     relative = str(path.resolve().relative_to(repo.resolve()))
     old = gitrepo.show(repo, since, relative) or b""
-    new = path.read_bytes()
+    new = ledger_io.read_bytes(path)
     book, _ = ledger_io.parse(str(path), new)
     first_new_line = old.count(b"\n") + 1
     return [e for e in book.events if e.source.line >= first_new_line], new.startswith(old)

@@ -73,9 +73,10 @@ def read(directory: Path, use: bool = True) -> Read:
     """The ledger in ``directory``, parsing only what was appended since the last snapshot
     (with ``use`` False: all of it, and the cache is left alone)."""
     path = ledger.locate(directory)
-    if not use or path.stat().st_size > ledger.MAX_BYTES:
+    size = path.stat().st_size
+    if not use or size > ledger.MAX_BYTES:
         book, problems = ledger.read(directory)
-        return Read(book, problems, parsed=path.stat().st_size)
+        return Read(book, problems, parsed=size)
     return parse(directory, path, path.read_bytes())
 
 
@@ -320,7 +321,7 @@ def result_key(directory: Path, search: list[Path], *parts: Any) -> str | None:
 
     try:
         path = ledger.locate(directory)
-        data = path.read_bytes()
+        data = ledger.read_bytes(path)
         opening = ledger.header(str(path), data)
         if opening is None or not opening.scheme:
             return None

@@ -39,6 +39,14 @@ def _git(repo: Path, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.Compl
     return done
 
 
+def revision(text: str) -> str:
+    """``text``, a revision or range the user gave, if git cannot read it as an option
+    (it must not start with ``-``) or as more than one word; GitError otherwise."""
+    if not text or text.startswith("-") or any(c.isspace() or not c.isprintable() for c in text):
+        raise GitError("git.bad-revision", text=text)
+    return text
+
+
 def toplevel(path: Path) -> Path:
     """The work tree holding ``path``; GitError if it is not in one."""
     folder = path if path.is_dir() else path.parent
@@ -52,7 +60,8 @@ def has_head(repo: Path) -> bool:
 def commits(repo: Path, rev_range: str | None) -> list[Commit]:
     """Commits touching ledger files, oldest first (``rev_range`` as git takes it, else all of HEAD)."""
     fmt = "%H%x1f%P%x1f%an <%ae>%x1f%aI%x1f%s%x1e"
-    out = _git(repo, "log", "--reverse", "--topo-order", f"--format={fmt}", rev_range or "HEAD", "--", LEDGER_GLOB)
+    out = _git(repo, "log", "--reverse", "--topo-order", f"--format={fmt}", "--end-of-options",
+               revision(rev_range or "HEAD"), "--", LEDGER_GLOB)
     found = []
     for record in out.stdout.decode("utf-8", "replace").split("\x1e"):
         record = record.strip("\n")
@@ -82,7 +91,9 @@ def _name_status(out: bytes) -> list[tuple[str, str]]:
 
 def show(repo: Path, rev: str, path: str) -> bytes | None:
     """The bytes of ``path`` at ``rev`` (``""`` for the index), None if it is not there."""
-    done = _git(repo, "show", f"{rev}:{path}", ok=(0, 128))
+    if rev:
+        revision(rev)
+    done = _git(repo, "show", "--end-of-options", f"{rev}:{path}", ok=(0, 128))
     return done.stdout if done.returncode == 0 else None
 
 

@@ -16,6 +16,7 @@ import fcntl
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import Any
 from jifen import yamlsrc
 from jifen.errors import InvalidInput, LedgerNotFound, PartlyWritten, WriteRefused
 from jifen.kinds import DECIMAL_FIELDS, DECISIONS, FIELD_ORDER, FIELDS, KINDS, SUBJECT_KINDS
-from jifen.model import Event, Ledger, Problem, Source, Spine
+from jifen.model import MAX_PROBLEMS, Event, Ledger, Problem, Source, Spine, capped
 from jifen.periods import Period, day
 
 FILENAME = "ledger.yaml"
@@ -89,10 +90,25 @@ def read(directory: Path) -> tuple[Ledger, list[Problem]]:
     Events with problems are left out of the ledger and reported.
     """
     path = locate(directory)
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        return Ledger(str(path), ()), [Problem(Source(str(path), 1, 1), "ledger.too-big", {"size": size, "limit": MAX_BYTES})]
+    big = too_big(str(path), path.stat().st_size)
+    if big is not None:
+        return Ledger(str(path), ()), [big]
     return parse(str(path), path.read_bytes())
+
+
+def too_big(path: str, size: int) -> Problem | None:
+    """The problem of a log of ``size`` bytes (from a stat: never read a log to learn its size), if over ``MAX_BYTES``."""
+    return Problem(Source(path, 1, 1), "ledger.too-big", {"size": size, "limit": MAX_BYTES}) if size > MAX_BYTES else None
+
+
+def read_bytes(path: Path, handle: Any = None) -> bytes:
+    """The bytes of log ``path`` (through open file ``handle`` if given), once a stat has
+    shown it is not over ``MAX_BYTES``; else InvalidInput, before anything is read."""
+    size = os.fstat(handle.fileno()).st_size if handle is not None else path.stat().st_size
+    big = too_big(str(path), size)
+    if big is not None:
+        raise InvalidInput("ledger.has-problems", problems=[big], path=str(path))
+    return path.read_bytes()
 
 
 def header(path: str, data: bytes) -> Event | None:
@@ -111,7 +127,8 @@ def torn_at(data: bytes) -> int | None:
 
     Every event the tool writes ends with its ``by`` line and a newline, so a
     write cut off at any byte leaves either no trace or a last event that lacks
-    its newline, its ``by``, or valid text.
+    its newline, its ``by``, or valid YAML. Whole lines that are not UTF-8 (or
+    hold a control character) are not a cut: ``parse`` reports them by line.
     """
     if not data:
         return None
@@ -120,16 +137,14 @@ def torn_at(data: bytes) -> int | None:
         return None if data.endswith(b"\n") else data.rfind(b"\n") + 1
     if not data.endswith(b"\n"):
         return start
-    block = data[start:]
-    try:
-        text = block.decode("utf-8")
-    except UnicodeDecodeError:
-        return start
+    text, problems = yamlsrc.decode("", data[start:])
+    if text is None:  # whole lines that are not text (GBK, control characters): not a cut, an encoding problem
+        return None
     canonical = _fast("", text)  # the usual case, without loading the YAML reader
     if canonical is not None and len(canonical) == 1:
         return None if canonical[0].by is not None else start
     root, problems = yamlsrc.parse("", text)
-    if root is None and problems:
+    if root is None and any(p.code == "yaml.syntax" for p in problems):
         return start
     last = root.items[-1] if isinstance(root, yamlsrc.Seq) and root.items else None
     if isinstance(last, yamlsrc.Map) and last.get("by") is None:
@@ -162,7 +177,21 @@ def parse(path: str, data: bytes, fast: bool = True) -> tuple[Ledger, list[Probl
             if not problems:
                 return Ledger(path, tuple(events)), problems
             problems = []
-    root, yaml_problems = yamlsrc.parse(path, text)
+    events: list[Event] = []
+    found: list[Problem] = []  # the events' problems: the first MAX_PROBLEMS kept, the rest counted
+    dropped = 0
+
+    def each(node: yamlsrc.Node) -> None:  # one event at a time: its nodes are not kept
+        nonlocal dropped
+        mine: list[Problem] = []
+        event = _event(node, mine)
+        if event is not None:
+            events.append(event)
+        room = max(0, MAX_PROBLEMS - len(found))
+        found.extend(mine[:room])
+        dropped += len(mine) - len(mine[:room])
+
+    root, yaml_problems = yamlsrc.parse(path, text, each)
     problems += yaml_problems
     if root is None:
         _check_ids_and_header([], problems, path)
@@ -170,13 +199,9 @@ def parse(path: str, data: bytes, fast: bool = True) -> tuple[Ledger, list[Probl
     if not isinstance(root, yamlsrc.Seq):
         problems.append(Problem(root.source, "ledger.not-a-list"))
         return Ledger(path, ()), problems
-    events: list[Event] = []
-    for node in root.items:
-        event = _event(node, problems)
-        if event is not None:
-            events.append(event)
+    problems += found
     _check_ids_and_header(events, problems, path)
-    return Ledger(path, tuple(events)), problems
+    return Ledger(path, tuple(events)), capped(problems, dropped) if dropped or len(problems) > MAX_PROBLEMS else problems
 
 
 # --- the fast path: the canonical text the tool writes -----------------------------
@@ -250,7 +275,7 @@ def _fast(path: str, text: str, first_line: int = 1) -> list[Event] | None:
     lines: list[int] = []
     get = converted.get
     try:
-        for number, line in enumerate(text.split("\n"), first_line):
+        for number, line in enumerate(_lines(text), first_line):
             if not line or line[0] == "#":
                 continue
             if line[:6] == "- id: ":
@@ -326,6 +351,20 @@ def from_rows(path: str, rows: list) -> list[Event]:
             typed[key] = decimals.get(raw) or decimals.setdefault(raw, Decimal(raw))
         events.append(Event.of(typed, Source.of(path, lines[0], 3), Places(path, list(keys), list(lines))))
     return events
+
+
+_CHUNK = 1024 * 1024  # characters split into lines at a time
+
+
+def _lines(text: str):
+    """The lines of ``text`` (as ``text.split("\\n")``, but for a trailing empty line), a chunk at a
+    time: a log of junk that the fast reader gives up on early is not first made into millions of strings."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _CHUNK)
+        end = len(text) if end < 0 else end
+        yield from text[start:end].split("\n")
+        start = end + 1
 
 
 _EVENT_START = re.compile(rb"^- id: ", re.MULTILINE)
@@ -447,19 +486,33 @@ def _double_quoted(text: str) -> str:
 def emit(fields: Mapping[str, Any]) -> str:
     """The canonical text of one event: ``- id: N`` then one ``  key: value`` line per field.
 
-    Refuses (InvalidInput) a text longer than ``MAX_TEXT`` characters: what the
-    reader would refuse must never be written.
+    Refuses (InvalidInput) what the reader would refuse, or what must not reach a
+    terminal, a CSV row or a form: a text longer than ``MAX_TEXT`` characters or
+    holding a control character, a whole number of more than ``yamlsrc.MAX_DIGITS``
+    digits. Every writer (each command, a web form) comes through here.
     """
     lines = []
     for key in FIELD_ORDER:
         value = fields.get(key)
         if value is None:
             continue
-        if isinstance(value, str) and len(value) > MAX_TEXT:
-            raise InvalidInput("ledger.text-too-long", field=key, size=len(value), limit=MAX_TEXT)
+        _check_value(key, value)
         lead = "- " if not lines else "  "
         lines.append(f"{lead}{key}: {scalar(value)}\n")
     return "".join(lines)
+
+
+def _check_value(key: str, value: Any) -> None:
+    """InvalidInput if ``value`` (field ``key`` of an event to write) may not be written."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise InvalidInput("ledger.text-too-long", field=key, size=len(value), limit=MAX_TEXT)
+        if not value.isprintable():
+            bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cs")), None)  # Cs: bytes not UTF-8
+            if bad is not None:
+                raise InvalidInput("cli.control-char", field=key, char=f"U+{ord(bad):04X}")
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**yamlsrc.MAX_DIGITS:
+        raise InvalidInput("yaml.int-too-long", field=f"--{key}", limit=yamlsrc.MAX_DIGITS)
 
 
 def create(directory: Path, fields: Mapping[str, Any]) -> Event:
@@ -500,7 +553,7 @@ def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
             before = os.fstat(handle.fileno())
-            data = path.read_bytes()
+            data = read_bytes(path, handle)
             if torn_at(data) is not None:
                 raise WriteRefused("ledger.torn-refuse", path=str(path))
             spine, problems = (reader or _spine)(str(path), data)
@@ -565,7 +618,7 @@ def repair(directory: Path, backup_suffix: str) -> tuple[int, Path] | None:
     with open(path, "r+b") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
-            data = path.read_bytes()
+            data = read_bytes(path, handle)
             torn = torn_at(data)
             if torn is None:
                 return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -53,6 +53,30 @@ class Problem:
 
     def sort_key(self) -> tuple:
         return (self.source.path, self.source.line, self.source.col, self.code)
+
+
+MAX_PROBLEMS = 200  # problems listed for one input; past this they are only counted
+MORE = "problems.more"  # the code of the one problem that says how many more were left out
+
+
+def capped(problems: Iterable[Problem], dropped: int = 0) -> list[Problem]:
+    """The first ``MAX_PROBLEMS`` of ``problems`` by position and, if any (or ``dropped`` more,
+    already left out while reading) were left out, one ``MORE`` problem counting them, last."""
+    found = sorted(problems, key=Problem.sort_key)
+    earlier = [p for p in found if p.code == MORE]
+    found = [p for p in found if p.code != MORE]
+    more = dropped + sum(p.args["count"] for p in earlier) + max(0, len(found) - MAX_PROBLEMS)
+    if not more:
+        return found
+    error = bool(dropped) or any(p.is_error for p in earlier + found[MAX_PROBLEMS:])
+    path = found[0].source.path if found else ""
+    return [*found[:MAX_PROBLEMS], Problem(Source(path, 0, 0), MORE, {"count": more, "limit": MAX_PROBLEMS},
+                                           "error" if error else "warning")]
+
+
+def count(problems: Iterable[Problem]) -> int:
+    """How many problems ``problems`` stands for, counting those a ``MORE`` problem left out."""
+    return sum(p.args["count"] if p.code == MORE else 1 for p in problems)
 
 
 # --- the ledger -------------------------------------------------------------

@@ -36,13 +36,13 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """``YYYY-MM``, ``YYYYQn`` or ``YYYY``; ValueError otherwise."""
+        """``YYYY-MM``, ``YYYYQn`` or ``YYYY`` (year 1 to 9999); ValueError otherwise."""
         for kind, pattern in _PATTERNS:
             match = pattern.match(text.strip())
             if match:
                 year = int(match.group(1))
                 index = int(match.group(2)) if kind != "year" else 1
-                if kind == "month" and not 1 <= index <= 12:
+                if year < 1 or kind == "month" and not 1 <= index <= 12:
                     break
                 return cls(year, kind, index)
         raise ValueError(f"not a period: {text!r}")

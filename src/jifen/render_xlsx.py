@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from jifen import messages
-from jifen.render import form_title, words
+from jifen.render import form_title, visible, words
 from jifen.reports import Report
 
 WIDE = 9  # columns beyond which the page is printed landscape
@@ -53,6 +53,9 @@ def _table(sheet, title: str, report: Report, lang: str, signatures: bool = Fals
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for index, row in enumerate(report.rows, start=1):
         sheet.append([index] + [_value(row.get(c.key), c.words, lang) for c in report.columns])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a formula (openpyxl takes any text starting "=" for one)
     for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=width):
         for cell in row:
             cell.border = border
@@ -88,7 +91,7 @@ def _value(value: Any, words: str, lang: str) -> Any:
         return "、".join(str(_value(v, words, lang)) for v in value)
     if words and messages.known(words + str(value)):
         return messages.text(words + str(value), lang)
-    return value
+    return visible(value) if isinstance(value, str) else value
 
 
 def _display_width(value: Any) -> int:

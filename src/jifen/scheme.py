@@ -20,6 +20,7 @@ from jifen.kinds import SUBJECT_KINDS
 from jifen.model import Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
 
 SUFFIX = ".yaml"
+MAX_BYTES = 1024 * 1024  # a larger scheme file is refused before it is read (the shipped ones are under 20 KiB)
 PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
 CATEGORY_TYPES = tuple(categories.TYPES)
 DEDUPE = ("ref-highest",)
@@ -76,13 +77,17 @@ def load(path: Path, parse: Callable[[str, str], tuple[yamlsrc.Node | None, list
 
     ``parse`` reads the YAML text (default ``yamlsrc.parse``; ``jifen.cache`` passes one that
     keeps the node tree)."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        return None, [Problem(Source(str(path), 1, 1), "scheme.too-big", {"size": size, "limit": MAX_BYTES})]
     text, problems = yamlsrc.decode(str(path), path.read_bytes())
     if text is None:
         return None, problems
     root, yaml_problems = (parse or yamlsrc.parse)(str(path), text)
     problems += yaml_problems
     if root is None:
-        problems.append(Problem(Source(str(path), 1, 1), "scheme.empty"))
+        if not yaml_problems:
+            problems.append(Problem(Source(str(path), 1, 1), "scheme.empty"))
         return None, problems
     scheme = _scheme(str(path), root, problems)
     if scheme is not None:

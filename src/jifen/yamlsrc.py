@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jifen.model import Problem, Source
+from jifen.model import MAX_PROBLEMS, Problem, Source, capped
 
 
 @dataclass(frozen=True)
@@ -57,22 +57,48 @@ def _source(path: str, mark) -> Source:
 
 
 MAX_LINE = 64 * 1024  # bytes; a longer line is refused before parsing
+MAX_DEPTH = 64  # nested lists and mappings; a ledger needs 2, a scheme about 6
+MAX_DIGITS = 18  # digits of a whole number (an id, a count); longer ones are refused
 
 
 def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
-    """UTF-8 text of ``data``, or a positioned problem (BOM, not UTF-8, a line over ``MAX_LINE``)."""
+    """UTF-8 text of ``data``, or a positioned problem (BOM, not UTF-8, a control character,
+    a line over ``MAX_LINE``)."""
     long_line = _long_line(data)
     if long_line is not None:
         return None, [Problem(Source(path, long_line, MAX_LINE + 1), "yaml.line-too-long", {"limit": MAX_LINE})]
     if data.startswith(b"\xef\xbb\xbf"):
         return None, [Problem(Source(path, 1, 1), "yaml.bom")]
     try:
-        return data.decode("utf-8"), []
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
         return None, [Problem(Source(path, line, col), "yaml.not-utf8")]
+    at = _control_at(data)
+    if at is not None:
+        start = data.rfind(b"\n", 0, at) + 1
+        where = Source(path, data.count(b"\n", 0, at) + 1, len(data[start:at].decode("utf-8")) + 1)
+        char = data[at:].decode("utf-8", "replace")[0]
+        return None, [Problem(where, "yaml.control-char", {"char": f"U+{ord(char):04X}"})]
+    return text, []
+
+
+# What YAML does not allow unescaped in a file, as UTF-8: C0 controls but tab,
+# newline and carriage return; DEL; C1 controls but NEL; U+FFFE and U+FFFF.
+_C0 = bytes(b for b in range(256) if b < 0x20 and b not in b"\t\n\r" or b == 0x7F)
+_NOT_C0 = bytes(b for b in range(256) if b not in _C0)
+_WIDE = re.compile(rb"\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]")
+
+
+def _control_at(data: bytes) -> int | None:
+    """The byte offset of the first character YAML refuses unescaped, if any (``data`` is UTF-8)."""
+    found = [data.find(bytes([b])) for b in set(data.translate(None, _NOT_C0))]  # fast: no regex per byte
+    if b"\xc2" in data or b"\xef\xbf" in data:
+        wide = _WIDE.search(data)
+        found += [wide.start()] if wide else []
+    return min(found, default=None)
 
 
 _LONG = re.compile(rb"[^\n]{%d}" % (MAX_LINE + 1))
@@ -84,19 +110,24 @@ def _long_line(data: bytes) -> int | None:
     return None if found is None else data.count(b"\n", 0, found.start()) + 1
 
 
-def parse(path: str, text: str) -> tuple[Node | None, list[Problem]]:
+def parse(path: str, text: str, each: Callable[[Node], None] | None = None) -> tuple[Node | None, list[Problem]]:
     """The node tree of the first document of ``text`` (None if empty or unparseable), and problems.
 
     Refused constructs are reported and left out of the tree (aliases are never
-    expanded), so one read reports every problem it can.
+    expanded), so one read reports every problem it can (the first ``MAX_PROBLEMS``;
+    the rest are counted). With ``each``, the items of a top-level list are given to
+    it one by one as they are read and not kept: memory does not grow with the list.
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     problems: list[Problem] = []
+    composer = _Composer(path, iter(YAML(typ="safe", pure=False).parse(text)), problems, each)
     try:
-        events = YAML(typ="safe", pure=False).parse(text)
-        return _Composer(path, iter(events), problems).document(), problems
+        root = composer.document()
+        return root, capped(problems, composer.dropped) if composer.dropped else problems
+    except _TooDeep as exc:  # stop reading: the parser's time grows with the square of the depth
+        return None, capped([*problems, exc.problem], composer.dropped)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _source(path, mark) if mark is not None else Source(path, 1, 1)
@@ -106,13 +137,28 @@ def parse(path: str, text: str) -> tuple[Node | None, list[Problem]]:
         return None, [Problem(Source(path, 1, 1), "yaml.syntax", {"detail": str(exc)})]
 
 
+class _TooDeep(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.code)
+        self.problem = problem
+
+
 class _Composer:
     """Builds nodes from parser events, refusing what a ledger must not contain."""
 
-    def __init__(self, path: str, events: Iterator, problems: list[Problem]) -> None:
+    def __init__(self, path: str, events: Iterator, problems: list[Problem],
+                 each: Callable[[Node], None] | None = None) -> None:
         self.path = path
         self.events = events
         self.problems = problems
+        self.each = each  # given each item of a top-level list, instead of keeping it
+        self.dropped = 0  # problems counted, not kept, past MAX_PROBLEMS
+
+    def problem(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.dropped += 1
 
     def document(self) -> Node | None:
         for event in self.events:
@@ -121,27 +167,33 @@ class _Composer:
                 return self.node(next(self.events))
         return None
 
-    def node(self, event) -> Node:
+    def node(self, event, depth: int = 0) -> Node:
         name = type(event).__name__
         where = _source(self.path, event.start_mark)
+        if depth >= MAX_DEPTH and name in ("SequenceStartEvent", "MappingStartEvent"):
+            raise _TooDeep(Problem(where, "yaml.too-deep", {"limit": MAX_DEPTH}))
         if name == "AliasEvent":
-            self.problems.append(Problem(where, "yaml.alias"))
+            self.problem(Problem(where, "yaml.alias"))
             return Scalar("", True, where)
         if getattr(event, "anchor", None):
-            self.problems.append(Problem(where, "yaml.anchor", {"anchor": event.anchor}))
+            self.problem(Problem(where, "yaml.anchor", {"anchor": event.anchor}))
         tag = getattr(event, "tag", None)
         if name == "ScalarEvent":
             if tag and not (tag == "!" and event.style in ("'", '"')):
-                self.problems.append(Problem(where, "yaml.tag", {"tag": tag}))
+                self.problem(Problem(where, "yaml.tag", {"tag": tag}))
             return Scalar(event.value, not event.style, where)
         if tag:
-            self.problems.append(Problem(where, "yaml.tag", {"tag": tag}))
+            self.problem(Problem(where, "yaml.tag", {"tag": tag}))
         if name == "SequenceStartEvent":
             items = []
             for child in self.events:
                 if type(child).__name__ == "SequenceEndEvent":
                     break
-                items.append(self.node(child))
+                item = self.node(child, depth + 1)
+                if depth == 0 and self.each is not None:
+                    self.each(item)
+                else:
+                    items.append(item)
             return Seq(tuple(items), where)
         # MappingStartEvent
         pairs: list[tuple[Scalar, Node]] = []
@@ -149,21 +201,20 @@ class _Composer:
         for child in self.events:
             if type(child).__name__ == "MappingEndEvent":
                 break
-            key = self.node(child)
-            value = self.node(next(self.events))
+            key = self.node(child, depth + 1)
+            value = self.node(next(self.events), depth + 1)
             if not isinstance(key, Scalar):
-                self.problems.append(Problem(key.source, "yaml.complex-key"))
+                self.problem(Problem(key.source, "yaml.complex-key"))
                 continue
             if key.text in seen:
                 first = seen[key.text]
-                self.problems.append(
+                self.problem(
                     Problem(key.source, "yaml.duplicate-key", {"key": key.text, "line": first.line})
                 )
                 continue
             seen[key.text] = key.source
             pairs.append((key, value))
         return Map(tuple(pairs), where)
-
 
 def to_plain(node: Node) -> tuple:
     """``node`` as nested tuples of str, int and bool (for ``marshal``); ``from_plain`` makes it again."""
@@ -215,6 +266,8 @@ def as_int(node: Node) -> int:
     node = _scalar(node)
     if not (node.plain and _INT.match(node.text)):
         raise ValueError("yaml.want-int")
+    if len(node.text.lstrip("0")) > MAX_DIGITS:
+        raise Bad("yaml.int-too-long", limit=MAX_DIGITS)
     return int(node.text)
 
 

@@ -97,8 +97,8 @@ def _fail(exc: errors.JifenError, lang: str) -> None:
 
     if exc.problems:
         typer.echo(render.problems(exc.problems, lang), err=True, nl=False)
-    message = messages.text(exc.code, lang, **exc.args_)
-    hint = messages.hint(exc.code, lang, **exc.args_)
+    message = messages.text(exc.code, lang, **render.printable(exc.args_))
+    hint = messages.hint(exc.code, lang, **render.printable(exc.args_))
     typer.echo(f"jifen: {message}" + (f"\n{hint}" if hint else ""), err=True)
     raise typer.Exit(exc.exit_code)
 
@@ -206,6 +206,8 @@ def _emit(report, fmt: str, lang: str, output: Path | None = None,
 
     if fmt not in render.FORMATS:
         raise errors.InvalidInput("yaml.want-choice", field="--format", text=fmt, choices=", ".join(render.FORMATS))
+    if output is not None:
+        _check_output(output)
     if fmt in render.BINARY:
         if output is None:
             raise errors.InvalidInput("cli.binary-to-terminal", fmt=fmt)
@@ -219,6 +221,17 @@ def _emit(report, fmt: str, lang: str, output: Path | None = None,
             printed(text)
         return
     typer.echo(messages.text("cli.written", lang, path=str(output)), err=True)
+
+
+def _check_output(output: Path) -> None:
+    """Refuse to write a report over what jifen reads: a ledger, a scheme or any YAML file
+    (no report is YAML), its cache, or anything in a .git folder; also through a symlink."""
+    for path in (output, output.resolve()):
+        name = path.name.lower()
+        parts = {part.lower() for part in path.parts[:-1]}
+        if (name.startswith("ledger.yaml") or name.endswith((".yaml", ".yml"))
+                or parts & {".git", ".jifen-cache"} or name == ".git"):
+            raise errors.InvalidInput("cli.output-refused", path=str(output))
 
 
 # --- argument conversions -------------------------------------------------------------
@@ -249,6 +262,13 @@ def _decimal(text: str | None) -> Decimal | None:
     if not value.is_finite():
         raise errors.InvalidInput("cli.bad-number", text=text)
     return value
+
+
+def _year(year: int) -> int:
+    """``year``, if a calendar can hold it (1 to 9999); InvalidInput otherwise."""
+    if not 1 <= year <= 9999:
+        raise errors.InvalidInput("cli.bad-year", text=year)
+    return year
 
 
 def _period(month: str | None, quarter: str | None, year: str | None):

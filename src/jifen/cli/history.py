@@ -39,13 +39,15 @@ def audit(
         files = len(gitrepo.tracked_ledgers(top))
         typer.echo(messages.text("cli.audit-ok", lang, commits=commits, files=files))
         return
+    from jifen.render import visible  # history may hold anything: never let it drive the terminal
+
     for violation in found:
         where = messages.text(f"audit.where.{violation.where}", lang, commit=violation.commit,
-                              author=violation.author, date=violation.date)
-        typer.echo(f"{violation.path}:{violation.line}: {messages.text(violation.code, lang)} — {where}")
+                              author=visible(violation.author), date=violation.date)
+        typer.echo(f"{visible(violation.path)}:{violation.line}: {messages.text(violation.code, lang)} — {where}")
         if violation.old or violation.new:
-            typer.echo(f"  - {messages.text('audit.old', lang)}: {violation.old}")
-            typer.echo(f"  + {messages.text('audit.new', lang)}: {violation.new}")
+            typer.echo(f"  - {messages.text('audit.old', lang)}: {visible(violation.old)}")
+            typer.echo(f"  + {messages.text('audit.new', lang)}: {visible(violation.new)}")
     typer.echo(messages.text("cli.audit-failed", lang, count=len(found)))
     raise typer.Exit(errors.EXIT_PROBLEMS)
 
@@ -82,7 +84,7 @@ def log(
 ) -> None:
     """The events added to the ledger since a revision, in plain words: what a reviewer reads instead of a diff."""
     from jifen import audit as audit_lib
-    from jifen import book, gitrepo
+    from jifen import book, gitrepo, render
     from jifen import ledger as ledger_io
 
     lang = _lang(lang)
@@ -98,4 +100,4 @@ def log(
     opened = book.open(directory, scheme_search(), cached=False)  # the words of events, whatever the problems
     for event in events:
         code, args = opened.describe(event)
-        typer.echo(messages.text(code, lang, **args))
+        typer.echo(messages.text(code, lang, **render.printable(args)))

@@ -14,6 +14,7 @@ from jifen.cli import (
     LedgerOpt,
     OutputOpt,
     _caching,
+    _check_output,
     _emit,
     _emit_cached,
     _lang,
@@ -22,6 +23,7 @@ from jifen.cli import (
     _period,
     _subject,
     _today,
+    _year,
     app,
     handled,
     ledger_dir,
@@ -73,7 +75,7 @@ def grade(
         from jifen.render import WITH_CHART, WITH_DETAIL
 
         opened = _load(ledger)
-        return reports.grade_report(opened.ledger, opened.standings, year, detail=format in WITH_DETAIL,
+        return reports.grade_report(opened.ledger, opened.standings, _year(year), detail=format in WITH_DETAIL,
                                     chart=format in WITH_CHART)
 
     _emit_cached(ledger, ("grade", year), make, format, lang, output)
@@ -93,6 +95,7 @@ def show(
     from jifen import reports
 
     lang = _lang(lang)
+    year = year if year is None else _year(year)
     opened = _load(ledger)
     subject = _subject(opened.standings.members, member)
     _emit(reports.show_report(opened.ledger, opened.standings, subject, year), format, lang, output)
@@ -111,14 +114,16 @@ def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
 def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
     """Print ``problems``; exit 1 if any is an error (or, with ``warnings_fail``, if there are any)."""
     from jifen import render
+    from jifen.model import capped, count
 
     if not problems:
         return
+    problems = capped(problems)
     typer.echo(render.problems(problems, lang), nl=False)
-    errors_found = [p for p in problems if p.is_error]
-    warnings = len(problems) - len(errors_found)
+    errors_found = count(p for p in problems if p.is_error)
+    warnings = count(problems) - errors_found
     if errors_found or warnings_fail:
-        typer.echo(messages.text("cli.problems", lang, count=len(errors_found) or len(problems)))
+        typer.echo(messages.text("cli.problems", lang, count=errors_found or count(problems)))
         if errors_found and warnings:
             typer.echo(messages.text("cli.warnings", lang, count=warnings))
         raise typer.Exit(errors.EXIT_PROBLEMS)
@@ -202,6 +207,7 @@ def rollup(
     from jifen import rollup as rollup_lib
 
     lang = _lang(lang)
+    year = _year(year)
     folders = rollup_lib.find(folder)
     if not folders:
         raise errors.InvalidInput("rollup.none", path=str(folder))
@@ -237,9 +243,10 @@ def chart(
     from jifen import render_chart, reports
 
     lang = _lang(lang)
-    path = output or Path(f"chart-{year}.png")
+    path = output or Path(f"chart-{_year(year)}.png")
     if path.suffix.lower() not in (".png", ".svg"):
         raise errors.InvalidInput("chart.bad-suffix", path=str(path))
+    _check_output(path)
     opened = _load(ledger)
     subject = _subject(opened.standings.members, member) if member else None
     data = reports.chart_data(opened.ledger, opened.standings, year, subject)

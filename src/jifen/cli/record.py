@@ -30,6 +30,7 @@ from jifen.cli import (
     _lang,
     _late,
     _record,
+    _year,
     app,
     handled,
     member_app,
@@ -144,7 +145,7 @@ def member_exempt(
     lang: LangOpt = None,
 ) -> None:
     """Exempt a member from a year's scoring (免于考核), where the scheme allows it."""
-    _record(ledger, _lang(lang), "exempt", member, date, by, commit, period=str(year), reason=reason,
+    _record(ledger, _lang(lang), "exempt", member, date, by, commit, period=str(_year(year)), reason=reason,
             late=_late(late, reason))
 
 

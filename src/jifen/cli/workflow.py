@@ -174,7 +174,7 @@ def repair(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     lang = _lang(lang)
     directory = ledger_dir(ledger)
     stamp = dt.datetime.now().strftime("torn-%Y%m%d-%H%M%S")
-    before = ledger_io.locate(directory).read_bytes()
+    before = ledger_io.read_bytes(ledger_io.locate(directory))
     done = ledger_io.repair(directory, stamp)
     if done is None:
         typer.echo(messages.text("cli.nothing-to-repair", lang))
