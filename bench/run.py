@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from jifen import ledger
+from jifen.store import ledger
 
 OUT = Path(__file__).resolve().parent / "out"
 HEADER = """# Benchmarks

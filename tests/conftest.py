@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jifen import scheme as scheme_io
 from jifen.cli import app
-from jifen.model import Event, Source
+from jifen.core.model import Event, Source
+from jifen.store import scheme as scheme_io
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMES = ROOT / "schemes"

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from jifen import audit
+from jifen.book import audit
 
 
 def git(repo, *args):

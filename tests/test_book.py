@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from jifen import book
+from jifen.core.periods import Period
 from jifen.errors import InvalidInput, LedgerNotFound
-from jifen.periods import Period
 from tests.conftest import SCHEMES, write
 
 HEAD = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
-from jifen import cache, ledger
+from jifen.store import cache, ledger
 from tests.conftest import DEMO
 
 
@@ -176,8 +176,8 @@ def test_a_kept_spine_checks_an_append_exactly_as_the_whole_log_does(tmp_path, s
     to it, the checks through a kept spine (snapshot half-way, the rest parsed) equal those
     through the whole log; every event fetched by id equals the one the reader reads; and the
     roster, as kept, grown by the appended joins and leaves, and kept again, is the whole log's."""
-    from jifen import roster, validate
-    from jifen.model import Event, Ledger, Source, Spine
+    from jifen.core import roster, validate
+    from jifen.core.model import Event, Ledger, Source, Spine
 
     seen: set[str] = set()
     folder = tmp_path / "b"
@@ -233,7 +233,7 @@ def test_add_keeps_the_spine_again_only_past_scores(demo, cli):
     """Scores appended since the spine was kept are parsed on each add (cheaper than keeping the
     spine again); once a join, leave or workflow event is among them, the spine is kept again,
     with the roster grown by the join."""
-    from jifen import roster
+    from jifen.core import roster
 
     assert cli("check", "-l", demo).exit_code == 0
     path, kept = demo / "ledger.yaml", demo / cache.FOLDER / "spine"
@@ -265,8 +265,8 @@ def test_a_spine_finds_events_whose_ids_skip_numbers(tmp_path):
 
 
 def test_a_kept_scheme_tree_gives_the_same_scheme_and_misses_when_the_text_changes(tmp_path):
-    from jifen import scheme as scheme_io
-    from jifen import yamlsrc
+    from jifen.store import scheme as scheme_io
+    from jifen.store import yamlsrc
 
     shipped = sorted((DEMO.parents[1] / "schemes").glob("*.yaml"))
     assert len(shipped) >= 5
@@ -287,7 +287,7 @@ def test_a_kept_scheme_tree_gives_the_same_scheme_and_misses_when_the_text_chang
 def test_an_upgraded_library_would_have_kept_serving_old_text(monkeypatch):
     """The key of a kept result covered jifen's own files only: a new tabulate, rich or openpyxl
     would have printed what the old one drew."""
-    from jifen import cache
+    from jifen.store import cache
 
     monkeypatch.setattr(cache, "_code", None)
     before = cache.key("report", "2023Q1")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from jifen import categories
-from jifen.model import Category, Item, Source
+from jifen.core import categories
+from jifen.core.model import Category, Item, Source
 
 HERE = Source("s.yaml", 1)
 

@@ -6,8 +6,8 @@ import warnings
 
 import pytest
 
-from jifen import render_chart
 from jifen.errors import InvalidInput
+from jifen.render import chart as render_chart
 
 try:
     render_chart.cjk_font()

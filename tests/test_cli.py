@@ -660,7 +660,7 @@ def test_control_characters_in_a_hand_edited_ledger_are_shown_escaped_and_do_not
 
 def test_rich_markup_in_a_name_is_printed_as_text_on_a_terminal(branch, cli):
     from jifen import book, render, reports
-    from jifen.periods import Period
+    from jifen.core.periods import Period
     from tests.conftest import SCHEMES
 
     assert cli("member", "add", "[/]王[red]五", "--date", "2023-01-01", "-l", branch).exit_code == 0
@@ -670,7 +670,7 @@ def test_rich_markup_in_a_name_is_printed_as_text_on_a_terminal(branch, cli):
 
 
 def test_two_megabytes_of_junk_lines_print_200_problems_and_say_how_many_more(branch, cli):
-    from jifen.model import MAX_PROBLEMS
+    from jifen.core.model import MAX_PROBLEMS
 
     with open(branch / "ledger.yaml", "a", encoding="utf-8") as handle:
         handle.write("- 1\n" * 500_000)

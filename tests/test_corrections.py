@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from jifen import corrections
-from jifen.model import Event, Source
+from jifen.core import corrections
+from jifen.core.model import Event, Source
 
 
 class Log:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jifen import engine
-from jifen.periods import Period
+from jifen.core import engine
+from jifen.core.periods import Period
 
 Q = [Period.parse(f"2023Q{i}") for i in range(1, 5)]
 YEAR = Period.parse("2023")
@@ -215,7 +215,7 @@ def all_scores(standings):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(record, max_size=40))
 def test_s1_scores_stay_within_0_and_120(records):
-    from jifen import scheme
+    from jifen.store import scheme
     from tests.conftest import Log
 
     s1 = scheme.load_valid(scheme.shipped_dir() / "quantified-2023.yaml")
@@ -227,7 +227,7 @@ def test_s1_scores_stay_within_0_and_120(records):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(record, max_size=40), st.randoms(use_true_random=False))
 def test_order_of_same_day_events_does_not_change_scores(records, rnd):
-    from jifen import scheme
+    from jifen.store import scheme
     from tests.conftest import Log
 
     s1 = scheme.load_valid(scheme.shipped_dir() / "quantified-2023.yaml")
@@ -251,7 +251,7 @@ def test_order_of_same_day_events_does_not_change_scores(records, rnd):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(record, max_size=40), st.integers(min_value=0, max_value=45))
 def test_prefix_then_rest_equals_whole(records, cut):
-    from jifen import scheme
+    from jifen.store import scheme
     from tests.conftest import Log
 
     s1 = scheme.load_valid(scheme.shipped_dir() / "quantified-2023.yaml")
@@ -342,7 +342,7 @@ def running_log(scheme, happenings) -> list:
 @settings(max_examples=40, deadline=None)
 @given(happenings=st.lists(happening, max_size=50))
 def test_running_scores_equal_score_until_each_event(scheme_id, happenings):
-    from jifen import scheme as scheme_io
+    from jifen.store import scheme as scheme_io
 
     scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
     events = running_log(scheme, happenings)

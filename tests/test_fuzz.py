@@ -122,7 +122,7 @@ def test_alias_bomb_ledger_is_refused_quickly(place):
 
 
 def test_a_huge_ledger_is_refused_without_reading_it(place, monkeypatch):
-    from jifen import ledger
+    from jifen.store import ledger
 
     monkeypatch.setattr(ledger, "MAX_BYTES", 1000)
     (place / "b" / "ledger.yaml").write_text(LEDGER * 5, encoding="utf-8")

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from jifen import kinds, ledger, messages
+from jifen import messages
+from jifen.core import kinds
+from jifen.store import ledger
 
 SAMPLE = {  # one value of each field type, as a command would give it
     "int": 3, "date": dt.date(2023, 1, 2), "text": "张三", "count": 2, "decimal": Decimal("-0.5"),
@@ -60,8 +62,8 @@ def test_the_groups_split_the_kinds_as_the_spine_needs():
 
 
 def test_each_rule_kind_describes_its_own_value():
-    from jifen import rules
-    from jifen.model import Rule, Source
+    from jifen.core import rules
+    from jifen.core.model import Rule, Source
 
     def rule(kind, **params):
         return Rule("r", "规则", "c", kind, params, Source("s", 1))

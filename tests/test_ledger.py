@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from jifen import ledger
 from jifen.errors import InvalidInput, WriteRefused
+from jifen.store import ledger
 
 HEAD = "- id: 1\n  date: 2023-01-01\n  kind: open\n  name: 支部\n  scheme: quantified-2023\n  by: 记分员\n"
 
@@ -390,7 +390,7 @@ def test_a_long_note_bricked_the_ledger(branch, cli):
 
 
 def test_the_longest_text_escaped_still_fits_a_line_the_reader_takes():
-    from jifen import yamlsrc
+    from jifen.store import yamlsrc
 
     worst = "\u2028" * ledger.MAX_TEXT  # every character escaped as \\u2028: six bytes each
     text = ledger.emit({"id": 2, "date": dt.date(2023, 1, 1), "kind": "veto", "subject": "m01",
@@ -430,7 +430,7 @@ def test_two_megabytes_of_junk_lines_cost_memory_in_proportion_to_their_bytes():
     import tracemalloc
 
     from jifen import render
-    from jifen.model import MAX_PROBLEMS
+    from jifen.core.model import MAX_PROBLEMS
 
     data = (HEAD + "- 1\n" * 500_000).encode()
     tracemalloc.start()

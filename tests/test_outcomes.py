@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from jifen import engine, outcomes
-from jifen import scheme as scheme_io
+from jifen.core import engine, outcomes
+from jifen.store import scheme as scheme_io
 from tests.conftest import write
 
 SCHEME = """

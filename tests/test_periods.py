@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from jifen.periods import Period
+from jifen.core.periods import Period
 
 
 @pytest.mark.parametrize(

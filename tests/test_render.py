@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from jifen import render
-from jifen.model import Problem, Source
-from jifen.numbers import plain
+from jifen.core.model import Problem, Source
+from jifen.core.numbers import plain
 from jifen.reports import Column, Report
 from tests.conftest import write
 

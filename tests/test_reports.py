@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jifen import book, reports
-from jifen.periods import Period
+from jifen.core.periods import Period
 from tests.conftest import SCHEMES, write
 
 LEDGER = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from jifen import rollup
+from jifen.book import rollup
 from tests.conftest import DEMO, SCHEMES
 
 

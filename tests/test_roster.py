@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jifen import roster
+from jifen.core import roster
 
 D = dt.date.fromisoformat
 

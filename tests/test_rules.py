@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from jifen import rules
-from jifen.model import Event, Rule, Source
+from jifen.core import rules
+from jifen.core.model import Event, Rule, Source
 
 HERE = Source("方案.yaml", 1)
 

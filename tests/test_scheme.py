@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from jifen import scheme as scheme_io
+from jifen.store import scheme as scheme_io
 from tests.conftest import SCHEMES, write
 
 S1_RULES = {

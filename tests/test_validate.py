@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from jifen import validate
-from jifen.model import Ledger
+from jifen.core import validate
+from jifen.core.model import Ledger
 
 
 def problems(log, s1, today=None):

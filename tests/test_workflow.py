@@ -99,7 +99,7 @@ def test_concurrent_cli_appends(branch, tmp_path):
     )
     procs = [subprocess.Popen(["bash", "-c", line], env=env) for line in script.splitlines()]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
-    from jifen import ledger
+    from jifen.store import ledger
 
     book, problems = ledger.read(branch)
     assert problems == []

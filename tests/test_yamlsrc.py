@@ -1,6 +1,6 @@
 """The positioned YAML reader: what it refuses, and where it says the problem is."""
 
-from jifen import yamlsrc
+from jifen.store import yamlsrc
 
 
 def codes(text: str | bytes):

@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 
 from jifen import errors, messages
-from jifen.cli import LangOpt, LedgerOpt, _lang, app, handled, hooks_app, ledger_dir, scheme_search
+from jifen.cli.common import (
+    LangOpt,
+    LedgerOpt,
+    app,
+    handled,
+    hooks_app,
+    lang_of,
+    ledger_dir,
+    scheme_search,
+)
 
 HOOK_MARK = "# installed by: jifen hooks install"
 
@@ -24,10 +33,10 @@ def audit(
     lang: LangOpt = None,
 ) -> None:
     """Prove from git history that every ledger was only appended to. Exit 1 on any edit of history."""
-    from jifen import audit as audit_lib
-    from jifen import gitrepo
+    from jifen.book import audit as audit_lib
+    from jifen.store import gitrepo
 
-    lang = _lang(lang)
+    lang = lang_of(lang)
     top = gitrepo.toplevel(repo or Path.cwd())
     if staged:
         found = audit_lib.staged(top)
@@ -60,9 +69,9 @@ def hooks_install(
     lang: LangOpt = None,
 ) -> None:
     """Install a git pre-commit hook that refuses a commit which edits the history of a ledger."""
-    from jifen import gitrepo
+    from jifen.store import gitrepo
 
-    lang = _lang(lang)
+    lang = lang_of(lang)
     top = gitrepo.toplevel(repo or Path.cwd())
     path = gitrepo.hooks_dir(top) / "pre-commit"
     if path.exists() and HOOK_MARK not in path.read_text(encoding="utf-8", errors="replace") and not force:
@@ -83,11 +92,12 @@ def log(
     lang: LangOpt = None,
 ) -> None:
     """The events added to the ledger since a revision, in plain words: what a reviewer reads instead of a diff."""
-    from jifen import audit as audit_lib
-    from jifen import book, gitrepo, render
-    from jifen import ledger as ledger_io
+    from jifen import book, render
+    from jifen.book import audit as audit_lib
+    from jifen.store import gitrepo
+    from jifen.store import ledger as ledger_io
 
-    lang = _lang(lang)
+    lang = lang_of(lang)
     directory = ledger_dir(ledger)
     path = ledger_io.locate(directory)
     top = gitrepo.toplevel(directory)

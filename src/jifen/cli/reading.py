@@ -8,28 +8,28 @@ from typing import Annotated
 import typer
 
 from jifen import errors, messages
-from jifen.cli import (
+from jifen.cli.common import (
     FormatOpt,
     LangOpt,
     LedgerOpt,
     OutputOpt,
-    _caching,
-    _check_output,
-    _emit,
-    _emit_cached,
-    _lang,
-    _load,
-    _open,
-    _period,
-    _subject,
-    _today,
-    _year,
     app,
+    caching,
+    check_output,
+    emit_kept,
+    emit_report,
     handled,
+    lang_of,
     ledger_dir,
+    load_book,
     member_app,
+    member_id,
+    open_book,
+    parse_period,
+    parse_year,
     scheme_app,
     scheme_search,
+    today_date,
 )
 
 
@@ -45,17 +45,17 @@ def report(
     lang: LangOpt = None,
 ) -> None:
     """The ranked table of a month, quarter or year: category scores, bonus, total, rank."""
-    lang = _lang(lang)
-    period = _period(month, quarter, year)
+    lang = lang_of(lang)
+    period = parse_period(month, quarter, year)
 
     def make():
         from jifen import reports
         from jifen.render import WITH_DETAIL
 
-        opened = _load(ledger)
+        opened = load_book(ledger)
         return reports.period_report(opened.ledger, opened.standings, period, detail=format in WITH_DETAIL)
 
-    _emit_cached(ledger, ("report", str(period)), make, format, lang, output)
+    emit_kept(ledger, ("report", str(period)), make, format, lang, output)
 
 
 @app.command()
@@ -68,17 +68,17 @@ def grade(
     lang: LangOpt = None,
 ) -> None:
     """Year-end scores by the scheme's formula, grades (优秀 …) and ranks (年度评定)."""
-    lang = _lang(lang)
+    lang = lang_of(lang)
 
     def make():
         from jifen import reports
         from jifen.render import WITH_CHART, WITH_DETAIL
 
-        opened = _load(ledger)
-        return reports.grade_report(opened.ledger, opened.standings, _year(year), detail=format in WITH_DETAIL,
+        opened = load_book(ledger)
+        return reports.grade_report(opened.ledger, opened.standings, parse_year(year), detail=format in WITH_DETAIL,
                                     chart=format in WITH_CHART)
 
-    _emit_cached(ledger, ("grade", year), make, format, lang, output)
+    emit_kept(ledger, ("grade", year), make, format, lang, output)
 
 
 @app.command()
@@ -94,19 +94,19 @@ def show(
     """One member's statement: every event, what it counted, running and period scores."""
     from jifen import reports
 
-    lang = _lang(lang)
-    year = year if year is None else _year(year)
-    opened = _load(ledger)
-    subject = _subject(opened.standings.members, member)
-    _emit(reports.show_report(opened.ledger, opened.standings, subject, year), format, lang, output)
+    lang = lang_of(lang)
+    year = year if year is None else parse_year(year)
+    opened = load_book(ledger)
+    subject = member_id(opened.standings.members, member)
+    emit_report(reports.show_report(opened.ledger, opened.standings, subject, year), format, lang, output)
 
 
 @app.command()
 @handled
 def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     """Validate the ledger and its scheme; report every problem with FILE:LINE:COL. Exit 1 if any."""
-    lang = _lang(lang)
-    opened = _open(ledger_dir(ledger), today=_today())
+    lang = lang_of(lang)
+    opened = open_book(ledger_dir(ledger), today=today_date())
     _report_problems(opened.problems, lang, warnings_fail=False)
     typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=opened.scheme.id if opened.scheme else "-"))
 
@@ -114,7 +114,7 @@ def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
 def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
     """Print ``problems``; exit 1 if any is an error (or, with ``warnings_fail``, if there are any)."""
     from jifen import render
-    from jifen.model import capped, count
+    from jifen.core.model import capped, count
 
     if not problems:
         return
@@ -135,14 +135,14 @@ def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
 def scheme_list(format: FormatOpt = "table", lang: LangOpt = None) -> None:
     """The schemes available: $JIFEN_SCHEMES folders, then the shipped ones."""
     from jifen import reports
-    from jifen import scheme as scheme_io
+    from jifen.store import scheme as scheme_io
 
-    lang = _lang(lang)
+    lang = lang_of(lang)
     found = []
     for path in scheme_io.available(scheme_search()):
         loaded, _ = scheme_io.load(path)
         found.append((path.stem, loaded.name if loaded else "?", str(path)))
-    _emit(reports.schemes_report(found), format, lang)
+    emit_report(reports.schemes_report(found), format, lang)
 
 
 @scheme_app.command("show")
@@ -154,11 +154,11 @@ def scheme_show(
 ) -> None:
     """A scheme's categories and rules, with the points each rule is worth."""
     from jifen import reports
-    from jifen import scheme as scheme_io
+    from jifen.store import scheme as scheme_io
 
-    lang = _lang(lang)
+    lang = lang_of(lang)
     loaded = scheme_io.load_valid(scheme_io.find(scheme, scheme_search(), base=Path.cwd()))
-    _emit(reports.scheme_report(loaded), format, lang)
+    emit_report(reports.scheme_report(loaded), format, lang)
 
 
 @scheme_app.command("check")
@@ -168,9 +168,9 @@ def scheme_check(
     lang: LangOpt = None,
 ) -> None:
     """Report every problem of a scheme with FILE:LINE:COL. Exit 1 if any."""
-    from jifen import scheme as scheme_io
+    from jifen.store import scheme as scheme_io
 
-    lang = _lang(lang)
+    lang = lang_of(lang)
     path = scheme_io.find(scheme, scheme_search(), base=Path.cwd())
     loaded, problems = scheme_io.load(path)
     _report_problems(problems, lang, warnings_fail=True)
@@ -185,9 +185,9 @@ def member_list(ledger: LedgerOpt = None, format: FormatOpt = "table", lang: Lan
     """List everyone who ever belonged to the branch, with their dates."""
     from jifen import reports
 
-    lang = _lang(lang)
-    opened = _load(ledger)
-    _emit(reports.members_report(opened.ledger, opened.standings.members), format, lang)
+    lang = lang_of(lang)
+    opened = load_book(ledger)
+    emit_report(reports.members_report(opened.ledger, opened.standings.members), format, lang)
 
 
 @app.command()
@@ -204,17 +204,17 @@ def rollup(
     import sys
 
     from jifen import reports
-    from jifen import rollup as rollup_lib
+    from jifen.book import rollup as rollup_lib
 
-    lang = _lang(lang)
-    year = _year(year)
+    lang = lang_of(lang)
+    year = parse_year(year)
     folders = rollup_lib.find(folder)
     if not folders:
         raise errors.InvalidInput("rollup.none", path=str(folder))
-    found = _with_progress(lambda done: rollup_lib.summaries(folders, scheme_search(), year, jobs, done, _caching()),
+    found = _with_progress(lambda done: rollup_lib.summaries(folders, scheme_search(), year, jobs, done, caching()),
                            len(folders), sys.stderr.isatty())
     problems = {s.path: messages.text(s.error, lang, **s.error_args) for s in found if s.error}
-    _emit(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang, output)
+    emit_report(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang, output)
     if problems:
         raise typer.Exit(errors.EXIT_PROBLEMS)
 
@@ -240,15 +240,16 @@ def chart(
     lang: LangOpt = None,
 ) -> None:
     """Draw the branch's score distribution per period and each member's trend (or one member's)."""
-    from jifen import render_chart, reports
+    from jifen import reports
+    from jifen.render import chart as render_chart
 
-    lang = _lang(lang)
-    path = output or Path(f"chart-{_year(year)}.png")
+    lang = lang_of(lang)
+    path = output or Path(f"chart-{parse_year(year)}.png")
     if path.suffix.lower() not in (".png", ".svg"):
         raise errors.InvalidInput("chart.bad-suffix", path=str(path))
-    _check_output(path)
-    opened = _load(ledger)
-    subject = _subject(opened.standings.members, member) if member else None
+    check_output(path)
+    opened = load_book(ledger)
+    subject = member_id(opened.standings.members, member) if member else None
     data = reports.chart_data(opened.ledger, opened.standings, year, subject)
     path.write_bytes(render_chart.render(data, path.suffix.lower()[1:], lang))
     typer.echo(messages.text("cli.written", lang, path=str(path)))

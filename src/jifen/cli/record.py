@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from jifen import errors, messages
-from jifen.cli import (
+from jifen.cli.common import (
     ByOpt,
     CommitOpt,
     DateOpt,
@@ -23,17 +23,17 @@ from jifen.cli import (
     LateReasonOpt,
     LedgerOpt,
     NoteOpt,
-    _append,
-    _by,
-    _date,
-    _decimal,
-    _lang,
-    _late,
-    _record,
-    _year,
     app,
+    append_event,
     handled,
+    lang_of,
+    late_reason,
     member_app,
+    parse_date,
+    parse_decimal,
+    parse_year,
+    record_about,
+    recorder,
     scheme_search,
 )
 
@@ -61,11 +61,11 @@ def init(
     lang: LangOpt = None,
 ) -> None:
     """Create a branch ledger: a folder with ledger.yaml, whose first event names the scheme."""
-    from jifen import ledger as ledger_io
-    from jifen import scheme as scheme_io
-    from jifen.kinds import SUBJECT_KINDS
+    from jifen.core.kinds import SUBJECT_KINDS
+    from jifen.store import ledger as ledger_io
+    from jifen.store import scheme as scheme_io
 
-    lang = _lang(lang)
+    lang = lang_of(lang)
     path = scheme_io.find(scheme, scheme_search(), base=Path.cwd())
     ref = scheme if path.parent in scheme_search() else os.path.relpath(path.resolve(), directory.resolve())
     loaded = scheme_io.load_valid(path)
@@ -74,7 +74,7 @@ def init(
         raise errors.InvalidInput("yaml.want-choice", field="--subjects", text=subjects, choices=", ".join(SUBJECT_KINDS))
     if subjects != loaded.subjects:
         raise errors.InvalidInput("cli.subjects-mismatch", scheme=loaded.id, subjects=loaded.subjects, given=subjects)
-    fields = {"date": _date(date), "name": name, "scheme": ref, "subjects": subjects, "by": _by(by)}
+    fields = {"date": parse_date(date), "name": name, "scheme": ref, "subjects": subjects, "by": recorder(by)}
     if subjects == "members":
         del fields["subjects"]
     ledger_io.create(directory, fields)
@@ -102,10 +102,10 @@ def member_add(
         subject = id or _next_id(members, "b" if spine.subjects == "branches" else "m")
         if id is not None and id in members and members[id].active:
             raise errors.InvalidInput("cli.id-taken", id=id)
-        return {"date": _date(date), "kind": "join", "subject": subject, "name": name, "role": role,
-                "note": note, "late": _late(late, reason), "by": _by(by)}
+        return {"date": parse_date(date), "kind": "join", "subject": subject, "name": name, "role": role,
+                "note": note, "late": late_reason(late, reason), "by": recorder(by)}
 
-    _append(ledger, fields, _lang(lang), commit)
+    append_event(ledger, fields, lang_of(lang), commit)
 
 
 def _next_id(members: dict, prefix: str) -> str:
@@ -128,7 +128,7 @@ def member_leave(
     lang: LangOpt = None,
 ) -> None:
     """Record that a member left the branch (transfer out, …); their last day is --date."""
-    _record(ledger, _lang(lang), "leave", member, date, by, commit, reason=reason, late=_late(late, reason))
+    record_about(ledger, lang_of(lang), "leave", member, date, by, commit, reason=reason, late=late_reason(late, reason))
 
 
 @member_app.command("exempt")
@@ -145,8 +145,8 @@ def member_exempt(
     lang: LangOpt = None,
 ) -> None:
     """Exempt a member from a year's scoring (免于考核), where the scheme allows it."""
-    _record(ledger, _lang(lang), "exempt", member, date, by, commit, period=str(_year(year)), reason=reason,
-            late=_late(late, reason))
+    record_about(ledger, lang_of(lang), "exempt", member, date, by, commit, period=str(parse_year(year)), reason=reason,
+            late=late_reason(late, reason))
 
 
 def _scored_command(kind: str, doc: str):
@@ -169,9 +169,9 @@ def _scored_command(kind: str, doc: str):
         ledger: LedgerOpt = None,
         lang: LangOpt = None,
     ) -> None:
-        _record(ledger, _lang(lang), kind, member, date, by, commit, rule=rule, count=count,
-                points=_decimal(points), level=level, measure=_decimal(measure), ref=ref, note=note,
-                late=_late(late, reason))
+        record_about(ledger, lang_of(lang), kind, member, date, by, commit, rule=rule, count=count,
+                points=parse_decimal(points), level=level, measure=parse_decimal(measure), ref=ref, note=note,
+                late=late_reason(late, reason))
 
     command.__doc__ = doc
     return handled(command)
@@ -201,12 +201,12 @@ def evaluate(
     lang: LangOpt = None,
 ) -> None:
     """Record one evaluator's score or rating of a member (自评、互评、群众评议、民主评议、督查 …)."""
-    _record(ledger, _lang(lang), "eval", member, date, by, commit, panel=kind, score=_decimal(score), rating=rating,
-            period=_period_text(period), note=note, late=_late(late, reason))
+    record_about(ledger, lang_of(lang), "eval", member, date, by, commit, panel=kind, score=parse_decimal(score), rating=rating,
+            period=_period_text(period), note=note, late=late_reason(late, reason))
 
 
 def _period_text(text: str | None) -> str | None:
-    from jifen.periods import Period
+    from jifen.core.periods import Period
 
     if text is None:
         return None
@@ -230,12 +230,12 @@ def veto(
     lang: LangOpt = None,
 ) -> None:
     """Record a one-vote veto (一票否决); what it does is set by the scheme."""
-    _record(ledger, _lang(lang), "veto", member, date, by, commit, reason=reason, note=note, late=_late(late, reason))
+    record_about(ledger, lang_of(lang), "veto", member, date, by, commit, reason=reason, note=note, late=late_reason(late, reason))
 
 
-def _targeted(kind: str, target: int, date, by, commit, ledger, lang, **fields: Any) -> None:
-    _append(ledger, lambda spine, members: {"date": _date(date), "kind": kind, "target": target, **fields, "by": _by(by)},
-            _lang(lang), commit)
+def record_on(kind: str, target: int, date, by, commit, ledger, lang, **fields: Any) -> None:
+    append_event(ledger, lambda spine, members: {"date": parse_date(date), "kind": kind, "target": target, **fields, "by": recorder(by)},
+            lang_of(lang), commit)
 
 
 @app.command()
@@ -251,7 +251,7 @@ def revoke(
     lang: LangOpt = None,
 ) -> None:
     """Cancel an earlier score, declaration, veto or evaluation. History is kept: this appends a revoke event."""
-    _targeted("revoke", event_id, date, by, commit, ledger, lang, reason=reason, late=_late(late, reason))
+    record_on("revoke", event_id, date, by, commit, ledger, lang, reason=reason, late=late_reason(late, reason))
 
 
 @app.command()
@@ -272,5 +272,5 @@ def amend(
     lang: LangOpt = None,
 ) -> None:
     """Correct an earlier score: it is replaced (same member and date) by one with the values given."""
-    _targeted("amend", event_id, date, by, commit, ledger, lang, reason=reason, rule=rule, count=count,
-              points=_decimal(points), level=level, measure=_decimal(measure), late=_late(late, reason))
+    record_on("amend", event_id, date, by, commit, ledger, lang, reason=reason, rule=rule, count=count,
+              points=parse_decimal(points), level=level, measure=parse_decimal(measure), late=late_reason(late, reason))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from jifen import errors, messages
-from jifen.cli import (
+from jifen.cli.common import (
     ByOpt,
     CommitOpt,
     DateOpt,
@@ -16,16 +16,16 @@ from jifen.cli import (
     LateOpt,
     LedgerOpt,
     NoteOpt,
-    _append,
-    _by,
-    _date,
-    _decimal,
-    _lang,
-    _late,
-    _subject,
     app,
+    append_event,
     handled,
+    lang_of,
+    late_reason,
     ledger_dir,
+    member_id,
+    parse_date,
+    parse_decimal,
+    recorder,
 )
 from jifen.cli.record import (
     CountOpt,
@@ -35,14 +35,14 @@ from jifen.cli.record import (
     NewRuleOpt,
     PointsOpt,
     ReasonOpt,
-    _targeted,
+    record_on,
 )
 
 QuarterOpt = Annotated[str, typer.Option("--quarter", "-q", help="The quarter, YYYYQn.")]
 
 
 def _quarter(text: str) -> str:
-    from jifen.periods import Period
+    from jifen.core.periods import Period
 
     try:
         period = Period.parse(text)
@@ -67,7 +67,7 @@ def approve(
     lang: LangOpt = None,
 ) -> None:
     """Approve a member's declaration (支委初评): from now on it counts, as of its own date."""
-    _targeted("approve", event_id, date, by, commit, ledger, lang, note=note, late=_late(late, reason))
+    record_on("approve", event_id, date, by, commit, ledger, lang, note=note, late=late_reason(late, reason))
 
 
 @app.command()
@@ -83,7 +83,7 @@ def reject(
     lang: LangOpt = None,
 ) -> None:
     """Reject a member's declaration: it never counts."""
-    _targeted("reject", event_id, date, by, commit, ledger, lang, reason=reason, late=_late(late, reason))
+    record_on("reject", event_id, date, by, commit, ledger, lang, reason=reason, late=late_reason(late, reason))
 
 
 @app.command()
@@ -99,8 +99,8 @@ def notice(
     lang: LangOpt = None,
 ) -> None:
     """Open the notice period (公示) of a quarter: members may object (jifen appeal) until it ends."""
-    _append(ledger, lambda spine, members: {"date": _date(start), "kind": "notice", "period": _quarter(quarter),
-                                           "days": days, "note": note, "by": _by(by)}, _lang(lang), commit)
+    append_event(ledger, lambda spine, members: {"date": parse_date(start), "kind": "notice", "period": _quarter(quarter),
+                                           "days": days, "note": note, "by": recorder(by)}, lang_of(lang), commit)
 
 
 @app.command()
@@ -116,10 +116,10 @@ def appeal(
     lang: LangOpt = None,
 ) -> None:
     """Record a member's objection (申辩/异议) to an event, during the quarter's notice."""
-    _append(ledger, lambda spine, members: {
-        "date": _date(date), "kind": "appeal", "target": event_id, "subject": _subject(members, member),
-        "reason": reason, "late": _late(late, reason), "by": _by(None),
-    }, _lang(lang), commit)
+    append_event(ledger, lambda spine, members: {
+        "date": parse_date(date), "kind": "appeal", "target": event_id, "subject": member_id(members, member),
+        "reason": reason, "late": late_reason(late, reason), "by": recorder(None),
+    }, lang_of(lang), commit)
 
 
 @app.command()
@@ -141,12 +141,12 @@ def ruling(
     lang: LangOpt = None,
 ) -> None:
     """Decide an appeal. upheld: the appealed event is cancelled, or amended to the values given."""
-    from jifen.kinds import DECISIONS
+    from jifen.core.kinds import DECISIONS
 
     if decision not in DECISIONS:
         raise errors.InvalidInput("yaml.want-choice", field="DECISION", text=decision, choices=", ".join(DECISIONS))
-    _targeted("ruling", appeal_id, date, by, commit, ledger, lang, decision=decision, reason=reason, rule=rule,
-              count=count, points=_decimal(points), level=level, measure=_decimal(measure), late=_late(late, reason))
+    record_on("ruling", appeal_id, date, by, commit, ledger, lang, decision=decision, reason=reason, rule=rule,
+              count=count, points=parse_decimal(points), level=level, measure=parse_decimal(measure), late=late_reason(late, reason))
 
 
 @app.command()
@@ -161,17 +161,17 @@ def close(
     lang: LangOpt = None,
 ) -> None:
     """Close a quarter: refused while appeals are open; afterwards its events change only with --late."""
-    _append(ledger, lambda spine, members: {"date": _date(date), "kind": "close", "period": _quarter(quarter),
-                                           "note": note, "by": _by(by)}, _lang(lang), commit)
+    append_event(ledger, lambda spine, members: {"date": parse_date(date), "kind": "close", "period": _quarter(quarter),
+                                           "note": note, "by": recorder(by)}, lang_of(lang), commit)
 
 
 @app.command()
 @handled
 def repair(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     """Move a torn (half-written) last event to a backup file, leaving the log at its last whole event."""
-    from jifen import ledger as ledger_io
+    from jifen.store import ledger as ledger_io
 
-    lang = _lang(lang)
+    lang = lang_of(lang)
     directory = ledger_dir(ledger)
     stamp = dt.datetime.now().strftime("torn-%Y%m%d-%H%M%S")
     before = ledger_io.read_bytes(ledger_io.locate(directory))

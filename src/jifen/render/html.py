@@ -11,7 +11,7 @@ import datetime as dt
 from html import escape
 
 from jifen import messages
-from jifen.render import cell_text, form_title, words
+from jifen.render.cells import cell_text, form_title, words
 from jifen.reports import Report
 
 WIDE = 11  # columns beyond which the page is printed landscape
@@ -84,8 +84,8 @@ def _chart(report: Report, lang: str) -> str:
     """The report's chart as inline SVG (nothing if it has none, or no CJK font is installed)."""
     if not report.chart or not report.chart.get("series"):
         return ""
-    from jifen import render_chart
     from jifen.errors import JifenError
+    from jifen.render import chart as render_chart
 
     try:
         svg = render_chart.render(report.chart, "svg", lang).decode("utf-8")

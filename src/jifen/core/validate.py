@@ -13,11 +13,11 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from jifen import corrections, roster, rules
-from jifen.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED
-from jifen.model import Event, Ledger, Lookup, Problem, Scheme, Spine
-from jifen.periods import Period
-from jifen.workflow import notice_end, touched
+from jifen.core import corrections, roster, rules
+from jifen.core.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED
+from jifen.core.model import Event, Ledger, Lookup, Problem, Scheme, Spine
+from jifen.core.periods import Period
+from jifen.core.workflow import notice_end, touched
 
 
 class Context(NamedTuple):
@@ -202,7 +202,7 @@ def _eval_problems(event: Event, context: Context) -> list[Problem]:
         return [Problem(event.at("rating"), "event.unknown-rating", {"rating": event.rating, "ratings": ratings})]
     if event.score is not None and not 0 <= event.score <= category.out_of:
         return [Problem(event.at("score"), "event.score-outside", {"score": event.score, "out_of": category.out_of})]
-    from jifen.engine import (
+    from jifen.core.engine import (
         eval_period,  # the replay engine is imported only to check an evaluation
     )
 

@@ -9,7 +9,7 @@ An entry says everything the rest of jifen needs to know of a kind:
   ``exempt``), or None. A ``declare`` counts as a score once approved.
 - ``member``: whether its ``subject`` must belong to the branch on its date.
 - ``targets``: the kinds an event of this kind may name by ``target``, and
-  ``effect``, what it does to that target (see ``jifen.corrections``).
+  ``effect``, what it does to that target (see ``jifen.core.corrections``).
 - ``touches``: which quarters it changes: those of its own date (``date``),
   those its target touches (``target``), or none.
 - ``group``: ``bulk`` (the many events no later check looks through),
@@ -18,7 +18,7 @@ An entry says everything the rest of jifen needs to know of a kind:
 
 Its words are the catalogue entries ``kind.<name>`` (a label) and
 ``log.<name>`` (one event as a sentence). Adding a kind is adding an entry
-here, its booking in ``jifen.engine`` if it counts, its words, and its command.
+here, its booking in ``jifen.core.engine`` if it counts, its words, and its command.
 """
 
 from __future__ import annotations

@@ -22,11 +22,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jifen import yamlsrc
+from jifen.core.kinds import DECIMAL_FIELDS, DECISIONS, FIELD_ORDER, FIELDS, KINDS, SUBJECT_KINDS
+from jifen.core.model import MAX_PROBLEMS, Event, Ledger, Problem, Source, Spine, capped
+from jifen.core.periods import Period, day
 from jifen.errors import InvalidInput, LedgerNotFound, PartlyWritten, WriteRefused
-from jifen.kinds import DECIMAL_FIELDS, DECISIONS, FIELD_ORDER, FIELDS, KINDS, SUBJECT_KINDS
-from jifen.model import MAX_PROBLEMS, Event, Ledger, Problem, Source, Spine, capped
-from jifen.periods import Period, day
+from jifen.store import yamlsrc
 
 FILENAME = "ledger.yaml"
 MAX_BYTES = 64 * 1024 * 1024  # a larger log is refused: split it by year
@@ -312,7 +312,7 @@ def _fast(path: str, text: str, first_line: int = 1) -> list[Event] | None:
 def to_rows(events: tuple[Event, ...] | list[Event]) -> list | None:
     """``events`` as rows of plain values (keys, values, lines) that ``from_rows`` makes them again
     from, exactly as the fast reader made them; None if one was not read canonically. For a
-    cache that keeps a log's events (``jifen.cache``): marshal writes rows with the same keys once."""
+    cache that keeps a log's events (``jifen.store.cache``): marshal writes rows with the same keys once."""
     rows = []
     shapes: dict[tuple[str, ...], tuple[tuple[str, ...], tuple]] = {}  # keys → (those keys, encoded positions)
     for event in events:

@@ -38,15 +38,16 @@ from typing import Any, NamedTuple
 import blake3
 
 import jifen
-from jifen import ledger, roster, yamlsrc
-from jifen.errors import JifenError
-from jifen.kinds import BULK_KINDS, OUTSIDE_SPINE, ROSTER_KINDS
-from jifen.model import (
+from jifen.core import roster
+from jifen.core.kinds import BULK_KINDS, OUTSIDE_SPINE, ROSTER_KINDS
+from jifen.core.model import (
     Event,
     Ledger,
     Problem,
     Spine,
 )
+from jifen.errors import JifenError
+from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
 FORMAT = 5  # bump when what is stored changes shape
@@ -317,7 +318,7 @@ def key(*parts: Any) -> str:
 def result_key(directory: Path, search: list[Path], *parts: Any) -> str | None:
     """The key of a result made from the ledger in ``directory`` and its scheme (found on ``search``):
     it covers both files' bytes, jifen's code and ``parts``. None if the log's start is not canonical."""
-    from jifen import scheme as scheme_io
+    from jifen.store import scheme as scheme_io
 
     try:
         path = ledger.locate(directory)
@@ -342,7 +343,7 @@ def code_digest() -> str:
     of the libraries that render a report (tabulate, rich, openpyxl …) misses too."""
     global _code
     if _code is None:
-        package = Path(__file__).parent
+        package = Path(jifen.__file__).parent
         stats = sorted((str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns)
                        for p in package.rglob("*.py"))
         _code = digest(repr((jifen.__version__, sys.version, stats, _libraries())).encode("utf-8"))

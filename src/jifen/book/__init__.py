@@ -20,15 +20,17 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from jifen import cache, messages, validate
-from jifen import ledger as ledger_io
-from jifen import scheme as scheme_io
+from jifen import messages
+from jifen.core import validate
+from jifen.core.model import Event, Ledger, Member, Problem, Scheme, Source, Spine
 from jifen.errors import InvalidInput, JifenError, PartlyWritten
-from jifen.model import Event, Ledger, Member, Problem, Scheme, Source, Spine
+from jifen.store import cache
+from jifen.store import ledger as ledger_io
+from jifen.store import scheme as scheme_io
 
 if TYPE_CHECKING:
-    from jifen.corrections import Resolution, Status
-    from jifen.engine import Standings
+    from jifen.core.corrections import Resolution, Status
+    from jifen.core.engine import Standings
 
 
 def search_path() -> list[Path]:
@@ -63,8 +65,8 @@ class Book:
 
     @cached_property
     def standings(self) -> Standings:
-        """The replay of the book (``jifen.engine``); only for a usable book."""
-        from jifen import engine
+        """The replay of the book (``jifen.core.engine``); only for a usable book."""
+        from jifen.core import engine
 
         assert self.scheme is not None, "replay of a book without a scheme"
         with collector_paused():
@@ -72,7 +74,7 @@ class Book:
 
     @property
     def resolution(self) -> Resolution:
-        """What every event came to (``jifen.corrections``), resolved once."""
+        """What every event came to (``jifen.core.corrections``), resolved once."""
         return self.standings.resolution
 
     def status(self, event: Event) -> Status:
@@ -80,7 +82,7 @@ class Book:
 
     @cached_property
     def members(self) -> Mapping[str, Member]:
-        from jifen import roster
+        from jifen.core import roster
 
         return roster.build(self.ledger.events)
 
@@ -94,7 +96,7 @@ def open(directory: Path, search: list[Path] | None = None, today: dt.date | Non
     """The ledger in ``directory``, its scheme, and every problem of either, sorted by place.
 
     ``today``, if given, also reports events dated after it. ``cached`` reads the
-    log through ``jifen.cache`` (only what was appended since its last snapshot is parsed).
+    log through ``jifen.store.cache`` (only what was appended since its last snapshot is parsed).
     """
     search = search_path() if search is None else search
     with collector_paused():
@@ -144,7 +146,7 @@ def record(directory: Path, fields: Fields, *, today: dt.date, lang: str, search
     Reads only the log's spine through the cache, so the cost does not grow with the
     number of scores.
     """
-    from jifen import roster
+    from jifen.core import roster
 
     search = search_path() if search is None else search
     seen: dict[str, Any] = {"stale": False}
@@ -168,7 +170,7 @@ def record(directory: Path, fields: Fields, *, today: dt.date, lang: str, search
         return read.spine, read.problems
 
     if commit:
-        from jifen import gitrepo
+        from jifen.store import gitrepo
 
         gitrepo.toplevel(directory)  # refuse before writing if there is no repository
     with collector_paused():
@@ -182,7 +184,7 @@ def record(directory: Path, fields: Fields, *, today: dt.date, lang: str, search
 
 def _commit(directory: Path, branch: str, event: Event, summary: str, lang: str) -> str:
     """Commit the ledger file with a message saying what was recorded; PartlyWritten if git fails."""
-    from jifen import gitrepo
+    from jifen.store import gitrepo
 
     message = f"{branch}: {summary}\n\njifen event {event.id} in {ledger_io.FILENAME}"
     try:
@@ -196,8 +198,8 @@ def _commit(directory: Path, branch: str, event: Event, summary: str, lang: str)
 
 def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None) -> tuple[str, dict[str, Any]]:
     """One event in words (a catalogue code and its arguments): for commit messages and ``jifen log``."""
-    from jifen import engine
-    from jifen.numbers import plain
+    from jifen.core import engine
+    from jifen.core.numbers import plain
 
     member = members.get(event.subject or "")
     who = f"{member.name}({member.id})" if member else (event.subject or "")

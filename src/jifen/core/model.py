@@ -15,8 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
-from jifen.kinds import OUTSIDE_SPINE, ROSTER_KINDS
-from jifen.periods import Period
+from jifen.core.kinds import OUTSIDE_SPINE, ROSTER_KINDS
+from jifen.core.periods import Period
 
 
 @dataclass(frozen=True, order=True)
@@ -215,7 +215,7 @@ class Spine(_Headed):
     (``joins()``), and where the cache kept it, the roster they make
     (``members``; ``jifen.roster.of`` gives it either way). Any event can still
     be had by id (``get``): a correction names its target. ``Spine.of(ledger)``
-    makes one from a whole log; ``jifen.cache`` keeps one beside the log so
+    makes one from a whole log; ``jifen.store.cache`` keeps one beside the log so
     that ``jifen add`` need not read the rest.
     """
 
@@ -245,7 +245,7 @@ class Spine(_Headed):
 
 @dataclass(frozen=True)
 class Rule:
-    """A scoring rule: what one occurrence is worth, by its kind (see ``jifen.rules``)."""
+    """A scoring rule: what one occurrence is worth, by its kind (see ``jifen.core.rules``)."""
 
     id: str
     name: str

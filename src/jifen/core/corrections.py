@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from jifen.kinds import COUNTED, KINDS, SCORED_FIELDS
-from jifen.model import Event, Lookup
+from jifen.core.kinds import COUNTED, KINDS, SCORED_FIELDS
+from jifen.core.model import Event, Lookup
 
 
 @dataclass(frozen=True)

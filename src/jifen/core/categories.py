@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from jifen.model import Category
-from jifen.numbers import plain
+from jifen.core.model import Category
+from jifen.core.numbers import plain
 
 ZERO = Decimal(0)
 
@@ -103,7 +103,7 @@ class Points(_Type):
 
 
 class Bonus(_Type):
-    """Starts at 0; events add, credited in date order within caps and dedupe (see ``jifen.engine``)."""
+    """Starts at 0; events add, credited in date order within caps and dedupe (see ``jifen.core.engine``)."""
 
     name = "bonus"
     credits = True

@@ -27,12 +27,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jifen import categories as categories_
-from jifen import corrections, roster, rules
-from jifen.kinds import REWRITES, ROSTER_KINDS
-from jifen.model import Band, Category, Event, Scheme, Score
-from jifen.numbers import shown
-from jifen.periods import Period
+from jifen.core import categories as categories_
+from jifen.core import corrections, roster, rules
+from jifen.core.kinds import REWRITES, ROSTER_KINDS
+from jifen.core.model import Band, Category, Event, Scheme, Score
+from jifen.core.numbers import shown
+from jifen.core.periods import Period
 
 ZERO = Decimal(0)
 
@@ -72,7 +72,7 @@ class Evaluation:
 
 
 def replay(events: Iterable[Event], scheme: Scheme) -> Standings:
-    """Book ``events`` under ``scheme``, as ``jifen.corrections`` resolves them: revoked events and
+    """Book ``events`` under ``scheme``, as ``jifen.core.corrections`` resolves them: revoked events and
     roster events do not count."""
     return Standings(scheme, (), _Booker(scheme)).extend(events)
 
@@ -210,7 +210,7 @@ class Standings:
 
     @functools.cached_property
     def resolution(self) -> corrections.Resolution:
-        """What every event has come to (``jifen.corrections``): the one answer every report reads."""
+        """What every event has come to (``jifen.core.corrections``): the one answer every report reads."""
         return corrections.resolve(self.events)
 
     def extend(self, events: Iterable[Event]) -> Standings:

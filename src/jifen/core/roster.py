@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from operator import attrgetter
 
-from jifen.kinds import ROSTER_KINDS
-from jifen.model import Event, Member, Spine
-from jifen.periods import day
+from jifen.core.kinds import ROSTER_KINDS
+from jifen.core.model import Event, Member, Spine
+from jifen.core.periods import day
 
 __all__ = ["Member", "build", "from_rows", "of", "resolve", "to_rows"]
 
@@ -16,7 +16,7 @@ def build(events: Iterable[Event]) -> dict[str, Member]:
     """Members by id, from join and leave events replayed in date order.
 
     A join of someone already in, or a leave of someone not in, is ignored here
-    (``jifen.validate`` reports it).
+    (``jifen.core.validate`` reports it).
     """
     names: dict[str, str] = {}
     roles: dict[str, str | None] = {}

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from jifen.corrections import Resolution
-from jifen.kinds import TOUCHING
-from jifen.model import Event, Lookup
-from jifen.periods import Period
+from jifen.core.corrections import Resolution
+from jifen.core.kinds import TOUCHING
+from jifen.core.model import Event, Lookup
+from jifen.core.periods import Period
 
 
 def touched(event: Event, by_id: Lookup) -> set[str]:

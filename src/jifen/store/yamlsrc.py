@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from jifen.model import MAX_PROBLEMS, Problem, Source, capped
+from jifen.core.model import MAX_PROBLEMS, Problem, Source, capped
 
 
 @dataclass(frozen=True)

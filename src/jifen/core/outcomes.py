@@ -14,9 +14,9 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jifen import engine
-from jifen.model import FlagRule, Score
-from jifen.periods import Period
+from jifen.core import engine
+from jifen.core.model import FlagRule, Score
+from jifen.core.periods import Period
 
 QUOTA_FLAG = "quota"
 VETO_FLAG = "veto"

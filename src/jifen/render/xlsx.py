@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from jifen import messages
-from jifen.render import form_title, visible, words
+from jifen.render.cells import form_title, visible, words
 from jifen.reports import Report
 
 WIDE = 9  # columns beyond which the page is printed landscape

@@ -3,7 +3,7 @@
 A kind knows three things:
 
 - ``params``: the fields a rule of this kind takes in the scheme, each with its type (the
-  scheme reader, ``jifen.scheme``, knows how to read each type) and whether it is required;
+  scheme reader, ``jifen.store.scheme``, knows how to read each type) and whether it is required;
   and ``validate`` for their values;
 - ``check``: whether an event fits the rule (None if it does, else a catalogue
   code and its arguments);
@@ -21,9 +21,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from jifen.kinds import RULE_VALUES
-from jifen.model import Event, Rule
-from jifen.numbers import plain
+from jifen.core.kinds import RULE_VALUES
+from jifen.core.model import Event, Rule
+from jifen.core.numbers import plain
 
 Check = tuple[str, dict[str, Any]] | None
 ZERO = Decimal(0)

@@ -14,10 +14,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from jifen import categories, rules, yamlsrc
+import jifen
+from jifen.core import categories, rules
+from jifen.core.kinds import SUBJECT_KINDS
+from jifen.core.model import Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
 from jifen.errors import InvalidInput, LedgerNotFound
-from jifen.kinds import SUBJECT_KINDS
-from jifen.model import Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
+from jifen.store import yamlsrc
 
 SUFFIX = ".yaml"
 MAX_BYTES = 1024 * 1024  # a larger scheme file is refused before it is read (the shipped ones are under 20 KiB)
@@ -31,11 +33,11 @@ SECRETARY = "secretary"
 
 def shipped_dir() -> Path:
     """The ``schemes/`` folder shipped with jifen."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "schemes", here.parents[1] / "schemes"):
+    package = Path(jifen.__file__).resolve().parent
+    for candidate in (package / "schemes", package.parents[1] / "schemes"):
         if candidate.is_dir():
             return candidate
-    return here.parents[1] / "schemes"
+    return package.parents[1] / "schemes"
 
 
 def find(ref: str, search: list[Path], base: Path | None = None) -> Path:
@@ -75,7 +77,7 @@ def load(path: Path, parse: Callable[[str, str], tuple[yamlsrc.Node | None, list
          ) -> tuple[Scheme | None, list[Problem]]:
     """The scheme in ``path`` and every problem found in it (None if any is an error).
 
-    ``parse`` reads the YAML text (default ``yamlsrc.parse``; ``jifen.cache`` passes one that
+    ``parse`` reads the YAML text (default ``yamlsrc.parse``; ``jifen.store.cache`` passes one that
     keeps the node tree)."""
     size = path.stat().st_size
     if size > MAX_BYTES:

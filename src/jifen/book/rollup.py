@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from jifen import book, cache, engine, outcomes
-from jifen import ledger as ledger_io
+from jifen import book
+from jifen.core import engine, outcomes
+from jifen.core.numbers import shown
 from jifen.errors import JifenError
-from jifen.numbers import shown
+from jifen.store import cache
+from jifen.store import ledger as ledger_io
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from jifen import gitrepo
-from jifen import ledger as ledger_io
+from jifen.store import gitrepo
+from jifen.store import ledger as ledger_io
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,350 @@
+"""What every command shares: the application, the options declared once (``--ledger``,
+``--format``, ``--lang`` …), the conversions of arguments, choosing and opening the ledger,
+printing a report and recording an event through the book.
+
+Exit codes are defined in ``jifen.errors``; words come from ``jifen.messages``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from jifen import errors, messages
+
+if TYPE_CHECKING:  # jifen.model is imported where used: defining its classes costs ~15 ms of every start
+    from decimal import Decimal
+
+    from jifen.core.model import Event
+
+app = typer.Typer(
+    name="jifen",
+    help="党员量化积分台账 — a points ledger for party branches: record, replay, report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: drawing it with rich costs ~140 ms of imports on every start
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+member_app = typer.Typer(help="The roster: members (or branches) joining and leaving.", no_args_is_help=True,
+                         rich_markup_mode=None)
+scheme_app = typer.Typer(help="Schemes: the scoring rules a ledger is replayed against.", no_args_is_help=True,
+                         rich_markup_mode=None)
+hooks_app = typer.Typer(help="Git hooks that keep ledgers append-only.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(member_app, name="member")
+app.add_typer(scheme_app, name="scheme")
+app.add_typer(hooks_app, name="hooks")
+
+# --- shared options, declared once ----------------------------------------------
+
+LedgerOpt = Annotated[
+    Path | None,
+    typer.Option("--ledger", "-l", help="Ledger folder. Default: $JIFEN_LEDGER, else the current folder.",
+                 show_default=False),
+]
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="Output: table, json, csv, markdown, html or xlsx (with -o).")
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of the terminal.", show_default=False)
+]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="Language of messages and headers: zh (default) or en; or $JIFEN_LANG.",
+                                show_default=False)
+]
+DateOpt = Annotated[str | None, typer.Option("--date", "-d", help="Date YYYY-MM-DD. Default: today.",
+                                                show_default=False)]
+ByOpt = Annotated[
+    str | None,
+    typer.Option("--by", help="Who records it. Default: $JIFEN_USER, else git user.name, else the login name.",
+                 show_default=False),
+]
+NoteOpt = Annotated[str | None, typer.Option("--note", "-n", help="Reason or evidence, in words.")]
+LateOpt = Annotated[bool, typer.Option("--late", help="Record it although its period is closed, as a late correction (give --reason).")]
+LateReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="With --late: why it is recorded after the period was closed.", show_default=False)]
+CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the append to git, with a message that says what was recorded.")]
+
+
+def lang_of(lang: str | None) -> str:
+    return messages.lang_from_env(lang)
+
+
+def handled(command: Callable) -> Callable:
+    """Run ``command``; a JifenError becomes its message on stderr and its exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = lang_of(kwargs.get("lang"))
+        try:
+            return command(*args, **kwargs)
+        except errors.JifenError as exc:
+            _fail(exc, lang)
+        except OSError as exc:
+            typer.echo(f"jifen: {exc.filename or ''}: {exc.strerror}", err=True)
+            raise typer.Exit(errors.EXIT_UNUSABLE) from None
+
+    return wrapper
+
+
+def _fail(exc: errors.JifenError, lang: str) -> None:
+    from jifen import render
+
+    if exc.problems:
+        typer.echo(render.problems(exc.problems, lang), err=True, nl=False)
+    message = messages.text(exc.code, lang, **render.printable(exc.args_))
+    hint = messages.hint(exc.code, lang, **render.printable(exc.args_))
+    typer.echo(f"jifen: {message}" + (f"\n{hint}" if hint else ""), err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+# --- choosing and reading the ledger ------------------------------------------------
+
+
+def ledger_dir(option: Path | None) -> Path:
+    """The ledger folder: ``--ledger``, else $JIFEN_LEDGER, else the current folder if it is one."""
+    from jifen.store import ledger
+
+    chosen = option or (Path(os.environ["JIFEN_LEDGER"]) if os.environ.get("JIFEN_LEDGER") else None)
+    if chosen is not None:
+        return chosen
+    if (Path.cwd() / ledger.FILENAME).is_file():
+        return Path.cwd()
+    found = sorted(str(p.parent) for p in Path("ledgers").glob(f"*/{ledger.FILENAME}"))
+    raise errors.LedgerNotFound("ledger.none-chosen", found=", ".join(found) or "-")
+
+
+def scheme_search() -> list[Path]:
+    """Where scheme ids are looked up (``jifen.book.search_path``)."""
+    from jifen import book
+
+    return book.search_path()
+
+
+def load_book(option: Path | None):
+    """The usable book of the ledger (``jifen.book``), replayed; a spinner on a terminal while a
+    large ledger loads."""
+    from jifen.store import ledger as ledger_io
+
+    directory = ledger_dir(option)
+
+    def work():
+        opened = open_book(directory).usable()
+        assert opened.standings is not None  # the replay, under the spinner
+        return opened
+
+    path = directory / ledger_io.FILENAME
+    if sys.stderr.isatty() and path.is_file() and path.stat().st_size > LARGE:
+        from rich.console import Console
+
+        with Console(stderr=True).status(messages.text("cli.loading", lang_of(None), path=str(path))):
+            return work()
+    return work()
+
+
+def open_book(directory: Path, today: dt.date | None = None):
+    """``book.open`` through the cache (unless turned off), warning if it found history edited."""
+    from jifen import book
+
+    opened = book.open(directory, scheme_search(), today=today, cached=caching())
+    if opened.stale:
+        warn_stale(opened.ledger.path)
+    return opened
+
+
+def warn_stale(path: str) -> None:
+    typer.echo(messages.text("cache.stale", lang_of(None), path=path), err=True)
+
+
+def caching() -> bool:
+    """Whether the cache beside each ledger is used (jifen.cache); JIFEN_CACHE=off turns it off."""
+    return os.environ.get("JIFEN_CACHE", "").strip().lower() not in ("off", "0", "no", "false")
+
+
+LARGE = 2 * 1024 * 1024  # bytes of ledger above which loading shows a spinner on a terminal
+
+
+def emit_kept(option: Path | None, words: tuple, make: Callable[[], Any], fmt: str, lang: str,
+                 output: Path | None) -> None:
+    """``emit_report(make(), ...)``, or the same text kept from an earlier run on the very same bytes.
+
+    The text is kept (jifen.cache) under a key made of the whole log's BLAKE3 hash, the
+    scheme file's, jifen's code, the command's words and everything else the text
+    depends on; only text printed to the terminal or a pipe is kept.
+    """
+    from jifen.store import cache
+
+    directory = ledger_dir(option)
+    key = _result_key(directory, words, fmt, lang) if output is None and caching() else None
+    text = cache.result(directory, key) if key else None
+    if isinstance(text, str):
+        typer.echo(text, nl=False)
+        return
+    emit_report(make(), fmt, lang, output, printed=(lambda text: cache.keep(directory, key, text)) if key else None)
+
+
+def _result_key(directory: Path, words: tuple, fmt: str, lang: str) -> str | None:
+    """The key of a command's printed text (None if it cannot be told before reading the ledger)."""
+    import shutil
+
+    from jifen.store import cache
+
+    terminal = sys.stdout.isatty() and shutil.get_terminal_size().columns
+    return cache.result_key(directory, scheme_search(), words, fmt, lang, terminal, today_date().isoformat())
+
+
+def emit_report(report, fmt: str, lang: str, output: Path | None = None,
+          printed: Callable[[str], None] | None = None) -> None:
+    """Render ``report`` to stdout, or to ``output`` (needed for binary formats);
+    ``printed`` is given the text printed to stdout."""
+    from jifen import render
+
+    if fmt not in render.FORMATS:
+        raise errors.InvalidInput("yaml.want-choice", field="--format", text=fmt, choices=", ".join(render.FORMATS))
+    if output is not None:
+        check_output(output)
+    if fmt in render.BINARY:
+        if output is None:
+            raise errors.InvalidInput("cli.binary-to-terminal", fmt=fmt)
+        output.write_bytes(render.render_bytes(report, fmt, lang))
+    elif output is not None:
+        output.write_text(render.render(report, fmt, lang, printed=today_date()), encoding="utf-8")
+    else:
+        text = render.render(report, fmt, lang, terminal=sys.stdout.isatty(), printed=today_date())
+        typer.echo(text, nl=False)
+        if printed is not None:
+            printed(text)
+        return
+    typer.echo(messages.text("cli.written", lang, path=str(output)), err=True)
+
+
+def check_output(output: Path) -> None:
+    """Refuse to write a report over what jifen reads: a ledger, a scheme or any YAML file
+    (no report is YAML), its cache, or anything in a .git folder; also through a symlink."""
+    for path in (output, output.resolve()):
+        name = path.name.lower()
+        parts = {part.lower() for part in path.parts[:-1]}
+        if (name.startswith("ledger.yaml") or name.endswith((".yaml", ".yml"))
+                or parts & {".git", ".jifen-cache"} or name == ".git"):
+            raise errors.InvalidInput("cli.output-refused", path=str(output))
+
+
+# --- argument conversions -------------------------------------------------------------
+
+
+def today_date() -> dt.date:
+    return dt.date.today()
+
+
+def parse_date(text: str | None) -> dt.date:
+    if text is None:
+        return today_date()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise errors.InvalidInput("cli.bad-date", text=text) from None
+
+
+def parse_decimal(text: str | None) -> Decimal | None:
+    from decimal import Decimal, InvalidOperation  # not for --help: ~2 ms
+
+    if text is None:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise errors.InvalidInput("cli.bad-number", text=text) from None
+    if not value.is_finite():
+        raise errors.InvalidInput("cli.bad-number", text=text)
+    return value
+
+
+def parse_year(year: int) -> int:
+    """``year``, if a calendar can hold it (1 to 9999); InvalidInput otherwise."""
+    if not 1 <= year <= 9999:
+        raise errors.InvalidInput("cli.bad-year", text=year)
+    return year
+
+
+def parse_period(month: str | None, quarter: str | None, year: str | None):
+    from jifen.core.periods import Period
+
+    given = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("year", year)) if v]
+    if len(given) != 1:
+        raise errors.InvalidInput("cli.one-period")
+    kind, text = given[0]
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        raise errors.InvalidInput("cli.bad-period", text=text) from None
+    if period.kind != kind:
+        raise errors.InvalidInput("cli.bad-period", text=text)
+    return period
+
+
+def late_reason(late: bool, reason: str | None) -> str | None:
+    """The late-correction reason to record, if ``--late`` was given (it needs a reason)."""
+    if not late:
+        return None
+    if not reason:
+        raise errors.InvalidInput("cli.late-needs-reason")
+    return reason
+
+
+def recorder(option: str | None) -> str:
+    if option:
+        return option
+    if os.environ.get("JIFEN_USER"):
+        return os.environ["JIFEN_USER"]
+    import getpass
+    import subprocess
+
+    try:
+        name = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    return name or getpass.getuser()
+
+
+def member_id(members: dict, text: str) -> str:
+    from jifen.core import roster
+
+    found, candidates = roster.resolve(members, text)
+    if found is not None:
+        return found
+    if candidates:
+        raise errors.InvalidInput("cli.ambiguous-subject", text=text, ids=", ".join(candidates))
+    raise errors.InvalidInput("cli.unknown-subject", text=text)
+
+
+def record_about(option: Path | None, lang: str, kind: str, member: str, date: str | None, by: str | None,
+            commit: bool = False, **fields: Any) -> Event:
+    """Append a ``kind`` event about ``member`` (an id or a unique name) with ``fields``."""
+    return append_event(option, lambda spine, members: {
+        "date": parse_date(date), "kind": kind, "subject": member_id(members, member), **fields, "by": recorder(by),
+    }, lang, commit)
+
+
+def append_event(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], lang: str,
+            commit: bool = False) -> Event:
+    """Record the event ``fields(spine, members)`` describes (``jifen.book.record``) and say so."""
+    from jifen import book
+    from jifen.store import ledger as ledger_io
+
+    done = book.record(ledger_dir(option), fields, today=today_date(), lang=lang, search=scheme_search(),
+                       commit=commit, cached=caching())
+    if done.stale:
+        warn_stale(str(ledger_dir(option) / ledger_io.FILENAME))
+    typer.echo(messages.text("cli.appended", lang, id=done.event.id))
+    typer.echo(ledger_io.emit(done.event.__dict__), nl=False)
+    if done.commit:
+        typer.echo(messages.text("cli.committed", lang, sha=done.commit, summary=done.summary))
+    return done.event

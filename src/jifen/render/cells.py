@@ -1,0 +1,96 @@
+"""What every format writes the same way: cells, message words, form titles, and text that
+cannot drive a terminal or become a spreadsheet formula."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from jifen import messages
+from jifen.core.numbers import plain
+
+if TYPE_CHECKING:
+    from jifen.reports import Report
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character shown as a visible sign (``\\x1b`` → ``␛``, C1 as
+    ``\\u009b``): text from a hand-edited ledger cannot drive a terminal or break a row.
+
+    >>> visible("张三\x1b[2J\r")
+    '张三␛[2J␍'
+    """
+    return text if text.isprintable() else text.translate(_VISIBLE)
+
+
+_VISIBLE = {**{c: chr(0x2400 + c) for c in range(0x20)}, 0x7F: "\u2421",
+            **{c: f"\\u{c:04x}" for c in range(0x80, 0xA0)}}
+
+
+def printable(args: dict[str, Any]) -> dict[str, Any]:
+    """Message arguments with control characters in their text made visible (see ``visible``)."""
+    return {k: visible(v) if isinstance(v, str) else v for k, v in args.items()}
+
+
+def words(args: dict[str, Any]) -> dict[str, Any]:
+    """Message arguments with decimals written as the tables write them."""
+    return {k: plain(v) if isinstance(v, Decimal) else v for k, v in printable(args).items()}
+
+
+def cell_text(value: Any, lang: str, catalogue: str = "") -> str:
+    """A table cell as text: numbers without trailing zeros, booleans as 是, catalogue words translated."""
+    return cell(value, lang, catalogue)
+
+
+def cell(value: Any, lang: str, words: str = "") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "、".join(cell(v, lang, words) for v in value)
+    if words:
+        code = words + str(value)
+        return messages.text(code, lang) if messages.known(code) else visible(str(value))
+    if isinstance(value, bool):
+        return messages.text("label.yes", lang) if value else ""
+    if isinstance(value, Decimal):
+        return plain(value)
+    return visible(str(value))
+
+
+def inert(text: str, value: Any) -> str:
+    """A CSV cell a spreadsheet cannot take for a formula: text (not a number) that starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``."""
+    return "'" + text if text[:1] in FORMULA and not isinstance(value, (Decimal, int)) else text
+
+
+FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+_FORM_TITLES = {
+    ("register", "form"): "form.register", ("summary", "form"): "form.summary",
+    ("register", "notice"): "form.notice", ("summary", "notice"): "form.notice-year",
+    ("card", "form"): "form.card", ("card", "notice"): "form.card",
+}
+
+
+def form_title(report: Report, lang: str, paper: str) -> str:
+    """The title printed on ``paper`` ("form": the Excel form; "notice": the notice page)."""
+    args = report.title[1]
+    code = _FORM_TITLES.get((report.form, paper))
+    if code is None:
+        return messages.text(report.title[0], lang, **args)
+    return messages.text(code, lang, **words(args))
+
+
+def parts(report: Report, lang: str) -> tuple[list[str], list[list[str]], str, list[str]]:
+    """What every text format of a table writes: the headers, the rows as cell text, the title, the notes."""
+    headers = [c.label if c.literal else messages.text(c.label, lang) for c in report.columns]
+    rows = [[cell(row.get(c.key), lang, c.words) for c in report.columns] for row in report.rows]
+    title = messages.text(report.title[0], lang, **printable(report.title[1]))
+    notes = [messages.text(code, lang, **words(args)) for code, args in report.notes]
+    return headers, rows, title, notes
+
+
+def block(notes: list[str]) -> list[str]:
+    """The notes as one block of lines after a table (none if there are none)."""
+    return ["\n".join(notes)] if notes else []

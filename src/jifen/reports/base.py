@@ -1,0 +1,79 @@
+"""What every report is made of: ``Report`` (a title, columns, rows, the JSON document, notes) and
+the columns and cells the ranked tables share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jifen.core import engine
+from jifen.core.model import Category, Ledger
+from jifen.core.numbers import plain
+from jifen.core.periods import Period
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # a catalogue code ("label.rank"), or literal text when ``literal``
+    literal: bool = False
+    words: str = ""  # if set, a cell's value is shown as the catalogue entry words + value
+
+
+@dataclass(frozen=True)
+class Report:
+    title: tuple[str, dict[str, Any]]
+    columns: tuple[Column, ...]
+    rows: tuple[dict[str, Any], ...]
+    data: Any
+    notes: tuple[tuple[str, dict[str, Any]], ...] = field(default_factory=tuple)
+    form: str = ""  # the paper form it fills, for the Excel renderer: register, summary, card
+    # made only when asked for (the Excel sheet, the HTML page): a table on the terminal needs neither
+    detail: Report | None = None  # the events behind the numbers (a second sheet)
+    chart: dict[str, Any] | None = None  # what a chart of it draws (``chart_data``)
+
+
+def lead_columns(ledger: Ledger) -> tuple[Column, ...]:
+    """Rank, id and name: how every ranked table starts."""
+    return (Column("rank", "label.rank"), Column("member_id", "label.member_id"), Column("member", subject_label(ledger)))
+
+
+def subject_label(ledger: Ledger) -> str:
+    return "label.branch-subject" if ledger.subjects == "branches" else "label.member"
+
+
+def category_label(category: Category) -> str:
+    label = category.name
+    if category.max is not None:
+        label += f"({plain(category.max)})"
+    if category.weight != 1:
+        label += f"×{plain(category.weight)}"
+    return label
+
+
+def exempt_rows(standings: engine.Standings, period: Period) -> list[dict[str, Any]]:
+    return [
+        {"member_id": s, "member": standings.members[s].name, "score": None, "rank": None, "exempt": True}
+        for s in standings.subjects(period)
+        if standings.is_exempt(s, period)
+    ]
+
+
+def who(standings: engine.Standings, subject: str | None) -> str:
+    member = standings.members.get(subject or "")
+    return f"{member.name}({member.id})" if member else (subject or "")
+
+
+def flat(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with nested mappings spread into ``outer.inner`` keys, for tables."""
+    flat: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
+
+
+def quota_text(value) -> str | None:
+    return None if value is None else str(value)

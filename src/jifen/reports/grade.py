@@ -1,0 +1,75 @@
+"""The year's grades (年度评定): scores, grades, ranks, stars, eligibility and flags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jifen.core import engine, outcomes
+from jifen.core.model import Ledger
+from jifen.core.numbers import shown
+from jifen.core.periods import Period
+from jifen.reports.base import (
+    Column,
+    Report,
+    exempt_rows,
+    flat,
+    lead_columns,
+)
+from jifen.reports.chart import chart_data
+from jifen.reports.events import events_report
+
+
+def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail: bool = False,
+                 chart: bool = False) -> Report:
+    """Annual scores, grades and ranks (年度评定), with stars, eligibility and flags where the scheme has
+    them; with ``detail``, the events behind them; with ``chart``, what a chart of the year draws."""
+    scheme = standings.scheme
+    period = Period(year, "year", 1)
+    parts = [str(p) for p in period.parts(scheme.period)] if scheme.period != "year" else []
+    show_eligible = outcomes.has_eligibility(standings)
+    show_flags = bool(scheme.flags) or any(b.quota for b in scheme.grades) or scheme.veto_effect == "disqualify"
+    rows = []
+    for result in outcomes.annual(standings, year):
+        row: dict[str, Any] = {
+            "member_id": result.subject,
+            "member": standings.members[result.subject].name,
+            "score": result.shown,
+            "rank": result.rank,
+            "grade": result.grade,
+            "veto": result.score.veto,
+            "periods": {p: shown(v, scheme.precision) for p, v in result.score.parts.items()},
+        }
+        if scheme.stars:
+            row["stars"] = result.stars
+        if show_eligible:
+            row["eligible"] = result.eligible
+        if show_flags:
+            row["flags"] = list(result.flags)
+            if result.flag_months:
+                row["flag_months"] = result.flag_months
+        rows.append(row)
+    if scheme.exemption:
+        rows += exempt_rows(standings, period)
+    columns = [
+        *lead_columns(ledger),
+        *(Column(f"periods.{p}", p, literal=True) for p in parts),
+        Column("score", "label.score"),
+        *([Column("grade", "label.grade")] if scheme.grades else []),
+        *([Column("stars", "label.stars")] if scheme.stars else []),
+        *([Column("eligible", "label.eligible", words="eligible.")] if show_eligible else []),
+        *([Column("flags", "label.flags", words="flag.")] if show_flags else []),
+        Column("veto", "label.veto"),
+        *([Column("exempt", "label.exempt")] if scheme.exemption else []),
+    ]
+    data = {"branch": ledger.name, "scheme": scheme.id, "year": year, "rows": rows}
+    title = ("title.grade", {"branch": ledger.name, "year": year, "scheme": scheme.id})
+    notes = _quota_notes(rows) + (() if rows else (("cli.no-rows", {}),))
+    return Report(title, tuple(columns), tuple(flat(r) for r in rows), data, notes, form="summary",
+                  detail=events_report(standings, period) if detail else None,
+                  chart=chart_data(ledger, standings, year) if chart else None)
+
+
+def _quota_notes(rows: list[dict[str, Any]]) -> tuple[tuple[str, dict[str, Any]], ...]:
+    """A line naming those kept out of a band by its quota, so the notice board says so."""
+    cut = [f"{r['member']}({r['member_id']})" for r in rows if outcomes.QUOTA_FLAG in r.get("flags", ())]
+    return (("note.quota", {"names": "、".join(cut)}),) if cut else ()

@@ -1,0 +1,102 @@
+"""The ranked table of a month, quarter or year (月度登记表 / 季度公示), with its workflow state."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from jifen.core import categories, engine, workflow
+from jifen.core.model import Ledger
+from jifen.core.numbers import shown
+from jifen.core.periods import Period
+from jifen.reports.base import (
+    Column,
+    Report,
+    category_label,
+    exempt_rows,
+    flat,
+    lead_columns,
+    who,
+)
+from jifen.reports.events import events_report
+
+
+def period_report(ledger: Ledger, standings: engine.Standings, period: Period, detail: bool = False) -> Report:
+    """The ranked table of one month, quarter or year (月度登记表 / 季度公示); with ``detail``, the
+    events behind it too."""
+    scheme = standings.scheme
+    scored = [c for c in scheme.categories if not categories.of(c).apart]
+    bonuses = [c for c in scheme.categories if categories.of(c).apart]
+    rows = []
+    for place in standings.ranked(period):
+        score = place.score
+        bonus = sum((score.categories[c.id] for c in bonuses), Decimal(0))
+        rows.append(
+            {
+                "member_id": place.subject,
+                "member": standings.members[place.subject].name,
+                "score": place.shown,
+                "rank": place.rank,
+                "categories": {c.id: shown(score.categories[c.id], scheme.precision) for c in scored},
+                "bonus": shown(bonus, scheme.precision),
+                "veto": score.veto,
+            }
+        )
+    if scheme.exemption:
+        rows += exempt_rows(standings, period)
+    columns = [
+        *lead_columns(ledger),
+        *(Column(f"categories.{c.id}", category_label(c), literal=True) for c in scored),
+        *([Column("bonus", "label.bonus")] if bonuses else []),
+        Column("score", "label.score"),
+        Column("veto", "label.veto"),
+        *([Column("exempt", "label.exempt")] if scheme.exemption else []),
+    ]
+    flow = workflow.state(standings.events, standings.resolution, period)
+    data = {"branch": ledger.name, "scheme": scheme.id, "period": str(period), "rows": rows,
+            **_workflow_data(flow, standings)}
+    title = ("title.report", {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
+    notes = _workflow_notes(flow, standings) + (() if rows else (("cli.no-rows", {}),))
+    return Report(title, tuple(columns), tuple(flat(r) for r in rows), data, notes, form="register",
+                  detail=events_report(standings, period) if detail else None)
+
+
+def _workflow_data(flow: workflow.State, standings: engine.Standings) -> dict[str, Any]:
+    """The notice, open appeals, pending declarations, late corrections and closing of a period, as JSON."""
+    scheme = standings.scheme
+    return {
+        "notice": [
+            {"period": n.period, "from": n.date.isoformat(), "to": workflow.notice_end(n).isoformat(), "note": n.note}
+            for n in flow.notices
+        ],
+        "appeals": [
+            {"id": a.id, "target": a.target, "member_id": a.subject, "member": who(standings, a.subject),
+             "date": a.date.isoformat(), "reason": a.reason}
+            for a in flow.appeals
+        ],
+        "pending": [
+            {"id": d.id, "member_id": d.subject, "member": who(standings, d.subject), "date": d.date.isoformat(),
+             "rule": d.rule, "points": engine.raw_value(scheme, d), "note": d.note}
+            for d in flow.pending
+        ],
+        "late": [{"id": e.id, "kind": e.kind, "date": e.date.isoformat(), "reason": e.late} for e in flow.late],
+        "closed": [{"period": c.period, "date": c.date.isoformat()} for c in flow.closed],
+    }
+
+
+def _workflow_notes(flow: workflow.State, standings: engine.Standings) -> tuple[tuple[str, dict[str, Any]], ...]:
+    notes: list[tuple[str, dict[str, Any]]] = []
+    for n in flow.notices:
+        notes.append(("note.notice", {"period": n.period, "from": n.date.isoformat(),
+                                      "to": workflow.notice_end(n).isoformat(), "note": n.note or ""}))
+    for a in flow.appeals:
+        notes.append(("note.appeal", {"id": a.id, "target": a.target, "who": who(standings, a.subject),
+                                      "reason": a.reason}))
+    for d in flow.pending:
+        notes.append(("note.pending", {"id": d.id, "who": who(standings, d.subject), "rule": d.rule,
+                                       "date": d.date.isoformat()}))
+    for e in flow.late:
+        notes.append(("note.late", {"id": e.id, "reason": e.late}))
+    for c in flow.closed:
+        notes.append(("note.closed", {"period": c.period, "date": c.date.isoformat()}))
+    return tuple(notes)

@@ -1,0 +1,109 @@
+"""One subject's statement: every event about them, what it counted, running scores."""
+
+from __future__ import annotations
+
+from jifen.core import engine, outcomes
+from jifen.core.model import Event, Ledger
+from jifen.core.numbers import shown
+from jifen.core.periods import Period
+from jifen.core.roster import Member
+from jifen.reports.base import (
+    Column,
+    Report,
+)
+
+SCORED_KINDS = ("score", "declare", "veto", "eval", "amend", "ruling")  # the kinds a statement gives running scores
+
+
+def show_report(
+    ledger: Ledger, standings: engine.Standings, subject: str, year: int | None = None
+) -> Report:
+    """One subject's statement: every event about them, what it counted, running scores."""
+    scheme = standings.scheme
+    member = standings.members[subject]
+    counts = standings.resolution.standing_for
+    counted = {b.event.id: b.value for b in standings.entries(subject)}
+    decided = standings.resolution.decided
+    rows = [
+        counts.get(e.id, e) if e.kind in ("amend", "ruling") else e
+        for e in sorted(ledger.events, key=lambda e: e.order)
+        if (e.subject == subject and e.kind != "appeal") or (e.id in counted and e.kind in ("amend", "ruling"))
+    ]
+    by_id: dict[int, Event] = {}
+    for e in ledger.events:
+        by_id.setdefault(e.id, e)  # the first recorded under an id, as the statement always showed
+    rows = [(e, by_id[e.id]) for e in rows if year is None or e.date.year == year]
+    # the running scores of the scoring period and of the month, up to each counted row, in one pass
+    running_at = {
+        e.id: [shown(s.total, scheme.precision) for s in scores]
+        for e, scores in standings.running(
+            subject,
+            (shown_as for shown_as, event in rows if event.kind in SCORED_KINDS and event.id in counts),
+            (scheme.period, "month"),
+        )
+    }
+    events = []
+    for shown_as, event in rows:
+        points = counted.get(event.id)
+        if points is None and shown_as.kind in ("score", "declare"):
+            points = engine.raw_value(scheme, shown_as)
+        scored = event.kind in SCORED_KINDS
+        running, running_month = running_at.get(event.id, (None, None)) if scored else (None, None)
+        pending = event.kind == "declare" and event.id not in decided
+        events.append(
+            {
+                "id": event.id,
+                "date": shown_as.date.isoformat(),
+                "kind": event.kind,
+                "rule": shown_as.rule,
+                "points": points,
+                "note": event.note or event.reason or event.name,
+                "by": event.by,
+                "revoked": scored and event.id not in counts and not pending,
+                "running": running,
+                "running_month": running_month,
+                "late": event.late,
+            }
+        )
+    periods = {}
+    for period in _periods_of(member, standings, year):
+        periods[str(period)] = shown(standings.score(subject, period).total, scheme.precision)
+    columns = (
+        Column("id", "label.id"),
+        Column("date", "label.date"),
+        Column("kind", "label.kind", words="kind."),
+        Column("rule", "label.rule"),
+        Column("points", "label.points"),
+        Column("running_month", "label.running-month"),
+        Column("running", "label.running"),
+        Column("note", "label.note"),
+        Column("by", "label.by"),
+        Column("revoked", "label.revoked"),
+    )
+    data = {"member_id": subject, "member": member.name, "events": events, "periods": periods}
+    notes = tuple(("note.period", {"period": p, "score": v}) for p, v in periods.items())
+    graded = [int(p) for p in periods if p.isdigit()]
+    if graded:
+        latest = outcomes.annual(standings, max(graded))
+        mine = next((o for o in latest if o.subject == subject), None)
+        data["grade"] = {"year": max(graded), "grade": mine.grade if mine else None, "rank": mine.rank if mine else None}
+        if mine is not None and mine.grade:
+            notes = notes + (("note.grade", {"year": max(graded), "grade": mine.grade, "rank": mine.rank}),)
+    title = ("title.show", {"member": member.name, "member_id": subject})
+    return Report(title, columns, tuple(events), data, notes, form="card")
+
+
+def _periods_of(member: Member, standings: engine.Standings, year: int | None) -> list[Period]:
+    years = sorted({s.year for s, _ in member.spells} | {e.year for _, e in member.spells if e})
+    if year is not None:
+        years = [year]
+    elif member.active and years:
+        latest = max([b.event.date.year for b in standings.entries(member.id)] or [years[-1]])
+        years = list(range(years[0], max(years[-1], latest) + 1))
+    periods: list[Period] = []
+    for y in years:
+        whole = Period(y, "year", 1)
+        periods += [p for p in whole.parts(standings.scheme.period) if member.in_span(p.start, p.end)]
+        if member.in_span(whole.start, whole.end):
+            periods.append(whole)
+    return periods
