@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test golden bench lint clean os-packages
+.PHONY: setup demo test golden bench bench-compare lint clean os-packages
 
 setup: $(STAMP)
 
@@ -43,6 +43,11 @@ bench: $(STAMP)
 	  echo "make: could not install ledger and hledger (needs root); they are left out"
 	@$(BIN)/python -m pip install --quiet beancount || echo "make: could not install beancount; it is left out"
 	$(BIN)/python bench/run.py --write docs/benchmarks.md
+
+## bench-compare: this tree against another revision (BASE=rev, default HEAD~1), as ratios of paired runs
+BASE ?= HEAD~1
+bench-compare: $(STAMP)
+	$(BIN)/python bench/compare.py --base $(BASE)
 
 ## lint: ruff with the rules in pyproject.toml
 lint: $(STAMP)
