@@ -13,14 +13,19 @@ def git(repo, *args):
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
 
 
-@pytest.fixture
-def repo(tmp_path, cli, monkeypatch):
-    root = tmp_path / "repo"
+def new_repo(root, monkeypatch):
+    """An empty git repository at ``root``, with a recorder as its user, made the current folder."""
     root.mkdir()
     git(root, "init", "-q")
     git(root, "config", "user.name", "记分员甲")
     git(root, "config", "user.email", "a@example.org")
     monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path, cli, monkeypatch):
+    root = new_repo(tmp_path / "repo", monkeypatch)
     assert cli("init", "b", "--scheme", "quantified-2023", "--name", "一支部", "--date", "2023-01-01").exit_code == 0
     git(root, "add", "-A")
     git(root, "commit", "-qm", "open")
@@ -110,12 +115,7 @@ def test_commit_outside_a_repository_is_refused_before_writing(tmp_path, cli, mo
 @pytest.fixture
 def chinese_repo(tmp_path, cli, monkeypatch):
     """A repository whose ledger lives in ``台账/一支部/``: git quotes such paths unless told not to."""
-    root = tmp_path / "党委仓库"
-    root.mkdir()
-    git(root, "init", "-q")
-    git(root, "config", "user.name", "记分员甲")
-    git(root, "config", "user.email", "a@example.org")
-    monkeypatch.chdir(root)
+    root = new_repo(tmp_path / "党委仓库", monkeypatch)
     folder = "台账/一支部"
     assert cli("init", folder, "--scheme", "quantified-2023", "--name", "一支部", "--date", "2023-01-01").exit_code == 0
     assert cli("member", "add", "张三", "--date", "2023-01-01", "-l", folder).exit_code == 0
