@@ -23,7 +23,7 @@ def show_report(
     member = standings.members[subject]
     counts = standings.resolution.standing_for
     counted = {b.event.id: b.value for b in standings.entries(subject)}
-    decided = standings.resolution.decided
+    resolution = standings.resolution
     rows = [
         counts.get(e.id, e) if e.kind in ("amend", "ruling") else e
         for e in sorted(ledger.events, key=lambda e: e.order)
@@ -49,7 +49,7 @@ def show_report(
             points = engine.raw_value(scheme, shown_as)
         scored = event.kind in SCORED_KINDS
         running, running_month = running_at.get(event.id, (None, None)) if scored else (None, None)
-        pending = event.kind == "declare" and event.id not in decided
+        status = resolution.status(event)
         events.append(
             {
                 "id": event.id,
@@ -59,7 +59,7 @@ def show_report(
                 "points": points,
                 "note": event.note or event.reason or event.name,
                 "by": event.by,
-                "revoked": scored and event.id not in counts and not pending,
+                "revoked": scored and status.removed,
                 "running": running,
                 "running_month": running_month,
                 "late": event.late,
