@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from jifen.core import corrections, roster, rules
+from jifen.core import roster, rules
 from jifen.core.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED
 from jifen.core.model import Event, Ledger, Lookup, Problem, Scheme, Spine
 from jifen.core.periods import Period
@@ -109,6 +109,10 @@ def _target_problems(event: Event, context: Context) -> list[Problem]:
         base = target if event.kind == "amend" else context.events.get(target.target or 0)
         if base is None or base.kind not in SCORED:
             return [Problem(event.source, "event.cannot-change", {"target": target.id})]
+        from jifen.core import (
+            corrections,  # only to check an amendment or a ruling, not every jifen add
+        )
+
         replaced = corrections.replacement(corrections.stands_for(base, context.events), event)
         return [dataclasses.replace(p, source=event.source) for p in _rule_problems(replaced, context.scheme)]
     return []

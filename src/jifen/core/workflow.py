@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from jifen.core.corrections import Resolution
 from jifen.core.kinds import TOUCHING
 from jifen.core.model import Event, Lookup
 from jifen.core.periods import Period
+
+if TYPE_CHECKING:  # not imported by jifen add, which never asks for a whole log's resolution
+    from jifen.core.corrections import Resolution
 
 
 def touched(event: Event, by_id: Lookup) -> set[str]:
