@@ -97,3 +97,42 @@ def test_year_and_month_flags(year):
 def test_has_eligibility(scheme, s1):
     assert outcomes.has_eligibility(engine.replay([], scheme)) is True
     assert outcomes.has_eligibility(engine.replay([], s1)) is False  # S1 says nothing about awards
+
+
+def test_a_tie_at_a_bottom_cut_flagged_only_some_of_the_tied(log, tmp_path):
+    """chaiqian's 后三位 提醒谈话: a bottom-N cut took the tied members by id; the top-N cut took all of them.
+    Equal scores get equal treatment at every cut (DOMAIN.md)."""
+    scheme = scheme_io.load_valid(write(tmp_path / "bottom.yaml", SCHEME.replace(
+        "{flag: 表扬奖励, top: 1}", "{flag: 表扬奖励, top: 2}").replace("bottom: 1,", "bottom: 2,")))
+    for name in ("甲", "乙", "丙", "丁"):
+        log.join(name)
+    log.score("甲", "points.activity", "2023-02-01", count=3)  # 66
+    log.score("乙", "points.activity", "2023-02-01", count=1)  # 62
+    log.score("丙", "points.activity", "2023-02-01", count=1)  # 62
+    log.score("丁", "points.activity", "2023-02-01", count=1)  # 62: three tied at 62
+    results = {r.subject: r for r in outcomes.annual(engine.replay(log.events, scheme), 2023)}
+    # the last two places are held by three members tied at 62: all three are flagged, and 甲 is not
+    assert {s for s, r in results.items() if "提醒谈话" in r.flags} == {"乙", "丙", "丁"}
+    # the top-2 cut: 甲 first, then the three tied at 62 share second place: all four
+    assert {s for s, r in results.items() if "表扬奖励" in r.flags} == {"甲", "乙", "丙", "丁"}
+
+
+def test_members_kept_out_of_the_top_band_by_its_quota_carried_its_flag(log, tmp_path):
+    """yongzhou: 表彰的优秀党员在优秀等次党员中产生 — a flag that says ``grade: 优秀`` falls only on
+    those who hold 优秀 after the quota."""
+    scheme = scheme_io.load_valid(write(tmp_path / "within.yaml", SCHEME.replace(
+        "{flag: 表扬奖励, top: 1}", "{flag: 表扬奖励, top: 4, grade: 优秀}")))
+    for name in ("甲", "乙", "丙", "丁", "戊", "己"):
+        log.join(name)
+    log.score("甲", "points.activity", "2023-02-01", count=5)  # 70: 优秀 (1 of the 2 places of 1/3 × 6)
+    log.score("乙", "points.activity", "2023-02-01", count=4)  # 68
+    log.score("丙", "points.activity", "2023-02-01", count=4)  # 68: tied with 乙, both kept out by the quota
+    results = {r.subject: r for r in outcomes.annual(engine.replay(log.events, scheme), 2023)}
+    assert results["乙"].grade == results["丙"].grade == "合格"
+    assert {s for s, r in results.items() if "表扬奖励" in r.flags} == {"甲"}
+
+
+def test_a_flag_naming_a_grade_the_scheme_lacks_is_a_scheme_problem(tmp_path):
+    path = write(tmp_path / "bad.yaml", SCHEME.replace("{flag: 表扬奖励, top: 1}", "{flag: 表扬奖励, top: 1, grade: 特优}"))
+    _, problems = scheme_io.load(path)
+    assert [(p.code, p.args["grade"]) for p in problems] == [("scheme.unknown-grade", "特优")]

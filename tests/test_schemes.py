@@ -111,6 +111,12 @@ def test_yongzhou_monthly_average_quota_tie_and_exemption(make, golden):
     ]
     assert all("quota" in rows[n]["flags"] for n in ("乙", "丙", "己", "丁"))
     assert rows["庚"]["exempt"] is True and rows["庚"]["score"] is None
+    # an exempt row has every key a scored row has (docs/commands.md promises grade: null)
+    assert set(rows["庚"]) == set(rows["甲"]) | {"exempt"} and rows["庚"]["grade"] is None
+    assert (rows["庚"]["flags"], rows["庚"]["periods"], rows["庚"]["veto"]) == ([], {}, False)
+    # 评先评优对象 (top 3, grade 优秀): 表彰的优秀党员在优秀等次党员中产生, so 乙 and 丙 (rank 3, kept
+    # out of 优秀 by the quota) do not carry it
+    assert [n for n in rows if "评先评优对象" in rows[n].get("flags", [])] == ["甲", "戊"]
     table = b.run("grade", "--year", "2023").stdout
     assert "因名额限制未评为该等次:乙(m02)、丙(m03)、己(m06)、丁(m04)" in table
     golden("yongzhou-2018/grade-2023.json", dump(b.grade()))

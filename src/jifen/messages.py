@@ -146,6 +146,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "scheme.no-rules": ("类别 {category} 没有规则,永远是初始分", "category {category} has no rules: it always keeps its starting value"),
     "scheme.split-empty": ("类别 {category} 的分摊比例都为 0", "category {category} splits nothing to anyone"),
     "scheme.split-needs-secretary": ("类别 {category} 分摊给书记,但 roles 中没有 secretary", "category {category} shares points with the secretary, but roles has no secretary"),
+    "scheme.unknown-grade": ("等次 {grade} 不在方案的等次中", "grade {grade} is not one of the scheme's grades",
+                             "可用的等次:{grades}。", "Grades: {grades}."),
     "scheme.unknown-role": ("未知角色 {role}", "unknown role {role}", "方案的 roles:{roles}。", "The scheme's roles: {roles}."),
     "scheme.items-mismatch": ("类别 {category} 各项满分之和为 {sum},不等于 max {max}", "the items of {category} add up to {sum}, not its max {max}"),
     "scheme.aspects-mismatch": ("类别 {category} 各方面分值之和为 {sum},不等于 out_of {out_of}", "the aspects of {category} add up to {sum}, not its out_of {out_of}"),

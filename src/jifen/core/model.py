@@ -338,7 +338,8 @@ class FlagRule:
     Year conditions: ``below`` (annual score), ``top``/``bottom`` N (by rank),
     ``veto``. Month conditions (``per == "month"``): ``below``, ``rank_at_most``,
     ``deductions_over`` in a month, held ``months_running`` months in a row. ``role``
-    limits the flag to subjects of that role. ``ineligible``: the flag also takes
+    limits the flag to subjects of that role, ``grade`` to those holding that band
+    after quotas (表彰的优秀党员在优秀等次党员中产生). ``ineligible``: the flag also takes
     away eligibility for awards.
     """
 
@@ -354,6 +355,7 @@ class FlagRule:
     months_running: int = 1
     role: str | None = None
     ineligible: bool = False
+    grade: str | None = None  # only subjects holding this band (after quotas) get the flag
 
 
 @dataclass(frozen=True)

@@ -42,10 +42,10 @@ def annual(standings: engine.Standings, year: int) -> list[Outcome]:
     scheme = standings.scheme
     period = Period(year, "year", 1)
     ranked = standings.ranked(period)
-    count = len(ranked)
     grades = _grades(standings, ranked)
+    from_bottom = _from_bottom(ranked)
     results = []
-    for position, place in enumerate(ranked):
+    for place in ranked:
         flags: list[str] = []
         months: dict[str, list[str]] = {}
         for rule in scheme.flags:
@@ -56,7 +56,7 @@ def annual(standings: engine.Standings, year: int) -> list[Outcome]:
                 if hit:
                     flags.append(rule.flag)
                     months[rule.flag] = hit
-            elif _year_flag(rule, place, position, count):
+            elif _year_flag(rule, place, from_bottom[place.subject], grades[place.subject][0]):
                 flags.append(rule.flag)
         grade, demoted = grades[place.subject]
         if demoted == QUOTA_FLAG or demoted == VETO_FLAG:
@@ -131,14 +131,30 @@ def has_eligibility(standings: engine.Standings) -> bool:
     )
 
 
-def _year_flag(rule: FlagRule, place: engine.Standing, position: int, count: int) -> bool:
+def _from_bottom(ranked: list[engine.Standing]) -> dict[str, int]:
+    """Each subject's place counted from the bottom, equal scores sharing it (1, 2, 2, 4 from the last):
+    so that a bottom-N cut, like a top-N one, takes in everyone tied at it."""
+    places: dict[str, int] = {}
+    below = 0  # subjects scoring less than the ones being placed
+    for index, place in enumerate(reversed(ranked)):
+        if index and place.shown != ranked[len(ranked) - index].shown:
+            below = index
+        places[place.subject] = below + 1
+    return places
+
+
+def _year_flag(rule: FlagRule, place: engine.Standing, from_bottom: int, grade: str | None) -> bool:
+    """Whether a year's flag falls on ``place`` (``from_bottom``: its place counted from the last;
+    ``grade``: the band it holds after quotas)."""
+    if rule.grade is not None and grade != rule.grade:
+        return False
     if rule.veto and place.score.veto:
         return True
     if rule.below is not None and place.shown < rule.below:
         return True
     if rule.top is not None and place.rank <= rule.top:
         return True
-    return rule.bottom is not None and position >= count - rule.bottom
+    return rule.bottom is not None and from_bottom <= rule.bottom
 
 
 def _month_flag(standings: engine.Standings, subject: str, year: int, rule: FlagRule) -> list[str]:

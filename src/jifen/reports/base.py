@@ -51,9 +51,13 @@ def category_label(category: Category) -> str:
     return label
 
 
-def exempt_rows(standings: engine.Standings, period: Period) -> list[dict[str, Any]]:
+def exempt_rows(standings: engine.Standings, period: Period, extra: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Rows for the subjects exempt in ``period``: listed, not scored; ``extra``: the other keys the
+    report's scored rows have, with what they are for someone not scored (a row's shape never varies)."""
+    extra = extra or {}
     return [
-        {"member_id": s, "member": standings.members[s].name, "score": None, "rank": None, "exempt": True}
+        {"member_id": s, "member": standings.members[s].name, "score": None, "rank": None, "exempt": True,
+         **extra}
         for s in standings.subjects(period)
         if standings.is_exempt(s, period)
     ]

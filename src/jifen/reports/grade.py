@@ -49,7 +49,11 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
                 row["flag_months"] = result.flag_months
         rows.append(row)
     if scheme.exemption:
-        rows += exempt_rows(standings, period)
+        unscored: dict[str, Any] = {"grade": None, "veto": False, "periods": {}}
+        unscored.update({"stars": None} if scheme.stars else {})
+        unscored.update({"eligible": None} if show_eligible else {})
+        unscored.update({"flags": []} if show_flags else {})
+        rows += exempt_rows(standings, period, unscored)
     columns = [
         *lead_columns(ledger),
         *(Column(f"periods.{p}", p, literal=True) for p in parts),

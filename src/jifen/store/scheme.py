@@ -231,6 +231,7 @@ _FLAG = {
     "months_running": (yamlsrc.as_count, False),
     "role": (yamlsrc.as_text, False),
     "ineligible": (_bool, False),
+    "grade": (yamlsrc.as_text, False),
 }
 _SPLIT = {"member": (_share, True), SECRETARY: (_share, True)}
 
@@ -408,6 +409,9 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
     problems += _band_problems(scheme.stars)
     roles = set(scheme.roles)
     for flag in scheme.flags:
+        if flag.grade is not None and flag.grade not in {b.name for b in scheme.grades}:
+            problems.append(Problem(flag.source, "scheme.unknown-grade",
+                                    {"grade": flag.grade, "grades": ", ".join(b.name for b in scheme.grades) or "-"}))
         if flag.role is not None and flag.role not in roles:
             problems.append(Problem(flag.source, "scheme.unknown-role", {"role": flag.role, "roles": ", ".join(roles) or "-"}))
         month_only = flag.rank_at_most is not None or flag.deductions_over is not None or flag.months_running > 1
