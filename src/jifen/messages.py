@@ -172,6 +172,9 @@ MESSAGES: dict[str, tuple[str, ...]] = {
                                 "用 --points 给出 {min} 到 {max} 之间的分值。", "Give --points between {min} and {max}."),
     "rule.range-takes-no-count": ("酌情规则 {rule} 不能用 count", "discretionary rule {rule} takes no count",
                                   "每次记一条。", "Record one event per occurrence."),
+    "rule.count-too-big": ("次数 {count} 超过规则 {rule} 允许的上限 {limit}", "count {count} is over rule {rule}'s limit of {limit}",
+                           "一条记录最多记 {limit} 次;确有更多,请分几条记录,或在方案中为该规则写明 max_count。",
+                           "One record holds at most {limit} occurrences; if there really are more, record them in several events, or state max_count for the rule in the scheme."),
     "rule.range-outside": ("分值 {points} 超出规则 {rule} 的范围 {min} 到 {max}", "points {points} are outside rule {rule}'s range {min} to {max}"),
     # --- events -------------------------------------------------------------
     "event.revoked-twice": ("事件 {target} 已被撤销(事件 {by})", "event {target} is already revoked (by event {by})"),

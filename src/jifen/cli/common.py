@@ -262,6 +262,10 @@ def parse_decimal(text: str | None) -> Decimal | None:
         raise errors.InvalidInput("cli.bad-number", text=text) from None
     if not value.is_finite():
         raise errors.InvalidInput("cli.bad-number", text=text)
+    from jifen.store.yamlsrc import MAX_DIGITS
+
+    if value.adjusted() >= MAX_DIGITS or -value.as_tuple().exponent > MAX_DIGITS:  # the reader's limit on numbers
+        raise errors.InvalidInput("yaml.int-too-long", field=text, limit=MAX_DIGITS)
     return value
 
 

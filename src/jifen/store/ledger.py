@@ -513,6 +513,9 @@ def _check_value(key: str, value: Any) -> None:
                 raise InvalidInput("cli.control-char", field=key, char=f"U+{ord(bad):04X}")
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**yamlsrc.MAX_DIGITS:
         raise InvalidInput("yaml.int-too-long", field=f"--{key}", limit=yamlsrc.MAX_DIGITS)
+    elif isinstance(value, Decimal) and (not value.is_finite() or value.adjusted() >= yamlsrc.MAX_DIGITS
+                                         or -value.as_tuple().exponent > yamlsrc.MAX_DIGITS):
+        raise InvalidInput("yaml.int-too-long", field=f"--{key}", limit=yamlsrc.MAX_DIGITS)
 
 
 def create(directory: Path, fields: Mapping[str, Any]) -> Event:
