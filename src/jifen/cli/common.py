@@ -135,7 +135,7 @@ def load_book(option: Path | None):
     directory = ledger_dir(option)
 
     def work():
-        opened = open_book(directory).usable()
+        opened = open_book(directory, today=today_date()).usable()  # a future-dated event is a problem here too
         assert opened.standings is not None  # the replay, under the spinner
         return opened
 

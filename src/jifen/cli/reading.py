@@ -211,7 +211,8 @@ def rollup(
     folders = rollup_lib.find(folder)
     if not folders:
         raise errors.InvalidInput("rollup.none", path=str(folder))
-    found = _with_progress(lambda done: rollup_lib.summaries(folders, scheme_search(), year, jobs, done, caching()),
+    found = _with_progress(lambda done: rollup_lib.summaries(folders, scheme_search(), year, jobs, done, caching(),
+                                                                today_date()),
                            len(folders), sys.stderr.isatty())
     problems = {s.path: messages.text(s.error, lang, **s.error_args) for s in found if s.error}
     emit_report(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang, output)

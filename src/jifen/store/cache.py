@@ -315,14 +315,15 @@ def key(*parts: Any) -> str:
     return digest(repr((code_digest(), *parts)).encode("utf-8"))
 
 
-def result_key(directory: Path, search: list[Path], *parts: Any) -> str | None:
-    """The key of a result made from the ledger in ``directory`` and its scheme (found on ``search``):
-    it covers both files' bytes, jifen's code and ``parts``. None if the log's start is not canonical."""
+def result_key(directory: Path, search: list[Path], *parts: Any, data: bytes | None = None) -> str | None:
+    """The key of a result made from the ledger in ``directory`` (its bytes ``data``, if the caller
+    has read them) and its scheme (found on ``search``): it covers both files' bytes, jifen's code
+    and ``parts``. None if the log's start is not canonical."""
     from jifen.store import scheme as scheme_io
 
     try:
         path = ledger.locate(directory)
-        data = ledger.read_bytes(path)
+        data = ledger.read_bytes(path) if data is None else data
         opening = ledger.header(str(path), data)
         if opening is None or not opening.scheme:
             return None
@@ -331,6 +332,21 @@ def result_key(directory: Path, search: list[Path], *parts: Any) -> str | None:
     except (JifenError, OSError):
         return None  # the full read reports it
     return key(digest(data), str(scheme_path), digest(scheme_bytes), *parts)
+
+
+def clean(directory: Path, search: list[Path], data: bytes, today: Any) -> bool:
+    """Whether the log whose bytes are ``data`` was found without errors, under the same scheme and
+    code, on ``today`` or earlier (a log clean on one day has no event dated after any later day)."""
+    name = result_key(directory, search, "clean", data=data)
+    day = result(directory, name) if name else None
+    return isinstance(day, int) and day <= today.toordinal()
+
+
+def keep_clean(directory: Path, search: list[Path], data: bytes, today: Any) -> None:
+    """Keep that the log whose bytes are ``data`` has no errors on ``today`` (see ``clean``)."""
+    name = result_key(directory, search, "clean", data=data)
+    if name:
+        keep(directory, name, today.toordinal())
 
 
 _code: str | None = None
