@@ -20,8 +20,11 @@ It keeps four things, each tied to the exact bytes it was made from:
   jifen's own code, so any change to any of them misses.
 
 Everything is written with ``marshal`` (loading runs no code) to a temporary
-file renamed into place, so readers see the old file or the new one. A cache
-that cannot be read or written is ignored: it is safe to delete at any time.
+file renamed into place, so readers see the old file or the new one, with the
+BLAKE3 hash of the entry's bytes: an entry whose bytes no longer match (a flipped
+bit, an edit) is ignored and made again from the log. A cache that cannot be
+read or written is ignored: it is safe to delete at any time. ``jifen check``,
+``audit`` and every ``-o`` handout never read it.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 5  # bump when what is stored changes shape
+FORMAT = 6  # bump when what is stored changes shape
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -382,13 +385,18 @@ def _libraries() -> list[str]:
 
 
 def _load(path: Path) -> Any | None:
+    """What ``_store`` wrote to ``path``, if its bytes are still those it wrote (their BLAKE3 hash
+    matches); else None, and the caller reads the log and writes the entry again."""
     try:
         found = marshal.loads(path.read_bytes())
+        if not isinstance(found, dict) or found.get("format") != (FORMAT, jifen.__version__):
+            return None
+        payload = found.get("value")
+        if not isinstance(payload, bytes) or found.get("blake3") != digest(payload):
+            return None
+        return marshal.loads(payload)
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not isinstance(found, dict) or found.get("format") != (FORMAT, jifen.__version__):
-        return None
-    return found.get("value")
 
 
 def _store(path: Path, value: Any) -> None:
@@ -400,8 +408,9 @@ def _store(path: Path, value: Any) -> None:
     except OSError:
         return
     try:
+        payload = marshal.dumps(value)
         with os.fdopen(handle, "wb") as out:
-            marshal.dump({"format": (FORMAT, jifen.__version__), "value": value}, out)
+            marshal.dump({"format": (FORMAT, jifen.__version__), "blake3": digest(payload), "value": payload}, out)
         os.replace(temporary, path)
     except (OSError, ValueError):
         Path(temporary).unlink(missing_ok=True)
