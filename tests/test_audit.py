@@ -7,6 +7,7 @@ import subprocess
 import pytest
 
 from jifen.book import audit
+from tests.conftest import ROOT
 
 
 def git(repo, *args):
@@ -179,3 +180,69 @@ def test_audit_and_log_never_pass_user_text_to_git_as_an_option(repo, cli):
         result = cli(*words)
         assert result.exit_code == 2 and "不能以 - 开头" in result.output, words
         assert path.read_bytes() == before, words
+
+
+def test_a_scheme_edit_changed_the_past_unseen(repo, cli):
+    """The ledger's scheme sits in the repository; a rule's points are changed and committed."""
+    (repo / "schemes").mkdir()
+    scheme = repo / "schemes" / "本支部方案.yaml"
+    scheme.write_bytes((ROOT / "schemes" / "quantified-2023.yaml").read_bytes())
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "the branch's own copy of its scheme")  # adding a scheme file is fine
+    assert cli("audit").exit_code == 0
+    scheme.write_text(scheme.read_text(encoding="utf-8").replace("points: -1}", "points: -3}", 1), encoding="utf-8")
+    working = cli("audit", "--lang", "en")
+    assert working.exit_code == 1 and "schemes/本支部方案.yaml:" in working.output and "the working tree" in working.output
+    git(repo, "commit", "-qam", "stricter")
+    result = cli("audit", "--lang", "en")
+    assert result.exit_code == 1 and "an earlier line was changed" in result.output
+    assert "记分员甲 <a@example.org>" in result.output and "points: -1}" in result.output and "points: -3}" in result.output
+
+
+def test_a_scheme_named_by_a_ledger_outside_schemes_is_audited_too(tmp_path, cli, monkeypatch):
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    git(root, "config", "user.name", "甲")
+    git(root, "config", "user.email", "a@example.org")
+    (root / "方案.yaml").write_bytes((ROOT / "schemes" / "quantified-2023.yaml").read_bytes())
+    monkeypatch.chdir(root)
+    assert cli("init", "一支部", "--scheme", "方案.yaml", "--name", "一支部", "--date", "2023-01-01").exit_code == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "open")
+    path = root / "方案.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("points: -1}", "points: -9}", 1), encoding="utf-8")
+    git(root, "commit", "-qam", "quiet")
+    assert [(v.code, v.path) for v in audit.history(root)] == [("audit.changed", "方案.yaml")]
+
+
+def test_a_merge_that_keeps_only_one_side_dropped_the_other_sides_events(repo, cli, tmp_path):
+    """Two clones append; the merge takes one side's log (``-X ours``): the audit must fail."""
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "-q", str(repo), str(other)], check=True)
+    git(other, "config", "user.name", "记分员乙")
+    git(other, "config", "user.email", "b@example.org")
+    assert cli("add", "张三", "study.notes", "--date", "2023-02-01", "-l", other / "b", "--commit").exit_code == 0
+    assert cli("add", "张三", "study.report", "--date", "2023-02-02", "-l", repo / "b", "--commit").exit_code == 0
+    git(repo, "pull", "-q", "--no-rebase", "--no-edit", "-X", "ours", str(other), "HEAD")
+    assert len(git(repo, "log", "-1", "--format=%P").split()) == 2  # a real merge
+    assert "study.notes" not in (repo / "b" / "ledger.yaml").read_text(encoding="utf-8")
+    found = audit.history(repo)
+    assert [v.code for v in found] == ["audit.merge-dropped"] and found[0].path == "b/ledger.yaml"
+    result = cli("audit", "--lang", "en")
+    assert result.exit_code == 1 and "lost an event the other side had committed" in result.output
+
+
+def test_re_appending_the_dropped_events_later_does_not_hide_the_merge(repo, cli, tmp_path):
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "-q", str(repo), str(other)], check=True)
+    assert cli("add", "张三", "study.notes", "--date", "2023-02-01", "-l", other / "b", "--commit").exit_code == 0
+    theirs = (other / "b" / "ledger.yaml").read_text(encoding="utf-8")
+    assert cli("add", "张三", "study.report", "--date", "2023-02-02", "-l", repo / "b", "--commit").exit_code == 0
+    git(repo, "pull", "-q", "--no-rebase", "--no-edit", "-X", "ours", str(other), "HEAD")
+    block = theirs[theirs.index("- id: 4"):].replace("- id: 4", "- id: 5")  # their event, appended again
+    with (repo / "b" / "ledger.yaml").open("a", encoding="utf-8") as log:
+        log.write(block)
+    git(repo, "commit", "-qam", "their event appended again")
+    assert audit.history(repo) != []  # the merge commit itself still dropped it
+    assert cli("check", "-l", repo / "b").exit_code == 0

@@ -56,7 +56,7 @@ def test_an_edited_history_is_reported_and_read_again(demo, cli):
 
 
 def test_the_cli_warns_when_history_was_edited(demo, cli):
-    assert cli("check", "-l", demo).exit_code == 0
+    assert cli("member", "list", "-l", demo).exit_code == 0  # a reader through the cache (check never is)
     path = demo / "ledger.yaml"
     path.write_bytes(path.read_bytes().replace(b"study.absent", b"study.notes!", 1))
     result = cli("report", "--quarter", "2023Q1", "-l", demo)
@@ -218,13 +218,13 @@ def test_a_kept_spine_checks_an_append_exactly_as_the_whole_log_does(tmp_path, s
 
 
 def test_add_reads_only_the_spine_and_warns_when_history_was_edited(demo, cli):
-    assert cli("check", "-l", demo).exit_code == 0  # a whole read keeps the spine too
+    assert cli("member", "list", "-l", demo).exit_code == 0  # a reader through the cache (check never is)  # a whole read keeps the spine too
     path = demo / "ledger.yaml"
     size = path.stat().st_size
     assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo).exit_code == 0
     read = cache.spine(demo, path, path.read_bytes())  # add kept the spine up to where it began
     assert read.parsed == path.stat().st_size - size and read.spine.last_id == full(demo)[-1].id
-    path.write_bytes(path.read_bytes().replace(b"study.absent", b"study.notes!", 1))
+    path.write_bytes(path.read_bytes().replace(b"study.absent", b"study.notes", 1))  # history quietly edited
     result = cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo)
     assert "缓存" in result.stderr and "jifen audit" in result.stderr
 
@@ -235,7 +235,7 @@ def test_add_keeps_the_spine_again_only_past_scores(demo, cli):
     with the roster grown by the join."""
     from jifen.core import roster
 
-    assert cli("check", "-l", demo).exit_code == 0
+    assert cli("member", "list", "-l", demo).exit_code == 0  # a reader through the cache (check never is)
     path, kept = demo / "ledger.yaml", demo / cache.FOLDER / "spine"
     first = kept.read_bytes()
     assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo).exit_code == 0
@@ -296,3 +296,42 @@ def test_an_upgraded_library_would_have_kept_serving_old_text(monkeypatch):
     monkeypatch.setattr(cache, "_libraries", lambda: upgraded)
     monkeypatch.setattr(cache, "_code", None)
     assert cache.key("report", "2023Q1") != before
+
+
+def test_a_tampered_cache_entry_changed_printed_output(demo, cli, monkeypatch):
+    """Random bytes flipped in each file of .jifen-cache/ (a fixed seed) never change what is printed:
+    every entry carries the BLAKE3 hash of its bytes, and one that does not match is made again."""
+    import random
+
+    words = [("report", "--quarter", "2023Q1"), ("show", "m01", "-f", "json"), ("member", "list")]
+    path = demo / "ledger.yaml"
+    cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo)  # the spine, kept by add
+    monkeypatch.setenv("JIFEN_CACHE", "off")
+    truth = [cli(*w, "-l", demo).output for w in words]
+    monkeypatch.setenv("JIFEN_CACHE", "on")
+    assert [cli(*w, "-l", demo).output for w in words] == truth  # events, trees and results kept too
+    folder = demo / cache.FOLDER
+    kept = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert {"events", "spine", "trees", "results"} <= set(kept)
+    chance = random.Random(13)
+    for name, data in sorted(kept.items()):
+        for _ in range(8):
+            flipped = bytearray(data)
+            for at in chance.sample(range(len(flipped)), 3):
+                flipped[at] ^= 1 << chance.randrange(8)
+            for other, original in kept.items():
+                (folder / other).write_bytes(original)
+            (folder / name).write_bytes(bytes(flipped))
+            assert [cli(*w, "-l", demo).output for w in words] == truth, name
+            before = path.read_bytes()
+            (folder / name).write_bytes(bytes(flipped))
+            added = cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo)
+            assert added.exit_code == 0, added.output
+            path.write_bytes(before)  # back to the log the truth was taken from
+
+
+def test_check_audit_and_handouts_read_the_log_never_the_cache(demo, cli, tmp_path):
+    assert cli("check", "-l", demo).exit_code == 0
+    out = tmp_path / "公示.csv"
+    assert cli("report", "--quarter", "2023Q1", "-f", "csv", "-o", out, "-l", demo).exit_code == 0
+    assert not (demo / cache.FOLDER).exists()

@@ -696,5 +696,71 @@ def test_control_characters_reach_neither_json_nor_error_messages(branch, cli):
 def test_a_count_too_long_for_the_ledger_is_refused_clearly_not_as_an_internal_error(branch, cli):
     before = ledger_bytes(branch)
     result = cli("add", "张三", "study.absent", "--count", "9" * 22, "--date", "2023-01-10", "-l", branch)
-    assert result.exit_code == 2 and "--count 超过 18 位数字" in result.output and "内部错误" not in result.output
+    assert result.exit_code == 2 and "内部错误" not in result.output
+    assert "次数 9999999999999999999999 超过规则 study.absent 允许的上限 1000" in result.output
     assert ledger_bytes(branch) == before
+
+
+# --- one definition of a ledger with problems (what check rejects, add and report refuse) ------
+
+
+@pytest.mark.parametrize("flip", [
+    (b"rule: study.absent", b"rule: study.absenu"),  # a byte flip leaves an unknown rule
+    (b"subject: m01\n  rule", b"subject: m0!\n  rule"),  # … or an unknown member
+    (b"count: 2", b"points: -1" + b"0" * 100),  # points of -10^100
+    (b"date: 2023-01-10", b"date: 9999-12-31"),  # a date in the future
+])
+def test_add_appended_to_a_log_that_check_rejects(branch, cli, flip):
+    cli("add", "张三", "study.absent", "--count", "2", "--date", "2023-01-10", "-l", branch)
+    path = branch / "ledger.yaml"
+    path.write_bytes(path.read_bytes().replace(*flip))
+    damaged = path.read_bytes()
+    for cache in ("on", "off"):
+        os.environ["JIFEN_CACHE"] = cache
+        try:
+            assert cli("check", "-l", branch).exit_code == 1
+            added = cli("add", "李四", "study.absent", "--date", "2023-01-11", "-l", branch)
+            assert added.exit_code == 2 and path.read_bytes() == damaged, added.output
+            report = cli("report", "--quarter", "2023Q1", "-l", branch)
+            assert report.exit_code == 2, report.output
+        finally:
+            del os.environ["JIFEN_CACHE"]
+
+
+def test_report_printed_a_ledger_holding_a_future_dated_event(branch, cli):
+    path = branch / "ledger.yaml"
+    with path.open("a", encoding="utf-8") as log:
+        log.write("- id: 4\n  date: 9999-12-31\n  kind: score\n  subject: m01\n  rule: study.absent\n  by: 记分员\n")
+    for words in (("report", "--year", "9999"), ("grade", "--year", "2023"), ("show", "张三"), ("member", "list")):
+        result = cli(*words, "-l", branch)
+        assert result.exit_code == 2 and "9999-12-31" in result.output, (words, result.output)
+    assert cli("rollup", branch.parent, "--year", "2023").exit_code == 1
+
+
+def test_add_refuses_a_log_over_64_mib_as_check_does(branch, cli, monkeypatch):
+    from jifen.store import ledger
+
+    path = branch / "ledger.yaml"
+    monkeypatch.setattr(ledger, "MAX_BYTES", path.stat().st_size - 1)
+    before = path.read_bytes()
+    assert cli("check", "-l", branch).exit_code == 1
+    assert cli("add", "李四", "study.absent", "--date", "2023-01-11", "-l", branch).exit_code == 2
+    assert cli("report", "--quarter", "2023Q1", "-l", branch).exit_code == 2
+    assert path.read_bytes() == before
+
+
+def test_an_add_after_a_clean_check_reads_the_log_whole_only_once(branch, cli, monkeypatch):
+    """The verdict "no errors" is kept for the exact bytes (and scheme, and code): consecutive adds
+    do not each read the whole log, and a hand edit between them is still found."""
+    from jifen.store import ledger
+
+    assert cli("add", "张三", "study.absent", "--date", "2023-01-10", "-l", branch).exit_code == 0
+    whole = []
+    real = ledger.parse
+    monkeypatch.setattr(ledger, "parse", lambda *a, **k: whole.append(1) or real(*a, **k))
+    assert cli("add", "张三", "study.absent", "--date", "2023-01-11", "-l", branch).exit_code == 0
+    assert whole == []
+    path = branch / "ledger.yaml"
+    path.write_bytes(path.read_bytes() + b"- id: 99\n  date: 2023-01-12\n  kind: score\n  subject: m07\n"
+                     b"  rule: study.absent\n  by: x\n")
+    assert cli("add", "张三", "study.absent", "--date", "2023-01-12", "-l", branch).exit_code == 2

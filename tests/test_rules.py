@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -61,6 +62,29 @@ def test_progressive_grows_with_each_earlier_occurrence_of_the_year():
     assert rules.value(accident, event(), prior=0) == -5
     assert rules.value(accident, event(), prior=2) == -15  # the third: −5 + 2 × −5
     assert rules.value(accident, event(count=2), prior=0) == -15  # −5 then −10 in one record
+
+
+@pytest.mark.parametrize("count, prior", [(1, 0), (2, 3), (7, 0), (13, 5), (1000, 999)])
+def test_progressive_sum_in_closed_form_equals_one_term_per_occurrence(count, prior):
+    accident = rule("progressive", points="-5", step="-2.5")
+    terms = sum(Decimal("-5") + (prior + k) * Decimal("-2.5") for k in range(count))
+    assert rules.value(accident, event(count=count), prior=prior) == terms
+
+
+def test_a_count_of_a_trillion_on_a_progressive_rule_hung_every_report():
+    accident = rule("progressive", points=-5, step=-5)
+    big = event(count=10**12)
+    assert rules.check(accident, big) == ("rule.count-too-big",
+                                          {"rule": accident.id, "count": 10**12, "limit": rules.MAX_COUNT})
+    # what a log already holding it is worth is computed at once, not by 10^12 additions
+    assert rules.value(accident, big) == -5 * 10**12 - 5 * (10**12 * (10**12 - 1) // 2)
+
+
+def test_a_rule_may_state_its_own_max_count():
+    limited = dataclasses.replace(rule("fixed", points=-1), max_count=3)
+    assert rules.check(limited, event(count=3)) is None
+    assert rules.check(limited, event(count=4))[0] == "rule.count-too-big"
+    assert rules.check(rule("fixed", points=-1), event(count=rules.MAX_COUNT)) is None
 
 
 def test_graded_scores_the_level_out_of_the_items_full_marks():

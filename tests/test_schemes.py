@@ -412,3 +412,20 @@ def test_yongzhou_the_issue_example_within_the_quota_is_excellent(make):
     rows = b.rows()
     assert (rows["丁"]["score"], rows["丁"]["grade"], rows["丁"]["flags"]) == (90.42, "优秀", ["评先评优对象"])
     assert rows["戊"]["grade"] == "合格"
+
+
+def test_add_with_a_count_of_a_trillion_on_a_progressive_rule_hung_every_report(make):
+    b = make("dongli-branch-2023", subjects="branches")
+    b.member("一支部")
+    log = b.folder / "ledger.yaml"
+    before = log.read_bytes()
+    out = b.fails("add", "b01", "key.accident", "--count", "1000000000000", "--date", "2023-03-01")
+    assert "次数 1000000000000 超过规则 key.accident 允许的上限 1000" in out
+    assert log.read_bytes() == before  # nothing written
+    b.add("b01", "key.accident", "2023-03-01", "--count", "1000")  # the limit itself is fine
+    # a log that already holds one (written before the limit, or by hand) is reported by check,
+    # and a report refuses it at once instead of adding a trillion terms
+    log.write_bytes(log.read_bytes().replace(b"count: 1000\n", b"count: 1000000000000\n"))
+    checked = b.cli("check", "-l", b.folder)
+    assert checked.exit_code == 1 and "超过规则 key.accident 允许的上限 1000" in checked.output
+    assert b.cli("report", "--year", "2023", "-l", b.folder).exit_code == 2

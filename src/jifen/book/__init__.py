@@ -101,13 +101,22 @@ def open(directory: Path, search: list[Path] | None = None, today: dt.date | Non
     search = search_path() if search is None else search
     with collector_paused():
         read = cache.read(directory, use=cached)
-        problems = list(read.problems)
-        scheme, scheme_problems = scheme_of(read.ledger, search, cached)
-        problems += scheme_problems
-        if scheme is not None:
-            problems += validate.ledger_problems(read.ledger, scheme, today)
-    problems.sort(key=Problem.sort_key)
+        scheme, problems = checked(read.ledger, read.problems, search, today, cached)
     return Book(read.ledger, scheme, tuple(problems), read.stale)
+
+
+def checked(ledger: Ledger, problems: list[Problem], search: list[Path], today: dt.date | None,
+            cached: bool = False) -> tuple[Scheme | None, list[Problem]]:
+    """The scheme of ``ledger`` (read with ``problems``) and every problem of either, sorted by place:
+    the one definition of "a ledger with problems" that every command uses (``open`` for readers,
+    ``record`` for writers). With ``today``, events dated after it are problems too."""
+    found = list(problems)
+    scheme, scheme_problems = scheme_of(ledger, search, cached)
+    found += scheme_problems
+    if scheme is not None:
+        found += validate.ledger_problems(ledger, scheme, today)
+    found.sort(key=Problem.sort_key)
+    return scheme, found
 
 
 def scheme_of(ledger: Ledger | Spine, search: list[Path], cached: bool = False) -> tuple[Scheme | None, list[Problem]]:
@@ -165,21 +174,45 @@ def record(directory: Path, fields: Fields, *, today: dt.date, lang: str, search
         return values
 
     def reader(path: str, data: bytes) -> tuple[Spine, list[Problem]]:
-        read = cache.spine(directory, Path(path), data)
-        seen["stale"] = read.stale
-        return read.spine, read.problems
+        if cached:
+            read = cache.spine(directory, Path(path), data)
+            seen["stale"] = read.stale
+            spine, problems = read.spine, read.problems
+        else:
+            whole, problems = ledger_io.parse(path, data)
+            spine = Spine.of(whole)
+        return spine, problems or _errors(directory, path, data, search, today, cached)
+
+    def written(data: bytes) -> None:  # the log as appended: its errors were none before, the new event's none
+        if cached:
+            cache.keep_clean(directory, search, data, today)
 
     if commit:
         from jifen.store import gitrepo
 
         gitrepo.toplevel(directory)  # refuse before writing if there is no repository
     with collector_paused():
-        event = ledger_io.append(directory, build, reader if cached else None)
+        event = ledger_io.append(directory, build, reader, written)
     members = roster.of(seen["spine"], event)
     code, args = describe(event, members, seen["scheme"])
     summary = messages.text(code, lang, **args)
     sha = _commit(directory, seen["spine"].name, event, summary, lang) if commit else None
     return Recorded(event, summary, sha, seen["stale"])
+
+
+def _errors(directory: Path, path: str, data: bytes, search: list[Path], today: dt.date,
+            cached: bool) -> list[Problem]:
+    """The errors ``open`` would find in the log whose bytes are ``data`` (``checked``, with
+    ``today``): an append is refused on the very ledger a report or ``jifen check`` refuses.
+    The whole log is read only if the cache does not show these bytes found clean before."""
+    if cached and cache.clean(directory, search, data, today):
+        return []
+    whole, problems = ledger_io.parse(path, data)
+    _, found = checked(whole, problems, search, today, cached)
+    errors = [p for p in found if p.is_error]
+    if not errors and cached:
+        cache.keep_clean(directory, search, data, today)
+    return errors
 
 
 def _commit(directory: Path, branch: str, event: Event, summary: str, lang: str) -> str:

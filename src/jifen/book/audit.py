@@ -2,15 +2,23 @@
 
 For every commit that touched a ledger file, the file after the commit must
 start with every byte of the file before it, and the events it adds must carry
-ids above every earlier one. The same check runs on the staged change (the
-pre-commit hook) and on the working tree.
+ids above every earlier one. Scheme files are held to the first half of that:
+any scheme file in a ``schemes/`` folder, and any file a ledger names as its
+scheme, may be added, or appended to, but never changed. A merge is checked
+against its first parent as any commit, and against each other parent: every
+event that parent's log held must still be in the merged log, in order (by its
+exact text, but for its ``id`` and ``target`` lines, which a merge that
+re-appends the other side's events renumbers). The same checks run on the
+staged change (the pre-commit hook) and on the working tree.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from jifen.errors import JifenError
 from jifen.store import gitrepo
 from jifen.store import ledger as ledger_io
 
@@ -19,7 +27,7 @@ from jifen.store import ledger as ledger_io
 class Violation:
     """One place where a ledger's history was not append-only."""
 
-    code: str  # audit.changed, audit.deleted, audit.ids
+    code: str  # audit.changed, audit.deleted, audit.ids, audit.merge-dropped
     path: str
     line: int
     old: str
@@ -31,7 +39,7 @@ class Violation:
 
 
 def compare(path: str, old: bytes, new: bytes) -> list[Violation]:
-    """Violations of ``new`` against ``old`` (two versions of one ledger file)."""
+    """Violations of ``new`` against ``old`` (two versions of one ledger or scheme file)."""
     if not new.startswith(old):
         old_lines, new_lines = old.split(b"\n"), new.split(b"\n")
         for index, (before, after) in enumerate(zip(old_lines, new_lines)):
@@ -40,6 +48,8 @@ def compare(path: str, old: bytes, new: bytes) -> list[Violation]:
         index = min(len(old_lines), len(new_lines)) - 1
         before = old_lines[index + 1] if index + 1 < len(old_lines) else b""
         return [Violation("audit.changed", path, index + 2, _text(before), "")]
+    if Path(path).name != ledger_io.FILENAME:
+        return []  # a scheme file: appending is allowed, there are no ids
     book, problems = ledger_io.parse(path, new)
     first_new_line = old.count(b"\n") + 1
     return [
@@ -53,20 +63,62 @@ def _text(line: bytes) -> str:
     return line.decode("utf-8", "replace")
 
 
+def kept(path: str, old: bytes, new: bytes) -> list[Violation]:
+    """Violations of merged ``new`` against ``old``, the log of a merge's other parent: each event of
+    ``old`` must be in ``new``, in order (its text but for the ``id`` and ``target`` lines)."""
+    if Path(path).name != ledger_io.FILENAME:
+        return compare(path, old, new)
+    merged = iter(_key(new[a:b]) for a, b in _blocks(new))
+    for start, end in _blocks(old):
+        if _key(old[start:end]) not in merged:  # consumes ``merged`` up to the match: order holds
+            first = old[start:end].split(b"\n", 1)[0]
+            return [Violation("audit.merge-dropped", path, old.count(b"\n", 0, start) + 1, _text(first), "")]
+    return []
+
+
+def _blocks(data: bytes) -> list[tuple[int, int]]:
+    starts = ledger_io.starts(data)
+    return list(zip(starts, [*starts[1:], len(data)]))
+
+
+def _key(block: bytes) -> tuple[bytes, ...]:
+    return tuple(line for line in block.split(b"\n") if not line.startswith((b"- id: ", b"  target: ")))
+
+
+def watched(repo: Path) -> tuple[str, ...]:
+    """What the audit follows (git pathspecs): ledger files, scheme files in ``schemes/`` folders,
+    and each scheme file a tracked ledger names by its path (relative to the ledger)."""
+    named = set()
+    for path in gitrepo.tracked_ledgers(repo):
+        try:
+            data = ledger_io.read_bytes(repo / path)
+        except (JifenError, OSError):
+            data = gitrepo.show(repo, "", path) or b""
+        opening = ledger_io.header(path, data)
+        ref = opening.scheme if opening is not None else None
+        if ref and (ref.endswith(".yaml") or "/" in ref):
+            target = os.path.normpath(os.path.join(os.path.dirname(path), ref))
+            if not target.startswith("..") and not os.path.isabs(target):
+                named.add(f":(literal){target}")
+    return (*gitrepo.WATCHED, *sorted(named))
+
+
 def history(repo: Path, rev_range: str | None = None) -> list[Violation]:
     """Every violation in the commits of ``rev_range`` (default: all of HEAD)."""
     found: list[Violation] = []
     if not gitrepo.has_head(repo):
         return found
-    for commit in gitrepo.commits(repo, rev_range):
-        parent = commit.parents[0] if commit.parents else None
+    paths = watched(repo)
+    for commit in gitrepo.commits(repo, rev_range, paths):
         here: list[Violation] = []
-        for status, path in gitrepo.changed(repo, parent, commit.sha):
-            if status == "D":
-                here.append(Violation("audit.deleted", path, 1, "", ""))
-                continue
-            old = (gitrepo.show(repo, parent, path) if parent else None) or b""
-            here += compare(path, old, gitrepo.show(repo, commit.sha, path) or b"")
+        for index, parent in enumerate(commit.parents or (None,)):
+            for status, path in gitrepo.changed(repo, parent, commit.sha, paths):
+                if status == "D":
+                    here.append(Violation("audit.deleted", path, 1, "", ""))
+                    continue
+                old = (gitrepo.show(repo, parent, path) if parent else None) or b""
+                new = gitrepo.show(repo, commit.sha, path) or b""
+                here += compare(path, old, new) if index == 0 else kept(path, old, new)
         found += [replace(v, commit=commit.sha[:10], author=commit.author, date=commit.date) for v in here]
     return found
 
@@ -75,7 +127,7 @@ def staged(repo: Path) -> list[Violation]:
     """Violations of the staged change against HEAD (what a pre-commit hook checks)."""
     found: list[Violation] = []
     has_head = gitrepo.has_head(repo)
-    for status, path in gitrepo.staged_ledgers(repo):
+    for status, path in gitrepo.staged_ledgers(repo, watched(repo)):
         old = gitrepo.show(repo, "HEAD", path) if has_head else None
         if status == "D":
             found.append(Violation("audit.deleted", path, 1, "", "", where="staged"))
@@ -90,7 +142,7 @@ def working(repo: Path) -> list[Violation]:
     found: list[Violation] = []
     if not gitrepo.has_head(repo):
         return found
-    for path in gitrepo.tracked_ledgers(repo):
+    for path in gitrepo.tracked_ledgers(repo, watched(repo)):
         old = gitrepo.show(repo, "HEAD", path)
         if old is None:
             continue

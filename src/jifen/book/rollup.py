@@ -7,6 +7,7 @@ failing branch never stops the others. Ranking the branches is ``rank``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -41,11 +42,13 @@ def find(folder: Path) -> list[Path]:
     return sorted(p.parent for p in folder.rglob(ledger_io.FILENAME))
 
 
-def summarize(directory: str, search: list[str], year: int, cached: bool = False) -> Summary:
+def summarize(directory: str, search: list[str], year: int, cached: bool = False,
+              today: dt.date | None = None) -> Summary:
     """The year of the ledger in ``directory``; errors become a Summary with ``error`` set.
 
     With ``cached``, a branch whose log and scheme are byte for byte as when it was
-    last summed up is not replayed: its summary comes from the cache beside it.
+    last summed up is not replayed: its summary comes from the cache beside it (a log without
+    events after ``today`` then has none after any later day either).
     """
     folder, places = Path(directory), [Path(s) for s in search]
     key = cache.result_key(folder, places, "rollup", year) if cached else None
@@ -53,7 +56,7 @@ def summarize(directory: str, search: list[str], year: int, cached: bool = False
     if isinstance(kept, dict):
         return Summary(directory, kept["branch"], kept["scheme"], kept["members"],
                        Decimal(kept["average"]) if kept["average"] is not None else None, kept["grades"])
-    found = _summarize(directory, places, year, cached)
+    found = _summarize(directory, places, year, cached, today)
     if key and found.error is None:
         average = None if found.average is None else str(found.average)
         cache.keep(folder, key, {"branch": found.branch, "scheme": found.scheme, "members": found.members,
@@ -61,9 +64,9 @@ def summarize(directory: str, search: list[str], year: int, cached: bool = False
     return found
 
 
-def _summarize(directory: str, search: list[Path], year: int, cached: bool) -> Summary:
+def _summarize(directory: str, search: list[Path], year: int, cached: bool, today: dt.date | None) -> Summary:
     try:
-        opened = book.open(Path(directory), search, cached=cached).usable()
+        opened = book.open(Path(directory), search, today=today, cached=cached).usable()
         scheme = opened.scheme
         results = outcomes.annual(opened.standings, year)
     except JifenError as exc:
@@ -82,11 +85,11 @@ def _summarize(directory: str, search: list[Path], year: int, cached: bool) -> S
 
 def summaries(
     folders: list[Path], search: list[Path], year: int, jobs: int | None = None,
-    done: Callable[[Summary], None] | None = None, cached: bool = False,
+    done: Callable[[Summary], None] | None = None, cached: bool = False, today: dt.date | None = None,
 ) -> list[Summary]:
     """Every folder's Summary, computed in a process pool (one branch per task), in folder order."""
     jobs = jobs or os.cpu_count() or 1
-    arguments = [(str(f), [str(s) for s in search], year, cached) for f in folders]
+    arguments = [(str(f), [str(s) for s in search], year, cached, today) for f in folders]
     if jobs == 1 or len(folders) <= 1:
         found = []
         for args in arguments:

@@ -127,15 +127,15 @@ def scheme_search() -> list[Path]:
     return book.search_path()
 
 
-def load_book(option: Path | None):
+def load_book(option: Path | None, cached: bool = True):
     """The usable book of the ledger (``jifen.book``), replayed; a spinner on a terminal while a
-    large ledger loads."""
+    large ledger loads. ``cached`` False: read from the log alone (a handout written with ``-o``)."""
     from jifen.store import ledger as ledger_io
 
     directory = ledger_dir(option)
 
     def work():
-        opened = open_book(directory).usable()
+        opened = open_book(directory, today=today_date(), cached=cached).usable()  # a future-dated event is a problem here too
         assert opened.standings is not None  # the replay, under the spinner
         return opened
 
@@ -148,11 +148,12 @@ def load_book(option: Path | None):
     return work()
 
 
-def open_book(directory: Path, today: dt.date | None = None):
-    """``book.open`` through the cache (unless turned off), warning if it found history edited."""
+def open_book(directory: Path, today: dt.date | None = None, cached: bool = True):
+    """``book.open`` through the cache (unless turned off, or ``cached`` is False), warning if it
+    found history edited."""
     from jifen import book
 
-    opened = book.open(directory, scheme_search(), today=today, cached=caching())
+    opened = book.open(directory, scheme_search(), today=today, cached=cached and caching())
     if opened.stale:
         warn_stale(opened.ledger.path)
     return opened
@@ -262,6 +263,10 @@ def parse_decimal(text: str | None) -> Decimal | None:
         raise errors.InvalidInput("cli.bad-number", text=text) from None
     if not value.is_finite():
         raise errors.InvalidInput("cli.bad-number", text=text)
+    from jifen.store.yamlsrc import MAX_DIGITS
+
+    if value.adjusted() >= MAX_DIGITS or -value.as_tuple().exponent > MAX_DIGITS:  # the reader's limit on numbers
+        raise errors.InvalidInput("yaml.int-too-long", field=text, limit=MAX_DIGITS)
     return value
 
 

@@ -43,7 +43,7 @@ def audit(
         commits = 0
     else:
         found = audit_lib.history(top, rev_range) + audit_lib.working(top)
-        commits = len(gitrepo.commits(top, rev_range)) if gitrepo.has_head(top) else 0
+        commits = len(gitrepo.commits(top, rev_range, audit_lib.watched(top))) if gitrepo.has_head(top) else 0
     if not found:
         files = len(gitrepo.tracked_ledgers(top))
         typer.echo(messages.text("cli.audit-ok", lang, commits=commits, files=files))

@@ -52,7 +52,7 @@ def report(
         from jifen import reports
         from jifen.render import WITH_DETAIL
 
-        opened = load_book(ledger)
+        opened = load_book(ledger, cached=output is None)  # a handout is made from the log alone
         return reports.period_report(opened.ledger, opened.standings, period, detail=format in WITH_DETAIL)
 
     emit_kept(ledger, ("report", str(period)), make, format, lang, output)
@@ -74,7 +74,7 @@ def grade(
         from jifen import reports
         from jifen.render import WITH_CHART, WITH_DETAIL
 
-        opened = load_book(ledger)
+        opened = load_book(ledger, cached=output is None)
         return reports.grade_report(opened.ledger, opened.standings, parse_year(year), detail=format in WITH_DETAIL,
                                     chart=format in WITH_CHART)
 
@@ -96,7 +96,7 @@ def show(
 
     lang = lang_of(lang)
     year = year if year is None else parse_year(year)
-    opened = load_book(ledger)
+    opened = load_book(ledger, cached=output is None)
     subject = member_id(opened.standings.members, member)
     emit_report(reports.show_report(opened.ledger, opened.standings, subject, year), format, lang, output)
 
@@ -106,7 +106,7 @@ def show(
 def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     """Validate the ledger and its scheme; report every problem with FILE:LINE:COL. Exit 1 if any."""
     lang = lang_of(lang)
-    opened = open_book(ledger_dir(ledger), today=today_date())
+    opened = open_book(ledger_dir(ledger), today=today_date(), cached=False)  # the log itself, never the cache
     _report_problems(opened.problems, lang, warnings_fail=False)
     typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=opened.scheme.id if opened.scheme else "-"))
 
@@ -211,7 +211,8 @@ def rollup(
     folders = rollup_lib.find(folder)
     if not folders:
         raise errors.InvalidInput("rollup.none", path=str(folder))
-    found = _with_progress(lambda done: rollup_lib.summaries(folders, scheme_search(), year, jobs, done, caching()),
+    found = _with_progress(lambda done: rollup_lib.summaries(folders, scheme_search(), year, jobs, done, caching() and output is None,
+                                                                today_date()),
                            len(folders), sys.stderr.isatty())
     problems = {s.path: messages.text(s.error, lang, **s.error_args) for s in found if s.error}
     emit_report(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang, output)
@@ -248,7 +249,7 @@ def chart(
     if path.suffix.lower() not in (".png", ".svg"):
         raise errors.InvalidInput("chart.bad-suffix", path=str(path))
     check_output(path)
-    opened = load_book(ledger)
+    opened = load_book(ledger, cached=False)
     subject = member_id(opened.standings.members, member) if member else None
     data = reports.chart_data(opened.ledger, opened.standings, year, subject)
     path.write_bytes(render_chart.render(data, path.suffix.lower()[1:], lang))

@@ -254,6 +254,7 @@ class Rule:
     params: Mapping[str, Any]
     source: Source
     item: str | None = None
+    max_count: int | None = None  # occurrences one event may record; None: ``rules.MAX_COUNT``
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ from jifen.core.numbers import plain
 
 Check = tuple[str, dict[str, Any]] | None
 ZERO = Decimal(0)
+# occurrences one event may record (``count``) unless the rule states its own ``max_count``:
+# a count of 10^12 is a slip of the keyboard, not a record
+MAX_COUNT = 1000
 
 
 def _only(rule: Rule, event: Event, allowed: tuple[str, ...]) -> Check:
@@ -124,8 +127,9 @@ class Progressive(Fixed):
 
     @staticmethod
     def value(rule: Rule, event: Event, prior: int, full: Decimal | None) -> Decimal:
-        first, step = rule.params["points"], rule.params["step"]
-        return sum((first + (prior + k) * step for k in range(event.count or 1)), ZERO)
+        first, step, count = rule.params["points"], rule.params["step"], event.count or 1
+        # first + (prior + k) × step for k in 0 … count−1: an arithmetic series, summed in closed form
+        return count * first + step * (count * prior + count * (count - 1) // 2)
 
 
 class Graded(_Kind):
@@ -215,8 +219,17 @@ KINDS: dict[str, type] = {kind.name: kind for kind in (Fixed, Range, Progressive
 
 
 def check(rule: Rule, event: Event) -> Check:
-    """None if ``event`` may be recorded under ``rule``."""
+    """None if ``event`` may be recorded under ``rule``: its kind's check, and a ``count`` of at
+    most the rule's ``max_count`` (``MAX_COUNT`` unless the scheme states one)."""
+    limit = max_count(rule)
+    if event.count is not None and event.count > limit:
+        return ("rule.count-too-big", {"rule": rule.id, "count": event.count, "limit": limit})
     return KINDS[rule.kind].check(rule, event)
+
+
+def max_count(rule: Rule) -> int:
+    """The most occurrences one event under ``rule`` may record."""
+    return rule.max_count if rule.max_count is not None else MAX_COUNT
 
 
 def describe(rule: Rule) -> str:

@@ -20,8 +20,11 @@ It keeps four things, each tied to the exact bytes it was made from:
   jifen's own code, so any change to any of them misses.
 
 Everything is written with ``marshal`` (loading runs no code) to a temporary
-file renamed into place, so readers see the old file or the new one. A cache
-that cannot be read or written is ignored: it is safe to delete at any time.
+file renamed into place, so readers see the old file or the new one, with the
+BLAKE3 hash of the entry's bytes: an entry whose bytes no longer match (a flipped
+bit, an edit) is ignored and made again from the log. A cache that cannot be
+read or written is ignored: it is safe to delete at any time. ``jifen check``,
+``audit`` and every ``-o`` handout never read it.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 5  # bump when what is stored changes shape
+FORMAT = 6  # bump when what is stored changes shape
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -315,14 +318,15 @@ def key(*parts: Any) -> str:
     return digest(repr((code_digest(), *parts)).encode("utf-8"))
 
 
-def result_key(directory: Path, search: list[Path], *parts: Any) -> str | None:
-    """The key of a result made from the ledger in ``directory`` and its scheme (found on ``search``):
-    it covers both files' bytes, jifen's code and ``parts``. None if the log's start is not canonical."""
+def result_key(directory: Path, search: list[Path], *parts: Any, data: bytes | None = None) -> str | None:
+    """The key of a result made from the ledger in ``directory`` (its bytes ``data``, if the caller
+    has read them) and its scheme (found on ``search``): it covers both files' bytes, jifen's code
+    and ``parts``. None if the log's start is not canonical."""
     from jifen.store import scheme as scheme_io
 
     try:
         path = ledger.locate(directory)
-        data = ledger.read_bytes(path)
+        data = ledger.read_bytes(path) if data is None else data
         opening = ledger.header(str(path), data)
         if opening is None or not opening.scheme:
             return None
@@ -331,6 +335,21 @@ def result_key(directory: Path, search: list[Path], *parts: Any) -> str | None:
     except (JifenError, OSError):
         return None  # the full read reports it
     return key(digest(data), str(scheme_path), digest(scheme_bytes), *parts)
+
+
+def clean(directory: Path, search: list[Path], data: bytes, today: Any) -> bool:
+    """Whether the log whose bytes are ``data`` was found without errors, under the same scheme and
+    code, on ``today`` or earlier (a log clean on one day has no event dated after any later day)."""
+    name = result_key(directory, search, "clean", data=data)
+    day = result(directory, name) if name else None
+    return isinstance(day, int) and day <= today.toordinal()
+
+
+def keep_clean(directory: Path, search: list[Path], data: bytes, today: Any) -> None:
+    """Keep that the log whose bytes are ``data`` has no errors on ``today`` (see ``clean``)."""
+    name = result_key(directory, search, "clean", data=data)
+    if name:
+        keep(directory, name, today.toordinal())
 
 
 _code: str | None = None
@@ -366,13 +385,18 @@ def _libraries() -> list[str]:
 
 
 def _load(path: Path) -> Any | None:
+    """What ``_store`` wrote to ``path``, if its bytes are still those it wrote (their BLAKE3 hash
+    matches); else None, and the caller reads the log and writes the entry again."""
     try:
         found = marshal.loads(path.read_bytes())
+        if not isinstance(found, dict) or found.get("format") != (FORMAT, jifen.__version__):
+            return None
+        payload = found.get("value")
+        if not isinstance(payload, bytes) or found.get("blake3") != digest(payload):
+            return None
+        return marshal.loads(payload)
     except (OSError, EOFError, ValueError, TypeError):
         return None
-    if not isinstance(found, dict) or found.get("format") != (FORMAT, jifen.__version__):
-        return None
-    return found.get("value")
 
 
 def _store(path: Path, value: Any) -> None:
@@ -384,8 +408,9 @@ def _store(path: Path, value: Any) -> None:
     except OSError:
         return
     try:
+        payload = marshal.dumps(value)
         with os.fdopen(handle, "wb") as out:
-            marshal.dump({"format": (FORMAT, jifen.__version__), "value": value}, out)
+            marshal.dump({"format": (FORMAT, jifen.__version__), "blake3": digest(payload), "value": payload}, out)
         os.replace(temporary, path)
     except (OSError, ValueError):
         Path(temporary).unlink(missing_ok=True)

@@ -13,6 +13,8 @@ from pathlib import Path
 from jifen.errors import JifenError
 
 LEDGER_GLOB = ":(glob)**/ledger.yaml"
+SCHEMES_GLOB = ":(glob)**/schemes/**/*.yaml"  # every scheme file kept in a schemes/ folder
+WATCHED = (LEDGER_GLOB, SCHEMES_GLOB)  # what the audit follows; plus the scheme files ledgers name
 
 
 class GitError(JifenError):
@@ -57,11 +59,13 @@ def has_head(repo: Path) -> bool:
     return _git(repo, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1)).returncode == 0
 
 
-def commits(repo: Path, rev_range: str | None) -> list[Commit]:
-    """Commits touching ledger files, oldest first (``rev_range`` as git takes it, else all of HEAD)."""
+def commits(repo: Path, rev_range: str | None, paths: tuple[str, ...] = (LEDGER_GLOB,)) -> list[Commit]:
+    """Commits touching ``paths`` (pathspecs; default: ledger files), oldest first (``rev_range`` as git
+    takes it, else all of HEAD). Every merge that differs from any of its parents is among them
+    (``--full-history``): one that kept only one side's log is not skipped as the same as that side."""
     fmt = "%H%x1f%P%x1f%an <%ae>%x1f%aI%x1f%s%x1e"
-    out = _git(repo, "log", "--reverse", "--topo-order", f"--format={fmt}", "--end-of-options",
-               revision(rev_range or "HEAD"), "--", LEDGER_GLOB)
+    out = _git(repo, "log", "--reverse", "--topo-order", "--full-history", f"--format={fmt}", "--end-of-options",
+               revision(rev_range or "HEAD"), "--", *paths)
     found = []
     for record in out.stdout.decode("utf-8", "replace").split("\x1e"):
         record = record.strip("\n")
@@ -71,11 +75,12 @@ def commits(repo: Path, rev_range: str | None) -> list[Commit]:
     return found
 
 
-def changed(repo: Path, parent: str | None, commit: str) -> list[tuple[str, str]]:
-    """(status, path) of the ledger files ``commit`` changed against ``parent`` (None: the root)."""
+def changed(repo: Path, parent: str | None, commit: str,
+            paths: tuple[str, ...] = (LEDGER_GLOB,)) -> list[tuple[str, str]]:
+    """(status, path) of the files of ``paths`` that ``commit`` changed against ``parent`` (None: the root)."""
     against = ["--root", commit] if parent is None else [parent, commit]
     out = _git(repo, "diff-tree", "-r", "-z", "--no-renames", "--no-commit-id", "--name-status", *against, "--",
-               LEDGER_GLOB)
+               *paths)
     return _name_status(out.stdout)
 
 
@@ -97,16 +102,16 @@ def show(repo: Path, rev: str, path: str) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def tracked_ledgers(repo: Path) -> list[str]:
-    """Ledger files git knows (in HEAD or the index), relative to the top."""
-    out = _git(repo, "ls-files", "-z", "--", LEDGER_GLOB)
+def tracked_ledgers(repo: Path, paths: tuple[str, ...] = (LEDGER_GLOB,)) -> list[str]:
+    """Files of ``paths`` (default: ledger files) git knows (in HEAD or the index), relative to the top."""
+    out = _git(repo, "ls-files", "-z", "--", *paths)
     return [path for path in out.stdout.decode("utf-8", "surrogateescape").split("\0") if path]
 
 
-def staged_ledgers(repo: Path) -> list[tuple[str, str]]:
-    """(status, path) of ledger files in the index that differ from HEAD."""
+def staged_ledgers(repo: Path, paths: tuple[str, ...] = (LEDGER_GLOB,)) -> list[tuple[str, str]]:
+    """(status, path) of files of ``paths`` (default: ledger files) in the index that differ from HEAD."""
     against = ["HEAD"] if has_head(repo) else []
-    out = _git(repo, "diff", "--cached", "-z", "--no-renames", "--name-status", *against, "--", LEDGER_GLOB)
+    out = _git(repo, "diff", "--cached", "-z", "--no-renames", "--name-status", *against, "--", *paths)
     return _name_status(out.stdout)
 
 

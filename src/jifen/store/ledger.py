@@ -513,6 +513,9 @@ def _check_value(key: str, value: Any) -> None:
                 raise InvalidInput("cli.control-char", field=key, char=f"U+{ord(bad):04X}")
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**yamlsrc.MAX_DIGITS:
         raise InvalidInput("yaml.int-too-long", field=f"--{key}", limit=yamlsrc.MAX_DIGITS)
+    elif isinstance(value, Decimal) and (not value.is_finite() or value.adjusted() >= yamlsrc.MAX_DIGITS
+                                         or -value.as_tuple().exponent > yamlsrc.MAX_DIGITS):
+        raise InvalidInput("yaml.int-too-long", field=f"--{key}", limit=yamlsrc.MAX_DIGITS)
 
 
 def create(directory: Path, fields: Mapping[str, Any]) -> Event:
@@ -538,7 +541,8 @@ def create(directory: Path, fields: Mapping[str, Any]) -> Event:
 
 
 def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
-           reader: Callable[[str, bytes], tuple[Spine, list[Problem]]] | None = None) -> Event:
+           reader: Callable[[str, bytes], tuple[Spine, list[Problem]]] | None = None,
+           written: Callable[[bytes], None] | None = None) -> Event:
     """Append the event that ``build(spine, next_id)`` returns; return it as read back.
 
     Holds an exclusive lock from reading to writing, so concurrent appends queue.
@@ -546,7 +550,8 @@ def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
     and raises to refuse. Refused without writing: a ledger with problems, a log
     whose last line is incomplete, or one that changed between the read and the
     write. ``reader`` reads the bytes (default: all of them, by ``parse``; the
-    cache passes one that reads only what it has not kept).
+    cache passes one that reads only what it has not kept). ``written`` is given the log's
+    bytes after the append, still under the lock.
     """
     path = locate(directory)
     with open(path, "ab") as handle:
@@ -570,6 +575,8 @@ def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
             if (now.st_size, now.st_mtime_ns) != (len(data), before.st_mtime_ns) or before.st_size != len(data):
                 raise WriteRefused("ledger.changed", path=str(path))
             _write_all(handle.fileno(), text.encode("utf-8"), len(data), str(path))
+            if written is not None:
+                written(data + text.encode("utf-8"))
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     return event

@@ -205,6 +205,7 @@ _RULE = {
     "name": (yamlsrc.as_text, True),
     "kind": (_choice(tuple(rules.KINDS)), True),
     "item": (yamlsrc.as_text, False),
+    "max_count": (yamlsrc.as_count, False),
 }
 _ANNUAL = {
     "method": (_choice(ANNUAL_METHODS), True),
@@ -358,7 +359,8 @@ def _rule(node: yamlsrc.Node, category: str, problems: list[Problem]) -> Rule | 
         code, args = invalid
         problems.append(Problem(node.source, code, {"rule": values["id"], **args}))
         return None
-    return Rule(values["id"], values["name"], category, kind, params, node.source, values.get("item"))
+    return Rule(values["id"], values["name"], category, kind, params, node.source, values.get("item"),
+                values.get("max_count"))
 
 
 def _bands(node: yamlsrc.Seq | None, problems: list[Problem]) -> tuple[Band, ...]:

@@ -279,9 +279,14 @@ def as_count(node: Node) -> int:
 
 
 def as_decimal(node: Node) -> Decimal:
+    """A number such as ``-0.5``: at most ``MAX_DIGITS`` digits before the point and as many after
+    (points of -10^100 are a damaged file, and would make every sum slow)."""
     node = _scalar(node)
     if not (node.plain and _DECIMAL.match(node.text)):
         raise ValueError("yaml.want-number")
+    whole, _, fraction = node.text.lstrip("+-").partition(".")
+    if len(whole.lstrip("0")) > MAX_DIGITS or len(fraction) > MAX_DIGITS:
+        raise Bad("yaml.int-too-long", limit=MAX_DIGITS)
     return Decimal(node.text)
 
 
