@@ -776,3 +776,4 @@ def test_a_count_too_long_for_the_ledger_is_refused_clearly_not_as_an_internal_e
     result = cli("add", "张三", "study.absent", "--count", "9" * 22, "--date", "2023-01-10", "-l", branch)
     assert result.exit_code == 2 and "--count 超过 18 位数字" in result.output and "内部错误" not in result.output
     assert ledger_bytes(branch) == before
+

@@ -213,6 +213,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "cli.recorded-many": ("已记录 {count} 条", "recorded {count} events"),
     "booked.same-ref": ("本条计 {value}：同一荣誉（{ref}）已按 {best} 分计分", "counts {value}: the same honour ({ref}) already counted {best}"),
     "booked.cap": ("本条计 {value}：本{period}加分已达上限 {cap}", "counts {value}: the {period}'s bonus cap of {cap} is reached"),
+    "decision.upheld": ("支持", "upheld"),
+    "decision.rejected": ("驳回", "rejected"),
     "word.month": ("月", "month"),
     "word.quarter": ("季度", "quarter"),
     "word.year": ("年度", "year"),
@@ -444,8 +446,17 @@ def known(code: str) -> bool:
     return code in MESSAGES
 
 
+class Word(str):
+    """A catalogue code given as a message argument: put in words in the message's language."""
+
+
+def _words(args: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {k: MESSAGES[v][LANGS.index(lang)] if isinstance(v, Word) and v in MESSAGES else v for k, v in args.items()}
+
+
 def text(code: str, lang: str = "zh", **args: Any) -> str:
-    """The message for ``code`` in ``lang``, filled with ``args``."""
+    """The message for ``code`` in ``lang``, filled with ``args`` (a ``Word`` argument in ``lang`` too)."""
+    args = _words(args, lang)
     entry = MESSAGES.get(code)
     if entry is None:
         return code + (" " + " ".join(f"{k}={v}" for k, v in args.items()) if args else "")

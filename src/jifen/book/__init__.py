@@ -331,7 +331,7 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None)
         "note": f" {event.note}" if event.note else "", "reason": event.reason or "",
         "target": event.target or "", "period": event.period or "", "panel": event.panel or "",
         "given": plain(event.score) if event.score is not None else (event.rating or ""),
-        "decision": event.decision or "", "days": event.days or "", "name": event.name or "",
+        "decision": messages.Word(f"decision.{event.decision}") if event.decision else "", "days": event.days or "", "name": event.name or "",
         "late": f" [{event.late}]" if event.late else "",
         "member": member.name if member else (event.subject or ""),
         "category": scheme.category(rule.category).name if rule is not None and scheme is not None else "",

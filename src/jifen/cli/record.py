@@ -206,7 +206,7 @@ declare = app.command("declare")(_scored_command(
 @handled
 def evaluate(
     member: MemberArg,
-    kind: Annotated[str, typer.Option("--kind", "-k", help="The panel: self, peer, masses, democratic, inspection … (see jifen scheme show).")],
+    kind: Annotated[str, typer.Option("--kind", "-k", help="The panel: 自评 (self), 互评 (peer), 群众 (masses), 民主评议 (democratic), 督查 (inspection) … (see jifen scheme show).")],
     score: Annotated[str | None, typer.Option("--score", "-s", help="The score given, on the scheme's scale (usually out of 100).", show_default=False)] = None,
     rating: Annotated[str | None, typer.Option("--rating", help="Or the rating given: 优秀, 合格, 基本合格, 不合格 (as the scheme lists).", show_default=False)] = None,
     period: Annotated[str | None, typer.Option("--period", help="The period evaluated (2023, 2023Q4 …). Default: the scoring period of --date.", show_default=False)] = None,
@@ -222,7 +222,9 @@ def evaluate(
     verbose: VerboseOpt = False,
 ) -> None:
     """Record one evaluator's score or rating of a member (自评、互评、群众评议、民主评议、督查 …)."""
-    record_about(ledger, lang_of(lang), "eval", member, date, by, commit, dry_run=dry_run, verbose=verbose, panel=kind, score=parse_decimal(score), rating=rating,
+    from jifen.core.kinds import panel
+
+    record_about(ledger, lang_of(lang), "eval", member, date, by, commit, dry_run=dry_run, verbose=verbose, panel=panel(kind), score=parse_decimal(score), rating=rating,
             period=_period_text(period), note=note, late=late_reason(late, reason))
 
 

@@ -135,7 +135,7 @@ def appeal(
 @handled
 def ruling(
     appeal_id: Annotated[int, typer.Argument(help="Id of the appeal.")],
-    decision: Annotated[str, typer.Argument(help="upheld (the objection stands) or rejected.")],
+    decision: Annotated[str, typer.Argument(help="支持 or upheld (the objection stands); 驳回 or rejected.")],
     reason: ReasonOpt,
     points: PointsOpt = None,
     rule: NewRuleOpt = None,
@@ -153,9 +153,11 @@ def ruling(
 ) -> None:
     """Decide an appeal. upheld: the appealed event is cancelled, or amended to the values given."""
     from jifen.core.kinds import DECISIONS
+    from jifen.core.kinds import decision as decision_id
 
+    decision = decision_id(decision)
     if decision not in DECISIONS:
-        raise errors.InvalidInput("yaml.want-choice", field="DECISION", text=decision, choices=", ".join(DECISIONS))
+        raise errors.InvalidInput("yaml.want-choice", field="DECISION", text=decision, choices="支持 (upheld), 驳回 (rejected)")
     record_on("ruling", appeal_id, date, by, commit, ledger, lang, dry_run=dry_run, verbose=verbose, decision=decision, reason=reason, rule=rule,
               count=parse_count(count), points=parse_decimal(points), level=level, measure=parse_decimal(measure), late=late_reason(late, reason))
 
