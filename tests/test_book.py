@@ -126,3 +126,25 @@ def test_record_refuses_a_wrong_event_and_writes_nothing(tmp_path):
             today=dt.date(2023, 12, 31), lang="zh", search=[SCHEMES], cached=False)
     assert refused.value.code == "event.unknown-rule" and refused.value.args_["close"] == "study.absent"
     assert (folder / "ledger.yaml").read_bytes() == before
+
+
+def test_record_all_appends_several_events_or_none(tmp_path):
+    folder = ledger(tmp_path)
+    before = (folder / "ledger.yaml").read_bytes()
+
+    def scores(*subjects):
+        return lambda spine, members: [{"date": dt.date(2023, 1, 10), "kind": "score", "subject": s,
+                                         "rule": "缺席", "by": "记分员"} for s in subjects]
+
+    with pytest.raises(InvalidInput):
+        book.record_all(folder, scores("m01", "m99"), today=dt.date(2023, 12, 31), lang="zh", search=[SCHEMES],
+                        cached=False)
+    assert (folder / "ledger.yaml").read_bytes() == before
+    dry = book.record_all(folder, scores("m01", "m01"), today=dt.date(2023, 12, 31), lang="zh", search=[SCHEMES],
+                          cached=False, dry_run=True, effects=True)
+    assert (folder / "ledger.yaml").read_bytes() == before
+    done = book.record_all(folder, scores("m01", "m01"), today=dt.date(2023, 12, 31), lang="zh", search=[SCHEMES],
+                           cached=False, effects=True)
+    assert [r.event.rule for r in done] == ["study.absent"] * 2
+    assert [r.effect for r in done] == [r.effect for r in dry]
+    assert [(str(r.effect.before), str(r.effect.after)) for r in done] == [("100.00", "99.00"), ("99.00", "98.00")]

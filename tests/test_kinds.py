@@ -75,3 +75,14 @@ def test_each_rule_kind_describes_its_own_value():
     assert rules.describe(rule("lose-item")) == "0"
     assert rules.describe(rule("rate", threshold=Decimal(95), per_step=Decimal(-3))) == "< 95: -3 / 1"
     assert set(rules.KINDS) == {"fixed", "range", "progressive", "graded", "lose-item", "rate"}
+
+
+@pytest.mark.parametrize(("text", "panel"), [("自评", "self"), ("互评", "peer"), ("群众", "masses"), ("peer", "peer"),
+                                             ("民主评议", "democratic")])
+def test_panels_are_taken_in_chinese(text, panel):
+    assert kinds.panel(text) == panel
+
+
+@pytest.mark.parametrize(("text", "decision"), [("支持", "upheld"), ("驳回", "rejected"), ("upheld", "upheld")])
+def test_decisions_are_taken_in_chinese(text, decision):
+    assert kinds.decision(text) == decision

@@ -15,7 +15,7 @@ PACKAGE = SRC / "jifen"
 # (base < core < store < book < reports < render < cli) and, inside a package, by what builds on what.
 RANKS = {
     "jifen": 0, "jifen.errors": 0, "jifen.messages": 0,
-    "jifen.core": 10, "jifen.core.periods": 10, "jifen.core.numbers": 10, "jifen.core.kinds": 10,
+    "jifen.core": 10, "jifen.core.periods": 10, "jifen.core.typed": 11, "jifen.core.numbers": 10, "jifen.core.kinds": 10,
     "jifen.core.model": 11,
     "jifen.core.rules": 12, "jifen.core.categories": 12, "jifen.core.roster": 12, "jifen.core.corrections": 12,
     "jifen.core.workflow": 13,

@@ -53,9 +53,11 @@ def test_notice_appeal_ruling_and_close(run, cli):
     assert "公示:2023Q1 2023-04-01 至 2023-04-07。异议请向纪检委员王五提出" in table
     assert "未裁定的异议 #7:张三(m01) 对 #4:投诉不属实" in table
     assert "未裁定的异议" in run("close", "--quarter", "2023Q1", "--date", "2023-04-09", code=2).output
-    run("ruling", "7", "upheld", "-r", "经核实投诉不属实", "--date", "2023-04-10")  # cancels 4
+    said = run("ruling", "7", "支持", "-r", "经核实投诉不属实", "--date", "2023-04-10").output  # cancels 4
+    assert "异议 #7 裁定 支持" in said and "upheld" not in said
     run("ruling", "8", "upheld", "-r", "核实为缺席两次", "--count", "2", "--date", "2023-04-10")  # amends 5
-    assert "已有裁定" in run("ruling", "8", "rejected", "-r", "x", "--date", "2023-04-10", code=2).output
+    assert "已有裁定" in run("ruling", "8", "驳回", "-r", "x", "--date", "2023-04-10", code=2).output
+    assert "支持 (upheld)" in run("ruling", "8", "同意", "-r", "x", "--date", "2023-04-10", code=2).output
     board, data = scores(run)
     assert board == {"张三": 100, "李四": 98} and data["appeals"] == []
     run("close", "--quarter", "2023Q1", "--date", "2023-04-11")

@@ -8,6 +8,7 @@ problems and errors carry; the library itself holds no words.
 from __future__ import annotations
 
 import os
+import re
 import string
 from typing import Any
 
@@ -207,6 +208,23 @@ MESSAGES: dict[str, tuple[str, ...]] = {
                               "检查日期,或先登记入党/转入 (jifen member add)。", "Check the date, or record the joining first (jifen member add)."),
     "event.unknown-rule": ("方案 {scheme} 中没有规则 {rule}", "scheme {scheme} has no rule {rule}",
                            "是否指 {close}?用 jifen scheme show {scheme} 查看规则。", "Did you mean {close}? See jifen scheme show {scheme}."),
+    "book.same-name": ("{name} 已在名册上（编号 {id}），未记录", "{name} is already on the roll (id {id}); nothing recorded",
+                       "同一人不必再加入；若是另一位同名党员，加上 --same-name。", "The same person need not join again; if this is another person of that name, add --same-name."),
+    "cli.needs-member-and-rule": ("请给出成员和规则，如：jifen add 张三 缺席", "give the members, then the rule, e.g. jifen add 张三 study.absent"),
+    "said.score": ("#{id} {date} {member} {category}·{rule_name} {value}{note}{late}", "#{id} {date} {member} {category}·{rule_name} {value}{note}{late}"),
+    "said.declare": ("#{id} {date} {member} 申报 {category}·{rule_name} {value}{note}{late}", "#{id} {date} {member} declares {category}·{rule_name} {value}{note}{late}"),
+    "cli.effect": ("（{period} {before} → {after}）", " ({period} {before} → {after})"),
+    "cli.dry-run": ("试算，未写入：", "dry run, nothing written:"),
+    "cli.recorded-many": ("已记录 {count} 条", "recorded {count} events"),
+    "booked.same-ref": ("本条计 {value}：同一荣誉（{ref}）已按 {best} 分计分", "counts {value}: the same honour ({ref}) already counted {best}"),
+    "booked.cap": ("本条计 {value}：本{period}加分已达上限 {cap}", "counts {value}: the {period}'s bonus cap of {cap} is reached"),
+    "decision.upheld": ("支持", "upheld"),
+    "decision.rejected": ("驳回", "rejected"),
+    "word.month": ("月", "month"),
+    "word.quarter": ("季度", "quarter"),
+    "word.year": ("年度", "year"),
+    "rule.ambiguous": ("有 {count} 条规则与 {text} 相符，未记录：\n{rules}", "{count} rules match {text}; nothing recorded:\n{rules}",
+                       "写出规则编号，或写得更具体些。", "Give the rule's id, or more of its name."),
     "event.already-member": ("{name} ({subject}) 已在本支部", "{name} ({subject}) is already in the branch"),
     "event.unknown-role": ("未知角色 {role}", "unknown role {role}", "方案的 roles:{roles}。", "The scheme's roles: {roles}."),
     "event.unknown-panel": ("方案 {scheme} 中没有评议类型 {panel}", "scheme {scheme} has no evaluation panel {panel}",
@@ -221,14 +239,24 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "event.no-exemption": ("方案 {scheme} 没有免于考核的规定", "scheme {scheme} has no exemption"),
     # --- command line ---------------------------------------------------------
     "cli.bad-period": ("无法识别的期间 {text}", "not a period: {text}",
-                       "月写 2023-01,季度写 2023Q1,年写 2023。", "Write a month as 2023-01, a quarter as 2023Q1, a year as 2023."),
+                       "月写 2023-03 或 2023年3月，季度写 2023Q1、2023年第一季度或一季度（今年），年写 2023 或 2023年。",
+                       "Write a month as 2023-03 or 2023年3月, a quarter as 2023Q1, 2023年第一季度 or 一季度 (this year), a year as 2023."),
     "cli.one-period": ("请只给出 --month、--quarter、--year 中的一个", "give exactly one of --month, --quarter, --year"),
     "cli.bad-year": ("年份 {text} 超出范围", "year {text} is out of range",
                      "年份应在 1 到 9999 之间,如 2023。", "Write a year from 1 to 9999, such as 2023."),
     "cli.control-char": ("{field} 中有控制字符 {char}", "{field} holds a control character ({char})",
                          "删除这个字符(多由复制粘贴带入),只写可见的文字。", "Remove the character (it usually comes from copying and pasting); write visible text only."),
-    "cli.bad-date": ("无法识别的日期 {text}", "not a date: {text}", "写成 YYYY-MM-DD。", "Write YYYY-MM-DD."),
-    "cli.bad-number": ("无法识别的数字 {text}", "not a number: {text}"),
+    "cli.bad-date": ("无法识别的日期 {text}", "not a date: {text}",
+                     "可写 2023-5-2、2023/5/2、2023.5.2、2023年5月2日、5月2日（今年）或 20230502。",
+                     "Write 2023-5-2, 2023/5/2, 2023.5.2, 2023年5月2日, 5月2日 (this year) or 20230502."),
+    "cli.bad-number": ("无法识别的数字 {text}", "not a number: {text}",
+                       "写成数字，如 -1、0.5 或 －０.５。", "Write a number such as -1, 0.5 or －０.５."),
+    "typed.comma": ("数字 {text} 中有逗号", "the number {text} holds a comma",
+                    "小数点写成 .，如 0.5；不写千位分隔符。", "Write the decimal point as a full stop, e.g. 0.5; no thousands separators."),
+    "typed.bad-whole": ("{text} 不是不小于 {least} 的整数", "{text} is not a whole number of at least {least}"),
+    "typed.no-such-month": ("{text} 有误：没有{month}月", "{text} is wrong: there is no month {month}"),
+    "typed.no-such-day": ("{text} 有误：{month}月没有{day}日", "{text} is wrong: month {month} of {year} has no day {day}",
+                          "{year}年{month}月只有 {last} 天。", "Month {month} of {year} has {last} days."),
     "cli.unknown-subject": ("没有名为 {text} 的成员", "no member is called {text}",
                             "用 jifen member list 查看编号和姓名。", "See ids and names with jifen member list."),
     "cli.ambiguous-subject": ("有多名成员叫 {text}:{ids}", "several members are called {text}: {ids}",
@@ -409,7 +437,10 @@ class _Keep(dict):
 
 
 def _fill(template: str, args: dict[str, Any]) -> str:
-    return string.Formatter().vformat(template, (), _Keep({k: "" if v is None else v for k, v in args.items()}))
+    def word(value: Any) -> Any:  # a tuple is lines: one per line
+        return "" if value is None else "\n".join(map(str, value)) if isinstance(value, tuple) else value
+
+    return string.Formatter().vformat(template, (), _Keep({k: word(v) for k, v in args.items()}))
 
 
 def lang_from_env(value: str | None = None) -> str:
@@ -423,8 +454,17 @@ def known(code: str) -> bool:
     return code in MESSAGES
 
 
+class Word(str):
+    """A catalogue code given as a message argument: put in words in the message's language."""
+
+
+def _words(args: dict[str, Any], lang: str) -> dict[str, Any]:
+    return {k: MESSAGES[v][LANGS.index(lang)] if isinstance(v, Word) and v in MESSAGES else v for k, v in args.items()}
+
+
 def text(code: str, lang: str = "zh", **args: Any) -> str:
-    """The message for ``code`` in ``lang``, filled with ``args``."""
+    """The message for ``code`` in ``lang``, filled with ``args`` (a ``Word`` argument in ``lang`` too)."""
+    args = _words(args, lang)
     entry = MESSAGES.get(code)
     if entry is None:
         return code + (" " + " ".join(f"{k}={v}" for k, v in args.items()) if args else "")
@@ -438,5 +478,5 @@ def hint(code: str, lang: str = "zh", **args: Any) -> str:
         return ""
     hint_text = entry[2 + LANGS.index(lang)]
     if "{close}" in hint_text and not args.get("close"):
-        hint_text = hint_text.split("?", 1)[-1].split("?", 1)[-1].strip()
+        hint_text = re.split("[?？]", hint_text, maxsplit=1)[-1].strip()
     return _fill(hint_text, args)

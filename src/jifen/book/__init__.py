@@ -16,13 +16,15 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jifen import messages
 from jifen.core import validate
-from jifen.core.model import Event, Ledger, Member, Problem, Scheme, Source, Spine
+from jifen.core.kinds import ROSTER_KINDS
+from jifen.core.model import Event, Ledger, Member, Problem, Rule, Scheme, Source, Spine
 from jifen.errors import InvalidInput, JifenError, PartlyWritten
 from jifen.store import cache
 from jifen.store import ledger as ledger_io
@@ -132,6 +134,19 @@ def scheme_of(ledger: Ledger | Spine, search: list[Path], cached: bool = False) 
 # --- writing ---------------------------------------------------------------------------------
 
 
+class Effect(NamedTuple):
+    """What a new event does to its subject's score: the points it counts (``None`` if it counts
+    nothing now: a declaration not yet approved, a roster or workflow event), in the scoring
+    ``period`` of its date, whose shown total goes from ``before`` to ``after``; ``why`` (a
+    catalogue code and its arguments) if it counts less than its rule (dedupe, a cap)."""
+
+    value: Decimal | None
+    period: str
+    before: Decimal
+    after: Decimal
+    why: tuple[str, Mapping[str, Any]] | None = None
+
+
 class Recorded(NamedTuple):
     """What ``record`` did: the event appended (as read back), and the commit that holds it, if any."""
 
@@ -139,39 +154,60 @@ class Recorded(NamedTuple):
     summary: str  # the event in words, in the language asked for
     commit: str | None = None  # the short sha
     stale: bool = False  # the cache found history edited (the log was read whole)
+    effect: Effect | None = None  # what it counts (``record(..., effects=True)``), for a subject's event
+    dry_run: bool = False  # checked, not written
+    said: str = ""  # the event in a short sentence, as an answer to the recorder
 
 
 Fields = Callable[[Spine, Mapping[str, Member]], dict[str, Any]]
+ManyFields = Callable[[Spine, Mapping[str, Member]], list[dict[str, Any]]]
 
 
 def record(directory: Path, fields: Fields, *, today: dt.date, lang: str, search: list[Path] | None = None,
-           commit: bool = False, cached: bool = True) -> Recorded:
-    """Append the event ``fields(spine, members)`` describes, after checking it against the log
-    as read under the lock; with ``commit``, commit the ledger file alone with a message in words.
+           commit: bool = False, cached: bool = True, dry_run: bool = False, effects: bool = False) -> Recorded:
+    """Append the event ``fields(spine, members)`` describes (``record_all`` with one event)."""
+    return record_all(directory, lambda spine, members: [fields(spine, members)], today=today, lang=lang,
+                      search=search, commit=commit, cached=cached, dry_run=dry_run, effects=effects)[0]
+
+
+def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str, search: list[Path] | None = None,
+               commit: bool = False, cached: bool = True, dry_run: bool = False,
+               effects: bool = False) -> list[Recorded]:
+    """Append the events ``fields(spine, members)`` describes, all or none, after checking each
+    against the log as read under the lock and the new ones before it; with ``commit``, commit
+    the ledger file alone with a message in words. A ``rule`` may be given as people name it
+    (``find_rule``).
 
     Refused (InvalidInput or WriteRefused, nothing written): a ledger with problems, an event
     that would be wrong, a commit asked outside a git repository. If the append succeeded
-    but the commit failed, PartlyWritten says so: the event is in the log, not in git.
+    but the commit failed, PartlyWritten says so: the events are in the log, not in git.
     Reads only the log's spine through the cache, so the cost does not grow with the
-    number of scores.
+    number of scores. ``dry_run``: all of the above but the write and the commit.
+    ``effects``: each event's ``Effect`` too (this replays the events of its subjects).
     """
     from jifen.core import roster
 
     search = search_path() if search is None else search
     seen: dict[str, Any] = {"stale": False}
 
-    def build(spine: Spine, next_id: int) -> dict[str, Any]:
+    def build(spine: Spine, next_id: int) -> list[dict[str, Any]]:
         scheme, problems = scheme_of(spine, search, cached)
         if scheme is None:
             raise InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
-        members = roster.of(spine)
-        values = fields(spine, members)
-        event = Event(id=next_id, source=Source("<arguments>", 0, 0), **values)
-        wrong = validate.event_problems(spine, scheme, event, today, members)
-        if wrong:
-            raise InvalidInput(wrong[0].code, problems=wrong[1:], **wrong[0].args)
         seen.update(spine=spine, scheme=scheme)
-        return values
+        members = roster.of(spine)
+        made = []
+        for n, values in enumerate(fields(spine, members)):
+            if values.get("rule"):
+                values["rule"] = rule_id(scheme, values["rule"])
+            event = Event(id=next_id + n, source=Source("<arguments>", 0, 0), **values)
+            wrong = validate.event_problems(spine, scheme, event, today, members)
+            if wrong:
+                raise InvalidInput(wrong[0].code, problems=wrong[1:], **wrong[0].args)
+            made.append(values)
+            spine = spine.plus(event)
+            members = roster.of(spine) if event.kind in ROSTER_KINDS else members
+        return made
 
     def reader(path: str, data: bytes) -> tuple[Spine, list[Problem]]:
         if cached:
@@ -187,17 +223,96 @@ def record(directory: Path, fields: Fields, *, today: dt.date, lang: str, search
         if cached:
             cache.keep_clean(directory, search, data, today)
 
-    if commit:
+    if commit and not dry_run:
         from jifen.store import gitrepo
 
         gitrepo.toplevel(directory)  # refuse before writing if there is no repository
     with collector_paused():
-        event = ledger_io.append(directory, build, reader, written)
-    members = roster.of(seen["spine"], event)
-    code, args = describe(event, members, seen["scheme"])
-    summary = messages.text(code, lang, **args)
-    sha = _commit(directory, seen["spine"].name, event, summary, lang) if commit else None
-    return Recorded(event, summary, sha, seen["stale"])
+        events = ledger_io.append_all(directory, build, reader, dry_run=dry_run,
+                                      written=None if dry_run else written)
+    spine, scheme = seen["spine"], seen["scheme"]
+    for event in events:
+        spine = spine.plus(event)
+    members = roster.of(spine)
+    described = [describe(e, members, scheme) for e in events]
+    summaries = [messages.text(code, lang, **args) for code, args in described]
+    said = [messages.text(f"said.{e.kind}" if messages.known(f"said.{e.kind}") else code, lang, **args)
+            for e, (code, args) in zip(events, described)]
+    sha = None
+    if commit and not dry_run and events:
+        sha = _commit(directory, spine.name, events, summaries, lang)
+    counted = effects_of(directory, events, scheme, cached, written=not dry_run) if effects and events else {}
+    return [Recorded(e, summary, sha, seen["stale"], counted.get(e.id), dry_run, words)
+            for e, summary, words in zip(events, summaries, said)]
+
+
+def effects_of(directory: Path, new: list[Event], scheme: Scheme, cached: bool = True,
+               written: bool = True) -> dict[int, Effect]:
+    """What each of the ``new`` events (in the log if ``written``, else about to be) does to its
+    subject's score in its scoring period: the log's events about the same subjects replayed
+    without them and with them. (Under a scheme that books shares to a secretary, all events.)"""
+    from jifen.core import engine
+    from jifen.core.numbers import shown
+    from jifen.core.periods import Period
+
+    with collector_paused():
+        log = cache.read(directory, use=cached).ledger.events
+    new_ids = {e.id for e in new}
+    subjects = {e.subject for e in new if e.subject}
+    whole = any(c.split for c in scheme.categories)
+    kept: list[Event] = []
+    kept_ids: set[int] = set()
+    for event in log:
+        if event.id in new_ids:
+            continue
+        if (whole or event.kind in ROSTER_KINDS or event.subject in subjects
+                or (event.subject is None and (event.target is None or event.target in kept_ids))):
+            kept.append(event)
+            kept_ids.add(event.id)
+    after = engine.replay(kept, scheme)
+    found: dict[int, Effect] = {}
+    for event in new:  # one at a time: each new event's total before is the one after those before it
+        before, after = after, after.extend([event])
+        if not event.subject or event.subject not in after.members:
+            continue
+        period = Period.of(event.date, scheme.period)
+        booked = [b for b in after.entries(event.subject) if b.event.id == event.id]
+        value = sum((b.value for b in booked), Decimal(0)) if booked else None
+        found[event.id] = Effect(
+            value, str(period),
+            shown(before.score(event.subject, period).total, scheme.precision),
+            shown(after.score(event.subject, period).total, scheme.precision),
+            next((b.why for b in booked if b.why), None))
+    return found
+
+
+def find_rule(scheme: Scheme, text: str) -> Rule | None:
+    """The rule ``text`` names in ``scheme``: its id, its name, or any part of its name that
+    only one rule's name holds (``缺席`` → 缺席三会一课…). None if no rule matches (the check of
+    the event then says so, with the nearest names); InvalidInput ``rule.ambiguous``, listing
+    each match with its id, name and points, if several do."""
+    from jifen.core import rules
+
+    found = rules.matches(scheme, text)
+    if len(found) > 1:
+        listing = tuple(f"  {r.id}  {scheme.category(r.category).name}·{r.name}  {rules.describe(r)}" for r in found)
+        raise InvalidInput("rule.ambiguous", text=text, count=len(found), rules=listing)
+    return found[0] if found else None
+
+
+def rule_id(scheme: Scheme, text: str) -> str:
+    """The id of the rule ``text`` names (``find_rule``); ``text`` itself if none does."""
+    found = find_rule(scheme, text)
+    return found.id if found is not None else text
+
+
+def refuse_same_name(members: Mapping[str, Member], name: str, on: dt.date) -> None:
+    """InvalidInput ``book.same-name`` if a member on the roll on ``on`` (or later) is called
+    ``name``: one person, one member. A front end asks the recorder whether the new member is
+    another person of that name before it skips this check."""
+    for member in members.values():
+        if member.name == name and (member.active or member.belongs(on)):
+            raise InvalidInput("book.same-name", name=name, id=member.id)
 
 
 def _errors(directory: Path, path: str, data: bytes, search: list[Path], today: dt.date,
@@ -215,17 +330,22 @@ def _errors(directory: Path, path: str, data: bytes, search: list[Path], today: 
     return errors
 
 
-def _commit(directory: Path, branch: str, event: Event, summary: str, lang: str) -> str:
+def _commit(directory: Path, branch: str, events: list[Event], summaries: list[str], lang: str) -> str:
     """Commit the ledger file with a message saying what was recorded; PartlyWritten if git fails."""
     from jifen.store import gitrepo
 
-    message = f"{branch}: {summary}\n\njifen event {event.id} in {ledger_io.FILENAME}"
+    ids = ", ".join(str(e.id) for e in events)
+    if len(events) == 1:
+        message = f"{branch}: {summaries[0]}\n\njifen event {ids} in {ledger_io.FILENAME}"
+    else:
+        body = "\n".join(summaries)
+        message = f"{branch}: {summaries[0]} …\n\n{body}\n\njifen events {ids} in {ledger_io.FILENAME}"
     try:
         repo = gitrepo.toplevel(directory)
         return gitrepo.commit_file(repo, ledger_io.locate(directory), message)
     except JifenError as exc:
         detail = messages.text(exc.code, lang, **exc.args_)
-        raise PartlyWritten("book.appended-not-committed", id=event.id, detail=detail,
+        raise PartlyWritten("book.appended-not-committed", id=ids, detail=detail,
                             path=str(directory / ledger_io.FILENAME)) from None
 
 
@@ -245,8 +365,10 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None)
         "note": f" {event.note}" if event.note else "", "reason": event.reason or "",
         "target": event.target or "", "period": event.period or "", "panel": event.panel or "",
         "given": plain(event.score) if event.score is not None else (event.rating or ""),
-        "decision": event.decision or "", "days": event.days or "", "name": event.name or "",
+        "decision": messages.Word(f"decision.{event.decision}") if event.decision else "", "days": event.days or "", "name": event.name or "",
         "late": f" [{event.late}]" if event.late else "",
+        "member": member.name if member else (event.subject or ""),
+        "category": scheme.category(rule.category).name if rule is not None and scheme is not None else "",
     }
     return f"log.{event.kind}", args
 

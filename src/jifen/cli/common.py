@@ -244,30 +244,30 @@ def today_date() -> dt.date:
 
 
 def parse_date(text: str | None) -> dt.date:
+    """A date as people type it (``jifen.core.typed.date``); today if not given."""
     if text is None:
         return today_date()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise errors.InvalidInput("cli.bad-date", text=text) from None
+    from jifen.core import typed
+
+    return typed.date(text, today_date())
 
 
 def parse_decimal(text: str | None) -> Decimal | None:
-    from decimal import Decimal, InvalidOperation  # not for --help: ~2 ms
-
+    """A number as people type it (``jifen.core.typed.number``), or None."""
     if text is None:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise errors.InvalidInput("cli.bad-number", text=text) from None
-    if not value.is_finite():
-        raise errors.InvalidInput("cli.bad-number", text=text)
-    from jifen.store.yamlsrc import MAX_DIGITS
+    from jifen.core import typed
 
-    if value.adjusted() >= MAX_DIGITS or -value.as_tuple().exponent > MAX_DIGITS:  # the reader's limit on numbers
-        raise errors.InvalidInput("yaml.int-too-long", field=text, limit=MAX_DIGITS)
-    return value
+    return typed.number(text)
+
+
+def parse_count(text: str | None) -> int | None:
+    """A count of at least 1 as people type it (``３`` too), or None."""
+    if text is None:
+        return None
+    from jifen.core import typed
+
+    return typed.whole(text, field="--count")
 
 
 def parse_year(year: int) -> int:
@@ -278,16 +278,14 @@ def parse_year(year: int) -> int:
 
 
 def parse_period(month: str | None, quarter: str | None, year: str | None):
-    from jifen.core.periods import Period
 
     given = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("year", year)) if v]
     if len(given) != 1:
         raise errors.InvalidInput("cli.one-period")
     kind, text = given[0]
-    try:
-        period = Period.parse(text)
-    except ValueError:
-        raise errors.InvalidInput("cli.bad-period", text=text) from None
+    from jifen.core import typed
+
+    period = typed.period(text, today_date())
     if period.kind != kind:
         raise errors.InvalidInput("cli.bad-period", text=text)
     return period
@@ -330,26 +328,64 @@ def member_id(members: dict, text: str) -> str:
     raise errors.InvalidInput("cli.unknown-subject", text=text)
 
 
-def record_about(option: Path | None, lang: str, kind: str, member: str, date: str | None, by: str | None,
-            commit: bool = False, **fields: Any) -> Event:
-    """Append a ``kind`` event about ``member`` (an id or a unique name) with ``fields``."""
-    return append_event(option, lambda spine, members: {
-        "date": parse_date(date), "kind": kind, "subject": member_id(members, member), **fields, "by": recorder(by),
-    }, lang, commit)
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Check and show what would be recorded; write nothing.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print each event as written in the ledger (YAML).")]
+
+
+def record_about(option: Path | None, lang: str, kind: str, member: str | list[str], date: str | None,
+                 by: str | None, commit: bool = False, dry_run: bool = False, verbose: bool = False,
+                 **fields: Any) -> list[Event]:
+    """Append a ``kind`` event about each ``member`` (an id or a unique name) with ``fields``, all or none."""
+    names = [member] if isinstance(member, str) else member
+    return append_events(option, lambda spine, members: [{
+        "date": parse_date(date), "kind": kind, "subject": member_id(members, name), **fields, "by": recorder(by),
+    } for name in names], lang, commit, dry_run, verbose)
 
 
 def append_event(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], lang: str,
-            commit: bool = False) -> Event:
+                 commit: bool = False, dry_run: bool = False, verbose: bool = False) -> Event:
     """Record the event ``fields(spine, members)`` describes (``jifen.book.record``) and say so."""
+    return append_events(option, lambda spine, members: [fields(spine, members)], lang, commit, dry_run, verbose)[0]
+
+
+def append_events(option: Path | None, fields: Callable[[Any, Any], list[dict[str, Any]]], lang: str,
+                  commit: bool = False, dry_run: bool = False, verbose: bool = False) -> list[Event]:
+    """Record the events ``fields(spine, members)`` describes (``jifen.book.record_all``), all or
+    none, and say in words what each counted."""
     from jifen import book
+    from jifen.core.numbers import plain
     from jifen.store import ledger as ledger_io
 
-    done = book.record(ledger_dir(option), fields, today=today_date(), lang=lang, search=scheme_search(),
-                       commit=commit, cached=caching())
-    if done.stale:
+    done = book.record_all(ledger_dir(option), fields, today=today_date(), lang=lang, search=scheme_search(),
+                           commit=commit, cached=caching(), dry_run=dry_run, effects=True)
+    if done and done[0].stale:
         warn_stale(str(ledger_dir(option) / ledger_io.FILENAME))
-    typer.echo(messages.text("cli.appended", lang, id=done.event.id))
-    typer.echo(ledger_io.emit(done.event.__dict__), nl=False)
-    if done.commit:
-        typer.echo(messages.text("cli.committed", lang, sha=done.commit, summary=done.summary))
-    return done.event
+    if dry_run:
+        typer.echo(messages.text("cli.dry-run", lang))
+    for recorded in done:
+        effect = recorded.effect
+        line = recorded.said
+        if effect is not None:
+            line += messages.text("cli.effect", lang, period=effect.period, before=plain(effect.before),
+                                  after=plain(effect.after))
+        typer.echo(render_line(line))
+        if effect is not None and effect.why is not None:
+            code, args = effect.why
+            words = {k: plain(v) if not isinstance(v, str) else v for k, v in args.items()}
+            if "period" in words:
+                words["period"] = messages.text(f"word.{words['period']}", lang)
+            typer.echo("  " + render_line(messages.text(code, lang, value=plain(effect.value or 0), **words)))
+        if verbose:
+            typer.echo(ledger_io.emit(recorded.event.__dict__), nl=False)
+    if len(done) > 1 and not dry_run:
+        typer.echo(messages.text("cli.recorded-many", lang, count=len(done)))
+    if done and done[0].commit:
+        typer.echo(messages.text("cli.committed", lang, sha=done[0].commit, summary=done[0].summary))
+    return [recorded.event for recorded in done]
+
+
+def render_line(text: str) -> str:
+    """A line of words with control characters made visible."""
+    from jifen.render.cells import visible
+
+    return visible(text)

@@ -18,17 +18,20 @@ from jifen.cli.common import (
     ByOpt,
     CommitOpt,
     DateOpt,
+    DryRunOpt,
     LangOpt,
     LateOpt,
     LateReasonOpt,
     LedgerOpt,
     NoteOpt,
+    VerboseOpt,
     app,
     append_event,
     handled,
     lang_of,
     late_reason,
     member_app,
+    parse_count,
     parse_date,
     parse_decimal,
     parse_year,
@@ -40,7 +43,7 @@ from jifen.cli.common import (
 MemberArg = Annotated[str, typer.Argument(help="Member (or branch) id or unique name.")]
 EventArg = Annotated[int, typer.Argument(help="Id of the earlier event (see jifen show).")]
 ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="Why, in words.")]
-CountOpt = Annotated[int | None, typer.Option("--count", "-c", min=1, help="Occurrences, for a fixed or progressive rule.", show_default=False)]
+CountOpt = Annotated[str | None, typer.Option("--count", "-c", help="Occurrences, for a fixed or progressive rule.", show_default=False)]
 PointsOpt = Annotated[str | None, typer.Option("--points", "-p", help="Points, for a discretionary (酌情) rule, e.g. -0.5.", show_default=False)]
 LevelOpt = Annotated[str | None, typer.Option("--level", help="For a graded rule: the level judged (较好, 一般 …).", show_default=False)]
 MeasureOpt = Annotated[str | None, typer.Option("--measure", help="For a rate rule: the measured value, e.g. an attendance rate 93.5.", show_default=False)]
@@ -87,6 +90,7 @@ def member_add(
     name: Annotated[str, typer.Argument(help="The member's name (or the branch's, in a committee ledger).")],
     id: Annotated[str | None, typer.Option("--id", help="Id to use. Default: the next free m01, m02 … (b01 … for branches).")] = None,
     role: Annotated[str | None, typer.Option("--role", help="The member's role, where the scheme has roles (secretary, manager …).", show_default=False)] = None,
+    same_name: Annotated[bool, typer.Option("--same-name", help="Another person who has the same name as a member on the roll.")] = False,
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,
@@ -95,17 +99,22 @@ def member_add(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Record that a member joined (or transferred in) on a date."""
+    from jifen import book
 
     def fields(spine, members) -> dict[str, Any]:
         subject = id or _next_id(members, "b" if spine.subjects == "branches" else "m")
         if id is not None and id in members and members[id].active:
             raise errors.InvalidInput("cli.id-taken", id=id)
+        if not same_name:
+            book.refuse_same_name(members, name, parse_date(date))
         return {"date": parse_date(date), "kind": "join", "subject": subject, "name": name, "role": role,
                 "note": note, "late": late_reason(late, reason), "by": recorder(by)}
 
-    append_event(ledger, fields, lang_of(lang), commit)
+    append_event(ledger, fields, lang_of(lang), commit, dry_run, verbose)
 
 
 def _next_id(members: dict, prefix: str) -> str:
@@ -126,9 +135,11 @@ def member_leave(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Record that a member left the branch (transfer out, …); their last day is --date."""
-    record_about(ledger, lang_of(lang), "leave", member, date, by, commit, reason=reason, late=late_reason(late, reason))
+    record_about(ledger, lang_of(lang), "leave", member, date, by, commit, dry_run=dry_run, verbose=verbose, reason=reason, late=late_reason(late, reason))
 
 
 @member_app.command("exempt")
@@ -143,9 +154,11 @@ def member_exempt(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Exempt a member from a year's scoring (免于考核), where the scheme allows it."""
-    record_about(ledger, lang_of(lang), "exempt", member, date, by, commit, period=str(parse_year(year)), reason=reason,
+    record_about(ledger, lang_of(lang), "exempt", member, date, by, commit, dry_run=dry_run, verbose=verbose, period=str(parse_year(year)), reason=reason,
             late=late_reason(late, reason))
 
 
@@ -153,8 +166,9 @@ def _scored_command(kind: str, doc: str):
     """A command that records a ``kind`` event under a rule: ``add`` (score) and ``declare``."""
 
     def command(
-        member: MemberArg,
-        rule: RuleArg,
+        words: Annotated[list[str], typer.Argument(
+            help="Members (ids or unique names), then the rule: its id, its name, or a unique part of the name.",
+            metavar="MEMBER... RULE", show_default=False)],
         date: DateOpt = None,
         count: CountOpt = None,
         points: PointsOpt = None,
@@ -168,8 +182,13 @@ def _scored_command(kind: str, doc: str):
         commit: CommitOpt = False,
         ledger: LedgerOpt = None,
         lang: LangOpt = None,
+        dry_run: DryRunOpt = False,
+        verbose: VerboseOpt = False,
     ) -> None:
-        record_about(ledger, lang_of(lang), kind, member, date, by, commit, rule=rule, count=count,
+        if len(words) < 2:
+            raise errors.InvalidInput("cli.needs-member-and-rule")
+        *members, rule = words
+        record_about(ledger, lang_of(lang), kind, members, date, by, commit, dry_run=dry_run, verbose=verbose, rule=rule, count=parse_count(count),
                 points=parse_decimal(points), level=level, measure=parse_decimal(measure), ref=ref, note=note,
                 late=late_reason(late, reason))
 
@@ -187,7 +206,7 @@ declare = app.command("declare")(_scored_command(
 @handled
 def evaluate(
     member: MemberArg,
-    kind: Annotated[str, typer.Option("--kind", "-k", help="The panel: self, peer, masses, democratic, inspection … (see jifen scheme show).")],
+    kind: Annotated[str, typer.Option("--kind", "-k", help="The panel: 自评 (self), 互评 (peer), 群众 (masses), 民主评议 (democratic), 督查 (inspection) … (see jifen scheme show).")],
     score: Annotated[str | None, typer.Option("--score", "-s", help="The score given, on the scheme's scale (usually out of 100).", show_default=False)] = None,
     rating: Annotated[str | None, typer.Option("--rating", help="Or the rating given: 优秀, 合格, 基本合格, 不合格 (as the scheme lists).", show_default=False)] = None,
     period: Annotated[str | None, typer.Option("--period", help="The period evaluated (2023, 2023Q4 …). Default: the scoring period of --date.", show_default=False)] = None,
@@ -199,21 +218,21 @@ def evaluate(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Record one evaluator's score or rating of a member (自评、互评、群众评议、民主评议、督查 …)."""
-    record_about(ledger, lang_of(lang), "eval", member, date, by, commit, panel=kind, score=parse_decimal(score), rating=rating,
+    from jifen.core.kinds import panel
+
+    record_about(ledger, lang_of(lang), "eval", member, date, by, commit, dry_run=dry_run, verbose=verbose, panel=panel(kind), score=parse_decimal(score), rating=rating,
             period=_period_text(period), note=note, late=late_reason(late, reason))
 
 
 def _period_text(text: str | None) -> str | None:
-    from jifen.core.periods import Period
+    from jifen.cli.common import today_date
+    from jifen.core import typed
 
-    if text is None:
-        return None
-    try:
-        return str(Period.parse(text))
-    except ValueError:
-        raise errors.InvalidInput("cli.bad-period", text=text) from None
+    return None if text is None else str(typed.period(text, today_date()))
 
 
 @app.command()
@@ -228,14 +247,17 @@ def veto(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Record a one-vote veto (一票否决); what it does is set by the scheme."""
-    record_about(ledger, lang_of(lang), "veto", member, date, by, commit, reason=reason, note=note, late=late_reason(late, reason))
+    record_about(ledger, lang_of(lang), "veto", member, date, by, commit, dry_run=dry_run, verbose=verbose, reason=reason, note=note, late=late_reason(late, reason))
 
 
-def record_on(kind: str, target: int, date, by, commit, ledger, lang, **fields: Any) -> None:
+def record_on(kind: str, target: int, date, by, commit, ledger, lang, dry_run: bool = False, verbose: bool = False,
+              **fields: Any) -> None:
     append_event(ledger, lambda spine, members: {"date": parse_date(date), "kind": kind, "target": target, **fields, "by": recorder(by)},
-            lang_of(lang), commit)
+            lang_of(lang), commit, dry_run, verbose)
 
 
 @app.command()
@@ -249,9 +271,11 @@ def revoke(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Cancel an earlier score, declaration, veto or evaluation. History is kept: this appends a revoke event."""
-    record_on("revoke", event_id, date, by, commit, ledger, lang, reason=reason, late=late_reason(late, reason))
+    record_on("revoke", event_id, date, by, commit, ledger, lang, dry_run=dry_run, verbose=verbose, reason=reason, late=late_reason(late, reason))
 
 
 @app.command()
@@ -270,7 +294,9 @@ def amend(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Correct an earlier score: it is replaced (same member and date) by one with the values given."""
-    record_on("amend", event_id, date, by, commit, ledger, lang, reason=reason, rule=rule, count=count,
+    record_on("amend", event_id, date, by, commit, ledger, lang, dry_run=dry_run, verbose=verbose, reason=reason, rule=rule, count=parse_count(count),
               points=parse_decimal(points), level=level, measure=parse_decimal(measure), late=late_reason(late, reason))

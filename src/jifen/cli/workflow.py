@@ -12,10 +12,12 @@ from jifen.cli.common import (
     ByOpt,
     CommitOpt,
     DateOpt,
+    DryRunOpt,
     LangOpt,
     LateOpt,
     LedgerOpt,
     NoteOpt,
+    VerboseOpt,
     app,
     append_event,
     handled,
@@ -23,6 +25,7 @@ from jifen.cli.common import (
     late_reason,
     ledger_dir,
     member_id,
+    parse_count,
     parse_date,
     parse_decimal,
     recorder,
@@ -42,12 +45,10 @@ QuarterOpt = Annotated[str, typer.Option("--quarter", "-q", help="The quarter, Y
 
 
 def _quarter(text: str) -> str:
-    from jifen.core.periods import Period
+    from jifen.cli.common import today_date
+    from jifen.core import typed
 
-    try:
-        period = Period.parse(text)
-    except ValueError:
-        raise errors.InvalidInput("cli.bad-period", text=text) from None
+    period = typed.period(text, today_date())
     if period.kind != "quarter":
         raise errors.InvalidInput("cli.bad-period", text=text)
     return str(period)
@@ -65,9 +66,11 @@ def approve(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Approve a member's declaration (支委初评): from now on it counts, as of its own date."""
-    record_on("approve", event_id, date, by, commit, ledger, lang, note=note, late=late_reason(late, reason))
+    record_on("approve", event_id, date, by, commit, ledger, lang, dry_run=dry_run, verbose=verbose, note=note, late=late_reason(late, reason))
 
 
 @app.command()
@@ -81,9 +84,11 @@ def reject(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Reject a member's declaration: it never counts."""
-    record_on("reject", event_id, date, by, commit, ledger, lang, reason=reason, late=late_reason(late, reason))
+    record_on("reject", event_id, date, by, commit, ledger, lang, dry_run=dry_run, verbose=verbose, reason=reason, late=late_reason(late, reason))
 
 
 @app.command()
@@ -97,10 +102,12 @@ def notice(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Open the notice period (公示) of a quarter: members may object (jifen appeal) until it ends."""
     append_event(ledger, lambda spine, members: {"date": parse_date(start), "kind": "notice", "period": _quarter(quarter),
-                                           "days": days, "note": note, "by": recorder(by)}, lang_of(lang), commit)
+                                           "days": days, "note": note, "by": recorder(by)}, lang_of(lang), commit, dry_run, verbose)
 
 
 @app.command()
@@ -114,19 +121,21 @@ def appeal(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Record a member's objection (申辩/异议) to an event, during the quarter's notice."""
     append_event(ledger, lambda spine, members: {
         "date": parse_date(date), "kind": "appeal", "target": event_id, "subject": member_id(members, member),
         "reason": reason, "late": late_reason(late, reason), "by": recorder(None),
-    }, lang_of(lang), commit)
+    }, lang_of(lang), commit, dry_run, verbose)
 
 
 @app.command()
 @handled
 def ruling(
     appeal_id: Annotated[int, typer.Argument(help="Id of the appeal.")],
-    decision: Annotated[str, typer.Argument(help="upheld (the objection stands) or rejected.")],
+    decision: Annotated[str, typer.Argument(help="支持 or upheld (the objection stands); 驳回 or rejected.")],
     reason: ReasonOpt,
     points: PointsOpt = None,
     rule: NewRuleOpt = None,
@@ -139,14 +148,18 @@ def ruling(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Decide an appeal. upheld: the appealed event is cancelled, or amended to the values given."""
     from jifen.core.kinds import DECISIONS
+    from jifen.core.kinds import decision as decision_id
 
+    decision = decision_id(decision)
     if decision not in DECISIONS:
-        raise errors.InvalidInput("yaml.want-choice", field="DECISION", text=decision, choices=", ".join(DECISIONS))
-    record_on("ruling", appeal_id, date, by, commit, ledger, lang, decision=decision, reason=reason, rule=rule,
-              count=count, points=parse_decimal(points), level=level, measure=parse_decimal(measure), late=late_reason(late, reason))
+        raise errors.InvalidInput("yaml.want-choice", field="DECISION", text=decision, choices="支持 (upheld), 驳回 (rejected)")
+    record_on("ruling", appeal_id, date, by, commit, ledger, lang, dry_run=dry_run, verbose=verbose, decision=decision, reason=reason, rule=rule,
+              count=parse_count(count), points=parse_decimal(points), level=level, measure=parse_decimal(measure), late=late_reason(late, reason))
 
 
 @app.command()
@@ -159,10 +172,12 @@ def close(
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Close a quarter: refused while appeals are open; afterwards its events change only with --late."""
     append_event(ledger, lambda spine, members: {"date": parse_date(date), "kind": "close", "period": _quarter(quarter),
-                                           "note": note, "by": recorder(by)}, lang_of(lang), commit)
+                                           "note": note, "by": recorder(by)}, lang_of(lang), commit, dry_run, verbose)
 
 
 @app.command()

@@ -23,9 +23,10 @@ import datetime as dt
 import functools
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from jifen.core import categories as categories_
 from jifen.core import corrections, roster, rules
@@ -58,6 +59,7 @@ class Booked:
     category: str
     value: Decimal
     item: str | None = None
+    why: tuple[str, Mapping[str, Any]] | None = None  # why it counts less than its rule: a code and its args
 
 
 @dataclass(frozen=True)
@@ -151,31 +153,40 @@ class _Booker:
         key = (subject, rule.id, event.date.year)
         value = rules.value(rule, event, self.prior[key], full_marks(self.scheme, rule))
         self.prior[key] += event.count or 1
+        why = None
         if categories_.of(category).credits:
-            value = self._credit(subject, category, event, value)
+            value, why = self._credit(subject, category, event, value)
         secretary = _secretary(members, event) if category.split else None
         if secretary is None or secretary == subject:
-            self._put(subject, Booked(event, category.id, value, rule.item))
+            self._put(subject, Booked(event, category.id, value, rule.item, why))
             return
-        self._put(subject, Booked(event, category.id, value * category.split["member"], rule.item))
-        self._put(secretary, Booked(event, category.id, value * category.split["secretary"], rule.item))
+        self._put(subject, Booked(event, category.id, value * category.split["member"], rule.item, why))
+        self._put(secretary, Booked(event, category.id, value * category.split["secretary"], rule.item, why))
 
     def _put(self, subject: str, entry: Booked) -> None:
         self.booked[subject].append(entry)
         self.in_part[(subject, Period.of(entry.event.date, self.scheme.period))].append(entry)
 
-    def _credit(self, subject: str, category: Category, event: Event, value: Decimal) -> Decimal:
+    def _credit(self, subject: str, category: Category, event: Event,
+                value: Decimal) -> tuple[Decimal, tuple[str, Mapping[str, Any]] | None]:
+        """The value credited after dedupe and caps, and why it is less than ``value``, if it is:
+        ``booked.same-ref`` (the same honour already counted at ``best``) or ``booked.cap``."""
+        why: tuple[str, Mapping[str, Any]] | None = None
         if category.dedupe == "ref-highest":
             ref = (subject, category.id, event.date.year, event.ref or f"#{event.id}")
             best = self.best.get(ref, ZERO)
             self.best[ref] = max(best, value)
+            if best > 0:
+                why = ("booked.same-ref", {"ref": event.ref or "", "best": best})
             value = max(ZERO, value - best)
         for kind, cap in category.caps.items():
             room = max(ZERO, cap - self.used[(subject, category.id, Period.of(event.date, kind))])
+            if room < value:
+                why = ("booked.cap", {"period": kind, "cap": cap})
             value = min(value, room)
         for kind in category.caps:
             self.used[(subject, category.id, Period.of(event.date, kind))] += value
-        return value
+        return value, why
 
 
 def _secretary(members: dict[str, roster.Member], event: Event) -> str | None:

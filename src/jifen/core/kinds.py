@@ -67,6 +67,19 @@ CHANGES = ("rule", *RULE_VALUES)
 SCORED_FIELDS = ("rule", *SCORE_VALUES)
 
 DECISIONS = ("upheld", "rejected")
+DECISION_WORDS = {"支持": "upheld", "驳回": "rejected"}  # a decision as a Chinese recorder says it
+PANEL_WORDS = {"自评": "self", "互评": "peer", "群众": "masses", "群众评议": "masses", "民主评议": "democratic",
+               "督查": "inspection", "考试": "exam"}  # the panels' ids, as a Chinese recorder says them
+
+
+def decision(text: str) -> str:
+    """The decision id of ``text`` (支持 → upheld, 驳回 → rejected; ids as they are)."""
+    return DECISION_WORDS.get(text.strip(), text.strip())
+
+
+def panel(text: str) -> str:
+    """The panel id of ``text`` (自评 → self, 互评 → peer, 群众 → masses …; ids as they are)."""
+    return PANEL_WORDS.get(text.strip(), text.strip())
 SUBJECT_KINDS = ("members", "branches")
 
 

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
@@ -234,6 +234,20 @@ class Spine(_Headed):
         joins = tuple(e for e in ledger.events if e.kind in ROSTER_KINDS)
         last_id = ledger.events[-1].id if ledger.events else 0
         return cls(ledger.path, events, last_id, by_id.get, lambda: joins)
+
+    def plus(self, event: Event) -> Spine:
+        """This spine with ``event`` after its last event: what checks the next of several new
+        events against the log and the new ones before it."""
+        find, joins, members = self.find, self.joins, self.members
+
+        def found(event_id: int) -> Event | None:
+            return event if event_id == event.id else find(event_id)
+
+        if event.kind in ROSTER_KINDS:
+            earlier = self.joins
+            joins, members = (lambda: (*earlier(), event)), None
+        events = self.events if event.kind in OUTSIDE_SPINE else (*self.events, event)
+        return replace(self, events=events, last_id=event.id, find=found, joins=joins, members=members, lines=None)
 
     def get(self, event_id: int, default: None = None) -> Event | None:
         """The event numbered ``event_id``, bulk or not (``dict.get``'s signature, for lookups)."""

@@ -17,12 +17,13 @@ Adding a kind is adding a class here and a line to ``KINDS``.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from jifen.core.kinds import RULE_VALUES
-from jifen.core.model import Event, Rule
+from jifen.core.model import Event, Rule, Scheme
 from jifen.core.numbers import plain
 
 Check = tuple[str, dict[str, Any]] | None
@@ -240,3 +241,63 @@ def describe(rule: Rule) -> str:
 def value(rule: Rule, event: Event, prior: int = 0, full: Decimal | None = None) -> Decimal:
     """The points one event under ``rule`` is worth, before floors, caps and shares."""
     return KINDS[rule.kind].value(rule, event, prior, full)
+
+
+# --- finding a rule as people name it ---------------------------------------------
+
+_SEPARATORS = str.maketrans("", "", " \t·・.-_()（）、,，")
+
+
+def _key(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).translate(_SEPARATORS).lower()
+
+
+def matches(scheme: Scheme, text: str) -> list[Rule]:
+    """The rules of ``scheme`` that ``text`` names, best first: its id, its name (or
+    ``category·name``) exactly, else every rule whose id, name or category and name hold
+    ``text`` (spaces, dots and brackets ignored, full-width as half-width).
+
+    >>> from jifen.core.model import Category, Scheme, Source
+    >>> at = Source("s", 1, 1)
+    >>> absent = Rule("study.absent", "缺席三会一课", "study", "fixed", {"points": -1}, at)
+    >>> notes = Rule("study.notes", "学习笔记少于1篇", "study", "fixed", {"points": -1}, at)
+    >>> late = Rule("work.late", "延迟完成工作", "work", "fixed", {"points": -5}, at)
+    >>> scheme = Scheme("s", "s", "s", "members", 2, "quarter", None, (
+    ...     Category("study", "理论学习", "deduct", None, None, {}, None, (absent, notes), at),
+    ...     Category("work", "工作实绩", "deduct", None, None, {}, None, (late,), at)), "mean", {}, (),
+    ...     "zero-period-and-year")
+    >>> [r.id for r in matches(scheme, "缺席")], [r.id for r in matches(scheme, "理论学习·笔记")]
+    (['study.absent'], ['study.notes'])
+    >>> [r.id for r in matches(scheme, "study")], [r.id for r in matches(scheme, "work.late")]
+    (['study.absent', 'study.notes'], ['work.late'])
+    """
+    found = scheme.rule(text.strip())
+    if found is not None:
+        return [found]
+    wanted = _key(text)
+    if not wanted:
+        return []
+    named = [(rule, _key(rule.name), _key(scheme.category(rule.category).name)) for rule in scheme.rules]
+    exact = [rule for rule, name, category in named if wanted in (name, category + name, _key(rule.id))]
+    if exact:
+        return exact
+    words = [_key(word) for word in re.split(r"[\s·・/、,，]+", text) if _key(word)]
+    return [rule for rule, name, category in named
+            if all(word in name or word in category or word in _key(rule.id) for word in words)]
+
+
+def close(scheme: Scheme, text: str, count: int = 3) -> list[Rule]:
+    """The rules whose names (or ids) are nearest ``text``, for a suggestion when none matches."""
+    import difflib
+
+    wanted = _key(text)
+
+    def nearness(rule: Rule) -> float:
+        return max(difflib.SequenceMatcher(None, wanted, _key(rule.name)).ratio(),
+                   difflib.SequenceMatcher(None, wanted, _key(rule.id)).ratio(),
+                   max((1.0 for ch in wanted if ch in rule.name and not ch.isascii()), default=0.0) * 0.3)
+
+    ranked = sorted(scheme.rules, key=lambda rule: -nearness(rule))
+    return [rule for rule in ranked[:count] if nearness(rule) > 0.2]

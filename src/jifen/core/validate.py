@@ -225,7 +225,9 @@ def _rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
     rule = scheme.rule(event.rule or "")
     if rule is None:
         close = difflib.get_close_matches(event.rule or "", [r.id for r in scheme.rules], n=1)
-        return [Problem(event.at("rule"), "event.unknown-rule", {"rule": event.rule, "scheme": scheme.id, "close": close[0] if close else ""})]
+        if not close:  # a name mistyped: the nearest names, each with its id
+            close = ["、".join(f"{r.id}({r.name})" for r in rules.close(scheme, event.rule or ""))]
+        return [Problem(event.at("rule"), "event.unknown-rule", {"rule": event.rule, "scheme": scheme.id, "close": close[0]})]
     wrong = rules.check(rule, event)
     field = next((f for f in ("points", "level", "measure", "count") if getattr(event, f) is not None), "rule")
     return [] if wrong is None else [Problem(event.at(field), wrong[0], wrong[1])]

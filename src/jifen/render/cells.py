@@ -28,8 +28,10 @@ _VISIBLE = {**{c: chr(0x2400 + c) for c in range(0x20)}, 0x7F: "\u2421",
 
 
 def printable(args: dict[str, Any]) -> dict[str, Any]:
-    """Message arguments with control characters in their text made visible (see ``visible``)."""
-    return {k: visible(v) if isinstance(v, str) else v for k, v in args.items()}
+    """Message arguments with control characters in their text made visible (see ``visible``);
+    a tuple of lines stays lines."""
+    return {k: visible(v) if isinstance(v, str) else tuple(map(visible, v)) if isinstance(v, tuple) else v
+            for k, v in args.items()}
 
 
 def words(args: dict[str, Any]) -> dict[str, Any]:

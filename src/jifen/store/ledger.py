@@ -17,7 +17,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -543,14 +543,24 @@ def create(directory: Path, fields: Mapping[str, Any]) -> Event:
 def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
            reader: Callable[[str, bytes], tuple[Spine, list[Problem]]] | None = None,
            written: Callable[[bytes], None] | None = None) -> Event:
-    """Append the event that ``build(spine, next_id)`` returns; return it as read back.
+    """Append the event that ``build(spine, next_id)`` returns; return it as read back (``append_all``)."""
+    return append_all(directory, lambda spine, next_id: [build(spine, next_id)], reader, written=written)[0]
+
+
+def append_all(directory: Path, build: Callable[[Spine, int], Sequence[Mapping[str, Any]]],
+               reader: Callable[[str, bytes], tuple[Spine, list[Problem]]] | None = None,
+               dry_run: bool = False, written: Callable[[bytes], None] | None = None) -> list[Event]:
+    """Append the events that ``build(spine, next_id)`` returns, numbered from ``next_id`` on,
+    all or none; return them as read back.
 
     Holds an exclusive lock from reading to writing, so concurrent appends queue.
     ``build`` validates against the log as read under the lock (its ``Spine``)
     and raises to refuse. Refused without writing: a ledger with problems, a log
     whose last line is incomplete, or one that changed between the read and the
-    write. ``reader`` reads the bytes (default: all of them, by ``parse``; the
-    cache passes one that reads only what it has not kept). ``written`` is given the log's
+    write. The events' text is written in one ``os.write`` (and cut back if that
+    fails), so the log never holds part of them. ``reader`` reads the bytes
+    (default: all of them, by ``parse``; the cache passes one that reads only what
+    it has not kept). ``dry_run``: everything but the write. ``written`` is given the log's
     bytes after the append, still under the lock.
     """
     path = locate(directory)
@@ -565,21 +575,25 @@ def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
             if problems:
                 raise InvalidInput("ledger.has-problems", problems=problems, path=str(path))
             next_id = spine.last_id + 1
-            fields = {"id": next_id, **build(spine, next_id)}
-            text = emit(fields)
-            if len(data) + len(text.encode("utf-8")) > MAX_BYTES:
+            texts = [emit({"id": next_id + n, **fields}) for n, fields in enumerate(build(spine, next_id))]
+            payload = "".join(texts).encode("utf-8")
+            if len(data) + len(payload) > MAX_BYTES:
                 raise WriteRefused("ledger.would-be-too-big", path=str(path), limit=MAX_BYTES)
             lines = spine.lines if spine.lines is not None else data.count(b"\n")
-            event = _read_back(str(path), text, offset=lines)
+            events = []
+            for text in texts:
+                events.append(_read_back(str(path), text, offset=lines))
+                lines += text.count("\n")
             now = os.fstat(handle.fileno())
             if (now.st_size, now.st_mtime_ns) != (len(data), before.st_mtime_ns) or before.st_size != len(data):
                 raise WriteRefused("ledger.changed", path=str(path))
-            _write_all(handle.fileno(), text.encode("utf-8"), len(data), str(path))
-            if written is not None:
-                written(data + text.encode("utf-8"))
+            if payload and not dry_run:
+                _write_all(handle.fileno(), payload, len(data), str(path))
+                if written is not None:
+                    written(data + payload)
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    return event
+    return events
 
 
 def _write_all(fd: int, payload: bytes, size: int, path: str) -> None:
