@@ -73,6 +73,20 @@ def demo(tmp_path) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch):
+    """Argon2 at its lowest cost: the defaults take ~0.4 s a hash, by design, and the web tests
+    sign in many times. What is tested is that hashes are made and checked, not their cost."""
+    from jifen.web import accounts
+
+    def hasher():
+        from argon2 import PasswordHasher
+
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+    monkeypatch.setattr(accounts, "_hasher", hasher)
+
+
 @pytest.fixture
 def log() -> Log:
     return Log()

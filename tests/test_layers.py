@@ -35,7 +35,9 @@ RANKS = {
                                                  "chart", "problems")},
     "jifen.render": 52,
     # the web front end: above the book, the reports and the formats, below the command line that starts it
-    "jifen.web": 55, "jifen.web.accounts": 55,
+    "jifen.web": 55, "jifen.web.accounts": 55, "jifen.web.guard": 55, "jifen.web.evidence": 55,
+    "jifen.web.views": 56,
+    "jifen.web.app": 57,
     "jifen.cli.lazy": 60, "jifen.cli.common": 61,
     **{f"jifen.cli.{name}": 62 for name in ("record", "reading", "workflow", "history", "serve")},
     "jifen.cli": 63, "jifen.__main__": 64,
