@@ -239,10 +239,19 @@ def test_a_member_objects_only_to_their_own_events_and_only_during_the_notice(si
     assert r.status_code == 400 and "不在公示期" in r.text  # no notice is open
 
 
-def test_a_refused_declaration_says_why_and_keeps_what_was_typed(site):
+def test_a_refused_declaration_says_why_keeps_what_was_typed_and_not_its_evidence(site):
     c = signed_in(site, "张建国")
-    r = declare(c, rule="no.such", note="保留这段话")
+    r = declare(c, rule="no.such", note="保留这段话", files={"evidence": ("a.png", b"\x89PNG\r\n\x1a\n", "image/png")})
     assert r.status_code == 400 and "no.such" in r.text and "保留这段话" in r.text
+    assert not any((site[0] / "evidence").iterdir())
+
+
+def test_one_address_may_fail_more_often_than_one_name(site):
+    _, passwords, client = site
+    c = client()
+    for name in ("甲", "乙", "丙", "丁", "戊", "己"):
+        assert c.post("/signin", data={"csrf": token(c), "name": name, "secret": "x"}).status_code == 401
+    assert c.post("/signin", data={"csrf": token(c), "name": "张建国", "secret": passwords["张建国"]}).status_code == 303
 
 
 def test_the_workflow_over_http_records_each_event_with_the_signed_in_person_as_by(site):

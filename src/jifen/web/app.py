@@ -37,7 +37,8 @@ from jifen.web.accounts import Account
 
 HERE = Path(__file__).resolve().parent
 BODY_LIMIT = evidence.LIMIT + 256 * 1024  # an upload at the limit plus the form around it
-SIGNIN_ATTEMPTS, SIGNIN_WINDOW = 5, 15 * 60.0  # failed sign-ins per name and per address, seconds
+# failed sign-ins allowed per name, and per address (a whole office may share one), in a window of seconds
+SIGNIN_ATTEMPTS, ADDRESS_ATTEMPTS, SIGNIN_WINDOW = 5, 50, 15 * 60.0
 
 
 class Site:
@@ -46,6 +47,7 @@ class Site:
     def __init__(self, directory: Path, lang: str, today: Callable[[], dt.date],
                  search: list[Path] | None, limiter: guard.Limiter) -> None:
         self.directory, self.lang, self.today, self.search, self.limiter = directory, lang, today, search, limiter
+        self.address_limiter = guard.Limiter(ADDRESS_ATTEMPTS, limiter.window, limiter.clock)
         self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
                                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
 
@@ -207,13 +209,14 @@ async def signin(site: Site, request: Request) -> Response:
     target = local_target(str(form.get("next", "")))
     address = request.client.host if request.client else "-"
     keys = (f"name:{name}", f"ip:{address}")
-    wait = site.limiter.blocked(*keys)
+    wait = max(site.limiter.blocked(keys[0]), site.address_limiter.blocked(keys[1]))
     if wait:
         return site.page(request, "signin.html", 429, next=target, name=name,
                          error=site.t("web.too-many", minutes=int(wait // 60) + 1))
     found = await run_in_threadpool(accounts.check, accounts.load(site.directory), name, secret, dt.datetime.now())
     if found is None:
-        site.limiter.failed(*keys)
+        site.limiter.failed(keys[0])
+        site.address_limiter.failed(keys[1])
         return site.page(request, "signin.html", 401, next=target, name=name, error=site.t("web.signin-failed"))
     site.limiter.succeeded(keys[0])
     account, first = found
@@ -301,18 +304,21 @@ async def declare(site: Site, request: Request, account: Account) -> Response:
     if request.method == "GET":
         return site.page(request, "declare.html", rules=rules, values=values)
     values = {k: field(request, k) for k in ("rule", "date", "count", "points", "note")}
+    kept = None  # an evidence file this declaration stored: removed again if the declaration is refused
     try:
         note = note_text(values["note"])
         upload = request.state.form.get("evidence")
         if isinstance(upload, UploadFile) and (upload.filename or upload.size):
             data = await upload.read(evidence.LIMIT + 1)
-            digest = await run_in_threadpool(evidence.store, site.directory, data)
+            digest, kept = await run_in_threadpool(evidence.store, site.directory, data)
             note = f"{note} {evidence.NOTE_PREFIX}{digest}" if note else f"{evidence.NOTE_PREFIX}{digest}"
         fields = {"date": date_of(site, values["date"]), "kind": "declare", "subject": account.member,
                   "rule": values["rule"], "count": count_of(values["count"]), "points": decimal_of(values["points"]),
                   "note": note, "by": account.name}
         done = await run_in_threadpool(site.record, fields)
     except JifenError as exc:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
         return site.page(request, "declare.html", 400, rules=rules, values=values, error=site.error_text(exc))
     flash(request, "ok", site.t("web.declared", id=done.event.id))
     return see_other("/mine")

@@ -38,8 +38,9 @@ def check(data: bytes) -> str:
     return kind
 
 
-def store(directory: Path, data: bytes) -> str:
-    """Keep ``data`` (checked) in the ledger's evidence folder; return its BLAKE3 hash in hex."""
+def store(directory: Path, data: bytes) -> tuple[str, Path | None]:
+    """Keep ``data`` (checked) in the ledger's evidence folder; return its BLAKE3 hash in hex,
+    and the file if this call made it (None if the same bytes were kept before)."""
     import blake3
 
     kind = check(data)
@@ -47,13 +48,14 @@ def store(directory: Path, data: bytes) -> str:
     folder = Path(directory) / FOLDER
     folder.mkdir(exist_ok=True)
     path = folder / f"{digest}.{kind}"
-    if not path.exists():
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, 0o640)
-        os.replace(temporary, path)
-    return digest
+    if path.exists():
+        return digest, None
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.chmod(temporary, 0o640)
+    os.replace(temporary, path)
+    return digest, path
 
 
 def find(directory: Path, digest: str) -> Path | None:
