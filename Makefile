@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test golden screenshots bench lint clean os-packages
+.PHONY: setup demo serve test golden screenshots bench lint clean os-packages
 
 setup: $(STAMP)
 
@@ -18,6 +18,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/jifen report --ledger ledgers/demo --quarter 2023Q1
 	$(BIN)/jifen grade --ledger ledgers/demo --year 2023
+
+## serve: the demo ledger's web pages (jifen serve) with demo accounts, printed with their passwords
+serve: $(STAMP)
+	$(BIN)/jifen serve ledgers/demo --demo
 
 ## test: the whole test suite
 test: $(STAMP) os-packages
