@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test golden bench bench-compare lint clean os-packages
+.PHONY: setup demo serve test golden screenshots bench bench-compare lint clean os-packages
 
 setup: $(STAMP)
 
@@ -19,6 +19,10 @@ demo: $(STAMP)
 	$(BIN)/jifen report --ledger ledgers/demo --quarter 2023Q1
 	$(BIN)/jifen grade --ledger ledgers/demo --year 2023
 
+## serve: the demo ledger's web pages (jifen serve) with demo accounts, printed with their passwords
+serve: $(STAMP)
+	$(BIN)/jifen serve ledgers/demo --demo
+
 ## test: the whole test suite
 test: $(STAMP) os-packages
 	$(BIN)/python -m pytest -q
@@ -29,11 +33,17 @@ test: $(STAMP) os-packages
 golden: $(STAMP)
 	JIFEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -p no:cacheprovider -m golden
 
-## os-packages: Debian's chromium, a CJK font (charts, pages) and poppler for the print tests (needs root; those tests are skipped otherwise)
+## screenshots: the phone view of jifen serve (card, declare, notice, objection) into docs/screenshots,
+## taken by the browser test; a normal test run writes nothing there
+screenshots: $(STAMP) os-packages
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_web_browser.py --screenshots docs/screenshots
+
+## os-packages: Debian's chromium and chromium-driver, a CJK font (charts, pages) and poppler for the print and
+## browser tests (needs root; those tests are skipped otherwise)
 os-packages:
-	@command -v chromium >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; } \
-	  >/dev/null 2>&1 || echo "make: could not install chromium (needs root and Debian's packages); the print test will be skipped"
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk poppler-utils; } \
+	  >/dev/null 2>&1 || echo "make: could not install chromium (needs root and Debian's packages); the print and browser tests will be skipped"
 
 ## bench: time jifen on synthetic 10,000 and 100,000 event ledgers, a 100-branch roll-up, and the peers
 ## (ledger and hledger from Debian, beancount into the bench's venv only: none is a dependency of jifen)

@@ -73,6 +73,20 @@ def demo(tmp_path) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch):
+    """Argon2 at its lowest cost: the defaults take ~0.4 s a hash, by design, and the web tests
+    sign in many times. What is tested is that hashes are made and checked, not their cost."""
+    from jifen.web import accounts
+
+    def hasher():
+        from argon2 import PasswordHasher
+
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+    monkeypatch.setattr(accounts, "_hasher", hasher)
+
+
 @pytest.fixture
 def log() -> Log:
     return Log()
@@ -140,6 +154,11 @@ def golden(request):
     return check
 
 
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", default=None, metavar="DIR",
+                     help="save the browser test's phone screenshots in DIR (`make screenshots`: docs/screenshots)")
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "golden: compares output with a file in tests/cases/ (`make golden`)")
 
@@ -196,9 +215,14 @@ def pytest_sessionfinish(session, exitstatus):
     if before is None:
         return
     after = work_tree_state() or {}
+    allowed = []
     if UPDATE_GOLDEN:  # `make golden` writes tests/cases/ on purpose
-        before = {k: v for k, v in before.items() if not k.startswith("tests/cases/")}
-        after = {k: v for k, v in after.items() if not k.startswith("tests/cases/")}
+        allowed.append("tests/cases/")
+    shots = session.config.getoption("screenshots", None)
+    if shots and Path(shots).resolve().is_relative_to(ROOT):  # `make screenshots` writes there on purpose
+        allowed.append(Path(shots).resolve().relative_to(ROOT).as_posix().rstrip("/") + "/")
+    before = {k: v for k, v in before.items() if not k.startswith(tuple(allowed))}
+    after = {k: v for k, v in after.items() if not k.startswith(tuple(allowed))}
     changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
     if changed:
         lines = "\n".join(f"  {name}" for name in changed)

@@ -12,7 +12,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "jifen"
 
 # A module may import modules of a lower rank, or of its own rank (siblings). Ranks go up by package
-# (base < core < store < book < reports < render < cli) and, inside a package, by what builds on what.
+# (base < core < store < book < reports < render < web < cli) and, inside a package, by what builds on what.
 RANKS = {
     "jifen": 0, "jifen.errors": 0, "jifen.messages": 0,
     "jifen.core": 10, "jifen.core.periods": 10, "jifen.core.typed": 11, "jifen.core.numbers": 10, "jifen.core.kinds": 10,
@@ -34,8 +34,12 @@ RANKS = {
     **{f"jifen.render.{name}": 51 for name in ("table", "markdown", "delimited", "jsondata", "html", "xlsx",
                                                  "chart", "problems")},
     "jifen.render": 52,
+    # the web front end: above the book, the reports and the formats, below the command line that starts it
+    "jifen.web": 55, "jifen.web.accounts": 55, "jifen.web.guard": 55, "jifen.web.evidence": 55,
+    "jifen.web.views": 56,
+    "jifen.web.app": 57,
     "jifen.cli.lazy": 60, "jifen.cli.common": 61,
-    **{f"jifen.cli.{name}": 62 for name in ("record", "reading", "workflow", "history")},
+    **{f"jifen.cli.{name}": 62 for name in ("record", "reading", "workflow", "history", "serve")},
     "jifen.cli": 63, "jifen.__main__": 64,
 }
 CLI = RANKS["jifen.cli.lazy"]

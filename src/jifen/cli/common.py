@@ -40,7 +40,9 @@ scheme_app = typer.Typer(help="Schemes: the scoring rules a ledger is replayed a
 hooks_app = typer.Typer(help="Git hooks that keep ledgers append-only.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(member_app, name="member")
 app.add_typer(scheme_app, name="scheme")
+user_app = typer.Typer(help="Web accounts: who may sign in to jifen serve.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(hooks_app, name="hooks")
+app.add_typer(user_app, name="user")
 
 # --- shared options, declared once ----------------------------------------------
 

@@ -40,7 +40,8 @@ HEADER = """\
 # event (jifen revoke). Format: docs/ledger-format.md in the jifen sources.
 """
 
-GITIGNORE = ".jifen-cache/\n"
+# the cache, and the web accounts (password hashes, the cookie key) and their lock: never in git
+GITIGNORE = ".jifen-cache/\n.jifen-users.json\n.jifen-users.lock\n"
 
 
 # --- fields -------------------------------------------------------------------

@@ -1,0 +1,90 @@
+"""The web front end: ``jifen serve`` and its accounts (``jifen user invite``).
+
+The web libraries (Starlette, uvicorn, argon2) are imported here only inside
+the commands that need them, so that every other command starts as fast as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from jifen import errors, messages
+from jifen.cli.common import (
+    LangOpt,
+    LedgerOpt,
+    app,
+    handled,
+    lang_of,
+    ledger_dir,
+    member_id,
+    open_book,
+    user_app,
+)
+
+# Who the demo accounts are (``jifen serve ledgers/demo --demo``): members of the demo ledger by id.
+DEMO_PEOPLE = (("m04", "recorder"), ("m03", "secretary"), ("m05", "supervisor"), ("m01", "member"), ("m02", "member"))
+
+
+@user_app.command("invite")
+@handled
+def invite(
+    name: Annotated[str, typer.Argument(help="The person's name: a member's name or id in the roster, or (for a supervisor) any name.")],
+    role: Annotated[str, typer.Option("--role", help="党员 (member), 记分员 (recorder), 书记 (secretary) or 监督员 (supervisor).")] = "党员",
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """Invite a person to the web pages: prints a one-time code to sign in with (then they set a password).
+
+    Inviting someone again resets their account: a new code, the old password and sessions gone.
+    """
+    from jifen.core import roster
+    from jifen.web import accounts
+
+    lang = lang_of(lang)
+    directory = ledger_dir(ledger)
+    chosen = accounts.role_of(role)
+    book = open_book(directory).usable()
+    found, _ = roster.resolve(book.members, name)
+    if found is None and chosen == "member":
+        member_id(book.members, name)  # says why: nobody, or several, are called that
+    shown = book.members[found].name if found else accounts.check_name(name)
+    code = accounts.invite(directory, shown, chosen, found, dt.datetime.now())
+    typer.echo(messages.text("user.invited", lang, name=shown, role=messages.text(f"role.{chosen}", lang),
+                             member=found or "-", otp=code, days=accounts.CODE_DAYS,
+                             path=str(directory / accounts.FILENAME)))
+
+
+@app.command()
+@handled
+def serve(
+    ledger: Annotated[Path | None, typer.Argument(help="Ledger folder. Default: as for --ledger.", show_default=False)] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; 0.0.0.0 for the whole network (put HTTPS in front).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Create demo accounts (for the demo ledger) and print their passwords.")] = False,
+    lang: LangOpt = None,
+) -> None:
+    """Serve the ledger's web pages: members see their points, declare and object; the recorder records."""
+    import uvicorn
+
+    from jifen.web import accounts
+    from jifen.web.app import create_app
+
+    lang = lang_of(lang)
+    directory = ledger_dir(ledger)
+    book = open_book(directory).usable()
+    if demo:
+        people = [(book.members[m].name, role, m) for m, role in DEMO_PEOPLE if m in book.members]
+        if not people:
+            raise errors.InvalidInput("user.no-demo-members", ids=", ".join(m for m, _ in DEMO_PEOPLE))
+        for name, role, password in accounts.demo(directory, people):
+            typer.echo(messages.text("user.demo-account", lang, name=name, role=messages.text(f"role.{role}", lang),
+                                     password=password))
+    else:
+        accounts.ensure(directory)
+    typer.echo(messages.text("serve.listening", lang, branch=book.name, url=f"http://{host}:{port}/"))
+    uvicorn.run(create_app(directory, lang=lang), host=host, port=port, log_level="warning",
+                proxy_headers=False, server_header=False)

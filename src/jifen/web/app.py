@@ -1,0 +1,545 @@
+"""The Starlette application of ``jifen serve``: routes, who may use each, and the forms.
+
+Every page opens the ledger (``jifen.book.open``, through the cache) and shows
+what ``jifen.web.views`` takes from it; every form that changes something
+appends one event through ``jifen.book.record`` with the signed-in person as
+``by``, under the same lock as the command line. Pages work without JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Awaitable, Callable
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from jifen import book as book_api
+from jifen import messages
+from jifen.core.periods import Period
+from jifen.errors import InvalidInput, JifenError
+from jifen.render.cells import printable
+from jifen.web import accounts, evidence, guard, views
+from jifen.web.accounts import Account
+
+HERE = Path(__file__).resolve().parent
+BODY_LIMIT = evidence.LIMIT + 256 * 1024  # an upload at the limit plus the form around it
+# failed sign-ins allowed per name, and per address (a whole office may share one), in a window of seconds
+SIGNIN_ATTEMPTS, ADDRESS_ATTEMPTS, SIGNIN_WINDOW = 5, 50, 15 * 60.0
+
+
+class Site:
+    """What the routes share: the ledger's folder, the language, the clock, the templates."""
+
+    def __init__(self, directory: Path, lang: str, today: Callable[[], dt.date],
+                 search: list[Path] | None, limiter: guard.Limiter) -> None:
+        self.directory, self.lang, self.today, self.search, self.limiter = directory, lang, today, search, limiter
+        self.address_limiter = guard.Limiter(ADDRESS_ATTEMPTS, limiter.window, limiter.clock)
+        self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
+                                     autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+
+    def t(self, code: str, **args: Any) -> str:
+        return messages.text(code, self.lang, **args)
+
+    def open(self) -> book_api.Book:
+        return book_api.open(self.directory, self.search, cached=True).usable()
+
+    def record(self, fields: dict[str, Any]) -> book_api.Recorded:
+        return book_api.record(self.directory, lambda spine, members: fields, today=self.today(), lang=self.lang,
+                               search=self.search, cached=True)
+
+    def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        session = request.session
+        flash = session.pop("flash", None)
+        account = request.state.account if hasattr(request.state, "account") else None
+        html = self.templates.get_template(template).render(
+            t=self.t, lang=self.lang, csrf=guard.csrf_token(session), account=account, flash=flash,
+            role=self.t(f"role.{account.role}") if account else "", path=request.url.path, **context)
+        return HTMLResponse(html, status_code=status)
+
+    def error_text(self, exc: JifenError) -> str:
+        args = printable(exc.args_)
+        text = messages.text(exc.code, self.lang, **args)
+        hint = messages.hint(exc.code, self.lang, **args)
+        return f"{text} {hint}".strip()
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def flash(request: Request, kind: str, text: str) -> None:
+    request.session["flash"] = [kind, text]
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def allowed(who: str) -> Callable[[Callable[[Site, Request, Account], Awaitable[Response]]], Callable[[Site], Handler]]:
+    """A route for ``who`` (``anyone`` signed in, ``member``: anyone with a roster member,
+    ``reader``: recorder, secretary, supervisor; ``writer``: recorder, secretary).
+    Without a session: to the sign-in page. A POST: its CSRF token checked first."""
+
+    def wrap(handler):
+        def bind(site: Site) -> Handler:
+            @functools.wraps(handler)
+            async def route(request: Request) -> Response:
+                account = await run_in_threadpool(signed_in, site, request)
+                if account is None:
+                    target = request.url.path if request.method == "GET" else "/"
+                    return see_other("/signin?next=" + quote(target))
+                request.state.account = account
+                if request.session.get("first") and request.url.path != "/password":
+                    return see_other("/password")
+                if request.method == "POST":
+                    form = await request.form(max_files=1, max_fields=400, max_part_size=64 * 1024)
+                    if not guard.csrf_ok(request.session, form.get(guard.CSRF_FIELD)):
+                        return site.page(request, "error.html", 403, message=site.t("web.csrf"))
+                    request.state.form = form
+                permitted = {"anyone": True, "member": account.member is not None, "reader": account.reads_all,
+                             "writer": account.writes}[who]
+                if not permitted:
+                    return site.page(request, "error.html", 403, message=site.t("web.forbidden"))
+                return await handler(site, request, account)
+
+            return route
+
+        return bind
+
+    return wrap
+
+
+def signed_in(site: Site, request: Request) -> Account | None:
+    """The account of the session, if it still exists and was not invited again since."""
+    name, generation = request.session.get("name"), request.session.get("gen")
+    if not isinstance(name, str):
+        return None
+    account = accounts.load(site.directory).get(name)
+    if account is None or account.generation != generation:
+        request.session.pop("name", None)
+        return None
+    return account
+
+
+def field(request: Request, name: str) -> str:
+    value = request.state.form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def optional(request: Request, name: str) -> str | None:
+    return field(request, name) or None
+
+
+def date_of(site: Site, text: str) -> dt.date:
+    if not text:
+        return site.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput("cli.bad-date", text=text) from None
+
+
+def decimal_of(text: str) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise InvalidInput("cli.bad-number", text=text) from None
+    if not value.is_finite():
+        raise InvalidInput("cli.bad-number", text=text)
+    return value
+
+
+def count_of(text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 6 or int(text) < 1:
+        raise InvalidInput("yaml.want-count", field=messages.text("web.count"), text=text)
+    return int(text)
+
+
+def quarter_of(text: str) -> str:
+    try:
+        period = Period.parse(text)
+    except ValueError:
+        raise InvalidInput("cli.bad-period", text=text) from None
+    if period.kind != "quarter":
+        raise InvalidInput("cli.bad-period", text=text)
+    return str(period)
+
+
+def note_text(text: str) -> str | None:
+    """A note as given, refused if it holds control characters (as the command line refuses them)."""
+    if any(ord(c) < 32 and c not in "\t" or c == "\x7f" for c in text):
+        raise InvalidInput("web.bad-text")
+    return text or None
+
+
+# --- signing in and out ------------------------------------------------------------------------
+
+
+def local_target(text: str | None) -> str:
+    """``text`` if it is a path on this site (no scheme, no host, no ``//``), else ``/``."""
+    if not text or not text.startswith("/") or text.startswith("//") or "\\" in text:
+        return "/"
+    return text
+
+
+async def signin(site: Site, request: Request) -> Response:
+    if request.method == "GET":
+        return site.page(request, "signin.html", next=local_target(request.query_params.get("next")))
+    form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+    if not guard.csrf_ok(request.session, form.get(guard.CSRF_FIELD)):
+        return site.page(request, "error.html", 403, message=site.t("web.csrf"))
+    name, secret = str(form.get("name", "")).strip(), str(form.get("secret", ""))
+    target = local_target(str(form.get("next", "")))
+    address = request.client.host if request.client else "-"
+    keys = (f"name:{name}", f"ip:{address}")
+    wait = max(site.limiter.blocked(keys[0]), site.address_limiter.blocked(keys[1]))
+    if wait:
+        return site.page(request, "signin.html", 429, next=target, name=name,
+                         error=site.t("web.too-many", minutes=int(wait // 60) + 1))
+    found = await run_in_threadpool(accounts.check, accounts.load(site.directory), name, secret, dt.datetime.now())
+    if found is None:
+        site.limiter.failed(keys[0])
+        site.address_limiter.failed(keys[1])
+        return site.page(request, "signin.html", 401, next=target, name=name, error=site.t("web.signin-failed"))
+    site.limiter.succeeded(keys[0])
+    account, first = found
+    request.session.clear()  # a new session (and CSRF token) on every sign-in
+    request.session.update(name=account.name, gen=account.generation, first=first)
+    return see_other("/password" if first else target)
+
+
+async def signout(site: Site, request: Request) -> Response:
+    form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
+    if guard.csrf_ok(request.session, form.get(guard.CSRF_FIELD)):
+        request.session.clear()
+    return see_other("/signin")
+
+
+@allowed("anyone")
+async def password(site: Site, request: Request, account: Account) -> Response:
+    if request.method == "GET":
+        return site.page(request, "password.html")
+    new, again = str(request.state.form.get("password", "")), str(request.state.form.get("again", ""))
+    if new != again:
+        return site.page(request, "password.html", 400, error=site.t("web.password-mismatch"))
+    try:
+        done = await run_in_threadpool(accounts.set_password, site.directory, account.name, new, account.generation)
+    except JifenError as exc:
+        return site.page(request, "password.html", 400, error=site.error_text(exc))
+    request.session.update(first=False, gen=done.generation)
+    flash(request, "ok", site.t("web.password-set"))
+    return see_other("/")
+
+
+@allowed("anyone")
+async def home(site: Site, request: Request, account: Account) -> Response:
+    if account.member is not None:
+        return see_other("/card")
+    return see_other("/desk" if account.writes else "/log")
+
+
+# --- a member's pages ----------------------------------------------------------------------------
+
+
+@allowed("member")
+async def own_card(site: Site, request: Request, account: Account) -> Response:
+    return await show_card(site, request, account, account.member or "")
+
+
+@allowed("reader")
+async def other_card(site: Site, request: Request, account: Account) -> Response:
+    return await show_card(site, request, account, request.path_params["member"])
+
+
+async def show_card(site: Site, request: Request, account: Account, member: str) -> Response:
+    def work():
+        opened = site.open()
+        if member not in opened.members:
+            return None
+        return views.card(opened, member, site.today(), site.lang)
+
+    card = await run_in_threadpool(work)
+    if card is None:
+        return site.page(request, "error.html", 404, message=site.t("web.not-found"))
+    return site.page(request, "card.html", card=card, own=member == account.member)
+
+
+@allowed("anyone")
+async def notice(site: Site, request: Request, account: Account) -> Response:
+    def work():
+        opened = site.open()
+        asked = request.query_params.get("quarter")
+        quarter = Period.parse(quarter_of(asked)) if asked else views.current_quarter(opened, site.today())
+        return views.notice(opened, quarter, site.lang), views.quarters(opened, site.today())
+
+    try:
+        board, quarters = await run_in_threadpool(work)
+    except JifenError as exc:
+        return site.page(request, "error.html", 400, message=site.error_text(exc))
+    return site.page(request, "notice.html", board=board, quarters=quarters)
+
+
+@allowed("member")
+async def declare(site: Site, request: Request, account: Account) -> Response:
+    opened = await run_in_threadpool(site.open)
+    rules = views.rules(opened)
+    values = {"date": site.today().isoformat()}
+    if request.method == "GET":
+        return site.page(request, "declare.html", rules=rules, values=values)
+    values = {k: field(request, k) for k in ("rule", "date", "count", "points", "note")}
+    kept = None  # an evidence file this declaration stored: removed again if the declaration is refused
+    try:
+        note = note_text(values["note"])
+        upload = request.state.form.get("evidence")
+        if isinstance(upload, UploadFile) and (upload.filename or upload.size):
+            data = await upload.read(evidence.LIMIT + 1)
+            digest, kept = await run_in_threadpool(evidence.store, site.directory, data)
+            note = f"{note} {evidence.NOTE_PREFIX}{digest}" if note else f"{evidence.NOTE_PREFIX}{digest}"
+        fields = {"date": date_of(site, values["date"]), "kind": "declare", "subject": account.member,
+                  "rule": values["rule"], "count": count_of(values["count"]), "points": decimal_of(values["points"]),
+                  "note": note, "by": account.name}
+        done = await run_in_threadpool(site.record, fields)
+    except JifenError as exc:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+        return site.page(request, "declare.html", 400, rules=rules, values=values, error=site.error_text(exc))
+    flash(request, "ok", site.t("web.declared", id=done.event.id))
+    return see_other("/mine")
+
+
+@allowed("member")
+async def mine(site: Site, request: Request, account: Account) -> Response:
+    data = await run_in_threadpool(lambda: views.mine(site.open(), account.member or "", site.lang))
+    return site.page(request, "mine.html", mine=data)
+
+
+@allowed("member")
+async def objection(site: Site, request: Request, account: Account) -> Response:
+    target = request.path_params["event"]
+
+    def work():
+        opened = site.open()
+        event = next((e for e in opened.events if e.id == target), None)
+        if event is None or event.subject != account.member:
+            return None, False
+        return views.sentence(opened, event, site.lang), views.objectable(opened, event, site.today(), account.member)
+
+    words, may = await run_in_threadpool(work)
+    if words is None:
+        return site.page(request, "error.html", 403, message=site.t("web.not-yours"))
+    if request.method == "GET" or not may:
+        status = 200 if may else 400
+        return site.page(request, "object.html", status, event=target, words=words, may=may,
+                         error=None if may else site.t("web.no-notice"))
+    try:
+        reason = note_text(field(request, "reason"))
+        if not reason:
+            raise InvalidInput("yaml.want-text", field=site.t("web.reason"))
+        done = await run_in_threadpool(site.record, {"date": site.today(), "kind": "appeal", "target": target,
+                                                     "subject": account.member, "reason": reason, "by": account.name})
+    except JifenError as exc:
+        return site.page(request, "object.html", 400, event=target, words=words, may=may, error=site.error_text(exc))
+    flash(request, "ok", site.t("web.objected", id=done.event.id))
+    return see_other("/mine")
+
+
+# --- the recorder's and the secretary's pages ---------------------------------------------------
+
+
+@allowed("reader")
+async def desk(site: Site, request: Request, account: Account) -> Response:
+    def work():
+        opened = site.open()
+        return views.desk(opened, site.lang), str(views.current_quarter(opened, site.today()))
+
+    data, quarter = await run_in_threadpool(work)
+    return site.page(request, "desk.html", desk=data, quarter=quarter, today=site.today().isoformat())
+
+
+async def act(site: Site, request: Request, fields: Callable[[], dict[str, Any]], back: str = "/desk") -> Response:
+    """Record the event ``fields()`` describes and go back to ``back`` saying what happened."""
+    try:
+        done = await run_in_threadpool(site.record, fields())
+    except JifenError as exc:
+        flash(request, "error", site.error_text(exc))
+    else:
+        flash(request, "ok", site.t("web.done", id=done.event.id, summary=done.summary))
+    return see_other(back)
+
+
+def target_of(request: Request) -> int:
+    return int(request.path_params["event"])
+
+
+@allowed("writer")
+async def approve(site: Site, request: Request, account: Account) -> Response:
+    return await act(site, request, lambda: {"date": site.today(), "kind": "approve", "target": target_of(request),
+                                             "note": note_text(field(request, "note")), "by": account.name})
+
+
+@allowed("writer")
+async def reject(site: Site, request: Request, account: Account) -> Response:
+    def fields():
+        reason = note_text(field(request, "reason"))
+        if not reason:
+            raise InvalidInput("yaml.want-text", field=site.t("web.reason"))
+        return {"date": site.today(), "kind": "reject", "target": target_of(request), "reason": reason,
+                "by": account.name}
+
+    return await act(site, request, fields)
+
+
+@allowed("writer")
+async def open_notice(site: Site, request: Request, account: Account) -> Response:
+    return await act(site, request, lambda: {
+        "date": date_of(site, field(request, "from")), "kind": "notice", "period": quarter_of(field(request, "quarter")),
+        "days": count_of(field(request, "days")) or 7, "note": note_text(field(request, "note")), "by": account.name})
+
+
+@allowed("writer")
+async def ruling(site: Site, request: Request, account: Account) -> Response:
+    def fields():
+        decision, reason = field(request, "decision"), note_text(field(request, "reason"))
+        if decision not in ("upheld", "rejected"):
+            raise InvalidInput("yaml.want-choice", field=site.t("web.decision"), text=decision,
+                               choices="upheld, rejected")
+        if not reason:
+            raise InvalidInput("yaml.want-text", field=site.t("web.reason"))
+        return {"date": site.today(), "kind": "ruling", "target": target_of(request), "decision": decision,
+                "reason": reason, "by": account.name}
+
+    return await act(site, request, fields)
+
+
+@allowed("writer")
+async def close(site: Site, request: Request, account: Account) -> Response:
+    return await act(site, request, lambda: {
+        "date": date_of(site, field(request, "date")), "kind": "close", "period": quarter_of(field(request, "quarter")),
+        "note": note_text(field(request, "note")), "by": account.name})
+
+
+@allowed("writer")
+async def record(site: Site, request: Request, account: Account) -> Response:
+    opened = await run_in_threadpool(site.open)
+    rules, people = views.rules(opened), views.members(opened, site.today())
+    if request.method == "GET":
+        return site.page(request, "record.html", rules=rules, people=people, values={"date": site.today().isoformat()})
+    values = {k: field(request, k) for k in ("rule", "date", "count", "points", "note")}
+    chosen = [m for m in request.state.form.getlist("member") if isinstance(m, str)]
+    done: list[int] = []
+    try:
+        if not chosen:
+            raise InvalidInput("yaml.want-text", field=site.t("web.members"))
+        base = {"date": date_of(site, values["date"]), "kind": "score", "rule": values["rule"],
+                "count": count_of(values["count"]), "points": decimal_of(values["points"]),
+                "note": note_text(values["note"]), "by": account.name}
+        for member in chosen:  # one event each, each through the book: a refusal stops the rest
+            done.append((await run_in_threadpool(site.record, {**base, "subject": member})).event.id)
+    except JifenError as exc:
+        error = site.error_text(exc)
+        if done:
+            error = site.t("web.recorded", count=len(done), ids=", ".join(map(str, done))) + " " + error
+        return site.page(request, "record.html", 400, rules=rules, people=people, values=values, chosen=chosen,
+                         error=error)
+    flash(request, "ok", site.t("web.recorded", count=len(done), ids=", ".join(map(str, done))))
+    return see_other("/record")
+
+
+# --- reading everything ---------------------------------------------------------------------------
+
+
+@allowed("reader")
+async def log(site: Site, request: Request, account: Account) -> Response:
+    rows = await run_in_threadpool(lambda: views.log(site.open(), site.lang))
+    return site.page(request, "log.html", rows=rows)
+
+
+@allowed("reader")
+async def roster(site: Site, request: Request, account: Account) -> Response:
+    people = await run_in_threadpool(lambda: views.members(site.open(), site.today()))
+    return site.page(request, "members.html", people=people)
+
+
+@allowed("anyone")
+async def evidence_file(site: Site, request: Request, account: Account) -> Response:
+    """An evidence file, for staff and supervisors, or for the member whose event records it."""
+    digest = request.path_params["digest"]
+
+    def work():
+        path = evidence.find(site.directory, digest)
+        if path is None:
+            return None
+        if account.reads_all:
+            return path
+        opened = site.open()
+        mine = any(digest in evidence.hashes_in(e.note) for e in opened.events if e.subject == account.member)
+        return path if mine else None
+
+    path = await run_in_threadpool(work)
+    if path is None:
+        return site.page(request, "error.html", 404, message=site.t("web.not-found"))
+    kind = path.suffix[1:]
+    return FileResponse(path, media_type=evidence.MEDIA[kind],
+                        headers={"content-disposition": f'inline; filename="{digest[:12]}.{kind}"'})
+
+
+def create_app(directory: Path, lang: str = "zh", today: Callable[[], dt.date] = dt.date.today,
+               search: list[Path] | None = None, limiter: guard.Limiter | None = None,
+               https_only: bool = False) -> Starlette:
+    """The web application over the ledger in ``directory``; ``today`` is the server's date
+    (a test may fix it). The account file (and its cookie key) is made if there is none."""
+    secret = accounts.ensure(directory).secret
+    site = Site(Path(directory), lang, today, search, limiter or guard.Limiter(SIGNIN_ATTEMPTS, SIGNIN_WINDOW))
+
+    def plain(handler):
+        async def route(request: Request) -> Response:
+            return await handler(site, request)
+
+        return route
+
+    routes = [
+        Route("/signin", plain(signin), methods=["GET", "POST"]),
+        Route("/signout", plain(signout), methods=["POST"]),
+        Route("/password", password(site), methods=["GET", "POST"]),
+        Route("/", home(site)),
+        Route("/card", own_card(site)),
+        Route("/card/{member}", other_card(site)),
+        Route("/notice", notice(site)),
+        Route("/declare", declare(site), methods=["GET", "POST"]),
+        Route("/mine", mine(site)),
+        Route("/object/{event:int}", objection(site), methods=["GET", "POST"]),
+        Route("/desk", desk(site)),
+        Route("/record", record(site), methods=["GET", "POST"]),
+        Route("/approve/{event:int}", approve(site), methods=["POST"]),
+        Route("/reject/{event:int}", reject(site), methods=["POST"]),
+        Route("/notice/open", open_notice(site), methods=["POST"]),
+        Route("/ruling/{event:int}", ruling(site), methods=["POST"]),
+        Route("/close", close(site), methods=["POST"]),
+        Route("/log", log(site)),
+        Route("/members", roster(site)),
+        Route("/evidence/{digest}", evidence_file(site)),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    middleware = [
+        Middleware(guard.Guard, limit=BODY_LIMIT),
+        Middleware(SessionMiddleware, secret_key=secret, session_cookie="jifen", same_site="lax",
+                   https_only=https_only, max_age=12 * 60 * 60),
+    ]
+    return Starlette(routes=routes, middleware=middleware)

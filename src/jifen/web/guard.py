@@ -1,0 +1,112 @@
+"""What keeps the web pages safe, apart from the pages: CSRF tokens bound to the session,
+sign-in attempts limited per name and per address, a cap on the size of a request's body,
+and the security headers every response carries."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from typing import Any
+
+CSRF_FIELD = "csrf"
+
+
+def csrf_token(session: dict[str, Any]) -> str:
+    """The session's CSRF token, made on first use; every form carries it back."""
+    token = session.get(CSRF_FIELD)
+    if not isinstance(token, str) or len(token) < 32:
+        token = secrets.token_urlsafe(32)
+        session[CSRF_FIELD] = token
+    return token
+
+
+def csrf_ok(session: dict[str, Any], given: Any) -> bool:
+    token = session.get(CSRF_FIELD)
+    return isinstance(token, str) and isinstance(given, str) and secrets.compare_digest(token, given)
+
+
+class Limiter:
+    """At most ``attempts`` failed sign-ins per key within ``window`` seconds (kept in memory:
+    a restart forgets them). Keys are a name and an address, each limited on its own."""
+
+    def __init__(self, attempts: int, window: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.attempts, self.window, self.clock = attempts, window, clock
+        self.failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, key: str) -> deque[float]:
+        times = self.failures[key]
+        now = self.clock()
+        while times and now - times[0] > self.window:
+            times.popleft()
+        if not times:
+            del self.failures[key]
+            return deque()
+        return times
+
+    def blocked(self, *keys: str) -> float:
+        """Seconds until every key may try again (0: none is blocked)."""
+        wait = 0.0
+        for key in keys:
+            times = self._recent(key)
+            if len(times) >= self.attempts:
+                wait = max(wait, self.window - (self.clock() - times[0]))
+        return wait
+
+    def failed(self, *keys: str) -> None:
+        for key in keys:
+            self.failures[key].append(self.clock())
+
+    def succeeded(self, name_key: str) -> None:
+        self.failures.pop(name_key, None)
+
+
+SECURITY_HEADERS = [
+    # every asset is the server's own; no script at all; forms post only back to it
+    (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                                 b"frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cache-control", b"no-store"),
+]
+
+
+class Guard:
+    """ASGI middleware: refuses a body over ``limit`` bytes before reading it (413), and one whose
+    length is not declared (411: the server reads a form only when it knows how big it is; the
+    HTTP server holds the client to the length it declared), and adds ``SECURITY_HEADERS`` to
+    every response."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if scope["method"] in ("POST", "PUT", "PATCH"):
+            if declared is None:
+                await _refuse(send, 411, "411 请声明请求长度 / length required")
+                return
+            if not declared.isdigit() or int(declared) > self.limit:
+                await _refuse(send, 413, "413 请求内容过大 / request too large")
+                return
+
+        async def guarded_send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in SECURITY_HEADERS}
+                message = {**message, "headers": [h for h in message.get("headers", []) if h[0] not in names]
+                           + SECURITY_HEADERS}
+            await send(message)
+
+        await self.app(scope, receive, guarded_send)
+
+
+async def _refuse(send: Callable, status: int, text: str) -> None:
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), *SECURITY_HEADERS]})
+    await send({"type": "http.response.body", "body": text.encode()})

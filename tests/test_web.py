@@ -1,0 +1,338 @@
+"""jifen serve over HTTP (Starlette's TestClient): permissions, CSRF, escaping, uploads, the workflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+
+import pytest
+
+pytest.importorskip("httpx", reason="the web tests need httpx (pip install -e '.[test]')")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # newer Starlette prefers httpx2 and says so; httpx works the same
+    from starlette.testclient import TestClient
+
+from jifen import book
+from jifen.web import accounts, evidence, guard
+from jifen.web.app import create_app
+
+TODAY = dt.date(2023, 12, 20)
+PEOPLE = [("张建国", "member", "m01"), ("李秀英", "member", "m02"), ("刘芳", "secretary", "m04"),
+          ("陈明", "supervisor", "m05")]
+JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 200
+
+
+@pytest.fixture
+def site(demo):
+    """The demo copy with accounts (name → password), and a function making a client."""
+    passwords = {name: pw for name, _, pw in accounts.demo(demo, PEOPLE)}
+    app = create_app(demo, today=lambda: TODAY)
+
+    def client():
+        return TestClient(app, follow_redirects=False)
+
+    return demo, passwords, client
+
+
+def token(client, path="/signin") -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', client.get(path).text).group(1)
+
+
+def signed_in(site, name):
+    _, passwords, client = site
+    c = client()
+    r = c.post("/signin", data={"csrf": token(c), "name": name, "secret": passwords[name], "next": "/"})
+    assert r.status_code == 303, r.text
+    return c
+
+
+def events(folder):
+    return book.open(folder, cached=False).events
+
+
+GETS = ["/", "/card", "/card/m02", "/notice", "/declare", "/mine", "/object/39", "/desk", "/record", "/log",
+        "/members", "/password", "/evidence/" + "0" * 64]
+POSTS = ["/declare", "/object/39", "/record", "/approve/39", "/reject/39", "/notice/open", "/ruling/39", "/close",
+         "/password"]
+
+
+@pytest.mark.parametrize("path", GETS)
+def test_every_page_without_a_session_goes_to_sign_in(site, path):
+    r = site[2]().get(path)
+    assert r.status_code == 303 and r.headers["location"].startswith("/signin")
+
+
+@pytest.mark.parametrize("path", POSTS)
+def test_every_action_without_a_session_goes_to_sign_in_and_writes_nothing(site, path):
+    c = site[2]()
+    before = (site[0] / "ledger.yaml").read_bytes()
+    r = c.post(path, data={"csrf": token(c), "rule": "study.absent", "quarter": "2023Q4", "reason": "x"})
+    assert r.status_code == 303 and r.headers["location"].startswith("/signin")
+    assert (site[0] / "ledger.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("get", "/record"), ("post", "/record"), ("post", "/approve/39"), ("post", "/reject/39"),
+    ("post", "/ruling/39"), ("post", "/notice/open"), ("post", "/close"), ("get", "/card/m02"), ("get", "/log"),
+    ("get", "/desk"), ("get", "/members"),
+])
+def test_a_member_cannot_record_approve_rule_or_read_another_card(site, method, path):
+    c = signed_in(site, "张建国")
+    before = (site[0] / "ledger.yaml").read_bytes()
+    data = {"csrf": token(c, "/card"), "member": "m02", "rule": "study.absent", "quarter": "2023Q4",
+            "decision": "upheld", "reason": "x", "from": "2023-12-20"}
+    r = c.get(path) if method == "get" else c.post(path, data=data)
+    assert r.status_code == 403
+    assert (site[0] / "ledger.yaml").read_bytes() == before
+
+
+def test_the_supervisor_reads_everything_and_writes_nothing(site):
+    c = signed_in(site, "陈明")
+    for path in ("/card/m02", "/log", "/desk", "/members", "/notice"):
+        assert c.get(path).status_code == 200, path
+    assert "#62" in c.get("/log").text
+    r = c.post("/close", data={"csrf": token(c, "/log"), "quarter": "2023Q4"})
+    assert r.status_code == 403
+
+
+def test_a_form_without_its_csrf_token_is_refused(site):
+    c = signed_in(site, "张建国")
+    before = (site[0] / "ledger.yaml").read_bytes()
+    for data in ({"rule": "study.absent"}, {"rule": "study.absent", "csrf": "forged" * 8}):
+        r = c.post("/declare", data=data)
+        assert r.status_code == 403 and "表单已失效" in r.text
+    assert (site[0] / "ledger.yaml").read_bytes() == before
+    fresh = site[2]()
+    r = fresh.post("/signin", data={"name": "张建国", "secret": site[1]["张建国"]})
+    assert r.status_code == 403  # the sign-in form carries one too
+
+
+def test_the_session_cookie_is_signed_httponly_and_samesite_lax_and_pages_carry_security_headers(site):
+    _, passwords, client = site
+    c = client()
+    r = c.post("/signin", data={"csrf": token(c), "name": "张建国", "secret": passwords["张建国"]})
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    page = c.get("/card")
+    assert "script-src" not in page.headers["content-security-policy"]
+    assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
+    c.cookies.set("jifen", c.cookies.get("jifen")[:-3] + "AAA")  # tampered: not signed by the server
+    assert c.get("/card").status_code == 303
+
+
+def test_signing_in_is_rate_limited_per_name(site):
+    _, passwords, client = site
+    c = client()
+    for _ in range(5):
+        assert c.post("/signin", data={"csrf": token(c), "name": "张建国", "secret": "wrong"}).status_code == 401
+    r = c.post("/signin", data={"csrf": token(c), "name": "张建国", "secret": passwords["张建国"]})
+    assert r.status_code == 429 and "分钟后再试" in r.text
+
+
+def test_the_limiter_forgets_after_its_window():
+    now = [0.0]
+    limiter = guard.Limiter(2, 60, clock=lambda: now[0])
+    limiter.failed("name:a", "ip:1")
+    limiter.failed("name:b", "ip:1")
+    assert limiter.blocked("name:c", "ip:1") > 0 and not limiter.blocked("name:c", "ip:2")
+    now[0] = 61
+    assert not limiter.blocked("name:a", "ip:1")
+
+
+def test_sign_out_ends_the_session(site):
+    c = signed_in(site, "张建国")
+    assert c.post("/signout", data={"csrf": token(c, "/card")}).status_code == 303
+    assert c.get("/card").status_code == 303
+
+
+def test_an_invited_person_signs_in_with_the_code_then_must_set_a_password(site):
+    folder, _, client = site
+    code = accounts.invite(folder, "王志强", "member", "m03", dt.datetime.now())
+    c = client()
+    r = c.post("/signin", data={"csrf": token(c), "name": "王志强", "secret": code})
+    assert r.headers["location"] == "/password"
+    assert c.get("/card").headers["location"] == "/password"
+    r = c.post("/password", data={"csrf": token(c, "/password"), "password": "新的密码12345", "again": "新的密码12345"})
+    assert r.status_code == 303 and c.get("/card").status_code == 200
+    other = client()
+    assert other.post("/signin", data={"csrf": token(other), "name": "王志强", "secret": code}).status_code == 401
+    assert other.post("/signin", data={"csrf": token(other), "name": "王志强",
+                                       "secret": "新的密码12345"}).status_code == 303
+
+
+def test_a_new_invitation_ends_the_sessions_signed_in_before(site):
+    c = signed_in(site, "张建国")
+    accounts.invite(site[0], "张建国", "member", "m01", dt.datetime.now())
+    assert c.get("/card").status_code == 303
+
+
+def test_only_local_paths_are_followed_after_signing_in(site):
+    _, passwords, client = site
+    c = client()
+    r = c.post("/signin", data={"csrf": token(c), "name": "张建国", "secret": passwords["张建国"],
+                                "next": "//evil.example/x"})
+    assert r.headers["location"] == "/"
+
+
+def declare(c, **fields):
+    data = {"csrf": token(c, "/declare"), "rule": "honor.company", "date": "2023-12-18", "note": "", **fields}
+    files = fields.pop("files", None)
+    data.pop("files", None)
+    return c.post("/declare", data=data, files=files)
+
+
+def test_notes_with_script_quotes_and_dots_are_kept_as_text_and_shown_escaped(site):
+    c = signed_in(site, "张建国")
+    note = "<script>alert(\"x\")</script> ' ../../etc/passwd"
+    assert declare(c, note=note).status_code == 303
+    assert events(site[0])[-1].note == note
+    for page in ("/card", "/mine"):
+        text = c.get(page).text
+        assert "<script>" not in text and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in text
+    staff = signed_in(site, "刘芳")
+    assert "<script>" not in staff.get("/desk").text and "<script>" not in staff.get("/log").text
+
+
+def test_evidence_is_stored_by_its_hash_whatever_the_file_is_called(site):
+    folder = site[0]
+    c = signed_in(site, "张建国")
+    r = declare(c, note="七一表彰", files={"evidence": ("../../../evil.jpg", JPEG, "image/jpeg")})
+    assert r.status_code == 303, r.text
+    digest = evidence.hashes_in(events(folder)[-1].note)[0]
+    assert events(folder)[-1].note == f"七一表彰 {evidence.NOTE_PREFIX}{digest}"
+    assert sorted(p.name for p in (folder / "evidence").iterdir()) == [f"{digest}.jpg"]
+    assert not (folder.parent / "evil.jpg").exists() and "evil" not in (folder / "ledger.yaml").read_text("utf-8")
+    assert c.get(f"/evidence/{digest}").content == JPEG
+    assert signed_in(site, "刘芳").get(f"/evidence/{digest}").status_code == 200
+    assert signed_in(site, "李秀英").get(f"/evidence/{digest}").status_code == 404  # not hers
+    assert c.get("/evidence/..%2F..%2Fledger.yaml").status_code == 404
+
+
+@pytest.mark.parametrize(("name", "data", "status", "words"), [
+    ("scan.jpg", b"just text, named .jpg", 400, "只接受"),
+    ("x.exe", b"MZ\x90\x00", 400, "只接受"),
+    ("big.jpg", b"\xff\xd8\xff" + b"\0" * evidence.LIMIT, 400, "超过 5 MB"),
+    ("huge.jpg", b"\xff\xd8\xff" + b"\0" * (evidence.LIMIT + 300 * 1024), 413, "过大"),
+])
+def test_a_wrong_type_or_oversized_upload_is_refused_and_nothing_is_kept(site, name, data, status, words):
+    folder = site[0]
+    c = signed_in(site, "张建国")
+    before = (folder / "ledger.yaml").read_bytes()
+    r = declare(c, files={"evidence": (name, data, "image/jpeg")})
+    assert r.status_code == status and words in r.text
+    assert (folder / "ledger.yaml").read_bytes() == before
+    assert not (folder / "evidence").exists() or not any((folder / "evidence").iterdir())
+
+
+def test_a_post_without_a_declared_length_is_refused(site):
+    c = signed_in(site, "张建国")
+    r = c.post("/declare", content=iter([b"csrf=x"]), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 411
+
+
+def test_a_member_objects_only_to_their_own_events_and_only_during_the_notice(site):
+    c = signed_in(site, "张建国")
+    assert c.get("/object/49").status_code == 403  # 王志强's
+    r = c.post("/object/39", data={"csrf": token(c, "/card"), "reason": "不服"})
+    assert r.status_code == 400 and "不在公示期" in r.text  # no notice is open
+
+
+def test_a_refused_declaration_says_why_keeps_what_was_typed_and_not_its_evidence(site):
+    c = signed_in(site, "张建国")
+    r = declare(c, rule="no.such", note="保留这段话", files={"evidence": ("a.png", b"\x89PNG\r\n\x1a\n", "image/png")})
+    assert r.status_code == 400 and "no.such" in r.text and "保留这段话" in r.text
+    assert not any((site[0] / "evidence").iterdir())
+
+
+def test_one_address_may_fail_more_often_than_one_name(site):
+    _, passwords, client = site
+    c = client()
+    for name in ("甲", "乙", "丙", "丁", "戊", "己"):
+        assert c.post("/signin", data={"csrf": token(c), "name": name, "secret": "x"}).status_code == 401
+    assert c.post("/signin", data={"csrf": token(c), "name": "张建国", "secret": passwords["张建国"]}).status_code == 303
+
+
+def test_the_workflow_over_http_records_each_event_with_the_signed_in_person_as_by(site):
+    folder = site[0]
+    member, secretary = signed_in(site, "张建国"), signed_in(site, "刘芳")
+    first = events(folder)[-1].id
+    assert declare(member, note="公司七一表彰").status_code == 303
+    declared = events(folder)[-1].id
+    assert "待审核" in member.get("/mine").text
+    desk = secretary.get("/desk").text
+    assert f"approve-{declared}" in desk
+    assert secretary.post(f"/approve/{declared}", data={"csrf": token(secretary, "/desk")}).status_code == 303
+    r = secretary.post("/notice/open", data={"csrf": token(secretary, "/desk"), "quarter": "2023Q4",
+                                             "from": "2023-12-20", "days": "7"})
+    assert r.status_code == 303
+    assert 'href="/object/39"' in member.get("/card").text
+    r = member.post("/object/39", data={"csrf": token(member, "/card"), "reason": "当天着装符合规定"})
+    assert r.status_code == 303
+    appeal = events(folder)[-1].id
+    r = secretary.post(f"/ruling/{appeal}", data={"csrf": token(secretary, "/desk"), "decision": "upheld",
+                                                  "reason": "经核实着装符合规定"})
+    assert r.status_code == 303
+    r = secretary.post("/close", data={"csrf": token(secretary, "/desk"), "quarter": "2023Q4", "date": "2023-12-20"})
+    assert r.status_code == 303 and "已记录事件" in secretary.get("/desk").text
+    new = [(e.kind, e.by) for e in events(folder) if e.id > first]
+    assert new == [("declare", "张建国"), ("approve", "刘芳"), ("notice", "刘芳"), ("appeal", "张建国"),
+                   ("ruling", "刘芳"), ("close", "刘芳")]
+    assert not [p for p in book.open(folder, cached=False).problems if p.is_error]
+
+
+def test_the_secretary_records_a_score_for_several_members_at_once(site):
+    folder = site[0]
+    c = signed_in(site, "刘芳")
+    r = c.post("/record", data={"csrf": token(c, "/record"), "member": ["m01", "m02"], "rule": "study.absent",
+                                "date": "2023-12-19", "note": "12月支部学习缺席"})
+    assert r.status_code == 303
+    last = events(folder)[-2:]
+    assert [(e.kind, e.subject, e.rule, e.by) for e in last] == [
+        ("score", "m01", "study.absent", "刘芳"), ("score", "m02", "study.absent", "刘芳")]
+
+
+def test_pages_are_chinese_by_default_and_english_when_asked(demo):
+    accounts.demo(demo, PEOPLE[:1])
+    zh = TestClient(create_app(demo, today=lambda: TODAY)).get("/signin").text
+    en = TestClient(create_app(demo, lang="en", today=lambda: TODAY)).get("/signin").text
+    assert "登录" in zh and 'lang="zh-CN"' in zh
+    assert "Sign in" in en and "登录" not in en
+
+
+def test_the_stylesheet_is_served_locally(site):
+    r = site[2]().get("/static/site.css")
+    assert r.status_code == 200 and "text/css" in r.headers["content-type"]
+
+
+def test_serve_demo_prints_accounts_that_sign_in_and_runs_uvicorn_on_localhost(demo, cli, monkeypatch):
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(app=app, **options))
+    result = cli("serve", demo, "--demo", "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
+    lines = [line.split() for line in result.output.splitlines() if line.startswith("演示账户 ")]
+    printed = {words[1].split("(")[0]: words[-1] for words in lines}
+    assert set(printed) == {"刘芳", "王志强", "陈明", "张建国", "李秀英"}
+    c = TestClient(seen["app"], follow_redirects=False)
+    r = c.post("/signin", data={"csrf": token(c), "name": "刘芳", "secret": printed["刘芳"]})
+    assert r.status_code == 303 and c.get("/desk").status_code == 200
+    assert oct((demo / accounts.FILENAME).stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_other_commands_never_import_the_web_libraries():
+    """jifen --help and jifen add stay fast: Starlette, uvicorn, Jinja2 and argon2 load only for serve."""
+    import subprocess
+    import sys
+
+    code = ("import sys, typer; from jifen.cli import app, lazy\n"
+            "for words in (['--help'], ['add', '--help'], ['serve', '--help'], ['user', 'invite', '--help']):\n"
+            "    try: lazy.group(app)(words, prog_name='jifen')\n"
+            "    except SystemExit: pass\n"
+            "web = sorted(m for m in sys.modules if m.split('.')[0] in ('starlette', 'uvicorn', 'jinja2', 'argon2'))\n"
+            "print('LOADED', web)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "LOADED []" in out

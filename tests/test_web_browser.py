@@ -1,0 +1,173 @@
+"""jifen serve end to end in a real browser: Debian's chromium, headless, driven by Selenium
+through chromium-driver (`make os-packages`), against uvicorn started here on a free port.
+
+With ``pytest tests/test_web_browser.py --screenshots docs/screenshots`` (``make screenshots``)
+the phone view (390×844) of the card, declare, notice and objection pages is saved there;
+a normal run writes nothing outside its temporary folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from jifen import book
+from jifen.web import accounts
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
+DRIVER = shutil.which("chromedriver")
+BROWSER = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(not (DRIVER and BROWSER),
+                                reason="needs chromium and chromium-driver (Debian packages; `make os-packages`)")
+
+TODAY = dt.date(2023, 12, 20)
+PEOPLE = [("张建国", "member", "m01"), ("刘芳", "secretary", "m04")]
+WAIT = 10  # seconds: every wait in this test is bounded
+PHONE = (390, 844)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(demo):
+    """uvicorn serving the demo copy on 127.0.0.1, in a thread; yields (base url, passwords, folder)."""
+    import uvicorn
+
+    from jifen.web.app import create_app
+
+    passwords = {name: pw for name, _, pw in accounts.demo(demo, PEOPLE)}
+    port = free_port()
+    config = uvicorn.Config(create_app(demo, today=lambda: TODAY), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="off")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + WAIT
+    while not running.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", passwords, demo
+    running.should_exit = True
+    thread.join(WAIT)
+
+
+@pytest.fixture
+def browser():
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = BROWSER
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     f"--window-size={PHONE[0]},{PHONE[1]}", "--lang=zh-CN", "--hide-scrollbars"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_page_load_timeout(WAIT)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": PHONE[0], "height": PHONE[1], "deviceScaleFactor": 1, "mobile": True})
+    yield driver
+    driver.quit()
+
+
+def test_a_member_declares_and_objects_the_secretary_approves_rules_and_closes(server, browser, request):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as until
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    base, passwords, folder = server
+    shots = request.config.getoption("screenshots")
+    wait = WebDriverWait(browser, WAIT)
+    first = book.open(folder, cached=False).events[-1].id
+
+    def go(path):
+        browser.get(base + path)
+
+    def click(css):
+        browser.find_element(By.CSS_SELECTOR, css).click()
+
+    def flash(words):
+        wait.until(until.text_to_be_present_in_element((By.CSS_SELECTOR, "p.flash"), words))
+
+    def shot(name):
+        if shots:
+            # matplotlib's dependency: the screenshots kept small, in 64 colours
+            from PIL import Image
+
+            path = Path(shots) / f"{name}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            browser.save_screenshot(str(path))
+            Image.open(path).convert("RGB").quantize(colors=64).save(path, optimize=True)
+
+    def sign_in(name):
+        go("/signin")
+        browser.find_element(By.NAME, "name").send_keys(name)
+        browser.find_element(By.NAME, "secret").send_keys(passwords[name])
+        click("#signin")
+        wait.until(until.presence_of_element_located((By.CSS_SELECTOR, "form.signout")))
+
+    def sign_out():
+        click("form.signout button")
+        wait.until(until.presence_of_element_located((By.ID, "signin")))
+
+    # the member declares an honour, choosing the rule by its Chinese name
+    sign_in("张建国")
+    go("/declare")
+    Select(browser.find_element(By.NAME, "rule")).select_by_visible_text("奖励得分 · 获得公司级荣誉")
+    date = browser.find_element(By.NAME, "date")
+    browser.execute_script("arguments[0].value = '2023-12-18'", date)
+    browser.find_element(By.NAME, "note").send_keys("公司七一表彰")
+    shot("declare")
+    click("#declare")
+    flash("等待支部审核")
+    declared = book.open(folder, cached=False).events[-1].id
+    sign_out()
+
+    # the secretary approves it and opens the quarter's notice
+    sign_in("刘芳")
+    go("/desk")
+    click(f"#approve-{declared}")
+    flash(f"#{declared + 1}")
+    browser.find_element(By.CSS_SELECTOR, "form[action='/notice/open'] input[name=note]").send_keys("向支部书记反映")
+    click("#open-notice")
+    flash("公示")
+    sign_out()
+
+    # the member sees the notice, and on their card the button to object to a deduction of theirs
+    sign_in("张建国")
+    go("/notice")
+    shot("notice")
+    go("/card")
+    shot("card")
+    click("a[href='/object/39']")
+    browser.find_element(By.NAME, "reason").send_keys("当天参加外事活动,着装符合规定")
+    shot("objection")
+    click("#object")
+    flash("等待支部裁定")
+    appeal = book.open(folder, cached=False).events[-1].id
+    sign_out()
+
+    # the secretary upholds the objection and closes the quarter
+    sign_in("刘芳")
+    go("/desk")
+    click(f"#e{appeal} input[value=upheld]")
+    browser.find_element(By.CSS_SELECTOR, f"#e{appeal} input[name=reason]").send_keys("经核实着装符合规定")
+    click(f"#rule-{appeal}")
+    flash(f"#{appeal + 1}")
+    click("#close")
+    flash("关闭")
+
+    opened = book.open(folder, cached=False)
+    added = [(e.kind, e.by) for e in opened.events if e.id > first]
+    assert added == [("declare", "张建国"), ("approve", "刘芳"), ("notice", "刘芳"), ("appeal", "张建国"),
+                     ("ruling", "刘芳"), ("close", "刘芳")]
+    assert not [p for p in opened.problems if p.is_error]
+    assert opened.status(next(e for e in opened.events if e.id == 39)).state == "cancelled"
