@@ -148,3 +148,40 @@ def test_record_all_appends_several_events_or_none(tmp_path):
     assert [r.event.rule for r in done] == ["study.absent"] * 2
     assert [r.effect for r in done] == [r.effect for r in dry]
     assert [(str(r.effect.before), str(r.effect.after)) for r in done] == [("100.00", "99.00"), ("99.00", "98.00")]
+
+
+def test_effects_from_a_kept_spine_equal_those_from_the_whole_log(branch, cli):
+    """add's before → after totals come from the subject's own events, found through the spine's index
+    (Spine.about), not from a read of the whole log; they must be what the whole log gives."""
+    import shutil
+
+    from jifen.core.model import Event, Source, Spine
+    from jifen.store import cache
+    from jifen.store import ledger as ledger_io
+
+    for words in (("张三", "honor.provincial", "--ref", "劳模", "--date", "2023-03-01"),
+                  ("张三", "study.absent", "--count", "2", "--date", "2023-02-01"),
+                  ("李四", "honor.city", "--ref", "标兵", "--date", "2023-02-10")):
+        assert cli("add", *words, "-l", branch).exit_code == 0
+    path = branch / "ledger.yaml"
+    data = path.read_bytes()
+    whole = ledger_io.parse(str(path), data)[0]
+    shutil.rmtree(branch / cache.FOLDER, ignore_errors=True)
+    cache.spine(branch, path, data[: data.index(b"- id: 5")])  # a spine kept of the first events
+    kept = cache.spine(branch, path, data).spine
+    opened = book.open(branch, [SCHEMES], cached=False).usable()
+    last = whole.events[-1].id
+    candidates = [  # the same honour at a lower level: counts 0, once already at 5
+        {"kind": "score", "subject": "m01", "rule": "honor.city", "ref": "劳模", "date": dt.date(2023, 3, 5)},
+        {"kind": "score", "subject": "m01", "rule": "study.notes", "date": dt.date(2023, 2, 20)},
+        {"kind": "score", "subject": "m02", "rule": "study.absent", "count": 3, "date": dt.date(2023, 1, 20)},
+    ]
+    for fields in candidates:
+        new = [Event(id=last + 1, source=Source("<arguments>", 0, 0), by="记分员", **fields)]
+        fast = book.effects_of(branch, kept, new, opened.scheme)
+        slow = book.effects_of(branch, Spine.of(whole), new, opened.scheme)
+        assert fast == slow, fields
+    honour = book.effects_of(branch, kept, [Event(id=last + 1, source=Source("<arguments>", 0, 0), by="记分员",
+                                                   **candidates[0])], opened.scheme)[last + 1]
+    # 张三 Q1: 100 − 2 (study.absent × 2) + 5 (provincial) = 103; the city-level 劳模 adds nothing
+    assert (honour.value, honour.before, honour.after) == (0, 103, 103)

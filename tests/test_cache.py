@@ -205,6 +205,9 @@ def test_a_kept_spine_checks_an_append_exactly_as_the_whole_log_does(tmp_path, s
         for spine in (kept, again):
             assert spine.joins() == whole.joins() and [e.source for e in spine.joins()] == [e.source for e in whole.joins()]
             assert roster.of(spine) == roster.of(whole) == roster.build(ledger.parse(str(path), data)[0].events)
+            for subject in ("m01", "m02", "m03", "m09"):  # each subject's bulk events, as kept and as read
+                assert spine.about(subject) == whole.about(subject), subject
+                assert [e.source for e in spine.about(subject)] == [e.source for e in whole.about(subject)]
         for number in range(0, count + 2):
             found, want = kept.get(number), whole.get(number)
             assert found == want and (found is None or (found.source, dict(found.places)) == (want.source, dict(want.places)))

@@ -241,22 +241,23 @@ def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str
     sha = None
     if commit and not dry_run and events:
         sha = _commit(directory, spine.name, events, summaries, lang)
-    counted = effects_of(directory, events, scheme, cached, written=not dry_run) if effects and events else {}
+    counted = effects_of(directory, seen["spine"], events, scheme, cached) if effects and events else {}
     return [Recorded(e, summary, sha, seen["stale"], counted.get(e.id), dry_run, words)
             for e, summary, words in zip(events, summaries, said)]
 
 
-def effects_of(directory: Path, new: list[Event], scheme: Scheme, cached: bool = True,
-               written: bool = True) -> dict[int, Effect]:
-    """What each of the ``new`` events (in the log if ``written``, else about to be) does to its
-    subject's score in its scoring period: the log's events about the same subjects replayed
-    without them and with them. (Under a scheme that books shares to a secretary, all events.)"""
+def effects_of(directory: Path, spine: Spine, new: list[Event], scheme: Scheme, cached: bool = True) -> dict[int, Effect]:
+    """What each of the ``new`` events, appended to the log ``spine`` outlines (as it was before
+    them), does to its subject's score in its scoring period: the log's events about the same
+    subjects replayed without them and with them. Those events come from the spine (its header,
+    corrections and workflow, its roster, and the bulk events ``Spine.about`` each subject), so
+    the cost follows the subjects' events, not the log's; under a scheme that books shares to a
+    secretary, every event counts and the whole log is read."""
     from jifen.core import engine
     from jifen.core.numbers import shown
     from jifen.core.periods import Period
 
-    with collector_paused():
-        log = cache.read(directory, use=cached).ledger.events
+    log = _events_about(directory, spine, {e.subject for e in new if e.subject}, scheme, cached)
     new_ids = {e.id for e in new}
     subjects = {e.subject for e in new if e.subject}
     whole = any(c.split for c in scheme.categories)
@@ -284,6 +285,21 @@ def effects_of(directory: Path, new: list[Event], scheme: Scheme, cached: bool =
             shown(after.score(event.subject, period).total, scheme.precision),
             next((b.why for b in booked if b.why), None))
     return found
+
+
+def _events_about(directory: Path, spine: Spine, subjects: set[str], scheme: Scheme, cached: bool) -> list[Event]:
+    """Every event of the log that the scores of ``subjects`` can depend on, in file order (more
+    may come: ``effects_of`` picks from them)."""
+    if not any(c.split for c in scheme.categories):
+        try:  # the roster of the subjects alone: nobody else's membership changes their scores
+            found = {e.id: e for e in (*spine.events, *(e for e in spine.joins() if e.subject in subjects))}
+            for subject in subjects:
+                found.update((e.id, e) for e in spine.about(subject))
+            return [found[i] for i in sorted(found)]
+        except LookupError:  # an event the index names could not be read alone
+            pass
+    with collector_paused():
+        return list(cache.read(directory, use=cached).ledger.events)
 
 
 def find_rule(scheme: Scheme, text: str) -> Rule | None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
-from jifen.core.kinds import OUTSIDE_SPINE, ROSTER_KINDS
+from jifen.core.kinds import BULK_KINDS, OUTSIDE_SPINE, ROSTER_KINDS
 from jifen.core.periods import Period
 
 
@@ -226,6 +226,8 @@ class Spine(_Headed):
     joins: Callable[[], tuple[Event, ...]] = field(compare=False, repr=False)  # join and leave events, in file order
     members: Mapping[str, Member] | None = field(default=None, compare=False, repr=False)  # what ``joins`` make, if kept
     lines: int | None = None  # newlines in the log, where the reader counted them already
+    # the bulk events (scores, declarations, evaluations, vetoes) about a subject, in file order
+    about: Callable[[str], tuple[Event, ...]] = field(default=lambda subject: (), compare=False, repr=False)
 
     @classmethod
     def of(cls, ledger: Ledger) -> Spine:
@@ -233,21 +235,35 @@ class Spine(_Headed):
         events = tuple(e for e in ledger.events if e.kind not in OUTSIDE_SPINE)
         joins = tuple(e for e in ledger.events if e.kind in ROSTER_KINDS)
         last_id = ledger.events[-1].id if ledger.events else 0
-        return cls(ledger.path, events, last_id, by_id.get, lambda: joins)
+        bulk: dict[str, list[Event]] = {}
+
+        def about(subject: str) -> tuple[Event, ...]:
+            if not bulk:
+                for e in ledger.events:
+                    if e.kind in BULK_KINDS and e.subject:
+                        bulk.setdefault(e.subject, []).append(e)
+                bulk.setdefault("", [])
+            return tuple(bulk.get(subject, ()))
+
+        return cls(ledger.path, events, last_id, by_id.get, lambda: joins, about=about)
 
     def plus(self, event: Event) -> Spine:
         """This spine with ``event`` after its last event: what checks the next of several new
         events against the log and the new ones before it."""
-        find, joins, members = self.find, self.joins, self.members
+        find, joins, members, about = self.find, self.joins, self.members, self.about
 
         def found(event_id: int) -> Event | None:
             return event if event_id == event.id else find(event_id)
+
+        def about_too(subject: str) -> tuple[Event, ...]:
+            return (*about(subject), event) if subject == event.subject else about(subject)
 
         if event.kind in ROSTER_KINDS:
             earlier = self.joins
             joins, members = (lambda: (*earlier(), event)), None
         events = self.events if event.kind in OUTSIDE_SPINE else (*self.events, event)
-        return replace(self, events=events, last_id=event.id, find=found, joins=joins, members=members, lines=None)
+        return replace(self, events=events, last_id=event.id, find=found, joins=joins, members=members, lines=None,
+                       about=about_too if event.kind in BULK_KINDS else about)
 
     def get(self, event_id: int, default: None = None) -> Event | None:
         """The event numbered ``event_id``, bulk or not (``dict.get``'s signature, for lookups)."""

@@ -53,7 +53,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 6  # bump when what is stored changes shape
+FORMAT = 7  # bump when what is stored changes shape
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -206,7 +206,28 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
     joins = functools.cache(lambda: (*ledger.from_rows(path, marshal.loads(kept["joins"])), *joined))
     spine_events = (*events, *(e for e in tail if e.kind not in OUTSIDE_SPINE))
     members = None if joined else roster.from_rows(kept["members"])
-    return Spine(path, spine_events, tail[-1].id if tail else last_id, find, joins, members, lines)
+    subjects = kept["subjects"]
+
+    def about(subject: str) -> tuple[Event, ...]:
+        """The bulk events about ``subject``: those the kept index names, read from their own bytes
+        (their lines counted once, from one to the next), then those appended since."""
+        kept_ids = array("q")
+        kept_ids.frombytes(subjects.get(subject, b""))
+        found, line, at = [], 1, 0
+        for event_id in kept_ids:
+            event = known.get(event_id)
+            if event is None:
+                index = bisect_left(ids, event_id)
+                begin, end = offsets[index], offsets[index + 1] if index + 1 < len(offsets) else size
+                line, at = line + data.count(b"\n", at, begin), begin
+                event = ledger.read_one(path, data, begin, end, line, ids[index - 1] if index else 0)
+                if event is None:  # not readable alone: the caller reads the whole log
+                    raise LookupError(subject)
+                known[event_id] = event
+            found.append(event)
+        return (*found, *(e for e in tail if e.kind in BULK_KINDS and e.subject == subject))
+
+    return Spine(path, spine_events, tail[-1].id if tail else last_id, find, joins, members, lines, about)
 
 
 def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
@@ -226,13 +247,21 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
         rows = marshal.loads(base["joins"]) if base else []
         every = (*ledger.from_rows(path, rows), *joined)
         joins, members = marshal.dumps([*rows, *new_joins]), roster.to_rows(roster.build(every))
+    subjects = dict(base["subjects"]) if base else {}
+    grown: dict[str, list[int]] = {}
+    for event in events:
+        if event.kind in BULK_KINDS and event.subject:
+            grown.setdefault(event.subject, []).append(event.id)
+    for subject, new_ids in grown.items():
+        subjects[subject] = subjects.get(subject, b"") + array("q", new_ids).tobytes()
     ids = _more_ids(_ids(base["ids"]) if base else range(0), [e.id for e in events])
     offsets = _offsets(base["offsets"]) if base else array("I")
     offsets.extend(new_offsets)
     snapshot = {"path": path, "size": len(data), "digest": whole_digest or digest(data),
                 "newlines": (base["newlines"] if base else 0) + data.count(b"\n", size),
                 "last_id": ids[-1] if ids else 0, "rows": [*(base["rows"] if base else ()), *new_rows],
-                "joins": joins, "members": members, "ids": _ids_kept(ids), "offsets": offsets.tobytes()}
+                "joins": joins, "members": members, "ids": _ids_kept(ids), "offsets": offsets.tobytes(),
+                "subjects": subjects}
     _store(directory / FOLDER / "spine", snapshot)
 
 
