@@ -185,3 +185,20 @@ def test_effects_from_a_kept_spine_equal_those_from_the_whole_log(branch, cli):
                                                    **candidates[0])], opened.scheme)[last + 1]
     # 张三 Q1: 100 − 2 (study.absent × 2) + 5 (provincial) = 103; the city-level 劳模 adds nothing
     assert (honour.value, honour.before, honour.after) == (0, 103, 103)
+
+
+def test_a_server_froze_what_every_request_built(tmp_path, monkeypatch):
+    """collector_paused froze (gc.freeze) everything built while a book was read: right for a command,
+    which ends soon, but a server opening the book on every request would never free any of it."""
+    import gc
+
+    monkeypatch.setattr(book, "_freezing", True)
+    gc.unfreeze()
+    with book.collector_paused():
+        pass
+    assert gc.get_freeze_count() > 0  # a command's process: frozen
+    gc.unfreeze()
+    book.long_running()
+    with book.collector_paused():
+        pass
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

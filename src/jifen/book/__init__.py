@@ -393,14 +393,26 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None)
 def collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector: reading and replaying a ledger build many small
     objects and few cycles, and the collector would walk the growing heap again and again
-    (about a fifth of a 100,000-event run). What was built is then frozen (``gc.freeze``): kept
-    to the end of the command, it need never be walked, and the first collection after the
-    pause would otherwise walk all of it at once. Nested pauses leave the outer one in charge."""
+    (about a fifth of a 100,000-event run). In a command, what was built is then frozen
+    (``gc.freeze``): kept to the end of the command, it need never be walked, and the first
+    collection after the pause would otherwise walk all of it at once. In a long-running
+    process (``long_running``) nothing is frozen, so what a request built can be freed.
+    Nested pauses leave the outer one in charge."""
     paused = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if paused:
-            gc.freeze()
+            if _freezing:
+                gc.freeze()
             gc.enable()
+
+
+_freezing = True  # a command's process; ``long_running`` says otherwise
+
+
+def long_running() -> None:
+    """Say that this process opens books again and again (a server): never freeze what one built."""
+    global _freezing
+    _freezing = False

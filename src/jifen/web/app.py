@@ -505,6 +505,7 @@ def create_app(directory: Path, lang: str = "zh", today: Callable[[], dt.date] =
                https_only: bool = False) -> Starlette:
     """The web application over the ledger in ``directory``; ``today`` is the server's date
     (a test may fix it). The account file (and its cookie key) is made if there is none."""
+    book_api.long_running()  # every request opens the book: what one built must be freed after it
     secret = accounts.ensure(directory).secret
     site = Site(Path(directory), lang, today, search, limiter or guard.Limiter(SIGNIN_ATTEMPTS, SIGNIN_WINDOW))
 
