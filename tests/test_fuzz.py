@@ -128,3 +128,67 @@ def test_a_huge_ledger_is_refused_without_reading_it(place, monkeypatch):
     (place / "b" / "ledger.yaml").write_text(LEDGER * 5, encoding="utf-8")
     result = CliRunner().invoke(app, ["check", "-l", str(place / "b"), "--lang", "en"], catch_exceptions=True)
     assert result.exit_code == 1 and "over the limit" in result.output
+
+
+# --- the command line: every command and option, random values -------------------------------------
+
+VALUES = ["", "0", "1", "-1", "3", "99999999999999999999999", "-0.5", "1e100", "NaN", "０.５", "－1", "0，5",
+          "2023-01-10", "2023-02-30", "2023年5月2日", "5月2日", "9999-12-31", "0000-01-01", "2023Q1", "2023年第一季度",
+          "2023-03", "2023", "0", "10000", "张三", "李四", "m01", "m99", "study.absent", "缺席", "honor.city", "劳模",
+          "upheld", "支持", "驳回", "self", "自评", "x" * 300, "\x1b[31m红", "a\rb", "=1+1", "[/]x[red]", "../..",
+          "--", "-h", "'; rm -rf /", "'\"<script>", "\u202e反", "b", "ledger.yaml", "out.csv", "out.xlsx", "c.png"]
+
+
+def commands() -> list[tuple[list[str], list]]:
+    """Every command of the app (its words) with its parameters, but ``serve``, which does not return."""
+    import typer.main
+
+    found = []
+
+    def walk(command, words):
+        for name, sub in getattr(command, "commands", {}).items():
+            if hasattr(sub, "commands"):
+                walk(sub, [*words, name])
+            elif name != "serve":
+                found.append(([*words, name], sub.params))
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+def argument_vector(rng, words: list[str], params: list) -> list[str]:
+    """The words of a command, some of its options with random values, and its arguments."""
+    argv = list(words)
+    for param in params:
+        if param.param_type_name == "argument":
+            for _ in range(1 if param.nargs == 1 else rng.randrange(1, 4)):
+                argv.append(rng.choice(VALUES))
+        elif rng.random() < 0.4 and param.opts[0] not in ("--help", "--ledger", "-l"):
+            argv.append(rng.choice(param.opts))
+            if not param.is_flag:
+                argv.append(rng.choice(VALUES))
+    return argv
+
+
+def test_a_few_hundred_random_command_lines_never_give_a_traceback(tmp_path, monkeypatch):
+    """Real commands and options, random values (Chinese, huge numbers, bad dates, control characters,
+    paths): no traceback, and no exit code but the documented ones (docs/commands.md)."""
+    import random
+
+    from tests.conftest import DEMO
+
+    shutil.copytree(DEMO, tmp_path / "ledgers" / "demo", ignore=shutil.ignore_patterns(".jifen-cache"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JIFEN_LEDGER", str(tmp_path / "ledgers" / "demo"))
+    monkeypatch.setenv("JIFEN_USER", "记分员")
+    monkeypatch.delenv("JIFEN_SCHEMES", raising=False)
+    rng = random.Random(20231130)
+    every = commands()
+    runner = CliRunner()
+    assert len(every) > 25
+    for number in range(300):
+        words, params = every[number % len(every)] if number < len(every) else rng.choice(every)
+        argv = argument_vector(rng, words, params)
+        result = runner.invoke(app, argv, catch_exceptions=True)
+        assert result.exit_code in (0, 1, 2, 3), (argv, result.exit_code, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (argv, repr(result.exception))
