@@ -246,3 +246,42 @@ def test_re_appending_the_dropped_events_later_does_not_hide_the_merge(repo, cli
     git(repo, "commit", "-qam", "their event appended again")
     assert audit.history(repo) != []  # the merge commit itself still dropped it
     assert cli("check", "-l", repo / "b").exit_code == 0
+
+
+def test_two_clones_that_both_appended_merge_by_themselves_with_the_driver(repo, cli, tmp_path):
+    """hooks install sets a merge driver: each side's events kept, the other side's re-appended with
+    fresh ids (a correction among them pointing at its renumbered target); the audit passes."""
+    assert cli("hooks", "install").exit_code == 0
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "-q", str(repo), str(other)], check=True)
+    git(other, "config", "user.name", "记分员乙")
+    git(other, "config", "user.email", "b@example.org")
+    assert cli("add", "张三", "study.notes", "--date", "2023-02-01", "--note", "乙记", "-l", other / "b",
+               "--commit").exit_code == 0  # #4 there
+    assert cli("revoke", "4", "-r", "记错了", "--date", "2023-02-03", "-l", other / "b", "--commit").exit_code == 0
+    assert cli("add", "张三", "study.report", "--date", "2023-02-02", "-l", repo / "b", "--commit").exit_code == 0
+    git(repo, "pull", "-q", "--no-rebase", "--no-edit", str(other), "HEAD")  # no -X: the driver merges
+    assert len(git(repo, "log", "-1", "--format=%P").split()) == 2
+    text = (repo / "b" / "ledger.yaml").read_text(encoding="utf-8")
+    assert "<<<<<<<" not in text
+    # ours: #4 study.report; theirs re-appended: #5 study.notes (was #4), #6 its revoke, now of #5
+    assert text.index("rule: study.report") < text.index("note: 乙记")
+    assert "- id: 5\n  date: 2023-02-01" in text and "- id: 6\n  date: 2023-02-03\n  kind: revoke\n  target: 5\n" in text
+    assert cli("check", "-l", repo / "b").exit_code == 0
+    assert audit.history(repo) == [] and cli("audit").exit_code == 0
+    shown = cli("show", "张三", "-f", "json", "-l", repo / "b")
+    revoked = {e["id"]: e["revoked"] for e in __import__("json").loads(shown.output)["events"]}
+    assert revoked[5] is True and revoked[4] is False
+
+
+def test_the_merge_driver_leaves_a_history_edit_for_a_person(tmp_path):
+    from jifen.errors import InvalidInput
+    from jifen.store import ledger
+
+    base = b"- id: 1\n  date: 2023-01-01\n  kind: open\n  name: x\n  scheme: s\n  by: y\n"
+    edited = base.replace(b"name: x", b"name: z") + b"- id: 2\n  date: 2023-01-02\n  kind: close\n  period: 2023Q1\n  by: y\n"
+    for ours, theirs in ((edited, base), (base, edited), (base, base + b"- id: 2\n  date: 2023-01")):
+        with pytest.raises(InvalidInput) as refused:
+            ledger.merge(base, ours, theirs)
+        assert refused.value.code == "ledger.merge-not-appends"
+    assert ledger.merge(base, base, base) == base

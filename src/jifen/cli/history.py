@@ -68,7 +68,8 @@ def hooks_install(
     repo: Annotated[Path | None, typer.Option("--repo", help="The repository. Default: the one holding the current folder.", show_default=False)] = None,
     lang: LangOpt = None,
 ) -> None:
-    """Install a git pre-commit hook that refuses a commit which edits the history of a ledger."""
+    """Install a git pre-commit hook that refuses a commit which edits the history of a ledger, and a
+    merge driver that merges two clones' appends to a ledger.yaml by appending the other side's events again."""
     from jifen.store import gitrepo
 
     lang = lang_of(lang)
@@ -82,6 +83,26 @@ def hooks_install(
                     encoding="utf-8")
     path.chmod(0o755)
     typer.echo(messages.text("cli.hook-installed", lang, path=str(path)))
+    driver = f"{shlex.quote(sys.executable)} -m jifen merge-driver %O %A %B"
+    attributes = gitrepo.use_merge_driver(top, "jifen", "ledger.yaml", driver,
+                                          messages.text("cli.merge-driver-name", "en"))
+    typer.echo(messages.text("cli.merge-driver-installed", lang, path=str(attributes)))
+
+
+@app.command("merge-driver", hidden=True)
+@handled
+def merge_driver(
+    base: Annotated[Path, typer.Argument(help="The common ancestor's ledger.yaml (git's %O).")],
+    ours: Annotated[Path, typer.Argument(help="This side's ledger.yaml, where the result is written (git's %A).")],
+    theirs: Annotated[Path, typer.Argument(help="The other side's ledger.yaml (git's %B).")],
+    lang: LangOpt = None,
+) -> None:
+    """Merge two clones' appends to a ledger (git's merge driver, set up by jifen hooks install): keep this
+    side's log, then append the other side's new events with fresh ids."""
+    from jifen.store import ledger as ledger_io
+
+    merged = ledger_io.merge(base.read_bytes(), ours.read_bytes(), theirs.read_bytes())
+    ours.write_bytes(merged)
 
 
 @app.command()

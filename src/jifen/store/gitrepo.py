@@ -123,6 +123,22 @@ def commit_file(repo: Path, path: Path, message: str) -> str:
     return _git(repo, "rev-parse", "--short", "HEAD").stdout.decode().strip()
 
 
+def use_merge_driver(repo: Path, name: str, pattern: str, command: str, description: str) -> Path:
+    """Have git merge files matching ``pattern`` in this clone with ``command`` (the driver ``name``):
+    set in the clone's own config and ``info/attributes``, so nothing tracked changes. Returns the
+    attributes file."""
+    _git(repo, "config", f"merge.{name}.name", description)
+    _git(repo, "config", f"merge.{name}.driver", command)
+    out = _git(repo, "rev-parse", "--git-path", "info/attributes").stdout.decode().strip()
+    path = Path(out) if Path(out).is_absolute() else repo / out
+    line = f"{pattern} merge={name}"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if line not in text.splitlines():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + ("" if not text or text.endswith("\n") else "\n") + line + "\n", encoding="utf-8")
+    return path
+
+
 def hooks_dir(repo: Path) -> Path:
     out = _git(repo, "rev-parse", "--git-path", "hooks").stdout.decode().strip()
     path = Path(out)

@@ -670,3 +670,61 @@ def _read_back(path: str, text: str, offset: int) -> Event:
         raise WriteRefused("ledger.emit-mismatch", path=path)
     event = events[0]
     return dataclasses.replace(event, source=Source(path, event.source.line + offset, 1))
+
+
+# --- merging two clones ---------------------------------------------------------------
+
+
+def merge(base: bytes, ours: bytes, theirs: bytes) -> bytes:
+    """The log that keeps every event of ``ours`` and then the events ``theirs`` appended after
+    ``base`` (their common ancestor), renumbered after ours' last id, their ``target`` lines
+    pointing at the renumbered events where they named one of them. Every other byte of each
+    event is kept as it was written, so the audit finds each side's events in the result.
+
+    InvalidInput ``ledger.merge-not-appends`` if either side is not ``base`` with events appended
+    (git then leaves the file for a person to merge), or a side ends in a torn event.
+    """
+    for side in (ours, theirs):
+        if not side.startswith(base) or torn_at(side) is not None:
+            raise InvalidInput("ledger.merge-not-appends")
+    added = theirs[len(base):]
+    if not added.strip():
+        return ours
+    blocks = _event_blocks(added)
+    if not blocks or added[: blocks[0][0]].strip(b"\n").strip():
+        raise InvalidInput("ledger.merge-not-appends")
+    try:
+        return _reappended(ours, added, blocks)
+    except ValueError:  # an id or target that is not a number: not the tool's text
+        raise InvalidInput("ledger.merge-not-appends") from None
+
+
+def _reappended(ours: bytes, added: bytes, blocks: list[tuple[int, int]]) -> bytes:
+    last = _last_id(ours)
+    renumbered: dict[int, int] = {}
+    out = [ours if ours.endswith(b"\n") or not ours else ours + b"\n"]
+    for start, end in blocks:
+        lines = added[start:end].split(b"\n")
+        old = int(lines[0][len(b"- id: "):])
+        last += 1
+        renumbered[old] = last
+        lines[0] = b"- id: %d" % last
+        for index, line in enumerate(lines):
+            if line.startswith(b"  target: ") and line[10:].strip().isdigit():
+                target = int(line[10:])
+                lines[index] = b"  target: %d" % renumbered.get(target, target)
+        out.append(b"\n".join(lines))
+    return b"".join(out)
+
+
+def _event_blocks(data: bytes) -> list[tuple[int, int]]:
+    found = starts(data)
+    return list(zip(found, [*found[1:], len(data)]))
+
+
+def _last_id(data: bytes) -> int:
+    found = starts(data)
+    if not found:
+        return 0
+    line = data[found[-1]:].split(b"\n", 1)[0]
+    return int(line[len(b"- id: "):])
