@@ -14,6 +14,7 @@ from jifen.reports.base import (
     exempt_rows,
     flat,
     lead_columns,
+    reasons,
 )
 from jifen.reports.chart import chart_data
 from jifen.reports.events import events_report
@@ -38,6 +39,7 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
             "grade": result.grade,
             "veto": result.score.veto,
             "periods": {p: shown(v, scheme.precision) for p, v in result.score.parts.items()},
+            "reasons": reasons(standings, result.subject, period),
         }
         if scheme.stars:
             row["stars"] = result.stars
@@ -61,7 +63,8 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         Column("veto", "label.veto"),
         *([Column("exempt", "label.exempt")] if scheme.exemption else []),
     ]
-    data = {"branch": ledger.name, "scheme": scheme.id, "year": year, "rows": rows}
+    data = {"branch": ledger.name, "scheme": scheme.id, "year": year, "rows": rows, "subjects": ledger.subjects,
+            "scheme_period": scheme.period}
     title = ("title.grade", {"branch": ledger.name, "year": year, "scheme": scheme.id})
     notes = _quota_notes(rows) + (() if rows else (("cli.no-rows", {}),))
     return Report(title, tuple(columns), tuple(flat(r) for r in rows), data, notes, form="summary",
