@@ -48,4 +48,4 @@ def test_annual_page_embeds_the_chart(cli, tmp_path, demo):
     path = tmp_path / "g.html"
     assert cli("grade", "--year", "2023", "-l", demo, "-f", "html", "-o", path).exit_code == 0
     html = path.read_text(encoding="utf-8")
-    assert '<div class="chart"><svg' in html
+    assert '<div class="chart attachment"><svg' in html  # on a page of its own after the notice

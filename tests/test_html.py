@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -37,13 +38,31 @@ def page(cli, tmp_path, demo, *args):
 def test_quarter_notice_page(cli, tmp_path, demo):
     path, html, parsed = page(cli, tmp_path, demo, "report", "--quarter", "2023Q1")
     text = "".join(parsed.text)
-    assert "机关第一党支部 2023Q1 党员量化积分公示" in text
+    assert "机关第一党支部2023年第一季度党员量化积分公示" in text
     assert parsed.tags.count("tr") == 1 + 11  # the header and eleven members of Q1
     assert "thead" in parsed.tags and parsed.links == []  # nothing fetched from anywhere
     assert "display: table-header-group" in html and "break-inside: avoid" in html
-    assert "size: A4 landscape" in html  # thirteen columns: printed landscape
-    assert "支部书记" in text and "监督员" in text
+    assert "size: A4 portrait" in html  # twelve columns without the ids: printed portrait
+    assert "公示期:______年" in text  # no notice event: a line to fill in
+    assert "可向机关第一党支部书面或当面提出" in text and "(盖章)" in text
+    assert "m01" not in text and "编号" not in text  # internal ids only on request
+    assert "王志强:延迟完成日常工作 −10" in text  # each member's reasons, by rule name
     assert '"Noto Sans CJK SC"' in html
+    assert re.search(r"JF1-R2023Q1-\d+-[0-9a-f]{16}-[0-9a-f]{8}", text) and "<svg" in html  # the code and its QR
+
+
+def test_notice_ids_on_request_and_the_notice_period(cli, tmp_path, demo):
+    assert cli("notice", "--quarter", "2023Q1", "--from", "2023-04-03", "-l", demo, "--by", "刘芳").exit_code == 0
+    _, _, parsed = page(cli, tmp_path, demo, "report", "--quarter", "2023Q1", "--ids")
+    text = "".join(parsed.text)
+    assert "公示期:2023年4月3日至2023年4月9日" in text
+    assert "张建国(m01)" in text and "编号" in text and "(#" in text
+
+
+def test_notice_in_english(cli, tmp_path, demo):
+    _, _, parsed = page(cli, tmp_path, demo, "grade", "--year", "2023", "--lang", "en")
+    text = "".join(parsed.text)
+    assert "annual points notice, 2023" in text and "Notice period:" in text and "Why the points moved" in text
 
 
 def test_names_are_escaped(cli, tmp_path):
@@ -58,10 +77,12 @@ def test_names_are_escaped(cli, tmp_path):
 
 @pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("pdfinfo")),
                     reason="Debian's chromium and poppler-utils are not installed (make test installs them as root)")
-@pytest.mark.parametrize("args, orientation", [
-    (("grade", "--year", "2023"), "portrait"), (("report", "--quarter", "2023Q1"), "landscape"),
+@pytest.mark.parametrize("args, orientation, pages", [
+    (("grade", "--year", "2023"), "portrait", 2),  # the notice, then the chart on a page of its own
+    (("report", "--quarter", "2023Q1"), "portrait", 1),
+    (("report", "--quarter", "2023Q1", "--ids"), "landscape", 2),  # ids: one column more, landscape
 ])
-def test_notice_prints_in_chromium(cli, tmp_path, demo, args, orientation):
+def test_notice_prints_in_chromium(cli, tmp_path, demo, args, orientation, pages):
     import re
 
     path, _, _ = page(cli, tmp_path, demo, *args)
@@ -73,7 +94,7 @@ def test_notice_prints_in_chromium(cli, tmp_path, demo, args, orientation):
         check=True, capture_output=True, timeout=120,
     )
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"^Pages:\s+1$", info, re.M)
+    assert re.search(rf"^Pages:\s+{pages}$", info, re.M)
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts \(A4\)", info).groups())
     assert (width < height) == (orientation == "portrait")
     boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
