@@ -25,6 +25,20 @@ class Page(HTMLParser):
         self.text.append(data)
 
 
+def print_pdf(tmp_path, path):
+    """``path`` printed to PDF by headless Chromium: pdfinfo's report and the text (pdftotext)."""
+    pdf = path.with_suffix(".pdf")
+    subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--no-first-run", "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
+         "--no-pdf-header-footer", f"--print-to-pdf={pdf}", path.as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return info, text
+
+
 def page(cli, tmp_path, demo, *args):
     path = tmp_path / "notice.html"
     result = cli(*args, "-l", demo, "-f", "html", "-o", path)
@@ -101,3 +115,36 @@ def test_notice_prints_in_chromium(cli, tmp_path, demo, args, orientation, pages
     right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes))
     assert right <= width  # nothing runs off the page
     assert "黄海燕" in boxes
+
+
+def test_member_card_page(cli, tmp_path, demo):
+    path = tmp_path / "card.html"
+    assert cli("show", "赵伟", "--year", "2023", "-l", demo, "-f", "html", "-o", path).exit_code == 0
+    html = path.read_text(encoding="utf-8")
+    parsed = Page()
+    parsed.feed(html)
+    text = "".join(parsed.text)
+    assert "不按规定时限办理事项" in text and "service.deadline" not in text  # rule names, not ids
+    assert '<td class="nowrap">2023-03-11</td>' in html  # dates never broken inside
+    assert "size: A4 portrait" in html and "table-layout: fixed" not in html.split("table.card")[0][-200:]
+    assert "本月累计" in text and "本季累计" in text and "2023年第四季度" in text and "合格" in text
+
+
+def test_card_of_an_annual_scheme_says_year_so_far(cli, tmp_path):
+    folder = tmp_path / "c"
+    assert cli("init", folder, "--scheme", "dongli-branch-2023", "--name", "动力厂党委", "--date", "2023-01-01").exit_code == 0
+    assert cli("member", "add", "机关党支部", "--date", "2023-01-01", "-l", folder).exit_code == 0
+    result = cli("show", "机关党支部", "-l", folder)
+    assert "本年累计" in result.output and "本季累计" not in result.output
+
+
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("pdfinfo")),
+                    reason="Debian's chromium and poppler-utils are not installed (make test installs them as root)")
+def test_member_card_prints_on_one_portrait_page(cli, tmp_path, demo):
+    path = tmp_path / "card.html"
+    assert cli("show", "赵伟", "--year", "2023", "-l", demo, "-f", "html", "-o", path).exit_code == 0
+    info, text = print_pdf(tmp_path, path)
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts \(A4\)", info).groups())
+    assert width < height  # portrait
+    assert "2023-03-11" in text and "不按规定着装" in text

@@ -46,6 +46,9 @@ table.fixed th, table.fixed td { overflow-wrap: anywhere; }
 th { background: #eee; }
 td.text { text-align: left; }
 td.nowrap, th.nowrap { white-space: nowrap; }
+table.card td.text { overflow-wrap: normal; word-break: normal; }
+table.periods { width: auto; min-width: 60mm; }
+table.periods td { padding: 0.6mm 4mm; }
 .notes { margin-top: 3mm; font-size: 10pt; }
 .notes p { margin: 1mm 0; }
 ul.reasons { margin: 0; padding-left: 0; list-style: none; font-size: 8.5pt; columns: %(columns)s; column-gap: 8mm; }
@@ -73,6 +76,8 @@ def render(report: Report, lang: str, printed: dt.date | None = None, ids: bool 
     ids of subjects; ``code`` is the verification code to print (with its QR code)."""
     if report.form in ("register", "summary"):
         return _notice(report, lang, printed, ids, code)
+    if report.form == "card":
+        return _card(report, lang, printed)
     return _page(report, lang, printed, ids)
 
 
@@ -214,8 +219,8 @@ def _printed(printed: dt.date | None, lang: str) -> str:
     return f'<p class="printed">{escape(messages.text("notice.printed", lang, date=printed.isoformat()))}</p>'
 
 
-def _document(title: str, wide: bool, content: str, lang: str) -> str:
-    css = _CSS % {"orientation": "landscape" if wide else "portrait", "font": 8 if wide else 10,
+def _document(title: str, wide: bool, content: str, lang: str, font: int | None = None) -> str:
+    css = _CSS % {"orientation": "landscape" if wide else "portrait", "font": font or (8 if wide else 10),
                   "columns": 2}
     return f"""<!DOCTYPE html>
 <html lang="{'zh-CN' if lang == 'zh' else 'en'}">
@@ -228,6 +233,48 @@ def _document(title: str, wide: bool, content: str, lang: str) -> str:
 </body>
 </html>
 """
+
+
+NOWRAP = ("id", "date", "kind", "points", "running", "running_month", "revoked")  # never broken inside
+
+
+def _card(report: Report, lang: str, printed: dt.date | None) -> str:
+    """A member's card (党员积分登记卡), A4 portrait: every event with the rule's name, what it counted and
+    the running totals of its month and scoring period; then each period's score and the grade."""
+    data = report.data
+    title = form_title(report, lang, "notice")
+    columns = report.printed or report.columns
+    head = "".join(f'<th class="nowrap">{escape(_label(c, lang))}</th>' for c in columns)
+    body = []
+    for row in report.rows:
+        cells = []
+        for column in columns:
+            value = row.get(column.key)
+            text = signed(value) if column.key == "points" and value is not None else cell_text(value, lang, column.words)
+            kind = "nowrap" if column.key in NOWRAP else "text"
+            cells.append(f'<td class="{kind}">{escape(text)}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    periods = "".join(f"<tr><td>{escape(period_words(p, lang))}</td><td>{escape(cell_text(v, lang))}</td></tr>"
+                      for p, v in data.get("periods", {}).items())
+    grade = data.get("grade") or {}
+    grade_line = ""
+    if grade.get("grade"):
+        grade_line = "<p>" + escape(messages.text("card.grade", lang, period=period_words(str(grade["year"]), lang),
+                                                  grade=grade["grade"], rank=grade["rank"])) + "</p>"
+    sub = messages.text("card.sub", lang, body=visible(str(data.get("branch", ""))))
+    return _document(title, False, f"""
+<h1>{escape(title)}</h1>
+<p class="meta">{escape(sub)}</p>
+<table class="card">
+<thead><tr>{head}</tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody>
+</table>
+<h2>{escape(messages.text("card.periods", lang))}</h2>
+<table class="periods"><tbody>{periods}</tbody></table>
+<div class="notes">{grade_line}</div>
+{_printed(printed, lang)}""", lang, font=9)
 
 
 def _page(report: Report, lang: str, printed: dt.date | None, ids: bool) -> str:

@@ -31,6 +31,8 @@ class Report:
     # made only when asked for (the Excel sheet, the HTML page): a table on the terminal needs neither
     detail: Report | None = None  # the events behind the numbers (a second sheet)
     chart: dict[str, Any] | None = None  # what a chart of it draws (``chart_data``)
+    # the columns a printed form (the HTML page, the Excel sheet) shows, where they differ from the table's
+    printed: tuple[Column, ...] | None = None
 
 
 def lead_columns(ledger: Ledger) -> tuple[Column, ...]:
