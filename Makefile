@@ -29,11 +29,15 @@ test: $(STAMP) os-packages
 golden: $(STAMP)
 	JIFEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -p no:cacheprovider -m golden
 
-## os-packages: Debian's chromium, a CJK font (charts, pages) and poppler for the print tests (needs root; those tests are skipped otherwise)
+## os-packages: Debian's chromium, a CJK font (charts, pages) and poppler for the print tests, and LibreOffice's
+## spreadsheet without its GUI for the Excel forms' print test (needs root; those tests are skipped otherwise)
 os-packages:
 	@command -v chromium >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; } \
 	  >/dev/null 2>&1 || echo "make: could not install chromium (needs root and Debian's packages); the print test will be skipped"
+	@command -v soffice >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui; } \
+	  >/dev/null 2>&1 || echo "make: could not install libreoffice-calc-nogui (needs root and Debian's packages); the Excel print test will be skipped"
 
 ## bench: time jifen on synthetic 10,000 and 100,000 event ledgers, a 100-branch roll-up, and the peers
 ## (ledger and hledger from Debian, beancount into the bench's venv only: none is a dependency of jifen)

@@ -41,6 +41,9 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
             "periods": {p: shown(v, scheme.precision) for p, v in result.score.parts.items()},
             "reasons": reasons(standings, result.subject, period),
         }
+        absent = _absent(standings, result.subject, period)
+        if absent:
+            row["absent"] = absent
         if scheme.stars:
             row["stars"] = result.stars
         if show_eligible:
@@ -70,6 +73,20 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
     return Report(title, tuple(columns), tuple(flat(r) for r in rows), data, notes, form="summary",
                   detail=events_report(standings, period) if detail else None,
                   chart=chart_data(ledger, standings, year) if chart else None)
+
+
+def _absent(standings: engine.Standings, subject: str, year: Period) -> dict[str, str]:
+    """Why a scoring period of the year has no score: ``before`` the subject joined, ``after`` it left."""
+    scheme = standings.scheme
+    if scheme.period == "year":
+        return {}
+    member = standings.members[subject]
+    found = {}
+    for part in year.parts(scheme.period):
+        if not member.in_span(part.start, part.end):
+            joined = min((start for start, _ in member.spells), default=None)
+            found[str(part)] = "before" if joined is not None and part.end < joined else "after"
+    return found
 
 
 def _quota_notes(rows: list[dict[str, Any]]) -> tuple[tuple[str, dict[str, Any]], ...]:
