@@ -148,3 +148,10 @@ def test_member_card_prints_on_one_portrait_page(cli, tmp_path, demo):
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts \(A4\)", info).groups())
     assert width < height  # portrait
     assert "2023-03-11" in text and "不按规定着装" in text
+
+
+def test_annual_notice_says_why_a_quarter_is_blank(cli, tmp_path, demo):
+    _, _, parsed = page(cli, tmp_path, demo, "grade", "--year", "2023")
+    cells = [t.strip() for t in parsed.text if t.strip()]
+    assert cells[cells.index("孙婷") + 1:cells.index("孙婷") + 3] == ["未入党", "未入党"]  # joined in the third quarter
+    assert "已转出" in cells  # 徐磊 left in the fourth

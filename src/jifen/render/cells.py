@@ -95,6 +95,18 @@ def signed(value: Decimal) -> str:
     return "+" + text if value > 0 else text.replace("-", "\u2212") if value < 0 else text
 
 
+def blank_reason(row: dict[str, Any], key: str, lang: str, branches: bool = False) -> str | None:
+    """Why a flat row of the annual table has no value under ``key``: 免于考核 for an exempt subject,
+    未入党 / 已转出 (未建立 / 已撤销 for branches) for a period before it joined or after it left."""
+    if row.get("exempt") and (key == "score" or key.startswith("periods.")):
+        return messages.text("label.exempt", lang)
+    if key.startswith("periods."):
+        why = row.get("absent." + key.split(".", 1)[1])  # rows are flat: ``absent`` spread per period
+        if why:
+            return messages.text(f"absent.{why}" + (".branches" if branches else ""), lang)
+    return None
+
+
 def inert(text: str, value: Any) -> str:
     """A CSV cell a spreadsheet cannot take for a formula: text (not a number) that starts with
     ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``."""

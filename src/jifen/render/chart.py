@@ -73,8 +73,8 @@ def render(data: dict[str, Any], fmt: str, lang: str) -> bytes:
         low, high = right.get_ylim()
         left.set_ylim(low, high)
         figure.suptitle(messages.text("chart.title", lang, branch=data["branch"], year=data["year"]))
-    figure.tight_layout()
     out = io.BytesIO()
+    figure.tight_layout()
     figure.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     pyplot.close("all")
     return out.getvalue()
@@ -95,8 +95,9 @@ def _trend(axes, periods: list[str], series: dict[str, list], vetoed: dict[str, 
         axes.plot(periods, kept, marker=MARKERS[(index // 20) % len(MARKERS)], markersize=4, linewidth=1.2,
                   color=colour, label=name)
     _grade_lines(axes, data)
-    low = min(scores + [float(g["min"]) for g in data.get("grades", ())] or [0])
-    high = max(scores or [100])
+    lines = [float(g["min"]) for g in data.get("grades", ())]
+    low = min(scores + lines or [0])
+    high = max(scores + lines or [100])  # every grade line inside the axes, named
     pad = max((high - low) * 0.08, 1)
     if from_zero:  # one member: a drop of 15 points looks like 15 of 100, not a cliff; a zero is at 0
         high = max(high, float(data.get("total") or 0))

@@ -17,6 +17,7 @@ from typing import Any
 
 from jifen import messages
 from jifen.render.cells import (
+    blank_reason,
     cell_text,
     date_words,
     form_title,
@@ -122,11 +123,14 @@ def _notice(report: Report, lang: str, printed: dt.date | None, ids: bool, code:
 
 def _table(report: Report, columns: list, lang: str, ids: bool) -> str:
     head = "".join(f"<th>{escape(_label(c, lang))}</th>" for c in columns)
+    branches = report.data.get("subjects") == "branches" if isinstance(report.data, dict) else False
     body = []
     for row in report.rows:
         cells = []
         for column in columns:
             value = cell_text(row.get(column.key), lang, column.words)
+            if row.get(column.key) is None:
+                value = blank_reason(row, column.key, lang, branches) or ""
             kind = "text" if isinstance(row.get(column.key), str) and column.key in ("member", "note", "flags") else ""
             cells.append(f'<td class="{kind}">{escape(value)}</td>' if kind else f"<td>{escape(value)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")

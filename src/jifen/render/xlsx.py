@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from jifen import messages
-from jifen.render.cells import period_words, visible, words
+from jifen.render.cells import blank_reason, period_words, visible, words
 from jifen.reports import Report
 
 WIDE = 9  # columns beyond which the page is printed landscape
@@ -132,23 +132,13 @@ def _value(row: dict[str, Any], column, lang: str, branches: bool) -> Any:
     """A cell: a date as a date, a number as a number; a blank period says why it is blank."""
     value = row.get(column.key)
     if value is None:
-        return _blank(row, column.key, lang, branches)
+        return blank_reason(row, column.key, lang, branches)
     if column.key in DATE_KEYS and isinstance(value, str):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             return visible(value)
     return _plain(value, column.words, lang)
-
-
-def _blank(row: dict[str, Any], key: str, lang: str, branches: bool) -> str | None:
-    if row.get("exempt") and (key == "score" or key.startswith("periods.")):
-        return messages.text("label.exempt", lang)
-    if key.startswith("periods."):
-        why = row.get("absent." + key.split(".", 1)[1])  # rows are flat: ``absent`` spread per period
-        if why:
-            return messages.text(f"absent.{why}" + (".branches" if branches else ""), lang)
-    return None
 
 
 def _plain(value: Any, words: str, lang: str) -> Any:
