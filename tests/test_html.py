@@ -155,3 +155,24 @@ def test_annual_notice_says_why_a_quarter_is_blank(cli, tmp_path, demo):
     cells = [t.strip() for t in parsed.text if t.strip()]
     assert cells[cells.index("孙婷") + 1:cells.index("孙婷") + 3] == ["未入党", "未入党"]  # joined in the third quarter
     assert "已转出" in cells  # 徐磊 left in the fourth
+
+
+def test_the_organisation_above_signs_and_hears_unsettled_objections(cli, tmp_path):
+    folder = tmp_path / "b"
+    assert cli("init", folder, "--scheme", "quantified-2023", "--name", "机关第一党支部", "--above", "中共某某局机关委员会",
+               "--date", "2023-01-01").exit_code == 0
+    assert "above: 中共某某局机关委员会" in (folder / "ledger.yaml").read_text(encoding="utf-8")
+    assert cli("member", "add", "张三", "--date", "2023-01-01", "-l", folder).exit_code == 0
+    assert cli("member", "add", "李四", "--date", "2023-01-01", "-l", folder).exit_code == 0
+    assert cli("add", "张三", "study.absent", "-d", "2023-02-10", "-l", folder).exit_code == 0
+    assert cli("declare", "李四", "honor.provincial", "-d", "2023-03-01", "-l", folder).exit_code == 0
+    assert cli("notice", "--quarter", "2023Q1", "--from", "2023-04-03", "-l", folder).exit_code == 0
+    assert cli("appeal", "4", "--by", "张三", "-r", "当天请假已获批准", "-d", "2023-04-04", "-l", folder).exit_code == 0
+    path = tmp_path / "n.html"
+    assert cli("report", "--quarter", "2023Q1", "-l", folder, "-f", "html", "-o", path).exit_code == 0
+    parsed = Page()
+    parsed.feed(path.read_text(encoding="utf-8"))
+    text = "".join(parsed.text)
+    assert "可向中共某某局机关委员会反映" in text and "中共某某局机关委员会机关第一党支部" in text.replace("\n", "")
+    assert "待审核的申报" in text and "李四:" in text  # pending declarations, by name
+    assert "尚未答复的异议" in text and "张三:当天请假已获批准(2023年4月4日)" in text  # open appeals

@@ -103,6 +103,9 @@ def _notice(report: Report, lang: str, printed: dt.date | None, ids: bool, code:
     skip = ("note.notice", "note.pending", "note.appeal")
     notes = [messages.text(c, lang, **words(a)) for c, a in report.notes if c not in skip]
     objection = messages.text("notice.object.branches" if branches else "notice.object", lang, body=body_name)
+    above = visible(str(data["above"])) if data.get("above") else ""
+    if above:
+        objection += messages.text("notice.object-above", lang, above=above)
     sections = [_reasons(report, lang, ids), _pending(data, lang, ids), _appeals(data, lang, ids)]
     wide = len(columns) > WIDE
     return _document(title, wide, f"""
@@ -114,6 +117,7 @@ def _notice(report: Report, lang: str, printed: dt.date | None, ids: bool, code:
 <div class="issuer">
 {_verify(code, lang)}
 <div class="body"><div class="seal">{escape(messages.text('notice.seal', lang))}</div>
+{f'<div>{escape(above)}</div>' if above else ''}
 <div>{escape(messages.text('notice.body', lang, body=body_name))}</div>
 <div>{escape(messages.text('notice.date-blank', lang))}</div></div>
 </div>

@@ -57,7 +57,7 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
     ]
     flow = workflow.state(standings.events, standings.resolution, period)
     data = {"branch": ledger.name, "scheme": scheme.id, "period": str(period), "rows": rows,
-            "subjects": ledger.subjects, "scheme_period": scheme.period,
+            "subjects": ledger.subjects, "scheme_period": scheme.period, **_above(ledger),
             **_workflow_data(flow, standings)}
     title = ("title.report", {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
     notes = _workflow_notes(flow, standings) + (() if rows else (("cli.no-rows", {}),))
@@ -87,6 +87,11 @@ def _workflow_data(flow: workflow.State, standings: engine.Standings) -> dict[st
         "late": [{"id": e.id, "kind": e.kind, "date": e.date.isoformat(), "reason": e.late} for e in flow.late],
         "closed": [{"period": c.period, "date": c.date.isoformat()} for c in flow.closed],
     }
+
+
+def _above(ledger: Ledger) -> dict[str, str]:
+    """The organisation above the branch, for the notice's issuing body, if the ledger names one."""
+    return {"above": ledger.above} if ledger.above else {}
 
 
 def _rule_name(scheme, rule: str | None) -> str:
