@@ -179,3 +179,11 @@ def test_audit_and_log_never_pass_user_text_to_git_as_an_option(repo, cli):
         result = cli(*words)
         assert result.exit_code == 2 and "不能以 - 开头" in result.output, words
         assert path.read_bytes() == before, words
+
+
+def test_log_says_when_an_honour_counted_less_than_its_rule(repo, cli):
+    for level, date in (("honor.provincial", "2023-02-01"), ("honor.city", "2023-02-02")):
+        assert cli("add", "张三", level, "--ref", "劳模", "--date", date, "-l", "b").exit_code == 0
+    lines = cli("log", "-l", "b").output.splitlines()
+    assert "+5 " in lines[0] and "→" not in lines[0]
+    assert "honor.city(获得市级荣誉)+3 → 0" in lines[1]  # the same honour, already counted at its highest
