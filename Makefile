@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo serve test golden screenshots bench bench-compare lint clean os-packages
+.PHONY: setup demo serve test golden screenshots pictures bench bench-compare lint clean os-packages
 
 setup: $(STAMP)
 
@@ -44,6 +44,13 @@ os-packages:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk poppler-utils; } \
 	  >/dev/null 2>&1 || echo "make: could not install chromium (needs root and Debian's packages); the print and browser tests will be skipped"
+	@command -v soffice >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui; } \
+	  >/dev/null 2>&1 || echo "make: could not install libreoffice-calc-nogui (needs root and Debian's packages); the Excel print test will be skipped"
+
+## pictures: docs/handouts/*.png, a picture of each handout (notices, card, forms, chart) made by jifen itself
+pictures: $(STAMP) os-packages
+	$(BIN)/python scripts/handout_pictures.py
 
 ## bench: time jifen on synthetic 10,000 and 100,000 event ledgers, a 100-branch roll-up, and the peers
 ## (ledger and hledger from Debian, beancount into the bench's venv only: none is a dependency of jifen)

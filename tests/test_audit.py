@@ -285,3 +285,9 @@ def test_the_merge_driver_leaves_a_history_edit_for_a_person(tmp_path):
             ledger.merge(base, ours, theirs)
         assert refused.value.code == "ledger.merge-not-appends"
     assert ledger.merge(base, base, base) == base
+def test_log_says_when_an_honour_counted_less_than_its_rule(repo, cli):
+    for level, date in (("honor.provincial", "2023-02-01"), ("honor.city", "2023-02-02")):
+        assert cli("add", "张三", level, "--ref", "劳模", "--date", date, "-l", "b").exit_code == 0
+    lines = cli("log", "-l", "b").output.splitlines()
+    assert "+5 " in lines[0] and "→" not in lines[0]
+    assert "honor.city(获得市级荣誉)+3 → 0" in lines[1]  # the same honour, already counted at its highest

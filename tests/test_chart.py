@@ -48,4 +48,42 @@ def test_annual_page_embeds_the_chart(cli, tmp_path, demo):
     path = tmp_path / "g.html"
     assert cli("grade", "--year", "2023", "-l", demo, "-f", "html", "-o", path).exit_code == 0
     html = path.read_text(encoding="utf-8")
-    assert '<div class="chart"><svg' in html
+    assert '<div class="chart attachment"><svg' in html  # on a page of its own after the notice
+
+
+def test_chart_data_marks_a_vetoed_zero_and_carries_the_grade_lines(demo):
+    from jifen import book, reports
+
+    opened = book.open(demo, cached=False).usable()
+    data = reports.chart_data(opened.ledger, opened.standings, 2023)
+    assert data["vetoed"]["周杰(m09)"] == [False, False, False, True]  # vetoed in Q4: a 0 marked, not drawn
+    assert [g["name"] for g in data["grades"]] == ["优秀", "良好", "合格"]
+    assert data["names"]["赵伟(m07)"] == "赵伟"
+
+
+@needs_font
+def test_every_member_has_a_colour_of_their_own(cli, tmp_path, demo):
+    import re
+
+    path = tmp_path / "c.svg"
+    assert cli("chart", "--year", "2023", "-l", demo, "-o", path).exit_code == 0
+    strokes = re.findall(r"stroke: (#[0-9a-f]{6}); stroke-width: 1\.2", path.read_text(encoding="utf-8"))
+    assert len(set(strokes)) >= 12  # the twelve members of 2023
+
+
+@needs_font
+def test_member_chart_axis_starts_at_zero(demo):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from unittest import mock
+
+    from jifen import book, reports
+
+    opened = book.open(demo, cached=False).usable()
+    data = reports.chart_data(opened.ledger, opened.standings, 2023, "m07")
+    limits = []
+    real = matplotlib.axes.Axes.set_ylim
+    with mock.patch.object(matplotlib.axes.Axes, "set_ylim", lambda self, *a, **k: limits.append(a) or real(self, *a, **k)):
+        render_chart.render(data, "png", "zh")
+    assert limits[-1][0] == 0  # a drop from 98 to 84 is not drawn as a cliff

@@ -307,7 +307,7 @@ def test_report_json_contract(cli, demo):
     assert {"notice", "appeals", "pending", "late", "closed"} <= set(data)
     assert data["scheme"] == "quantified-2023" and data["period"] == "2023Q1"
     for row in data["rows"]:
-        assert set(row) == {"member_id", "member", "score", "rank", "categories", "bonus", "veto"}
+        assert set(row) == {"member_id", "member", "score", "rank", "categories", "bonus", "veto", "reasons"}
     assert [r["rank"] for r in data["rows"]] == sorted(r["rank"] for r in data["rows"])
 
 

@@ -16,7 +16,7 @@ PREFIXES = {code.split(".")[0] for code in messages.MESSAGES}
 CODE = re.compile(r"^[a-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 NOT_CODES = re.compile(r"\.(yaml|yml|py|json|xlsx|csv|png|svg|html|pdf|txt|md)$|^jifen\.|^user\.name$")  # files, modules, git
 # entries whose languages need different placeholders ("2月没有30日" has no use for the year)
-GRAMMAR = {"typed.no-such-day"}
+GRAMMAR = {"typed.no-such-day", "period.month", "period.month-form", "period.date"}  # zh: 3月; en: March
 
 
 def fields(text: str) -> set[str]:

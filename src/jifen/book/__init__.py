@@ -89,8 +89,17 @@ class Book:
         return roster.build(self.ledger.events)
 
     def describe(self, event: Event) -> tuple[str, dict[str, Any]]:
-        """``event`` in words: a catalogue code and its arguments."""
-        return describe(event, self.members, self.scheme)
+        """``event`` in words: a catalogue code and its arguments; in a usable book, a score that
+        counted other than its rule says (a bonus deduped or capped: ``+3 → 0``)."""
+        return describe(event, self.members, self.scheme, self._counted.get(event.id))
+
+    @cached_property
+    def _counted(self) -> dict[int, Any]:
+        """What each score or declaration counted for its own subject, where the book can be replayed."""
+        if self.scheme is None or any(p.is_error for p in self.problems):
+            return {}
+        return {b.event.id: b.value for subject, entries in self.standings.booked.items() for b in entries
+                if b.event.subject == subject}
 
 
 def open(directory: Path, search: list[Path] | None = None, today: dt.date | None = None,
@@ -365,8 +374,10 @@ def _commit(directory: Path, branch: str, events: list[Event], summaries: list[s
                             path=str(directory / ledger_io.FILENAME)) from None
 
 
-def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None) -> tuple[str, dict[str, Any]]:
-    """One event in words (a catalogue code and its arguments): for commit messages and ``jifen log``."""
+def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None,
+             counted: Any = None) -> tuple[str, dict[str, Any]]:
+    """One event in words (a catalogue code and its arguments): for commit messages and ``jifen log``;
+    ``counted``, if given and not what the rule gives, is shown after it."""
     from jifen.core import engine
     from jifen.core.numbers import plain
 
@@ -377,7 +388,8 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None)
     args: dict[str, Any] = {
         "id": event.id, "date": event.date.isoformat(), "who": who, "by": event.by or "",
         "rule": event.rule or "", "rule_name": rule.name if rule else "",
-        "value": "" if value is None else (f"+{plain(value)}" if value > 0 else plain(value)),
+        "value": "" if value is None else _signed(value) + (
+            f" → {_signed(counted)}" if counted is not None and counted != value else ""),
         "note": f" {event.note}" if event.note else "", "reason": event.reason or "",
         "target": event.target or "", "period": event.period or "", "panel": event.panel or "",
         "given": plain(event.score) if event.score is not None else (event.rating or ""),
@@ -387,6 +399,12 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None)
         "category": scheme.category(rule.category).name if rule is not None and scheme is not None else "",
     }
     return f"log.{event.kind}", args
+
+
+def _signed(value) -> str:
+    from jifen.core.numbers import plain
+
+    return f"+{plain(value)}" if value > 0 else plain(value)
 
 
 @contextlib.contextmanager

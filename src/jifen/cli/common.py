@@ -71,6 +71,7 @@ ByOpt = Annotated[
 NoteOpt = Annotated[str | None, typer.Option("--note", "-n", help="Reason or evidence, in words.")]
 LateOpt = Annotated[bool, typer.Option("--late", help="Record it although its period is closed, as a late correction (give --reason).")]
 LateReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="With --late: why it is recorded after the period was closed.", show_default=False)]
+IdsOpt = Annotated[bool, typer.Option("--ids", help="On the HTML page: show each subject's internal id, and the ids of the events behind each reason.")]
 CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the append to git, with a message that says what was recorded.")]
 
 
@@ -202,10 +203,21 @@ def _result_key(directory: Path, words: tuple, fmt: str, lang: str) -> str | Non
     return cache.result_key(directory, scheme_search(), words, fmt, lang, terminal, today_date().isoformat())
 
 
+def emit_notice(option: Path | None, what: tuple[str, str], make: Callable[[Any], Any], lang: str,
+                output: Path | None, ids: bool) -> None:
+    """The notice page of the report ``make(book)`` makes, from the log's bytes read once, carrying
+    the verification code of exactly those bytes (``jifen.book.verify``); never kept in the cache,
+    as the code also names the git commit."""
+    from jifen.book import verify
+
+    opened, stamp = verify.sealed(ledger_dir(option), scheme_search(), what)
+    emit_report(make(opened.usable()), "html", lang, output, ids=ids, code=str(stamp))
+
+
 def emit_report(report, fmt: str, lang: str, output: Path | None = None,
-          printed: Callable[[str], None] | None = None) -> None:
+          printed: Callable[[str], None] | None = None, ids: bool = False, code: str | None = None) -> None:
     """Render ``report`` to stdout, or to ``output`` (needed for binary formats);
-    ``printed`` is given the text printed to stdout."""
+    ``printed`` is given the text printed to stdout; ``ids`` and ``code`` are for the HTML page."""
     from jifen import render
 
     if fmt not in render.FORMATS:
@@ -217,9 +229,11 @@ def emit_report(report, fmt: str, lang: str, output: Path | None = None,
             raise errors.InvalidInput("cli.binary-to-terminal", fmt=fmt)
         output.write_bytes(render.render_bytes(report, fmt, lang))
     elif output is not None:
-        output.write_text(render.render(report, fmt, lang, printed=today_date()), encoding="utf-8")
+        output.write_text(render.render(report, fmt, lang, printed=today_date(), ids=ids, code=code),
+                          encoding="utf-8")
     else:
-        text = render.render(report, fmt, lang, terminal=sys.stdout.isatty(), printed=today_date())
+        text = render.render(report, fmt, lang, terminal=sys.stdout.isatty(), printed=today_date(), ids=ids,
+                             code=code)
         typer.echo(text, nl=False)
         if printed is not None:
             printed(text)

@@ -10,6 +10,7 @@ import typer
 from jifen import errors, messages
 from jifen.cli.common import (
     FormatOpt,
+    IdsOpt,
     LangOpt,
     LedgerOpt,
     OutputOpt,
@@ -17,6 +18,7 @@ from jifen.cli.common import (
     caching,
     check_output,
     emit_kept,
+    emit_notice,
     emit_report,
     handled,
     lang_of,
@@ -43,19 +45,26 @@ def report(
     format: FormatOpt = "table",
     output: OutputOpt = None,
     lang: LangOpt = None,
+    ids: IdsOpt = False,
 ) -> None:
-    """The ranked table of a month, quarter or year: category scores, bonus, total, rank."""
+    """The ranked table of a month, quarter or year: category scores, bonus, total, rank.
+
+    As html: the notice page to pin up, with each member's reasons and a verification code."""
     lang = lang_of(lang)
     period = parse_period(month, quarter, year)
 
-    def make():
+    def make(opened):
         from jifen import reports
         from jifen.render import WITH_DETAIL
 
-        opened = load_book(ledger, cached=output is None)  # a handout is made from the log alone
         return reports.period_report(opened.ledger, opened.standings, period, detail=format in WITH_DETAIL)
 
-    emit_kept(ledger, ("report", str(period)), make, format, lang, output)
+    if format == "html":
+        emit_notice(ledger, ("report", str(period)), make, lang, output, ids)
+        return
+    # a handout written with -o is made from the log alone, never the cache
+    emit_kept(ledger, ("report", str(period)), lambda: make(load_book(ledger, cached=output is None)), format, lang,
+              output)
 
 
 @app.command()
@@ -66,19 +75,24 @@ def grade(
     format: FormatOpt = "table",
     output: OutputOpt = None,
     lang: LangOpt = None,
+    ids: IdsOpt = False,
 ) -> None:
-    """Year-end scores by the scheme's formula, grades (优秀 …) and ranks (年度评定)."""
+    """Year-end scores by the scheme's formula, grades (优秀 …) and ranks (年度评定).
+
+    As html: the annual notice page, with reasons, a chart and a verification code."""
     lang = lang_of(lang)
 
-    def make():
+    def make(opened):
         from jifen import reports
         from jifen.render import WITH_CHART, WITH_DETAIL
 
-        opened = load_book(ledger, cached=output is None)
         return reports.grade_report(opened.ledger, opened.standings, parse_year(year), detail=format in WITH_DETAIL,
                                     chart=format in WITH_CHART)
 
-    emit_kept(ledger, ("grade", year), make, format, lang, output)
+    if format == "html":
+        emit_notice(ledger, ("grade", str(parse_year(year))), make, lang, output, ids)
+        return
+    emit_kept(ledger, ("grade", year), lambda: make(load_book(ledger, cached=output is None)), format, lang, output)
 
 
 @app.command()

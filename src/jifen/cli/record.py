@@ -59,6 +59,7 @@ def init(
     scheme: Annotated[str, typer.Option("--scheme", "-s", help="Scheme id (see jifen scheme list) or a scheme file.")],
     name: Annotated[str, typer.Option("--name", help="The branch's name, as printed on reports.")],
     subjects: Annotated[str | None, typer.Option("--subjects", help="Who is scored: members, or branches (a committee's ledger). Default: as the scheme says.", show_default=False)] = None,
+    above: Annotated[str | None, typer.Option("--above", help="The party organisation above the branch, as its notices name it (e.g. 中共某某委员会).", show_default=False)] = None,
     date: DateOpt = None,
     by: ByOpt = None,
     lang: LangOpt = None,
@@ -77,9 +78,12 @@ def init(
         raise errors.InvalidInput("yaml.want-choice", field="--subjects", text=subjects, choices=", ".join(SUBJECT_KINDS))
     if subjects != loaded.subjects:
         raise errors.InvalidInput("cli.subjects-mismatch", scheme=loaded.id, subjects=loaded.subjects, given=subjects)
-    fields = {"date": parse_date(date), "name": name, "scheme": ref, "subjects": subjects, "by": recorder(by)}
+    fields = {"date": parse_date(date), "name": name, "scheme": ref, "subjects": subjects, "above": above,
+              "by": recorder(by)}
     if subjects == "members":
         del fields["subjects"]
+    if not above:
+        del fields["above"]
     ledger_io.create(directory, fields)
     typer.echo(messages.text("cli.created", lang, path=str(directory / ledger_io.FILENAME)))
 

@@ -101,6 +101,7 @@ class Event:
     target: int | None = None
     scheme: str | None = None
     subjects: str | None = None
+    above: str | None = None  # the party organisation above the branch, as its notices name it
     role: str | None = None
     level: str | None = None
     measure: Decimal | None = None
@@ -161,6 +162,11 @@ class _Headed:
     @property
     def subjects(self) -> str:
         return (self.header.subjects if self.header else None) or "members"
+
+    @property
+    def above(self) -> str | None:
+        """The organisation above the branch (the committee), if the ``open`` event names one."""
+        return self.header.above if self.header else None
 
 
 @dataclass(frozen=True)

@@ -24,18 +24,20 @@ WITH_DETAIL = ("xlsx",)  # formats that show a report's detail (``Report.detail`
 WITH_CHART = ("html",)  # formats that draw a report's chart (``Report.chart``)
 
 
-def render(report: Report, fmt: str, lang: str, terminal: bool = False, printed=None) -> str:
+def render(report: Report, fmt: str, lang: str, terminal: bool = False, printed=None, ids: bool = False,
+           code: str | None = None) -> str:
     """``report`` in format ``fmt`` (one of ``FORMATS`` but the binary ones), words in ``lang``.
 
     ``table`` is drawn with rich for a terminal, and as plain aligned text otherwise; ``printed``
-    is the date an HTML page says it was printed.
+    is the date an HTML page says it was printed; ``ids`` keeps subjects' internal ids on it, and
+    ``code`` is the verification code it carries (``jifen.book.verify``).
     """
     if fmt in BINARY:
         raise ValueError(f"{fmt} is binary: use render_bytes")
     if fmt == "html":
         from jifen.render import html
 
-        return html.render(report, lang, printed)
+        return html.render(report, lang, printed, ids=ids, code=code)
     if fmt == "json":
         from jifen.render import jsondata
 

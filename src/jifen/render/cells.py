@@ -3,11 +3,13 @@ cannot drive a terminal or become a spreadsheet formula."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from jifen import messages
 from jifen.core.numbers import plain
+from jifen.core.periods import Period
 
 if TYPE_CHECKING:
     from jifen.reports import Report
@@ -57,6 +59,54 @@ def cell(value: Any, lang: str, words: str = "") -> str:
     if isinstance(value, Decimal):
         return plain(value)
     return visible(str(value))
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def period_words(period: str, lang: str, form: bool = False) -> str:
+    """A period (``2023-03``, ``2023Q1``, ``2023``) in words; ``form``: as a form's title says a month.
+
+    >>> period_words("2023Q1", "zh"), period_words("2023-03", "zh", form=True), period_words("2023", "zh")
+    ('2023年第一季度', '2023年3月份', '2023年度')
+    >>> period_words("2023Q1", "en"), period_words("2023-03", "en")
+    ('Q1 2023', 'March 2023')
+    """
+    try:
+        parsed = Period.parse(period)
+    except ValueError:
+        return visible(period)
+    args = {"year": parsed.year, "month": parsed.index, "month_name": _MONTHS[parsed.index - 1]}
+    if parsed.kind == "month":
+        return messages.text("period.month-form" if form else "period.month", lang, **args)
+    if parsed.kind == "quarter":
+        return messages.text(f"period.quarter-{parsed.index}", lang, **args)
+    return messages.text("period.year", lang, **args)
+
+
+def date_words(day: dt.date, lang: str) -> str:
+    """A date as a notice writes it: 2023年4月3日, 3 April 2023."""
+    return messages.text("period.date", lang, year=day.year, month=day.month, day=day.day,
+                         month_name=_MONTHS[day.month - 1])
+
+
+def signed(value: Decimal) -> str:
+    """Points with their sign, a true minus for deductions: +5, −1, 0."""
+    text = plain(value)
+    return "+" + text if value > 0 else text.replace("-", "\u2212") if value < 0 else text
+
+
+def blank_reason(row: dict[str, Any], key: str, lang: str, branches: bool = False) -> str | None:
+    """Why a flat row of the annual table has no value under ``key``: 免于考核 for an exempt subject,
+    未入党 / 已转出 (未建立 / 已撤销 for branches) for a period before it joined or after it left."""
+    if row.get("exempt") and (key == "score" or key.startswith("periods.")):
+        return messages.text("label.exempt", lang)
+    if key.startswith("periods."):
+        why = row.get("absent." + key.split(".", 1)[1])  # rows are flat: ``absent`` spread per period
+        if why:
+            return messages.text(f"absent.{why}" + (".branches" if branches else ""), lang)
+    return None
 
 
 def inert(text: str, value: Any) -> str:

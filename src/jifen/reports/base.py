@@ -31,6 +31,8 @@ class Report:
     # made only when asked for (the Excel sheet, the HTML page): a table on the terminal needs neither
     detail: Report | None = None  # the events behind the numbers (a second sheet)
     chart: dict[str, Any] | None = None  # what a chart of it draws (``chart_data``)
+    # the columns a printed form (the HTML page, the Excel sheet) shows, where they differ from the table's
+    printed: tuple[Column, ...] | None = None
 
 
 def lead_columns(ledger: Ledger) -> tuple[Column, ...]:
@@ -61,6 +63,39 @@ def exempt_rows(standings: engine.Standings, period: Period, extra: dict[str, An
         for s in standings.subjects(period)
         if standings.is_exempt(s, period)
     ]
+
+
+def reasons(standings: engine.Standings, subject: str, period: Period) -> list[dict[str, Any]]:
+    """Why ``subject``'s points moved in ``period``: each rule's counted value and how many times, in
+    the order first booked, then any veto; the rule's name from the scheme. Plain data for the
+    notice (``缺席三会一课 −1×2``), so an objection can name what it objects to."""
+    scheme = standings.scheme
+    grouped: dict[tuple, dict[str, Any]] = {}
+    for booked in standings.entries(subject):
+        event = booked.event
+        if not period.contains(event.date):
+            continue
+        rule = scheme.rule(event.rule or "")
+        shared = event.subject if event.subject != subject else None
+        key = (event.rule, booked.value, shared)
+        if key not in grouped:
+            grouped[key] = {"rule": event.rule, "name": rule.name if rule else (event.rule or ""),
+                            "points": booked.value, "count": 0, "ids": []}
+            if shared:
+                member = standings.members.get(shared)
+                grouped[key]["shared_from"] = member.name if member else shared
+        grouped[key]["count"] += 1
+        grouped[key]["ids"].append(event.id)
+    found = list(grouped.values())
+    for veto in standings.vetoes.get(subject, ()):
+        if period.contains(veto.date):
+            found.append({"veto": veto.reason or "", "ids": [veto.id]})
+    return found
+
+
+def name_of(standings: engine.Standings, subject: str | None) -> str:
+    member = standings.members.get(subject or "")
+    return member.name if member else (subject or "")
 
 
 def who(standings: engine.Standings, subject: str | None) -> str:

@@ -41,4 +41,10 @@ def events_report(standings: engine.Standings, period: Period) -> Report:
         Column("rule_name", "label.name"), Column("points", "label.points"), Column("note", "label.note"),
         Column("by", "label.by"), Column("counted", "label.counted"),
     )
-    return Report(("title.events", {"period": str(period)}), columns, tuple(rows), rows)
+    printed = (  # on paper: the record's number and the member's are told apart, and the rule by its name
+        Column("id", "label.record-id"), Column("date", "label.date"), Column("member_id", "label.member_id"),
+        Column("member", "label.member"), Column("kind", "label.kind", words="kind."),
+        Column("rule_name", "label.rule"), Column("points", "label.points"), Column("note", "label.note"),
+        Column("by", "label.by"), Column("counted", "label.counted"),
+    )
+    return Report(("title.events", {"period": str(period)}), columns, tuple(rows), rows, printed=printed)

@@ -14,6 +14,7 @@ from jifen.reports.base import (
     exempt_rows,
     flat,
     lead_columns,
+    reasons,
 )
 from jifen.reports.chart import chart_data
 from jifen.reports.events import events_report
@@ -38,7 +39,11 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
             "grade": result.grade,
             "veto": result.score.veto,
             "periods": {p: shown(v, scheme.precision) for p, v in result.score.parts.items()},
+            "reasons": reasons(standings, result.subject, period),
         }
+        absent = _absent(standings, result.subject, period)
+        if absent:
+            row["absent"] = absent
         if scheme.stars:
             row["stars"] = result.stars
         if show_eligible:
@@ -49,7 +54,7 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
                 row["flag_months"] = result.flag_months
         rows.append(row)
     if scheme.exemption:
-        unscored: dict[str, Any] = {"grade": None, "veto": False, "periods": {}}
+        unscored: dict[str, Any] = {"grade": None, "veto": False, "periods": {}, "reasons": []}
         unscored.update({"stars": None} if scheme.stars else {})
         unscored.update({"eligible": None} if show_eligible else {})
         unscored.update({"flags": []} if show_flags else {})
@@ -65,12 +70,27 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         Column("veto", "label.veto"),
         *([Column("exempt", "label.exempt")] if scheme.exemption else []),
     ]
-    data = {"branch": ledger.name, "scheme": scheme.id, "year": year, "rows": rows}
+    data = {"branch": ledger.name, "scheme": scheme.id, "year": year, "rows": rows, "subjects": ledger.subjects,
+            "scheme_period": scheme.period, **({"above": ledger.above} if ledger.above else {})}
     title = ("title.grade", {"branch": ledger.name, "year": year, "scheme": scheme.id})
     notes = _quota_notes(rows) + (() if rows else (("cli.no-rows", {}),))
     return Report(title, tuple(columns), tuple(flat(r) for r in rows), data, notes, form="summary",
                   detail=events_report(standings, period) if detail else None,
                   chart=chart_data(ledger, standings, year) if chart else None)
+
+
+def _absent(standings: engine.Standings, subject: str, year: Period) -> dict[str, str]:
+    """Why a scoring period of the year has no score: ``before`` the subject joined, ``after`` it left."""
+    scheme = standings.scheme
+    if scheme.period == "year":
+        return {}
+    member = standings.members[subject]
+    found = {}
+    for part in year.parts(scheme.period):
+        if not member.in_span(part.start, part.end):
+            joined = min((start for start, _ in member.spells), default=None)
+            found[str(part)] = "before" if joined is not None and part.end < joined else "after"
+    return found
 
 
 def _quota_notes(rows: list[dict[str, Any]]) -> tuple[tuple[str, dict[str, Any]], ...]:

@@ -16,6 +16,8 @@ from jifen.reports.base import (
     exempt_rows,
     flat,
     lead_columns,
+    name_of,
+    reasons,
     who,
 )
 from jifen.reports.events import events_report
@@ -40,10 +42,11 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
                 "categories": {c.id: shown(score.categories[c.id], scheme.precision) for c in scored},
                 "bonus": shown(bonus, scheme.precision),
                 "veto": score.veto,
+                "reasons": reasons(standings, place.subject, period),
             }
         )
     if scheme.exemption:
-        rows += exempt_rows(standings, period)
+        rows += exempt_rows(standings, period, {"categories": {}, "bonus": None, "veto": False, "reasons": []})
     columns = [
         *lead_columns(ledger),
         *(Column(f"categories.{c.id}", category_label(c), literal=True) for c in scored),
@@ -54,6 +57,7 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
     ]
     flow = workflow.state(standings.events, standings.resolution, period)
     data = {"branch": ledger.name, "scheme": scheme.id, "period": str(period), "rows": rows,
+            "subjects": ledger.subjects, "scheme_period": scheme.period, **_above(ledger),
             **_workflow_data(flow, standings)}
     title = ("title.report", {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
     notes = _workflow_notes(flow, standings) + (() if rows else (("cli.no-rows", {}),))
@@ -71,17 +75,28 @@ def _workflow_data(flow: workflow.State, standings: engine.Standings) -> dict[st
         ],
         "appeals": [
             {"id": a.id, "target": a.target, "member_id": a.subject, "member": who(standings, a.subject),
+             "name": name_of(standings, a.subject),
              "date": a.date.isoformat(), "reason": a.reason}
             for a in flow.appeals
         ],
         "pending": [
             {"id": d.id, "member_id": d.subject, "member": who(standings, d.subject), "date": d.date.isoformat(),
-             "rule": d.rule, "points": engine.raw_value(scheme, d), "note": d.note}
+             "name": name_of(standings, d.subject), "rule": d.rule, "rule_name": _rule_name(scheme, d.rule), "points": engine.raw_value(scheme, d), "note": d.note}
             for d in flow.pending
         ],
         "late": [{"id": e.id, "kind": e.kind, "date": e.date.isoformat(), "reason": e.late} for e in flow.late],
         "closed": [{"period": c.period, "date": c.date.isoformat()} for c in flow.closed],
     }
+
+
+def _above(ledger: Ledger) -> dict[str, str]:
+    """The organisation above the branch, for the notice's issuing body, if the ledger names one."""
+    return {"above": ledger.above} if ledger.above else {}
+
+
+def _rule_name(scheme, rule: str | None) -> str:
+    found = scheme.rule(rule or "")
+    return found.name if found else (rule or "")
 
 
 def _workflow_notes(flow: workflow.State, standings: engine.Standings) -> tuple[tuple[str, dict[str, Any]], ...]:

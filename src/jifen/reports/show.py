@@ -56,6 +56,7 @@ def show_report(
                 "date": shown_as.date.isoformat(),
                 "kind": event.kind,
                 "rule": shown_as.rule,
+                "rule_name": _rule_name(scheme, shown_as.rule),
                 "points": points,
                 "note": event.note or event.reason or event.name,
                 "by": event.by,
@@ -68,19 +69,33 @@ def show_report(
     periods = {}
     for period in _periods_of(member, standings, year):
         periods[str(period)] = shown(standings.score(subject, period).total, scheme.precision)
+    running = [
+        *([Column("running_month", "label.running-month")] if scheme.period != "month" else []),
+        Column("running", f"label.running-{scheme.period}"),  # the scoring period's: 本季累计, 本年累计 …
+    ]
     columns = (
         Column("id", "label.id"),
         Column("date", "label.date"),
         Column("kind", "label.kind", words="kind."),
         Column("rule", "label.rule"),
         Column("points", "label.points"),
-        Column("running_month", "label.running-month"),
-        Column("running", "label.running"),
+        *running,
         Column("note", "label.note"),
         Column("by", "label.by"),
         Column("revoked", "label.revoked"),
     )
-    data = {"member_id": subject, "member": member.name, "events": events, "periods": periods}
+    printed = (  # the card on paper: rule names, not ids
+        Column("id", "label.id"),
+        Column("date", "label.date"),
+        Column("kind", "label.kind", words="kind."),
+        Column("rule_name", "label.rule"),
+        Column("points", "label.points"),
+        *running,
+        Column("note", "label.note"),
+        Column("revoked", "label.revoked"),
+    )
+    data = {"member_id": subject, "member": member.name, "events": events, "periods": periods,
+            "branch": ledger.name, "subjects": ledger.subjects, "scheme_period": scheme.period}
     notes = tuple(("note.period", {"period": p, "score": v}) for p, v in periods.items())
     graded = [int(p) for p in periods if p.isdigit()]
     if graded:
@@ -90,7 +105,12 @@ def show_report(
         if mine is not None and mine.grade:
             notes = notes + (("note.grade", {"year": max(graded), "grade": mine.grade, "rank": mine.rank}),)
     title = ("title.show", {"member": member.name, "member_id": subject})
-    return Report(title, columns, tuple(events), data, notes, form="card")
+    return Report(title, columns, tuple(events), data, notes, form="card", printed=printed)
+
+
+def _rule_name(scheme, rule: str | None) -> str | None:
+    found = scheme.rule(rule or "") if rule else None
+    return found.name if found else rule
 
 
 def _periods_of(member: Member, standings: engine.Standings, year: int | None) -> list[Period]:

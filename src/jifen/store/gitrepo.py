@@ -59,6 +59,18 @@ def has_head(repo: Path) -> bool:
     return _git(repo, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1)).returncode == 0
 
 
+def head(repo: Path) -> str:
+    """The full sha of HEAD."""
+    return _git(repo, "rev-parse", "--verify", "HEAD").stdout.decode().strip()
+
+
+def has_commit(repo: Path, sha: str) -> bool:
+    """Whether ``sha`` (hex digits, at least 7) names a commit of ``repo``."""
+    if not (7 <= len(sha) <= 40 and all(c in "0123456789abcdef" for c in sha)):
+        return False
+    return _git(repo, "cat-file", "-e", f"{sha}^{{commit}}", ok=(0, 1, 128)).returncode == 0
+
+
 def commits(repo: Path, rev_range: str | None, paths: tuple[str, ...] = (LEDGER_GLOB,)) -> list[Commit]:
     """Commits touching ``paths`` (pathspecs; default: ledger files), oldest first (``rev_range`` as git
     takes it, else all of HEAD). Every merge that differs from any of its parents is among them
