@@ -185,29 +185,28 @@ def _reasons(report: Report, lang: str, ids: bool) -> str:
 
 
 def _pending(data: dict[str, Any], lang: str, ids: bool) -> str:
-    pending = data.get("pending") or ()
-    if not pending:
-        return ""
-    items = "".join(
-        "<li>" + escape(messages.text("notice.pending-item", lang, who=_who(p, ids, "name"),
-                                      rule=visible(p.get("rule_name") or p.get("rule") or ""),
-                                      date=date_words(dt.date.fromisoformat(p["date"]), lang))) + "</li>"
-        for p in pending
-    )
-    return f'<h2>{escape(messages.text("notice.pending", lang))}</h2><ul class="reasons">{items}</ul>'
+    return _listed("notice.pending", [
+        messages.text("notice.pending-item", lang, who=_who(p, ids, "name"),
+                      rule=visible(p.get("rule_name") or p.get("rule") or ""),
+                      date=date_words(dt.date.fromisoformat(p["date"]), lang))
+        for p in data.get("pending") or ()
+    ], lang)
 
 
 def _appeals(data: dict[str, Any], lang: str, ids: bool) -> str:
-    appeals = data.get("appeals") or ()
-    if not appeals:
+    return _listed("notice.appeals", [
+        messages.text("notice.appeal-item", lang, who=_who(a, ids, "name"), reason=visible(a.get("reason") or ""),
+                      date=date_words(dt.date.fromisoformat(a["date"]), lang))
+        for a in data.get("appeals") or ()
+    ], lang)
+
+
+def _listed(heading: str, items: list[str], lang: str) -> str:
+    """A section of the page: its heading and one line per item, or nothing if there are none."""
+    if not items:
         return ""
-    items = "".join(
-        "<li>" + escape(messages.text("notice.appeal-item", lang, who=_who(a, ids, "name"),
-                                      reason=visible(a.get("reason") or ""),
-                                      date=date_words(dt.date.fromisoformat(a["date"]), lang))) + "</li>"
-        for a in appeals
-    )
-    return f'<h2>{escape(messages.text("notice.appeals", lang))}</h2><ul class="reasons">{items}</ul>'
+    lines = "".join(f"<li>{escape(item)}</li>" for item in items)
+    return f'<h2>{escape(messages.text(heading, lang))}</h2><ul class="reasons">{lines}</ul>'
 
 
 def _verify(code: str | None, lang: str) -> str:
