@@ -364,6 +364,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "label.branch-subject": ("支部", "Branch"),
     "label.score": ("得分", "Score"),
     "label.bonus": ("加分", "Bonus"),
+    "label.folded": ("未满分的分项", "Below full marks"),
     "label.veto": ("否决", "Veto"),
     "label.grade": ("等级", "Grade"),
     "label.id": ("编号", "Id"),
