@@ -167,7 +167,10 @@ def scheme_list(format: FormatOpt = "table", lang: LangOpt = None, no_color: NoC
 @scheme_app.command("show")
 @handled
 def scheme_show(
-    scheme: Annotated[str, typer.Argument(help="Scheme id or file.")],
+    scheme: Annotated[str | None, typer.Argument(help="Scheme id or file. Default: the scheme of the ledger "
+                                                      "(--ledger, $JIFEN_LEDGER or the current folder).",
+                                                 show_default=False)] = None,
+    ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     lang: LangOpt = None,
     no_color: NoColorOpt = False,
@@ -177,8 +180,30 @@ def scheme_show(
     from jifen.store import scheme as scheme_io
 
     lang = lang_of(lang)
-    loaded = scheme_io.load_valid(scheme_io.find(scheme, scheme_search(), base=Path.cwd()))
+    if scheme is None:
+        loaded = load_book(ledger).scheme
+    else:
+        loaded = scheme_io.load_valid(scheme_io.find(scheme, scheme_search(), base=Path.cwd()))
     emit_report(reports.scheme_report(loaded), format, lang, color=coloured(no_color))
+
+
+@app.command()
+@handled
+def rules(
+    ledger: LedgerOpt = None,
+    format: FormatOpt = "table",
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """The branch's rules as a handbook to keep (日常记录手册): by category, each rule's name, id,
+    points and what to give when recording it. As html: a page to print."""
+    from jifen import reports
+
+    lang = lang_of(lang)
+    opened = load_book(ledger)
+    emit_report(reports.handbook_report(opened.ledger, opened.scheme), format, lang, output,
+                color=coloured(no_color))
 
 
 @scheme_app.command("check")
