@@ -44,6 +44,23 @@ user_app = typer.Typer(help="Web accounts: who may sign in to jifen serve.", no_
 app.add_typer(hooks_app, name="hooks")
 app.add_typer(user_app, name="user")
 
+
+
+def _version(shown: bool) -> None:
+    """``jifen --version``: the installed version, then exit."""
+    if shown:
+        from jifen import __version__
+
+        typer.echo(f"jifen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _top(version: Annotated[bool, typer.Option("--version", help="Print jifen's version and exit.",
+                                               callback=_version, is_eager=True)] = False) -> None:
+    """党员量化积分台账 — a points ledger for party branches: record, replay, report."""
+
+
 # --- shared options, declared once ----------------------------------------------
 
 LedgerOpt = Annotated[
