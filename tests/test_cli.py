@@ -842,3 +842,10 @@ def test_an_add_after_a_clean_check_reads_the_log_whole_only_once(branch, cli, m
     path.write_bytes(path.read_bytes() + b"- id: 99\n  date: 2023-01-12\n  kind: score\n  subject: m07\n"
                      b"  rule: study.absent\n  by: x\n")
     assert cli("add", "张三", "study.absent", "--date", "2023-01-12", "-l", branch).exit_code == 2
+
+
+def test_version_prints_the_installed_version(cli):
+    from jifen import __version__
+
+    shown = cli("--version")
+    assert shown.exit_code == 0 and shown.output == f"jifen {__version__}\n"

@@ -27,7 +27,7 @@ RANKS = {
     "jifen.book": 30,
     "jifen.book.audit": 31, "jifen.book.rollup": 31, "jifen.book.verify": 31,
     "jifen.reports.base": 40,
-    **{f"jifen.reports.{name}": 41 for name in ("period", "grade", "show", "members", "schemes", "rollup",
+    **{f"jifen.reports.{name}": 41 for name in ("period", "grade", "show", "members", "schemes", "handbook", "rollup",
                                                   "events", "chart", "flow")},
     "jifen.reports": 42,
     "jifen.render.cells": 50,

@@ -44,6 +44,23 @@ user_app = typer.Typer(help="Web accounts: who may sign in to jifen serve.", no_
 app.add_typer(hooks_app, name="hooks")
 app.add_typer(user_app, name="user")
 
+
+
+def _version(shown: bool) -> None:
+    """``jifen --version``: the installed version, then exit."""
+    if shown:
+        from jifen import __version__
+
+        typer.echo(f"jifen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _top(version: Annotated[bool, typer.Option("--version", help="Print jifen's version and exit.",
+                                               callback=_version, is_eager=True)] = False) -> None:
+    """党员量化积分台账 — a points ledger for party branches: record, replay, report."""
+
+
 # --- shared options, declared once ----------------------------------------------
 
 LedgerOpt = Annotated[
@@ -72,11 +89,25 @@ NoteOpt = Annotated[str | None, typer.Option("--note", "-n", help="Reason or evi
 LateOpt = Annotated[bool, typer.Option("--late", help="Record it although its period is closed, as a late correction (give --reason).")]
 LateReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="With --late: why it is recorded after the period was closed.", show_default=False)]
 IdsOpt = Annotated[bool, typer.Option("--ids", help="On the HTML page: show each subject's internal id, and the ids of the events behind each reason.")]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="Draw tables without colours (also when $NO_COLOR is set).")]
 CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the append to git, with a message that says what was recorded.")]
 
 
 def lang_of(lang: str | None) -> str:
     return messages.lang_from_env(lang)
+
+
+def coloured(no_color: bool) -> bool:
+    """Whether tables on a terminal are coloured: not with ``--no-color``, nor when $NO_COLOR is set
+    to anything but the empty string (no-color.org)."""
+    return not no_color and not os.environ.get("NO_COLOR")
+
+
+def terminal_width() -> int | None:
+    """The width of the terminal stdout writes to, None if it is not a terminal."""
+    import shutil
+
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 def handled(command: Callable) -> Callable:
@@ -175,7 +206,7 @@ LARGE = 2 * 1024 * 1024  # bytes of ledger above which loading shows a spinner o
 
 
 def emit_kept(option: Path | None, words: tuple, make: Callable[[], Any], fmt: str, lang: str,
-                 output: Path | None) -> None:
+                 output: Path | None, color: bool = True) -> None:
     """``emit_report(make(), ...)``, or the same text kept from an earlier run on the very same bytes.
 
     The text is kept (jifen.cache) under a key made of the whole log's BLAKE3 hash, the
@@ -185,21 +216,20 @@ def emit_kept(option: Path | None, words: tuple, make: Callable[[], Any], fmt: s
     from jifen.store import cache
 
     directory = ledger_dir(option)
-    key = _result_key(directory, words, fmt, lang) if output is None and caching() else None
+    key = _result_key(directory, words, fmt, lang, color) if output is None and caching() else None
     text = cache.result(directory, key) if key else None
     if isinstance(text, str):
         typer.echo(text, nl=False)
         return
-    emit_report(make(), fmt, lang, output, printed=(lambda text: cache.keep(directory, key, text)) if key else None)
+    emit_report(make(), fmt, lang, output, printed=(lambda text: cache.keep(directory, key, text)) if key else None,
+                color=color)
 
 
-def _result_key(directory: Path, words: tuple, fmt: str, lang: str) -> str | None:
+def _result_key(directory: Path, words: tuple, fmt: str, lang: str, color: bool) -> str | None:
     """The key of a command's printed text (None if it cannot be told before reading the ledger)."""
-    import shutil
-
     from jifen.store import cache
 
-    terminal = sys.stdout.isatty() and shutil.get_terminal_size().columns
+    terminal = terminal_width() and (terminal_width(), color)
     return cache.result_key(directory, scheme_search(), words, fmt, lang, terminal, today_date().isoformat())
 
 
@@ -215,9 +245,11 @@ def emit_notice(option: Path | None, what: tuple[str, str], make: Callable[[Any]
 
 
 def emit_report(report, fmt: str, lang: str, output: Path | None = None,
-          printed: Callable[[str], None] | None = None, ids: bool = False, code: str | None = None) -> None:
-    """Render ``report`` to stdout, or to ``output`` (needed for binary formats);
-    ``printed`` is given the text printed to stdout; ``ids`` and ``code`` are for the HTML page."""
+          printed: Callable[[str], None] | None = None, ids: bool = False, code: str | None = None,
+          color: bool = True) -> None:
+    """Render ``report`` to stdout, or to ``output`` (needed for binary formats); a table on a
+    terminal fits its width, coloured if ``color``; ``printed`` is given the text printed to stdout;
+    ``ids`` and ``code`` are for the HTML page."""
     from jifen import render
 
     if fmt not in render.FORMATS:
@@ -232,8 +264,9 @@ def emit_report(report, fmt: str, lang: str, output: Path | None = None,
         output.write_text(render.render(report, fmt, lang, printed=today_date(), ids=ids, code=code),
                           encoding="utf-8")
     else:
-        text = render.render(report, fmt, lang, terminal=sys.stdout.isatty(), printed=today_date(), ids=ids,
-                             code=code)
+        width = terminal_width()
+        text = render.render(report, fmt, lang, terminal=width is not None, printed=today_date(), ids=ids,
+                             code=code, width=width, color=color)
         typer.echo(text, nl=False)
         if printed is not None:
             printed(text)

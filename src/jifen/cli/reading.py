@@ -13,10 +13,12 @@ from jifen.cli.common import (
     IdsOpt,
     LangOpt,
     LedgerOpt,
+    NoColorOpt,
     OutputOpt,
     app,
     caching,
     check_output,
+    coloured,
     emit_kept,
     emit_notice,
     emit_report,
@@ -45,6 +47,7 @@ def report(
     format: FormatOpt = "table",
     output: OutputOpt = None,
     lang: LangOpt = None,
+    no_color: NoColorOpt = False,
     ids: IdsOpt = False,
 ) -> None:
     """The ranked table of a month, quarter or year: category scores, bonus, total, rank.
@@ -64,7 +67,7 @@ def report(
         return
     # a handout written with -o is made from the log alone, never the cache
     emit_kept(ledger, ("report", str(period)), lambda: make(load_book(ledger, cached=output is None)), format, lang,
-              output)
+              output, color=coloured(no_color))
 
 
 @app.command()
@@ -75,6 +78,7 @@ def grade(
     format: FormatOpt = "table",
     output: OutputOpt = None,
     lang: LangOpt = None,
+    no_color: NoColorOpt = False,
     ids: IdsOpt = False,
 ) -> None:
     """Year-end scores by the scheme's formula, grades (优秀 …) and ranks (年度评定).
@@ -92,7 +96,7 @@ def grade(
     if format == "html":
         emit_notice(ledger, ("grade", str(parse_year(year))), make, lang, output, ids)
         return
-    emit_kept(ledger, ("grade", year), lambda: make(load_book(ledger, cached=output is None)), format, lang, output)
+    emit_kept(ledger, ("grade", year), lambda: make(load_book(ledger, cached=output is None)), format, lang, output, color=coloured(no_color))
 
 
 @app.command()
@@ -104,6 +108,7 @@ def show(
     format: FormatOpt = "table",
     output: OutputOpt = None,
     lang: LangOpt = None,
+    no_color: NoColorOpt = False,
 ) -> None:
     """One member's statement: every event, what it counted, running and period scores."""
     from jifen import reports
@@ -112,7 +117,7 @@ def show(
     year = year if year is None else parse_year(year)
     opened = load_book(ledger, cached=output is None)
     subject = member_id(opened.standings.members, member)
-    emit_report(reports.show_report(opened.ledger, opened.standings, subject, year), format, lang, output)
+    emit_report(reports.show_report(opened.ledger, opened.standings, subject, year), format, lang, output, color=coloured(no_color))
 
 
 @app.command()
@@ -146,7 +151,7 @@ def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
 
 @scheme_app.command("list")
 @handled
-def scheme_list(format: FormatOpt = "table", lang: LangOpt = None) -> None:
+def scheme_list(format: FormatOpt = "table", lang: LangOpt = None, no_color: NoColorOpt = False) -> None:
     """The schemes available: $JIFEN_SCHEMES folders, then the shipped ones."""
     from jifen import reports
     from jifen.store import scheme as scheme_io
@@ -156,23 +161,49 @@ def scheme_list(format: FormatOpt = "table", lang: LangOpt = None) -> None:
     for path in scheme_io.available(scheme_search()):
         loaded, _ = scheme_io.load(path)
         found.append((path.stem, loaded.name if loaded else "?", str(path)))
-    emit_report(reports.schemes_report(found), format, lang)
+    emit_report(reports.schemes_report(found), format, lang, color=coloured(no_color))
 
 
 @scheme_app.command("show")
 @handled
 def scheme_show(
-    scheme: Annotated[str, typer.Argument(help="Scheme id or file.")],
+    scheme: Annotated[str | None, typer.Argument(help="Scheme id or file. Default: the scheme of the ledger "
+                                                      "(--ledger, $JIFEN_LEDGER or the current folder).",
+                                                 show_default=False)] = None,
+    ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     lang: LangOpt = None,
+    no_color: NoColorOpt = False,
 ) -> None:
     """A scheme's categories and rules, with the points each rule is worth."""
     from jifen import reports
     from jifen.store import scheme as scheme_io
 
     lang = lang_of(lang)
-    loaded = scheme_io.load_valid(scheme_io.find(scheme, scheme_search(), base=Path.cwd()))
-    emit_report(reports.scheme_report(loaded), format, lang)
+    if scheme is None:
+        loaded = load_book(ledger).scheme
+    else:
+        loaded = scheme_io.load_valid(scheme_io.find(scheme, scheme_search(), base=Path.cwd()))
+    emit_report(reports.scheme_report(loaded), format, lang, color=coloured(no_color))
+
+
+@app.command()
+@handled
+def rules(
+    ledger: LedgerOpt = None,
+    format: FormatOpt = "table",
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """The branch's rules as a handbook to keep (日常记录手册): by category, each rule's name, id,
+    points and what to give when recording it. As html: a page to print."""
+    from jifen import reports
+
+    lang = lang_of(lang)
+    opened = load_book(ledger)
+    emit_report(reports.handbook_report(opened.ledger, opened.scheme), format, lang, output,
+                color=coloured(no_color))
 
 
 @scheme_app.command("check")
@@ -195,13 +226,14 @@ def scheme_check(
 
 @member_app.command("list")
 @handled
-def member_list(ledger: LedgerOpt = None, format: FormatOpt = "table", lang: LangOpt = None) -> None:
+def member_list(ledger: LedgerOpt = None, format: FormatOpt = "table", lang: LangOpt = None,
+                no_color: NoColorOpt = False) -> None:
     """List everyone who ever belonged to the branch, with their dates."""
     from jifen import reports
 
     lang = lang_of(lang)
     opened = load_book(ledger)
-    emit_report(reports.members_report(opened.ledger, opened.standings.members), format, lang)
+    emit_report(reports.members_report(opened.ledger, opened.standings.members), format, lang, color=coloured(no_color))
 
 
 @app.command()
@@ -213,6 +245,7 @@ def rollup(
     format: FormatOpt = "table",
     output: OutputOpt = None,
     lang: LangOpt = None,
+    no_color: NoColorOpt = False,
 ) -> None:
     """The committee view: every branch's members, average score, grade counts and rank, replayed in parallel."""
     import sys
@@ -229,7 +262,7 @@ def rollup(
                                                                 today_date()),
                            len(folders), sys.stderr.isatty())
     problems = {s.path: messages.text(s.error, lang, **s.error_args) for s in found if s.error}
-    emit_report(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang, output)
+    emit_report(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang, output, color=coloured(no_color))
     if problems:
         raise typer.Exit(errors.EXIT_PROBLEMS)
 

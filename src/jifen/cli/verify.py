@@ -11,8 +11,10 @@ from jifen.cli.common import (
     FormatOpt,
     LangOpt,
     LedgerOpt,
+    NoColorOpt,
     OutputOpt,
     app,
+    coloured,
     emit_report,
     handled,
     lang_of,
@@ -29,6 +31,7 @@ def verify(
     format: FormatOpt = "table",
     output: OutputOpt = None,
     lang: LangOpt = None,
+    no_color: NoColorOpt = False,
 ) -> None:
     """Check a notice's code against the log: does it still begin with the very bytes the notice was
     made from (appends after it are fine)? Then show the notice's table again. Exit 1 if not."""
@@ -53,7 +56,7 @@ def verify(
         typer.echo(messages.hint("verify.scheme-changed", lang), err=True)
         raise typer.Exit(errors.EXIT_PROBLEMS)
     typer.echo(messages.text("verify.again", lang))
-    emit_report(_report(verdict), format, lang, output)
+    emit_report(_report(verdict), format, lang, output, color=coloured(no_color))
 
 
 def _report(verdict):

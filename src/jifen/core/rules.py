@@ -44,10 +44,15 @@ def _only(rule: Rule, event: Event, allowed: tuple[str, ...]) -> Check:
 class _Kind:
     """What every kind shares: no parameters to validate, no need of the item's full marks.
 
-    ``describe(params)`` says what a rule of the kind is worth, in a line of the handbook."""
+    ``describe(params)`` says what a rule of the kind is worth, in a line of the handbook;
+    ``gives(params)`` what a recorder gives with ``jifen add`` (options as typed)."""
 
     params: Mapping[str, tuple[str, bool]] = {}  # name → (type: decimal or decimal-map, required)
     needs_full = False
+
+    @staticmethod
+    def gives(params: Mapping[str, Any]) -> str:
+        return ""
 
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
@@ -67,6 +72,10 @@ class Fixed(_Kind):
     @staticmethod
     def describe(params: Mapping[str, Any]) -> str:
         return plain(params["points"])
+
+    @staticmethod
+    def gives(params: Mapping[str, Any]) -> str:
+        return "[--count N]"
 
     @staticmethod
     def check(rule: Rule, event: Event) -> Check:
@@ -94,6 +103,10 @@ class Range(_Kind):
     @staticmethod
     def describe(params: Mapping[str, Any]) -> str:
         return f"{plain(params['min'])} ~ {plain(params['max'])}"
+
+    @staticmethod
+    def gives(params: Mapping[str, Any]) -> str:
+        return f"--points {plain(params['min'])}~{plain(params['max'])}"
 
     @staticmethod
     def check(rule: Rule, event: Event) -> Check:
@@ -146,6 +159,10 @@ class Graded(_Kind):
         return " / ".join(f"{level} {plain(points)}" for level, points in params["levels"].items())
 
     @staticmethod
+    def gives(params: Mapping[str, Any]) -> str:
+        return "--level " + "|".join(params["levels"])
+
+    @staticmethod
     def check(rule: Rule, event: Event) -> Check:
         levels = rule.params["levels"]
         if event.level not in levels:
@@ -195,6 +212,10 @@ class Rate(_Kind):
         return f"< {plain(params['threshold'])}: {plain(params['per_step'])} / {plain(step)}"
 
     @staticmethod
+    def gives(params: Mapping[str, Any]) -> str:
+        return "--measure N"
+
+    @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
         if params.get("step", Decimal(1)) <= 0:
             return ("rule.bad-step", {})
@@ -236,6 +257,16 @@ def max_count(rule: Rule) -> int:
 def describe(rule: Rule) -> str:
     """What ``rule`` is worth, in a line of the handbook: ``-1``, ``-2 ~ 0``, ``较好 5 / 一般 2`` …"""
     return KINDS[rule.kind].describe(rule.params)
+
+
+def gives(rule: Rule) -> str:
+    """What a recorder gives with ``jifen add`` for ``rule``, as typed: ``--level 较好|一般``,
+    ``--points -2~0``, ``--measure N``, ``[--count N]`` (optional), or nothing.
+
+    >>> Range.gives({"min": Decimal(-2), "max": Decimal(0)}), Graded.gives({"levels": {"较好": 5, "一般": 2}})
+    ('--points -2~0', '--level 较好|一般')
+    """
+    return KINDS[rule.kind].gives(rule.params)
 
 
 def value(rule: Rule, event: Event, prior: int = 0, full: Decimal | None = None) -> Decimal:

@@ -25,10 +25,11 @@ WITH_CHART = ("html",)  # formats that draw a report's chart (``Report.chart``)
 
 
 def render(report: Report, fmt: str, lang: str, terminal: bool = False, printed=None, ids: bool = False,
-           code: str | None = None) -> str:
+           code: str | None = None, width: int | None = None, color: bool = True) -> str:
     """``report`` in format ``fmt`` (one of ``FORMATS`` but the binary ones), words in ``lang``.
 
-    ``table`` is drawn with rich for a terminal, and as plain aligned text otherwise; ``printed``
+    ``table`` is drawn with rich for a terminal (``width`` columns wide, coloured unless ``color``
+    is False), and as plain aligned text otherwise; ``printed``
     is the date an HTML page says it was printed; ``ids`` keeps subjects' internal ids on it, and
     ``code`` is the verification code it carries (``jifen.book.verify``).
     """
@@ -52,7 +53,7 @@ def render(report: Report, fmt: str, lang: str, terminal: bool = False, printed=
         return markdown.render(report, lang)
     from jifen.render import table
 
-    return table.render(report, lang, terminal)
+    return table.render(report, lang, terminal, width, color)
 
 
 def render_bytes(report: Report, fmt: str, lang: str) -> bytes:

@@ -3,26 +3,31 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from jifen import messages
 from jifen.render.cells import block, parts
 
 if TYPE_CHECKING:
     from jifen.reports import Report
 
 
-def render(report: Report, lang: str, terminal: bool = False) -> str:
-    """``report`` as a table: drawn with rich for a terminal (colours, CJK-aligned), plain aligned text otherwise."""
+def render(report: Report, lang: str, terminal: bool = False, width: int | None = None, color: bool = True) -> str:
+    """``report`` as a table: drawn with rich for a terminal (colours unless ``color`` is False,
+    CJK-aligned, numbers to the right, fitted to ``width`` columns, see ``fit``), plain aligned text otherwise."""
     from tabulate import tabulate
 
     headers, rows, title, notes = parts(report, lang)
     if terminal:
-        keys = [c.key for c in report.columns]
         footer = _grade_counts(report, lang)
-        return _rich_table(title, headers, rows, notes + ([footer] if footer else []),
-                           keys.index("grade") if "grade" in keys else None)
+        return _rich_table(report, lang, title, headers, rows, notes + ([footer] if footer else []),
+                           width or WIDE, color)
     body = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
     return "\n\n".join([title, body, *block(notes)]) + "\n"
+
+
+WIDE = 120  # the width of a terminal that does not say its own
 
 
 def _grade_counts(report: Report, lang: str) -> str:
@@ -34,34 +39,144 @@ def _grade_counts(report: Report, lang: str) -> str:
     return "  ".join(f"{name} {count}" for name, count in counts.items())
 
 
+KEPT = ("rank", "member", "score", "grade")  # columns never cut short, however narrow the terminal
 _GRADE_STYLES = ("bold green", "green", "yellow", "red")
 
 
-def _rich_table(title: str, headers: list[str], rows: list[list[str]], notes: list[str],
-                grade_column: int | None = None) -> str:
-    """The table drawn with rich for a terminal: CJK-aligned, grades coloured best to worst."""
-    from rich import box
+def _rich_table(report: Report, lang: str, title: str, headers: list[str], rows: list[list[str]], notes: list[str],
+                width: int, color: bool) -> str:
+    """The table drawn with rich for a terminal ``width`` columns wide: CJK-aligned, numbers to the
+    right, grades coloured best to worst (plain if not ``color``); no row is ever wider than ``width``."""
     from rich.console import Console
+    from rich.text import Text
+
+    numeric = [_numeric(report, c.key) for c in report.columns]
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=True, highlight=False,
+                      color_system="standard" if color else None)
+    legend: list[str] = []
+    for layout in _layouts(report, lang, headers, rows):
+        shown_headers, shown_rows, shown_numeric, shown_keys, legend = layout(numeric)
+        table = _draw(title, shown_headers, shown_rows, shown_numeric, shown_keys, color)
+        if _measure(console, table) <= width:
+            break
+    table.expand = False
+    console.print(table)
+    for line in _packed(legend, width):
+        console.print(Text(line), overflow="fold")
+    for note in notes:
+        console.print(Text(note))
+    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
+
+
+def _numeric(report: Report, key: str) -> bool:
+    """Whether every filled cell of column ``key`` is a number (right-aligned)."""
+    values = [row.get(key) for row in report.rows if row.get(key) not in (None, "")]
+    return bool(values) and all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in values)
+
+
+def _layouts(report: Report, lang: str, headers: list[str], rows: list[list[str]]):
+    """The ways to lay the table out, widest first: the full headers; foldable columns headed by
+    their short names; by the shortest unique start of those, with a legend; folded into one
+    compact column listing only the cells that differ from the column's full marks."""
+    folding = [i for i, c in enumerate(report.columns) if c.short]
+    keys = [c.key for c in report.columns]
+
+    def full(numeric):
+        return headers, rows, numeric, keys, []
+
+    def short(numeric):
+        return [c.short if c.short else h for c, h in zip(report.columns, headers)], rows, numeric, keys, []
+
+    def abbreviated(numeric):
+        starts = _starts([report.columns[i].short for i in folding])
+        named = dict(zip(folding, starts))
+        legend = [f"{named[i]}={headers[i]}" for i in folding if named[i] != headers[i]]
+        return [named.get(i, h) for i, h in enumerate(headers)], rows, numeric, keys, legend
+
+    def compact(numeric):
+        if not folding:
+            return full(numeric)
+        at = folding[0]
+        keep = [i for i in range(len(headers)) if i not in folding]
+        before, after = [i for i in keep if i < at], [i for i in keep if i > at]
+        starts = dict(zip(folding, _starts([report.columns[i].short for i in folding])))
+        folded_rows = []
+        for source, row in zip(report.rows, rows):
+            lost = [f"{starts[i]}{row[i]}" for i in folding
+                    if row[i] and (report.columns[i].full is None or source.get(report.columns[i].key) != report.columns[i].full)]
+            folded_rows.append([row[i] for i in before] + [" ".join(lost)] + [row[i] for i in after])
+        shown_headers = [headers[i] for i in before] + [messages.text("label.folded", lang)] + [headers[i] for i in after]
+        shown_numeric = [numeric[i] for i in before] + [False] + [numeric[i] for i in after]
+        shown_keys = [keys[i] for i in before] + ["folded"] + [keys[i] for i in after]
+        legend = [f"{starts[i]}={headers[i]}" for i in folding]
+        return shown_headers, folded_rows, shown_numeric, shown_keys, legend
+
+    return (full, short, abbreviated, compact) if folding else (full,)
+
+
+def _starts(names: list[str]) -> list[str]:
+    """The shortest start of each name, at least two cells wide, that no other name starts with.
+
+    >>> _starts(["理论学习", "优质服务", "党员义务", "党员先锋"])
+    ['理论', '优质', '党员义', '党员先']
+    """
+    from rich.cells import cell_len
+
+    found = []
+    for name in names:
+        size = 1
+        while size < len(name) and (cell_len(name[:size]) < 2 or any(
+                other != name and other.startswith(name[:size]) for other in names)):
+            size += 1
+        found.append(name[:size])
+    return found
+
+
+def _draw(title: str, headers: list[str], rows: list[list[str]], numeric: list[bool], keys: list[str],
+          color: bool):
+    """The rich table of these columns (``keys`` names them: a ``grade`` column is coloured)."""
+    from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(title), box=box.SIMPLE_HEAD, title_justify="left")  # Text: never read as markup
-    for header in headers:
-        table.add_column(Text(header), overflow="fold")
+    grade_column = keys.index("grade") if "grade" in keys else None
+    table = Table(title=Text(title), box=box.SIMPLE_HEAD, title_justify="left",  # Text: never read as markup
+                  header_style="bold" if color else "")
+    for at, (header, right) in enumerate(zip(headers, numeric)):
+        whole = max([cell_len(header), *(cell_len(row[at]) for row in rows)]) if keys[at] in KEPT else None
+        table.add_column(Text(header), justify="right" if right else "left", no_wrap=True, overflow="ellipsis",
+                         min_width=whole)
     order: list[str] = []
     for row in rows:
         if grade_column is not None and row[grade_column] and row[grade_column] not in order:
             order.append(row[grade_column])
     for row in rows:
         cells: list = [Text(cell) for cell in row]
-        if grade_column is not None and row[grade_column]:
+        if grade_column is not None and row[grade_column] and color:
             rank = order.index(row[grade_column])
             style = _GRADE_STYLES[min(rank, len(_GRADE_STYLES) - 1)] if rank < len(order) - 1 or len(order) == 1 else "red"
             cells[grade_column] = Text(row[grade_column], style=style)
         table.add_row(*cells)
-    out = io.StringIO()
-    console = Console(file=out, width=max(100, 12 * len(headers) + 40), force_terminal=True, highlight=False)
-    console.print(table)
-    for note in notes:
-        console.print(Text(note))
-    return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
+    return table
+
+
+def _measure(console, table) -> int:
+    """How many columns ``table`` takes at its widest."""
+    from rich.measure import Measurement
+
+    return Measurement.get(console, console.options.update_width(10_000), table).maximum
+
+
+def _packed(entries: list[str], width: int) -> list[str]:
+    """``entries`` on as few lines of ``width`` columns as they fit, two spaces apart."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    for entry in entries:
+        if lines and cell_len(lines[-1]) + 2 + cell_len(entry) <= width:
+            lines[-1] += "  " + entry
+        else:
+            lines.append(entry)
+    return lines

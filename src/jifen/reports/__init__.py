@@ -11,11 +11,12 @@ from jifen.reports.base import Column, Report
 from jifen.reports.chart import chart_data
 from jifen.reports.events import events_report
 from jifen.reports.grade import grade_report
+from jifen.reports.handbook import handbook_report
 from jifen.reports.members import members_report
 from jifen.reports.period import period_report
 from jifen.reports.rollup import rollup_report
 from jifen.reports.schemes import scheme_report, schemes_report
 from jifen.reports.show import show_report
 
-__all__ = ["Column", "Report", "chart_data", "events_report", "grade_report", "members_report", "period_report",
+__all__ = ["Column", "Report", "chart_data", "events_report", "grade_report", "handbook_report", "members_report", "period_report",
            "rollup_report", "scheme_report", "schemes_report", "show_report"]

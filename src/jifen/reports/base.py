@@ -18,6 +18,10 @@ class Column:
     label: str  # a catalogue code ("label.rank"), or literal text when ``literal``
     literal: bool = False
     words: str = ""  # if set, a cell's value is shown as the catalogue entry words + value
+    # a narrow terminal may shorten this column's header to ``short`` (literal text) or fold it into
+    # one compact column, listing the cells that differ from ``full`` (a category's marks)
+    short: str = ""
+    full: Any = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,12 @@ def lead_columns(ledger: Ledger) -> tuple[Column, ...]:
 
 def subject_label(ledger: Ledger) -> str:
     return "label.branch-subject" if ledger.subjects == "branches" else "label.member"
+
+
+def category_column(category: Category) -> Column:
+    """A category's column: its name and marks, shortened to the name on a narrow terminal."""
+    return Column(f"categories.{category.id}", category_label(category), literal=True, short=category.name,
+                  full=category.max)
 
 
 def category_label(category: Category) -> str:

@@ -61,7 +61,7 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         rows += exempt_rows(standings, period, unscored)
     columns = [
         *lead_columns(ledger),
-        *(Column(f"periods.{p}", p, literal=True) for p in parts),
+        *(Column(f"periods.{p}", p, literal=True, short=p[4:].lstrip("-")) for p in parts),  # Q1, 03
         Column("score", "label.score"),
         *([Column("grade", "label.grade")] if scheme.grades else []),
         *([Column("stars", "label.stars")] if scheme.stars else []),

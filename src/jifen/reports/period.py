@@ -12,7 +12,7 @@ from jifen.core.periods import Period
 from jifen.reports.base import (
     Column,
     Report,
-    category_label,
+    category_column,
     exempt_rows,
     flat,
     lead_columns,
@@ -49,7 +49,7 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
         rows += exempt_rows(standings, period, {"categories": {}, "bonus": None, "veto": False, "reasons": []})
     columns = [
         *lead_columns(ledger),
-        *(Column(f"categories.{c.id}", category_label(c), literal=True) for c in scored),
+        *(category_column(c) for c in scored),
         *([Column("bonus", "label.bonus")] if bonuses else []),
         Column("score", "label.score"),
         Column("veto", "label.veto"),
