@@ -4,9 +4,11 @@ Builds each ledger once under bench/out/ (canonical text, as ``jifen add``
 writes it), then times the cold ``jifen grade --year 2023`` from the shell,
 and ``jifen add`` on it, and prints a markdown table of wall time and peak RSS.
 ``show`` is timed against ``grade`` on the same ledger as a ratio of paired
-runs, which a slower or busier machine changes far less than either time.
+runs, which a slower or busier machine changes far less than either time; so are
+the peers (ledger, hledger on two journal layouts, bean-check) against jifen's cold
+``grade``, and ``rollup --cluster`` on a Dask LocalCluster against the process pool.
 
-    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--only show,reports] [--write docs/benchmarks.md]
+    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--only show,reports,peers,cluster] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ against the scheme and the roster and grades the year.
 """
 RULES = ["study.absent", "study.notes", "service.dress", "service.deadline", "service.complaint",
          "duty.life", "duty.dues", "work.temporary", "integrity.rating", "pledge.late"]
-GROUPS = ("grade", "reports", "peers", "show", "rollup", "help")  # what --only picks from
+GROUPS = ("grade", "reports", "peers", "show", "rollup", "cluster", "help")  # what --only picks from
 SHOW_LEDGERS = ((5_001, 1), (20_000, 5))  # (events, members): one member's 5,000 events; 4,000 of 20,000
 HONOURS = ["honor.company", "honor.city", "honor.provincial", "honor.national"]
 
@@ -74,7 +76,7 @@ def build(size: int) -> Path:
     records as a ledger/hledger journal and a beancount file, for the peers."""
     folder = OUT / f"s1-{size}-v2"  # v2: every event has by
     path = folder / ledger.FILENAME
-    if path.exists() and (folder / "peers.journal").exists():
+    if path.exists() and all((folder / name).exists() for name in JOURNALS.values()):
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
@@ -85,9 +87,15 @@ def build(size: int) -> Path:
     return folder
 
 
+# the ledger/hledger journal layouts: an account per member and category (ledger's worst case, as many
+# accounts as the records allow), and one account per member (what a branch's points book would keep)
+JOURNALS = {"member × category": "peers.journal", "member": "peers-member.journal"}
+
+
 def _peer_files(folder: Path, events) -> None:
-    """The score events as a ledger/hledger journal and as a beancount file (the peers' equivalent data)."""
-    journal, bean, accounts = [], [], set()
+    """The score events as ledger/hledger journals (both layouts) and as a beancount file (the peers'
+    equivalent data)."""
+    journal, by_member, bean, accounts = [], [], [], set()
     for event in events:
         if event.kind != "score":
             continue
@@ -95,10 +103,13 @@ def _peer_files(folder: Path, events) -> None:
         accounts.add(account)
         amount = POINTS[event.rule]
         journal.append(f"{event.date} {event.subject} {event.rule}\n    {account}    {amount}\n    Equity:Base\n\n")
+        by_member.append(f"{event.date} {event.subject} {event.rule}\n    Points:{event.subject.upper()}    {amount}\n"
+                         "    Equity:Base\n\n")
         bean.append(f'{event.date} * "{event.subject} {event.rule}"\n  Income:{account}  {amount} PTS\n'
                     f"  Equity:Base  {-amount} PTS\n\n")
     opens = [f"2023-01-01 open {a}\n" for a in sorted({f"Income:{a}" for a in accounts} | {"Equity:Base"})]
-    (folder / "peers.journal").write_text("".join(journal), encoding="utf-8")
+    (folder / JOURNALS["member × category"]).write_text("".join(journal), encoding="utf-8")
+    (folder / JOURNALS["member"]).write_text("".join(by_member), encoding="utf-8")
     (folder / "peers.beancount").write_text('option "operating_currency" "PTS"\n' + "".join(opens) + "\n" + "".join(bean),
                                             encoding="utf-8")
 
@@ -110,6 +121,27 @@ def peer(words: list[str]) -> float | None:
     start = time.perf_counter()
     done = subprocess.run(words, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start if done.returncode == 0 else None
+
+
+def journal_accounts(path: Path) -> int:
+    """How many accounts a journal posts to (its posting lines' first field), as the peers see them."""
+    return len({line.split()[0] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("    ")})
+
+
+def paired_peer(grade_words: list[str], folder: Path, words: list[str], pairs: int) -> tuple[float, float, float] | None:
+    """Median wall seconds of jifen's cold ``grade_words`` and of the peer's ``words``, and the median of
+    the per-pair ratios jifen / peer, run alternately (jifen, peer, jifen, peer, …); None if the peer
+    is missing or fails."""
+    walls_jifen, walls_peer, ratios = [], [], []
+    for _ in range(pairs):
+        wall_jifen, _ = timed(grade_words, cold=folder)
+        wall_peer = peer(words)
+        if wall_peer is None:
+            return None
+        walls_jifen.append(wall_jifen)
+        walls_peer.append(wall_peer)
+        ratios.append(wall_jifen / wall_peer)
+    return statistics.median(walls_jifen), statistics.median(walls_peer), statistics.median(ratios)
 
 
 def build_member_heavy(size: int, members: int) -> Path:
@@ -158,6 +190,29 @@ def build_committee(branches: int, members: int = 50, events_per_member: int = 2
     return root
 
 
+def paired_cluster(root: Path, branches: int, pairs: int) -> tuple[int, float, float, float] | None:
+    """``rollup --cluster`` on a Dask LocalCluster (one single-threaded worker process per core, on
+    127.0.0.1, started here and kept for every run, as a standing cluster would be) against the
+    process pool, both cold, run alternately: (workers, median cluster s, median pool s, median of
+    the per-pair ratios cluster / pool); None without dask[distributed]."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        return None
+    workers = os.cpu_count() or 1
+    words = ["rollup", str(root), "--year", "2023", "-f", "json"]
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      scheduler_port=0, dashboard_address=None, silence_logs=50) as local:
+        on_cluster = [*words, "--cluster", local.scheduler_address]
+        timed(on_cluster, cold=root)  # the workers import jifen once, as a standing cluster's already have
+        walls_cluster, walls_pool, ratios = [], [], []
+        for _ in range(pairs):
+            walls_cluster.append(timed(on_cluster, cold=root)[0])
+            walls_pool.append(timed(words, cold=root)[0])
+            ratios.append(walls_cluster[-1] / walls_pool[-1])
+    return workers, statistics.median(walls_cluster), statistics.median(walls_pool), statistics.median(ratios)
+
+
 def timed(words: list[str], cold: Path | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one run of ``jifen words``; ``cold``: first delete that
     ledger folder's cache (or, for a committee folder, every branch's)."""
@@ -187,12 +242,16 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(GROUPS),
                         help=f"the groups of rows to run, comma-separated, of: {', '.join(GROUPS)}")
     parser.add_argument("--pairs", type=int, default=7, help="paired runs for each show / grade ratio")
+    parser.add_argument("--peer-pairs", type=int, default=5, help="paired runs for each jifen / peer ratio")
+    parser.add_argument("--cluster-branches", type=int, default=1000,
+                        help="branches for rollup --cluster against the pool (group cluster)")
     args = parser.parse_args()
     only = set(args.only.split(","))
     if only - set(GROUPS):
         parser.error(f"unknown group(s) {', '.join(sorted(only - set(GROUPS)))}; known: {', '.join(GROUPS)}")
     rows = []
-    peers: list[tuple[int, str, float]] = []
+    peers: list[tuple[int, str, str, int, float, float, float]] = []
+    cluster = None
     ratios: list[tuple[int, int, float, float, float]] = []
     for size in (int(s) for s in args.sizes.split(",")) if only & {"grade", "reports", "peers"} else ():
         folder = build(size)
@@ -226,13 +285,16 @@ def main() -> int:
                      max(r for _, r in appended)))
     for size in (int(s) for s in args.sizes.split(",")) if "peers" in only else ():
         folder = build(size)
+        grade_words = ["grade", "--year", "2023", "-l", str(folder)]
         bean_check = str(Path(sys.executable).with_name("bean-check"))
-        for name, words in (("ledger -f J bal", ["ledger", "-f", str(folder / "peers.journal"), "bal"]),
-                            ("hledger -f J bal", ["hledger", "-f", str(folder / "peers.journal"), "bal"]),
-                            ("bean-check -C F", [bean_check, "-C", str(folder / "peers.beancount")])):
-            times = [t for t in (peer(words) for _ in range(args.repeat)) if t is not None]
-            if times:
-                peers.append((size, name, statistics.median(times)))
+        runs = [(tool, layout, [tool, "-f", str(folder / journal), "bal"], folder / journal)
+                for tool in ("ledger", "hledger") for layout, journal in JOURNALS.items()]
+        runs.append(("bean-check -C", "member × category", [bean_check, "-C", str(folder / "peers.beancount")],
+                     folder / JOURNALS["member × category"]))
+        for name, layout, words, journal in runs:
+            found = paired_peer(grade_words, folder, words, args.peer_pairs)
+            if found:
+                peers.append((size, name, layout, journal_accounts(journal), *found))
     for size, members in SHOW_LEDGERS if "show" in only else ():
         folder = build_member_heavy(size, members)
         grade_words = ["grade", "--year", "2023", "-l", str(folder)]
@@ -256,6 +318,9 @@ def main() -> int:
         roll = [timed(words) for _ in range(args.repeat)]
         rows.append((events, f"rollup ({args.branches} branches × 50 members, warm)",
                      statistics.median(w for w, _ in roll), max(r for _, r in roll)))
+    if args.cluster_branches and "cluster" in only:
+        cluster = (args.cluster_branches,
+                   paired_cluster(build_committee(args.cluster_branches), args.cluster_branches, args.pairs))
     for words in (["--help"], ["add", "--help"]) if "help" in only else ():
         help_ = [timed(words) for _ in range(max(args.repeat, 9))]
         rows.append((0, " ".join(words), statistics.median(w for w, _ in help_), max(r for _, r in help_)))
@@ -263,16 +328,28 @@ def main() -> int:
         f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
         f"{platform.system()} {platform.release()}, {os.cpu_count()} cores; median of {args.repeat} runs, "
         "peak RSS is the largest of them",
-        "",
-        "| events | command | wall (s) | peak RSS (MB) |",
-        "|---:|---|---:|---:|",
-        *(f"| {size:,} | jifen {command} | {wall:.2f} | {rss:.0f} |" for size, command, wall, rss in rows),
     ]
+    if rows:
+        lines += ["", "| events | command | wall (s) | peak RSS (MB) |", "|---:|---|---:|---:|",
+                  *(f"| {size:,} | jifen {command} | {wall:.2f} | {rss:.0f} |" for size, command, wall, rss in rows)]
     if peers:
-        grade = {size: wall for size, command, wall, _ in rows if command.startswith("grade --year 2023 (cold")}
-        lines += ["", "Peers on the same records (score events only), and jifen's cold `grade` against each:", "",
-                  "| events | peer | wall (s) | jifen grade / peer |", "|---:|---|---:|---:|"]
-        lines += [f"| {size:,} | {name} | {wall:.2f} | {grade[size] / wall:.1f} |" for size, name, wall in peers]
+        lines += ["", "Peers on the same records (score events only), and jifen's cold `grade --year 2023` against "
+                  f"each, run alternately {args.peer_pairs} times (jifen, peer, jifen, peer, …); the ratio is the "
+                  "median of the per-pair ratios. ledger and hledger read two journal layouts: an account per "
+                  "member and category, and one account per member; the accounts are counted in the journal "
+                  "(Equity:Base included):", "",
+                  "| events | peer | journal: an account per | accounts | jifen grade (s) | peer (s) "
+                  "| jifen grade / peer |", "|---:|---|---|---:|---:|---:|---:|"]
+        lines += [f"| {size:,} | {name} | {layout} | {accounts:,} | {mine:.2f} | {theirs:.2f} | **{ratio:.2f}** |"
+                  for size, name, layout, accounts, mine, theirs, ratio in peers]
+    if cluster and cluster[1]:
+        branches, (workers, on_cluster, pool, ratio) = cluster[0], cluster[1]
+        lines += ["", f"`rollup` of {branches:,} branches × 50 members × a year ({branches * 1051:,} events), cold, "
+                  f"through a Dask LocalCluster ({workers} worker processes of one thread on 127.0.0.1, started "
+                  "once, warmed by one run) and through the process pool (`--jobs` default: one per core), run "
+                  f"alternately {args.pairs} times; the ratio is the median of the per-pair ratios:", "",
+                  "| branches | events | cluster (s) | pool (s) | cluster / pool |", "|---:|---:|---:|---:|---:|",
+                  f"| {branches:,} | {branches * 1051:,} | {on_cluster:.2f} | {pool:.2f} | **{ratio:.2f}** |"]
     if ratios:
         lines += ["", f"`show m00000` (the member's statement) against `grade --year 2023` on the same ledger, both cold, "
                   f"run alternately {args.pairs} times; the ratio is the median of the per-pair ratios:", "",

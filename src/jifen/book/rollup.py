@@ -3,6 +3,10 @@
 ``summaries`` returns, for each ledger, the branch's year in a few numbers
 (members scored, average score, grade counts) or the error that stopped it; a
 failing branch never stops the others. Ranking the branches is ``rank``.
+
+The map (``summarize``, one branch per task) runs in a local process pool, or, given a
+``cluster`` address, on a Dask distributed cluster whose workers see the ledgers at the same
+paths; the reduce (``rank``) always runs here. Dask is imported only then.
 """
 
 from __future__ import annotations
@@ -11,14 +15,14 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 from jifen import book
 from jifen.core import engine, outcomes
 from jifen.core.numbers import shown
-from jifen.errors import JifenError
+from jifen.errors import InvalidInput, JifenError
 from jifen.store import cache
 from jifen.store import ledger as ledger_io
 
@@ -83,11 +87,18 @@ def _summarize(directory: str, search: list[Path], year: int, cached: bool, toda
     return Summary(directory, opened.name, scheme.id, len(results), average, grades)
 
 
+CONNECT_TIMEOUT = 10  # seconds to reach a cluster's scheduler before giving up
+
+
 def summaries(
     folders: list[Path], search: list[Path], year: int, jobs: int | None = None,
     done: Callable[[Summary], None] | None = None, cached: bool = False, today: dt.date | None = None,
+    cluster: str | None = None,
 ) -> list[Summary]:
-    """Every folder's Summary, computed in a process pool (one branch per task), in folder order."""
+    """Every folder's Summary, computed in a process pool or on the Dask cluster at ``cluster``
+    (one branch per task), in folder order."""
+    if cluster:
+        return _on_cluster(cluster, folders, search, year, done, cached, today)
     jobs = jobs or os.cpu_count() or 1
     arguments = [(str(f), [str(s) for s in search], year, cached, today) for f in folders]
     if jobs == 1 or len(folders) <= 1:
@@ -102,6 +113,43 @@ def summaries(
         futures = [pool.submit(summarize, *args) for args in arguments]
         for future in as_completed(futures):
             summary = future.result()
+            by_path[summary.path] = summary
+            if done:
+                done(summary)
+    return [by_path[str(f)] for f in folders]
+
+
+def _on_cluster(address: str, folders: list[Path], search: list[Path], year: int,
+                done: Callable[[Summary], None] | None, cached: bool, today: dt.date | None) -> list[Summary]:
+    """The map on the Dask cluster at ``address``: the workers get absolute paths (shared storage), the
+    summaries keep the paths as given. A task that fails on the cluster (a worker lost, jifen missing
+    there) is reported as that branch's error; a cluster that cannot be reached stops the roll-up."""
+    try:
+        from distributed import Client
+        from distributed import as_completed as completed
+        from distributed.comm import addressing
+    except ImportError:
+        raise InvalidInput("rollup.cluster-missing") from None
+    given = {str(f.resolve()): str(f) for f in folders}
+    places = [str(Path(s).resolve()) for s in search]
+    try:
+        # a malformed or unknown address is refused before a Client exists: one that fails on it
+        # prints a traceback when it is collected
+        addressing.resolve_address(address)
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:  # socket.gaierror is an OSError
+        raise InvalidInput("rollup.cluster-unreachable", address=address,
+                           detail=str(exc) or type(exc).__name__) from None
+    by_path: dict[str, Summary] = {}
+    with client:
+        futures = {client.submit(summarize, path, places, year, cached, today, pure=False): path for path in given}
+        for future in completed(futures, loop=client.loop):
+            path = futures[future]
+            if future.status == "finished":
+                summary = replace(future.result(), path=given[path])
+            else:  # "error" (raised, or its worker lost) or "cancelled"
+                failed = future.exception() if future.status == "error" else future.status
+                summary = Summary(given[path], error="rollup.task-failed", error_args={"detail": repr(failed)})
             by_path[summary.path] = summary
             if done:
                 done(summary)

@@ -242,6 +242,7 @@ def rollup(
     folder: Annotated[Path, typer.Argument(help="A folder holding branch ledgers (any depth), e.g. ledgers/.")],
     year: Annotated[int, typer.Option("--year", "-y", help="The year to sum up.")],
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use. Default: one per core.", show_default=False)] = None,
+    cluster: Annotated[str | None, typer.Option("--cluster", help="Run each branch on the Dask cluster whose scheduler is at this address (e.g. tcp://10.0.0.5:8786); its workers must see the ledgers at the same paths. Needs jifen[cluster].", show_default=False)] = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
     lang: LangOpt = None,
@@ -259,7 +260,7 @@ def rollup(
     if not folders:
         raise errors.InvalidInput("rollup.none", path=str(folder))
     found = _with_progress(lambda done: rollup_lib.summaries(folders, scheme_search(), year, jobs, done, caching() and output is None,
-                                                                today_date()),
+                                                                today_date(), cluster),
                            len(folders), sys.stderr.isatty())
     problems = {s.path: messages.text(s.error, lang, **s.error_args) for s in found if s.error}
     emit_report(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang, output, color=coloured(no_color))
