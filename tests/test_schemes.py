@@ -365,7 +365,11 @@ def test_jisheng_attendance_rate_and_converted_parts(make, golden):
     }
     assert report["甲"]["bonus"] == 7 and report["甲"]["score"] == 94.3
     assert report["乙"]["categories"]["attendance"] == 3
-    assert report["乙"]["score"] == 63  # 30 + 10 + 3 + 20: no evaluations yet, those parts count 0
+    # no evaluation of 乙 yet: 未评, not 30 + 10 + 3 + 20 = 63 with the four evaluated parts at 0
+    # (DOMAIN.md: "A missing evaluation is missing, not 0"); the parts already known still show
+    assert (report["乙"]["score"], report["乙"]["rank"]) == (None, None)
+    assert report["乙"]["missing"] == ["report", "exam", "hygiene", "democratic"]
+    assert report["乙"]["categories"]["exam"] is None
     output = b.fails("add", "甲", "attendance.rate", "--date", "2023-12-31")
     assert "--measure" in output
     golden("jisheng-staff/report-2023.json", dump(b.json("report", "--year", "2023")))
@@ -429,3 +433,33 @@ def test_add_with_a_count_of_a_trillion_on_a_progressive_rule_hung_every_report(
     checked = b.cli("check", "-l", b.folder)
     assert checked.exit_code == 1 and "超过规则 key.accident 允许的上限 1000" in checked.output
     assert b.cli("report", "--year", "2023", "-l", b.folder).exit_code == 2
+
+
+def test_longkou_a_missing_evaluation_is_missing_not_zero(make, cli):
+    """S5: "党员自评、党员互评、群众参评的平均分,加上加分项得分,为最终分数" — the final score needs all three
+    evaluations. DOMAIN.md: "A missing evaluation is missing, not 0: the member is shown as not yet
+    evaluated (未评) and gets no grade or flag until every panel the scheme reads is in."""
+    b = make("longkou-8")
+    for name in "ABC":
+        b.member(name)
+    for kind, score in (("self", "95"), ("peer", "91"), ("masses", "88")):
+        b.eval("A", kind, score)  # (95 + 91 + 88) / 3 = 91.33: complete, eligible (≥ 90), ranked 1
+    b.eval("B", "self", "96")
+    b.eval("B", "peer", "94")  # two of three: (96 + 94) / 2 = 95 would be "eligible"; the masses are missing
+    # C: nobody has evaluated; as 0 it would be "< 60 → 诫勉谈话", wrongly
+    rows = b.rows()
+    assert (rows["A"]["score"], rows["A"]["rank"], rows["A"]["eligible"]) == (91.33, 1, True)
+    assert "missing" not in rows["A"]
+    assert {n: (r["score"], r["rank"], r["eligible"], r["flags"], r["missing"]) for n, r in rows.items() if n != "A"} == {
+        "B": (None, None, None, [], ["masses"]),
+        "C": (None, None, None, [], ["self", "peer", "masses"]),
+    }
+    table = b.run("grade", "--year", "2023").stdout
+    assert "未评" in table and "诫勉谈话" not in table
+    check = cli("check", "-l", b.folder)
+    assert check.exit_code == 0, check.output  # a warning: the log itself is fine
+    assert "尚未评议" in check.output and "masses" in check.output
+    assert check.output.count("尚未评议") == 2  # B and C for 2023, each on its join
+    b.eval("B", "masses", "92")  # now complete: (96 + 94 + 92) / 3 = 94, ranked 1 above A's 91.33
+    rows = b.rows()
+    assert (rows["B"]["score"], rows["B"]["rank"], rows["A"]["rank"]) == (94, 1, 2)

@@ -240,6 +240,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "event.period-kind": ("评议期间 {period} 不是本方案的计分期间({kind})", "evaluation period {period} is not a {kind}, the scheme's scoring period",
                           "用 --period 给出,如 2023(年)、2023Q1(季)、2023-01(月)。", "Give --period, e.g. 2023, 2023Q1 or 2023-01."),
     "event.not-member-in-period": ("{name} ({subject}) 在 {period} 不在本支部", "{name} ({subject}) did not belong to the branch in {period}"),
+    "event.unevaluated": ("{subject} 在 {year} 年尚未评议(未评):缺少 {panels}", "{subject} is not yet evaluated for {year}: {panels} missing",
+                          "评议齐全前,不评等次、不排名、不标记;请用 jifen eval 补记缺少的评议。", "No grade, rank or flag until every panel is in; record the missing ones with jifen eval."),
     "event.no-exemption": ("方案 {scheme} 没有免于考核的规定", "scheme {scheme} has no exemption"),
     # --- command line ---------------------------------------------------------
     "cli.bad-period": ("无法识别的期间 {text}", "not a period: {text}",
@@ -402,6 +404,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "note.example-values": ("注意:原文未给出具体分值,本方案的分值为示例,使用前请按本支部标准修改。",
                             "Note: the source gives no numbers; this scheme's values are examples to replace with the branch's own."),
     "label.exempt": ("免于考核", "Exempt"),
+    "label.missing": ("未评", "Not yet evaluated"),
     "label.stars": ("星级", "Stars"),
     "label.eligible": ("可评先评优", "Eligible"),
     "label.flags": ("后续事项", "Follow-up"),

@@ -464,3 +464,6 @@ class Score:
     categories: Mapping[str, Decimal]
     veto: bool
     parts: Mapping[str, Decimal] = field(default_factory=dict)  # sub-period → score
+    # the evaluation panels the scheme reads that have not scored the subject yet (未评): such a score is
+    # not final, and the subject gets no rank, grade or flag until the tuple is empty
+    missing: tuple[str, ...] = ()

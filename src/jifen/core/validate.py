@@ -11,13 +11,16 @@ import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from jifen.core import roster, rules
 from jifen.core.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED
 from jifen.core.model import Event, Ledger, Lookup, Problem, Scheme, Spine
 from jifen.core.periods import Period
 from jifen.core.workflow import notice_end, touched
+
+if TYPE_CHECKING:
+    from jifen.core.engine import Standings
 
 
 class Context(NamedTuple):
@@ -242,4 +245,25 @@ def _roster_problems(events: Iterable[Event]) -> list[Problem]:
         if event.kind == "join" and inside.get(subject):
             problems.append(Problem(event.source, "event.already-member", {"subject": subject, "name": event.name}))
         inside[subject] = event.kind == "join"
+    return problems
+
+
+def unevaluated_problems(ledger: Ledger, standings: Standings) -> list[Problem]:
+    """A warning for each subject and year a panel the scheme reads has not evaluated yet (未评: no
+    grade or flag until it has), in the years the log holds evaluations for (before the first one,
+    evaluating has not begun); placed on the subject's first join, else the header."""
+    if not standings.scheme.panels or not ledger.events:
+        return []
+    years = sorted({Period.parse(e.period).year if e.period else e.date.year for e in ledger.events if e.kind == "eval"})
+    joins: dict[str, Event] = {}
+    for event in ledger.events:
+        if event.kind == "join" and event.subject:
+            joins.setdefault(event.subject, event)
+    header = ledger.header or ledger.events[0]
+    problems = []
+    for year in years:
+        for score in standings.unevaluated(Period(year, "year", 1)):
+            where = joins.get(score.subject, header).source
+            problems.append(Problem(where, "event.unevaluated", {
+                "subject": f"{standings.members[score.subject].name}({score.subject})", "year": year, "panels": ", ".join(score.missing)}, severity="warning"))
     return problems
