@@ -463,3 +463,26 @@ def test_longkou_a_missing_evaluation_is_missing_not_zero(make, cli):
     b.eval("B", "masses", "92")  # now complete: (96 + 94 + 92) / 3 = 94, ranked 1 above A's 91.33
     rows = b.rows()
     assert (rows["B"]["score"], rows["B"]["rank"], rows["A"]["rank"]) == (94, 1, 2)
+
+
+def test_dongli_a_graded_item_is_judged_once(make, cli):
+    """S4 (seed 003): "参与较好的得5分; 一般的得2分" — one judgement of the item per branch and year:
+    recorded 一般 (item 5 → 2) and then 较好 (→ 5), one of the two was silently kept. The second is
+    refused with a hint to amend the first; an existing log holding both is reported by check."""
+    b = make("dongli-branch-2023", subjects="branches")
+    b.member("二支部")
+    b.add("二支部", "team.decisions", "2023-04-01", "--level", "一般")  # event 3: team 15 − (5 − 2) = 12
+    output = b.fails("add", "二支部", "team.decisions", "--date", "2023-09-01", "--level", "较好")
+    assert "已评过一次" in output and "jifen amend 3" in output
+    b.add("二支部", "team.decisions", "2024-04-01", "--level", "较好")  # another year: judged again, fine
+    b.run("amend", "3", "--level", "较好", "-r", "支委会复核")  # the way to change it: item 5 → 5, team 15
+    assert b.json("report", "--year", "2023")["rows"][0]["categories"]["team"] == 15
+    # a log written before this check (or by hand) that judges the item twice
+    log = b.folder / "ledger.yaml"
+    text = log.read_text(encoding="utf-8")
+    last = text[text.rindex("\n- id: ") + 1:]
+    number = int(last.split("\n", 1)[0].removeprefix("- id: "))
+    twin = text[text.index("\n- id: 3\n") + 1:].split("\n- id: ", 1)[0]
+    log.write_text(text + twin.replace("- id: 3", f"- id: {number + 1}", 1) + "\n", encoding="utf-8")
+    result = cli("check", "-l", b.folder)
+    assert result.exit_code == 1 and "已评过一次" in result.output and f":{text.count(chr(10)) + 1}:" in result.output

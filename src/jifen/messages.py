@@ -242,6 +242,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "event.not-member-in-period": ("{name} ({subject}) 在 {period} 不在本支部", "{name} ({subject}) did not belong to the branch in {period}"),
     "event.unevaluated": ("{subject} 在 {year} 年尚未评议(未评):缺少 {panels}", "{subject} is not yet evaluated for {year}: {panels} missing",
                           "评议齐全前,不评等次、不排名、不标记;请用 jifen eval 补记缺少的评议。", "No grade, rank or flag until every panel is in; record the missing ones with jifen eval."),
+    "event.graded-twice": ("{subject} 的 {rule} 在 {period} 已评过一次(事件 {first},{level}),同一项不能再评", "{subject}'s {rule} for {period} is already judged (event {first}, {level}); an item is judged once",
+                           "改判请用 jifen amend {first} --level 新等次 -r 原因;原记录作废请用 jifen revoke {first}。", "To change the judgement, use jifen amend {first} --level NEW -r REASON; to cancel it, jifen revoke {first}."),
     "event.no-exemption": ("方案 {scheme} 没有免于考核的规定", "scheme {scheme} has no exemption"),
     # --- command line ---------------------------------------------------------
     "cli.bad-period": ("无法识别的期间 {text}", "not a period: {text}",

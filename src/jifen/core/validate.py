@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from jifen.core import roster, rules
+from jifen.core import corrections, roster, rules
 from jifen.core.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED
 from jifen.core.model import Event, Ledger, Lookup, Problem, Scheme, Spine
 from jifen.core.periods import Period
@@ -44,6 +44,7 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
             revoked.setdefault(event.target, event)
     problems += _roster_problems(ledger.events)
     problems += _workflow_problems(ledger.events, context)
+    problems += _graded_twice(corrections.resolve(ledger.events).counted, scheme)
     return problems
 
 
@@ -65,6 +66,15 @@ def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | 
     if event.kind == "join":
         problems += [p for p in _roster_problems((*spine.joins(), event)) if p.source == event.source]
     problems += _workflow_problems((*spine.events, event), context, only=event)
+    if event.kind in ("score", "declare") and _graded(scheme, event.rule):
+        try:  # the subject's own scores, with the corrections that may have taken one out
+            earlier = sorted({e.id: e for e in (*spine.events, *spine.about(event.subject or ""))}.values(),
+                             key=lambda e: e.id)
+        except LookupError:  # an event the index names could not be read alone: jifen check still finds it
+            earlier = []
+        counted = corrections.resolve(earlier).counted
+        problems += [p for p in _graded_twice(sorted((*counted, event), key=lambda e: e.id), scheme)
+                     if p.source == event.source]
     return problems
 
 
@@ -222,6 +232,30 @@ def _eval_problems(event: Event, context: Context) -> list[Problem]:
     if not member.in_span(period.start, period.end):
         return [Problem(event.at("period"), "event.not-member-in-period", {"subject": member.id, "name": member.name, "period": period})]
     return []
+
+
+def _graded(scheme: Scheme, rule_id: str | None) -> bool:
+    rule = scheme.rule(rule_id or "")
+    return rule is not None and rule.kind == "graded"
+
+
+def _graded_twice(counted: Iterable[Event], scheme: Scheme) -> list[Problem]:
+    """A graded item is judged once per subject and scoring period (一般 or 较好, not both): each
+    later judgement of the same item, counted (not revoked or replaced), is a problem."""
+    first: dict[tuple, Event] = {}
+    problems = []
+    for event in sorted(counted, key=lambda e: e.id):
+        if event.kind not in ("score", "declare") or not _graded(scheme, event.rule):
+            continue
+        period = Period.of(event.date, scheme.period)
+        key = (event.subject, event.rule, period)
+        if key in first:
+            problems.append(Problem(event.source, "event.graded-twice", {
+                "rule": event.rule, "subject": event.subject, "period": str(period), "first": first[key].id,
+                "level": first[key].level or ""}))
+        else:
+            first[key] = event
+    return problems
 
 
 def _rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
