@@ -486,3 +486,24 @@ def test_dongli_a_graded_item_is_judged_once(make, cli):
     log.write_text(text + twin.replace("- id: 3", f"- id: {number + 1}", 1) + "\n", encoding="utf-8")
     result = cli("check", "-l", b.folder)
     assert result.exit_code == 1 and "已评过一次" in result.output and f":{text.count(chr(10)) + 1}:" in result.output
+
+
+def test_a_ledger_pins_its_scheme_and_refuses_an_edited_one(make, cli):
+    """DOMAIN.md: "A ledger is scored by the version of the scheme it adopted, pinned by content; a
+    new version applies from its effective date, never to periods already past." init copies the
+    scheme beside the log and the open event records its BLAKE3 hash; an edit is refused."""
+    b = make("quantified-2023")
+    pinned = b.folder / "scheme.yaml"
+    head = (b.folder / "ledger.yaml").read_text(encoding="utf-8")
+    assert pinned.is_file() and "scheme: scheme.yaml" in head
+    import blake3
+
+    digest = blake3.blake3(pinned.read_bytes()).hexdigest()
+    assert f"scheme_hash: \"{digest}\"" in head
+    b.member("甲")
+    b.add("甲", "study.absent", "2023-02-01")  # 缺席三会一课 −1: Q1 99, Q2–Q4 100, year (99 + 300) / 4 = 99.75
+    assert b.rows()["甲"]["score"] == 99.75
+    pinned.write_text(pinned.read_text(encoding="utf-8").replace("total: 100 ", "total: 100.0 "), encoding="utf-8")
+    result = cli("grade", "--year", "2023", "-l", b.folder)
+    assert result.exit_code != 0 and digest in result.output and "已被改动" in result.output
+    assert cli("add", "甲", "study.absent", "--date", "2023-03-01", "-l", b.folder).exit_code != 0

@@ -244,6 +244,9 @@ MESSAGES: dict[str, tuple[str, ...]] = {
                           "评议齐全前,不评等次、不排名、不标记;请用 jifen eval 补记缺少的评议。", "No grade, rank or flag until every panel is in; record the missing ones with jifen eval."),
     "event.graded-twice": ("{subject} 的 {rule} 在 {period} 已评过一次(事件 {first},{level}),同一项不能再评", "{subject}'s {rule} for {period} is already judged (event {first}, {level}); an item is judged once",
                            "改判请用 jifen amend {first} --level 新等次 -r 原因;原记录作废请用 jifen revoke {first}。", "To change the judgement, use jifen amend {first} --level NEW -r REASON; to cancel it, jifen revoke {first}."),
+    "scheme.hash-changed": ("方案文件 {path} 已被改动:账本记录的哈希是 {pinned},现在是 {found}", "the scheme file {path} has changed: the log pinned hash {pinned}, it is now {found}",
+                            "改动方案会重算过去的积分,因此拒绝。请用 git checkout 恢复账本记录的原文件;新版规则应另存为新文件,从新的一年起采用,不能改写已在用的方案。",
+                            "Changing the scheme would rescore the past, so it is refused. Restore the file the log pinned (git checkout); new rules belong in a new file, adopted from a new year on, never written over the scheme in use."),
     "event.no-exemption": ("方案 {scheme} 没有免于考核的规定", "scheme {scheme} has no exemption"),
     # --- command line ---------------------------------------------------------
     "cli.bad-period": ("无法识别的期间 {text}", "not a period: {text}",

@@ -100,6 +100,7 @@ class Event:
     reason: str | None = None
     target: int | None = None
     scheme: str | None = None
+    scheme_hash: str | None = None  # BLAKE3 of the scheme file the log was opened under, pinning it
     subjects: str | None = None
     above: str | None = None  # the party organisation above the branch, as its notices name it
     role: str | None = None
