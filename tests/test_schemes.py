@@ -365,7 +365,11 @@ def test_jisheng_attendance_rate_and_converted_parts(make, golden):
     }
     assert report["甲"]["bonus"] == 7 and report["甲"]["score"] == 94.3
     assert report["乙"]["categories"]["attendance"] == 3
-    assert report["乙"]["score"] == 63  # 30 + 10 + 3 + 20: no evaluations yet, those parts count 0
+    # no evaluation of 乙 yet: 未评, not 30 + 10 + 3 + 20 = 63 with the four evaluated parts at 0
+    # (DOMAIN.md: "A missing evaluation is missing, not 0"); the parts already known still show
+    assert (report["乙"]["score"], report["乙"]["rank"]) == (None, None)
+    assert report["乙"]["missing"] == ["report", "exam", "hygiene", "democratic"]
+    assert report["乙"]["categories"]["exam"] is None
     output = b.fails("add", "甲", "attendance.rate", "--date", "2023-12-31")
     assert "--measure" in output
     golden("jisheng-staff/report-2023.json", dump(b.json("report", "--year", "2023")))
@@ -429,3 +433,77 @@ def test_add_with_a_count_of_a_trillion_on_a_progressive_rule_hung_every_report(
     checked = b.cli("check", "-l", b.folder)
     assert checked.exit_code == 1 and "超过规则 key.accident 允许的上限 1000" in checked.output
     assert b.cli("report", "--year", "2023", "-l", b.folder).exit_code == 2
+
+
+def test_longkou_a_missing_evaluation_is_missing_not_zero(make, cli):
+    """S5: "党员自评、党员互评、群众参评的平均分,加上加分项得分,为最终分数" — the final score needs all three
+    evaluations. DOMAIN.md: "A missing evaluation is missing, not 0: the member is shown as not yet
+    evaluated (未评) and gets no grade or flag until every panel the scheme reads is in."""
+    b = make("longkou-8")
+    for name in "ABC":
+        b.member(name)
+    for kind, score in (("self", "95"), ("peer", "91"), ("masses", "88")):
+        b.eval("A", kind, score)  # (95 + 91 + 88) / 3 = 91.33: complete, eligible (≥ 90), ranked 1
+    b.eval("B", "self", "96")
+    b.eval("B", "peer", "94")  # two of three: (96 + 94) / 2 = 95 would be "eligible"; the masses are missing
+    # C: nobody has evaluated; as 0 it would be "< 60 → 诫勉谈话", wrongly
+    rows = b.rows()
+    assert (rows["A"]["score"], rows["A"]["rank"], rows["A"]["eligible"]) == (91.33, 1, True)
+    assert "missing" not in rows["A"]
+    assert {n: (r["score"], r["rank"], r["eligible"], r["flags"], r["missing"]) for n, r in rows.items() if n != "A"} == {
+        "B": (None, None, None, [], ["masses"]),
+        "C": (None, None, None, [], ["self", "peer", "masses"]),
+    }
+    table = b.run("grade", "--year", "2023").stdout
+    assert "未评" in table and "诫勉谈话" not in table
+    check = cli("check", "-l", b.folder)
+    assert check.exit_code == 0, check.output  # a warning: the log itself is fine
+    assert "尚未评议" in check.output and "masses" in check.output
+    assert check.output.count("尚未评议") == 2  # B and C for 2023, each on its join
+    b.eval("B", "masses", "92")  # now complete: (96 + 94 + 92) / 3 = 94, ranked 1 above A's 91.33
+    rows = b.rows()
+    assert (rows["B"]["score"], rows["B"]["rank"], rows["A"]["rank"]) == (94, 1, 2)
+
+
+def test_dongli_a_graded_item_is_judged_once(make, cli):
+    """S4 (seed 003): "参与较好的得5分; 一般的得2分" — one judgement of the item per branch and year:
+    recorded 一般 (item 5 → 2) and then 较好 (→ 5), one of the two was silently kept. The second is
+    refused with a hint to amend the first; an existing log holding both is reported by check."""
+    b = make("dongli-branch-2023", subjects="branches")
+    b.member("二支部")
+    b.add("二支部", "team.decisions", "2023-04-01", "--level", "一般")  # event 3: team 15 − (5 − 2) = 12
+    output = b.fails("add", "二支部", "team.decisions", "--date", "2023-09-01", "--level", "较好")
+    assert "已评过一次" in output and "jifen amend 3" in output
+    b.add("二支部", "team.decisions", "2024-04-01", "--level", "较好")  # another year: judged again, fine
+    b.run("amend", "3", "--level", "较好", "-r", "支委会复核")  # the way to change it: item 5 → 5, team 15
+    assert b.json("report", "--year", "2023")["rows"][0]["categories"]["team"] == 15
+    # a log written before this check (or by hand) that judges the item twice
+    log = b.folder / "ledger.yaml"
+    text = log.read_text(encoding="utf-8")
+    last = text[text.rindex("\n- id: ") + 1:]
+    number = int(last.split("\n", 1)[0].removeprefix("- id: "))
+    twin = text[text.index("\n- id: 3\n") + 1:].split("\n- id: ", 1)[0]
+    log.write_text(text + twin.replace("- id: 3", f"- id: {number + 1}", 1) + "\n", encoding="utf-8")
+    result = cli("check", "-l", b.folder)
+    assert result.exit_code == 1 and "已评过一次" in result.output and f":{text.count(chr(10)) + 1}:" in result.output
+
+
+def test_a_ledger_pins_its_scheme_and_refuses_an_edited_one(make, cli):
+    """DOMAIN.md: "A ledger is scored by the version of the scheme it adopted, pinned by content; a
+    new version applies from its effective date, never to periods already past." init copies the
+    scheme beside the log and the open event records its BLAKE3 hash; an edit is refused."""
+    b = make("quantified-2023")
+    pinned = b.folder / "scheme.yaml"
+    head = (b.folder / "ledger.yaml").read_text(encoding="utf-8")
+    assert pinned.is_file() and "scheme: scheme.yaml" in head
+    import blake3
+
+    digest = blake3.blake3(pinned.read_bytes()).hexdigest()
+    assert f"scheme_hash: \"{digest}\"" in head
+    b.member("甲")
+    b.add("甲", "study.absent", "2023-02-01")  # 缺席三会一课 −1: Q1 99, Q2–Q4 100, year (99 + 300) / 4 = 99.75
+    assert b.rows()["甲"]["score"] == 99.75
+    pinned.write_text(pinned.read_text(encoding="utf-8").replace("total: 100 ", "total: 100.0 "), encoding="utf-8")
+    result = cli("grade", "--year", "2023", "-l", b.folder)
+    assert result.exit_code != 0 and digest in result.output and "已被改动" in result.output
+    assert cli("add", "甲", "study.absent", "--date", "2023-03-01", "-l", b.folder).exit_code != 0

@@ -137,7 +137,14 @@ def scheme_of(ledger: Ledger | Spine, search: list[Path], cached: bool = False) 
         return None, []
     directory = Path(ledger.path).parent
     path = scheme_io.find(ledger.scheme_ref, search, base=directory)
-    return scheme_io.load(path, cache.yaml_parse(directory) if cached else None)
+    scheme, problems = scheme_io.load(path, cache.yaml_parse(directory) if cached else None)
+    pinned = ledger.header.scheme_hash
+    if pinned is not None:
+        found = scheme_io.digest(path)
+        if found != pinned:  # the rules changed under the log: every past period would be rescored
+            problems = [*problems, Problem(ledger.header.at("scheme_hash"), "scheme.hash-changed",
+                                           {"path": str(path), "pinned": pinned, "found": found})]
+    return scheme, problems
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -126,7 +126,13 @@ def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     """Validate the ledger and its scheme; report every problem with FILE:LINE:COL. Exit 1 if any."""
     lang = lang_of(lang)
     opened = open_book(ledger_dir(ledger), today=today_date(), cached=False)  # the log itself, never the cache
-    _report_problems(opened.problems, lang, warnings_fail=False)
+    problems = list(opened.problems)
+    if opened.scheme is not None and opened.scheme.panels and not any(p.is_error for p in problems):
+        from jifen.core import validate
+
+        problems = sorted(problems + validate.unevaluated_problems(opened.ledger, opened.standings),
+                          key=lambda p: p.sort_key())
+    _report_problems(problems, lang, warnings_fail=False)
     typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=opened.scheme.id if opened.scheme else "-"))
 
 

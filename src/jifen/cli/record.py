@@ -7,7 +7,6 @@ committed to git.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -52,6 +51,8 @@ RuleArg = Annotated[str, typer.Argument(help="Rule id of the scheme, e.g. study.
 NewRuleOpt = Annotated[str | None, typer.Option("--rule", help="The rule it should have been recorded under.", show_default=False)]
 
 
+PINNED_SCHEME = "scheme.yaml"  # the copy of its scheme a ledger is scored by, beside ledger.yaml
+
 @app.command()
 @handled
 def init(
@@ -71,15 +72,23 @@ def init(
 
     lang = lang_of(lang)
     path = scheme_io.find(scheme, scheme_search(), base=Path.cwd())
-    ref = scheme if path.parent in scheme_search() else os.path.relpath(path.resolve(), directory.resolve())
     loaded = scheme_io.load_valid(path)
     subjects = subjects or loaded.subjects
     if subjects not in SUBJECT_KINDS:
         raise errors.InvalidInput("yaml.want-choice", field="--subjects", text=subjects, choices=", ".join(SUBJECT_KINDS))
     if subjects != loaded.subjects:
         raise errors.InvalidInput("cli.subjects-mismatch", scheme=loaded.id, subjects=loaded.subjects, given=subjects)
-    fields = {"date": parse_date(date), "name": name, "scheme": ref, "subjects": subjects, "above": above,
-              "by": recorder(by)}
+    # the scheme is copied beside the log and pinned by its hash: a later edit of the shipped (or any)
+    # file cannot rescore the past; a new version is adopted by an event of its own
+    if (directory / ledger_io.FILENAME).exists():
+        raise errors.WriteRefused("ledger.exists", path=str(directory / ledger_io.FILENAME))
+    directory.mkdir(parents=True, exist_ok=True)
+    pinned = directory / PINNED_SCHEME
+    if not pinned.exists() or pinned.read_bytes() != path.read_bytes():
+        pinned.write_bytes(path.read_bytes())
+    ref = PINNED_SCHEME
+    fields = {"date": parse_date(date), "name": name, "scheme": ref, "scheme_hash": scheme_io.digest(pinned),
+              "subjects": subjects, "above": above, "by": recorder(by)}
     if subjects == "members":
         del fields["subjects"]
     if not above:

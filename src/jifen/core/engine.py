@@ -289,8 +289,11 @@ class Standings:
                 sums[entry.category] += entry.value
                 if entry.item is not None:
                     items[(entry.category, entry.item)] += entry.value
+        whole = period.kind == self.scheme.period  # panels are owed for a whole scoring period, not a part of it
         evaluated = {
-            c.id: self._evaluated(subject, c, period, until) for c in self.scheme.categories if c.type == "evaluation"
+            c.id: self._evaluated(subject, c, period, until, whole)
+            for c in self.scheme.categories
+            if categories_.of(c).evaluated
         }
         veto, zeroed = self.vetoed(subject, period, until), self._zeroed(subject, period, until)
         return self._assemble(subject, period, sums, items, evaluated, veto, zeroed)
@@ -301,18 +304,19 @@ class Standings:
         period: Period,
         sums: dict[str, Decimal],
         items: dict[tuple[str, str], Decimal],
-        evaluated: dict[str, Decimal],
+        evaluated: dict[str, tuple[Decimal, tuple[str, ...]]],
         veto: bool,
         zeroed: bool,
     ) -> Score:
-        """The score of a period no longer than the scoring period, from what its events add up to."""
+        """The score of a period no longer than the scoring period, from what its events add up to;
+        ``evaluated``: each evaluation category's value and the panels still missing from it."""
         member = self.members.get(subject)
         role = member.role if member is not None else None
         categories: dict[str, Decimal] = {}
         for category in self.scheme.categories:
             kind = categories_.of(category)
             if kind.evaluated:
-                categories[category.id] = evaluated.get(category.id, ZERO)
+                categories[category.id] = evaluated.get(category.id, (ZERO, ()))[0]
             else:
                 categories[category.id] = kind.value(category, sums.get(category.id, ZERO), items, role)
         total = ZERO
@@ -326,15 +330,18 @@ class Standings:
                 total += category.weight * categories[category.id]
         if zeroed:
             total = ZERO
-        return Score(subject, period, total, categories, veto)
+        missing = tuple(p for value, panels in evaluated.values() for p in panels)
+        return Score(subject, period, total, categories, veto, missing=missing)
 
-    def _evaluated(self, subject: str, category: Category, period: Period, until: Event | None) -> Decimal:
+    def _evaluated(self, subject: str, category: Category, period: Period, until: Event | None,
+                   whole: bool) -> tuple[Decimal, tuple[str, ...]]:
         panels: dict[str, list[Decimal]] = defaultdict(list)
         for entry in self.evals.get(subject, ()):
             inside = entry.period.start >= period.start and entry.period.end <= period.end
             if entry.category == category.id and inside and (until is None or entry.event.order <= until.order):
                 panels[entry.panel].append(entry.value)
-        return _evaluation_value(category, [(sum(values, ZERO), len(values)) for values in panels.values()])
+        value = _evaluation_value(category, [(sum(values, ZERO), len(values)) for values in panels.values()])
+        return value, _missing(category, panels, whole)
 
     def running(self, subject: str, until: Iterable[Event], kinds: Iterable[str]) -> Iterator[tuple[Event, list[Score]]]:
         """For each event of ``until``, in replay order: ``subject``'s score in the period of each of
@@ -376,7 +383,8 @@ class Standings:
         total = self._combine([keep(s.total) for s in scores], weights)
         if self._zeroed(subject, period, until):
             total = ZERO
-        return Score(subject, period, total, categories, veto, {str(s.period): s.total for s in scores})
+        missing = tuple(dict.fromkeys(p for s in scores for p in s.missing))
+        return Score(subject, period, total, categories, veto, {str(s.period): s.total for s in scores}, missing)
 
     def _combine(self, values: list[Decimal], weights: list[Decimal]) -> Decimal:
         if self.scheme.annual_method == "sum":
@@ -403,8 +411,17 @@ class Standings:
             (b.value for b in self.booked.get(subject, ()) if b.value < 0 and period.contains(b.event.date)), ZERO
         )
 
+    def unevaluated(self, period: Period) -> list[Score]:
+        """The scores of the subjects (not exempt) that a panel has not evaluated in ``period`` yet (未评), by id:
+        listed, not ranked, graded or flagged until every panel the scheme reads is in."""
+        if not self.scheme.panels:
+            return []
+        found = (self.score(s, period) for s in self.subjects(period) if not self.is_exempt(s, period))
+        return [score for score in found if score.missing]
+
     def ranked(self, period: Period) -> list[Standing]:
-        """Everyone scored in ``period`` (not exempt), best first (ties by id), ranked on the shown score."""
+        """Everyone scored in ``period`` (not exempt, not waiting for an evaluation), best first (ties by
+        id), ranked on the shown score."""
         if period not in self._ranked:
             self._ranked[period] = self._rank(period)
         return self._ranked[period]
@@ -417,6 +434,7 @@ class Standings:
 
     def _rank(self, period: Period) -> list[Standing]:
         scores = {s: self.score(s, period) for s in self.subjects(period) if not self.is_exempt(s, period)}
+        scores = {s: score for s, score in scores.items() if not score.missing}
         shown_scores = {s: shown(score.total, self.scheme.precision) for s, score in scores.items()}
         places = ranks(shown_scores)
         order = sorted(scores, key=lambda s: (places[s], s))
@@ -460,16 +478,23 @@ class _Running:
 
     def at(self, period: Period) -> tuple:
         """What ``Standings._assemble`` needs for ``period``: sums, item sums, evaluations, veto, zeroed."""
-        evaluated = {
-            c.id: _evaluation_value(c, [tuple(t) for t in self.panels.get((period, c.id), {}).values()])
-            for c in self.scheme.categories
-            if categories_.of(c).evaluated
-        }
+        evaluated = {}
+        for c in self.scheme.categories:
+            if categories_.of(c).evaluated:
+                panels = self.panels.get((period, c.id), {})
+                value = _evaluation_value(c, [tuple(t) for t in panels.values()])
+                evaluated[c.id] = (value, _missing(c, panels, period.kind == self.scheme.period))
         veto = period in self.vetoed
         effect = self.scheme.veto_effect
         first = self.first_veto.get(period.year)
         zeroed = veto if effect == "zero-period-and-year" else effect == "clear-year" and first is not None and first <= period.end
         return self.sums.get(period, {}), self.items.get(period, {}), evaluated, veto, zeroed
+
+
+def _missing(category: Category, panels: Mapping[str, Any], whole: bool) -> tuple[str, ...]:
+    """The panels of ``category`` with no score in ``panels``; none for a part of a scoring period
+    (a month of a yearly scheme), for which no panel is owed."""
+    return tuple(p for p in category.panels if p not in panels) if whole else ()
 
 
 def _evaluation_value(category: Category, panels: list[tuple[Decimal, int]]) -> Decimal:

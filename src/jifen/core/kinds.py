@@ -34,6 +34,7 @@ FIELDS: dict[str, str] = {
     "name": "text",
     "role": "text",
     "scheme": "text",
+    "scheme_hash": "text",
     "subjects": "subjects",
     "above": "text",
     "rule": "text",
@@ -113,7 +114,7 @@ SCORED = ("score", "declare", "amend")  # kinds that stand for a score (an amend
 CORRECTABLE = ("score", "declare", "veto", "eval", "amend")  # what a revoke or an appeal may name
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("open", ("name", "scheme"), ("subjects", "above")),
+    Kind("open", ("name", "scheme"), ("subjects", "above", "scheme_hash")),
     Kind("join", ("subject", "name"), ("role",), group="roster"),
     Kind("leave", ("subject", "reason"), member=True, group="roster"),
     Kind("score", ("subject", "rule"), SCORE_VALUES, counts="score", member=True, touches="date", group="bulk"),

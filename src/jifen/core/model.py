@@ -100,6 +100,7 @@ class Event:
     reason: str | None = None
     target: int | None = None
     scheme: str | None = None
+    scheme_hash: str | None = None  # BLAKE3 of the scheme file the log was opened under, pinning it
     subjects: str | None = None
     above: str | None = None  # the party organisation above the branch, as its notices name it
     role: str | None = None
@@ -464,3 +465,6 @@ class Score:
     categories: Mapping[str, Decimal]
     veto: bool
     parts: Mapping[str, Decimal] = field(default_factory=dict)  # sub-period → score
+    # the evaluation panels the scheme reads that have not scored the subject yet (未评): such a score is
+    # not final, and the subject gets no rank, grade or flag until the tuple is empty
+    missing: tuple[str, ...] = ()

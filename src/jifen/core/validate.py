@@ -11,13 +11,16 @@ import dataclasses
 import datetime as dt
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from jifen.core import roster, rules
+from jifen.core import corrections, roster, rules
 from jifen.core.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED
 from jifen.core.model import Event, Ledger, Lookup, Problem, Scheme, Spine
 from jifen.core.periods import Period
 from jifen.core.workflow import notice_end, touched
+
+if TYPE_CHECKING:
+    from jifen.core.engine import Standings
 
 
 class Context(NamedTuple):
@@ -41,6 +44,7 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
             revoked.setdefault(event.target, event)
     problems += _roster_problems(ledger.events)
     problems += _workflow_problems(ledger.events, context)
+    problems += _graded_twice(corrections.resolve(ledger.events).counted, scheme)
     return problems
 
 
@@ -62,6 +66,15 @@ def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | 
     if event.kind == "join":
         problems += [p for p in _roster_problems((*spine.joins(), event)) if p.source == event.source]
     problems += _workflow_problems((*spine.events, event), context, only=event)
+    if event.kind in ("score", "declare") and _graded(scheme, event.rule):
+        try:  # the subject's own scores, with the corrections that may have taken one out
+            earlier = sorted({e.id: e for e in (*spine.events, *spine.about(event.subject or ""))}.values(),
+                             key=lambda e: e.id)
+        except LookupError:  # an event the index names could not be read alone: jifen check still finds it
+            earlier = []
+        counted = corrections.resolve(earlier).counted
+        problems += [p for p in _graded_twice(sorted((*counted, event), key=lambda e: e.id), scheme)
+                     if p.source == event.source]
     return problems
 
 
@@ -221,6 +234,30 @@ def _eval_problems(event: Event, context: Context) -> list[Problem]:
     return []
 
 
+def _graded(scheme: Scheme, rule_id: str | None) -> bool:
+    rule = scheme.rule(rule_id or "")
+    return rule is not None and rule.kind == "graded"
+
+
+def _graded_twice(counted: Iterable[Event], scheme: Scheme) -> list[Problem]:
+    """A graded item is judged once per subject and scoring period (一般 or 较好, not both): each
+    later judgement of the same item, counted (not revoked or replaced), is a problem."""
+    first: dict[tuple, Event] = {}
+    problems = []
+    for event in sorted(counted, key=lambda e: e.id):
+        if event.kind not in ("score", "declare") or not _graded(scheme, event.rule):
+            continue
+        period = Period.of(event.date, scheme.period)
+        key = (event.subject, event.rule, period)
+        if key in first:
+            problems.append(Problem(event.source, "event.graded-twice", {
+                "rule": event.rule, "subject": event.subject, "period": str(period), "first": first[key].id,
+                "level": first[key].level or ""}))
+        else:
+            first[key] = event
+    return problems
+
+
 def _rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
     rule = scheme.rule(event.rule or "")
     if rule is None:
@@ -242,4 +279,25 @@ def _roster_problems(events: Iterable[Event]) -> list[Problem]:
         if event.kind == "join" and inside.get(subject):
             problems.append(Problem(event.source, "event.already-member", {"subject": subject, "name": event.name}))
         inside[subject] = event.kind == "join"
+    return problems
+
+
+def unevaluated_problems(ledger: Ledger, standings: Standings) -> list[Problem]:
+    """A warning for each subject and year a panel the scheme reads has not evaluated yet (未评: no
+    grade or flag until it has), in the years the log holds evaluations for (before the first one,
+    evaluating has not begun); placed on the subject's first join, else the header."""
+    if not standings.scheme.panels or not ledger.events:
+        return []
+    years = sorted({Period.parse(e.period).year if e.period else e.date.year for e in ledger.events if e.kind == "eval"})
+    joins: dict[str, Event] = {}
+    for event in ledger.events:
+        if event.kind == "join" and event.subject:
+            joins.setdefault(event.subject, event)
+    header = ledger.header or ledger.events[0]
+    problems = []
+    for year in years:
+        for score in standings.unevaluated(Period(year, "year", 1)):
+            where = joins.get(score.subject, header).source
+            problems.append(Problem(where, "event.unevaluated", {
+                "subject": f"{standings.members[score.subject].name}({score.subject})", "year": year, "panels": ", ".join(score.missing)}, severity="warning"))
     return problems

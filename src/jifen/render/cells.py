@@ -99,9 +99,12 @@ def signed(value: Decimal) -> str:
 
 def blank_reason(row: dict[str, Any], key: str, lang: str, branches: bool = False) -> str | None:
     """Why a flat row of the annual table has no value under ``key``: 免于考核 for an exempt subject,
+    未评 for one a panel has not evaluated yet,
     未入党 / 已转出 (未建立 / 已撤销 for branches) for a period before it joined or after it left."""
     if row.get("exempt") and (key == "score" or key.startswith("periods.")):
         return messages.text("label.exempt", lang)
+    if row.get("missing") and key in ("score", "rank"):
+        return messages.text("label.missing", lang)
     if key.startswith("periods."):
         why = row.get("absent." + key.split(".", 1)[1])  # rows are flat: ``absent`` spread per period
         if why:
@@ -137,10 +140,17 @@ def form_title(report: Report, lang: str, paper: str) -> str:
 def parts(report: Report, lang: str) -> tuple[list[str], list[list[str]], str, list[str]]:
     """What every text format of a table writes: the headers, the rows as cell text, the title, the notes."""
     headers = [c.label if c.literal else messages.text(c.label, lang) for c in report.columns]
-    rows = [[cell(row.get(c.key), lang, c.words) for c in report.columns] for row in report.rows]
+    rows = [[_cell(row, c, lang) for c in report.columns] for row in report.rows]
     title = messages.text(report.title[0], lang, **printable(report.title[1]))
     notes = [messages.text(code, lang, **words(args)) for code, args in report.notes]
     return headers, rows, title, notes
+
+
+def _cell(row: dict[str, Any], column, lang: str) -> str:
+    """A cell of a text table: its value, or 未评 for the score of a subject waiting for an evaluation."""
+    if column.key == "score" and row.get("score") is None and row.get("missing"):
+        return messages.text("label.missing", lang)
+    return cell(row.get(column.key), lang, column.words)
 
 
 def block(notes: list[str]) -> list[str]:

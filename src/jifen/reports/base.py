@@ -75,6 +75,22 @@ def exempt_rows(standings: engine.Standings, period: Period, extra: dict[str, An
     ]
 
 
+def unevaluated_rows(standings: engine.Standings, period: Period,
+                     extra: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Rows for the subjects a panel has not evaluated in ``period`` yet (未评): listed with the panels
+    still ``missing``, with no score or rank; ``extra`` as for ``exempt_rows``."""
+    return [
+        {"member_id": score.subject, "member": standings.members[score.subject].name, "score": None, "rank": None,
+         **(extra or {}), "veto": score.veto, "missing": list(score.missing)}
+        for score in standings.unevaluated(period)
+    ]
+
+
+def missing_column(rows: list[dict[str, Any]]) -> tuple[Column, ...]:
+    """The 未评 column, naming the panels still missing, when some row waits for an evaluation."""
+    return (Column("missing", "label.missing"),) if any(r.get("missing") for r in rows) else ()
+
+
 def reasons(standings: engine.Standings, subject: str, period: Period) -> list[dict[str, Any]]:
     """Why ``subject``'s points moved in ``period``: each rule's counted value and how many times, in
     the order first booked, then any veto; the rule's name from the scheme. Plain data for the

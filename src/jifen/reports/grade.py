@@ -14,7 +14,9 @@ from jifen.reports.base import (
     exempt_rows,
     flat,
     lead_columns,
+    missing_column,
     reasons,
+    unevaluated_rows,
 )
 from jifen.reports.chart import chart_data
 from jifen.reports.events import events_report
@@ -59,6 +61,12 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         unscored.update({"eligible": None} if show_eligible else {})
         unscored.update({"flags": []} if show_flags else {})
         rows += exempt_rows(standings, period, unscored)
+    if scheme.panels:
+        waiting: dict[str, Any] = {"grade": None, "periods": {}, "reasons": []}
+        waiting.update({"stars": None} if scheme.stars else {})
+        waiting.update({"eligible": None} if show_eligible else {})
+        waiting.update({"flags": []} if show_flags else {})
+        rows += unevaluated_rows(standings, period, waiting)
     columns = [
         *lead_columns(ledger),
         *(Column(f"periods.{p}", p, literal=True, short=p[4:].lstrip("-")) for p in parts),  # Q1, 03
@@ -69,6 +77,7 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         *([Column("flags", "label.flags", words="flag.")] if show_flags else []),
         Column("veto", "label.veto"),
         *([Column("exempt", "label.exempt")] if scheme.exemption else []),
+        *missing_column(rows),
     ]
     data = {"branch": ledger.name, "scheme": scheme.id, "year": year, "rows": rows, "subjects": ledger.subjects,
             "scheme_period": scheme.period, **({"above": ledger.above} if ledger.above else {})}

@@ -16,8 +16,10 @@ from jifen.reports.base import (
     exempt_rows,
     flat,
     lead_columns,
+    missing_column,
     name_of,
     reasons,
+    unevaluated_rows,
     who,
 )
 from jifen.reports.events import events_report
@@ -47,6 +49,13 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
         )
     if scheme.exemption:
         rows += exempt_rows(standings, period, {"categories": {}, "bonus": None, "veto": False, "reasons": []})
+    for row in unevaluated_rows(standings, period):
+        score = standings.score(row["member_id"], period)
+        known = {c.id: None if set(c.panels) & set(score.missing) else shown(score.categories[c.id], scheme.precision)
+                 for c in scored}  # what is in so far; a category still waiting for a panel shows nothing
+        bonus = sum((score.categories[c.id] for c in bonuses), Decimal(0))
+        rows.append({**row, "categories": known, "bonus": shown(bonus, scheme.precision),
+                     "reasons": reasons(standings, row["member_id"], period)})
     columns = [
         *lead_columns(ledger),
         *(category_column(c) for c in scored),
@@ -54,6 +63,7 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
         Column("score", "label.score"),
         Column("veto", "label.veto"),
         *([Column("exempt", "label.exempt")] if scheme.exemption else []),
+        *missing_column(rows),
     ]
     flow = workflow.state(standings.events, standings.resolution, period)
     data = {"branch": ledger.name, "scheme": scheme.id, "period": str(period), "rows": rows,

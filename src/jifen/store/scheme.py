@@ -55,6 +55,13 @@ def find(ref: str, search: list[Path], base: Path | None = None) -> Path:
     raise LedgerNotFound("scheme.unknown", scheme=ref, known=", ".join(known) or "-")
 
 
+def digest(path: Path) -> str:
+    """The BLAKE3 hash (hex) of the scheme file ``path``'s bytes: what an ``open`` event pins."""
+    import blake3
+
+    return blake3.blake3(path.read_bytes()).hexdigest()
+
+
 def available(search: list[Path]) -> list[Path]:
     """Every scheme file in ``search``, first found wins, sorted by id."""
     found: dict[str, Path] = {}
