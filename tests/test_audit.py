@@ -210,10 +210,11 @@ def test_a_scheme_named_by_a_ledger_outside_schemes_is_audited_too(tmp_path, cli
     assert cli("init", "一支部", "--scheme", "方案.yaml", "--name", "一支部", "--date", "2023-01-01").exit_code == 0
     git(root, "add", "-A")
     git(root, "commit", "-qm", "open")
-    path = root / "方案.yaml"
+    path = root / "一支部" / "scheme.yaml"  # the copy init made beside the log, which the ledger names
     path.write_text(path.read_text(encoding="utf-8").replace("points: -1}", "points: -9}", 1), encoding="utf-8")
     git(root, "commit", "-qam", "quiet")
-    assert [(v.code, v.path) for v in audit.history(root)] == [("audit.changed", "方案.yaml")]
+    assert [(v.code, v.path) for v in audit.history(root)] == [("audit.changed", "一支部/scheme.yaml")]
+    assert cli("check", "-l", "一支部").exit_code == 1  # and the pinned hash no longer matches
 
 
 def test_a_merge_that_keeps_only_one_side_dropped_the_other_sides_events(repo, cli, tmp_path):

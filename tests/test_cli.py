@@ -86,7 +86,9 @@ def test_init_writes_the_open_event(tmp_path, cli):
     result = cli("init", tmp_path / "b", "--scheme", "quantified-2023", "--name", "第二支部", "--date", "2023-01-01")
     assert result.exit_code == 0
     text = (tmp_path / "b" / "ledger.yaml").read_text(encoding="utf-8")
-    assert "- id: 1\n  date: 2023-01-01\n  kind: open\n  name: 第二支部\n  scheme: quantified-2023\n  by: 记分员\n" in text
+    # the scheme is copied beside the log and pinned by its hash (a later edit cannot rescore the past)
+    assert "- id: 1\n  date: 2023-01-01\n  kind: open\n  name: 第二支部\n  scheme: scheme.yaml\n  scheme_hash: " in text
+    assert (tmp_path / "b" / "scheme.yaml").read_bytes() == (ROOT / "schemes" / "quantified-2023.yaml").read_bytes()
     again = cli("init", tmp_path / "b", "--scheme", "quantified-2023", "--name", "x")
     assert again.exit_code == 2 and "已存在" in again.output
 
@@ -497,11 +499,11 @@ def test_check_reports_every_problem_with_place_quote_and_hint(branch, cli):
     result = cli("check", "-l", branch, "--lang", "en")
     assert result.exit_code == 1
     path = str(branch / "ledger.yaml")
-    assert f"{path}:26:9: scheme quantified-2023 has no rule study.absnt" in result.output
+    assert f"{path}:27:9: scheme quantified-2023 has no rule study.absnt" in result.output
     assert "Did you mean study.absent?" in result.output
-    assert f"{path}:31:12: unknown member m07" in result.output
-    assert f"{path}:39:3: unknown key cnt" in result.output
-    assert "39 |   cnt: 1\n   |   ^" in result.output
+    assert f"{path}:32:12: unknown member m07" in result.output
+    assert f"{path}:40:3: unknown key cnt" in result.output
+    assert "40 |   cnt: 1\n   |   ^" in result.output
     assert "3 problem(s) found" in result.output
     report = cli("report", "--quarter", "2023Q1", "-l", branch)
     assert report.exit_code == 2 and "jifen check" in report.output
@@ -513,10 +515,12 @@ def test_check_reports_a_broken_scheme(tmp_path, cli):
     (tmp_path / "mine.yaml").write_text(scheme.replace("total: 100", "total: 99"), encoding="utf-8")
     (tmp_path / "good.yaml").write_text(scheme, encoding="utf-8")
     assert cli("init", folder, "--scheme", tmp_path / "good.yaml", "--name", "x", "--date", "2023-01-01").exit_code == 0
-    assert 'scheme: "../good.yaml"' in (folder / "ledger.yaml").read_text(encoding="utf-8")
+    assert "scheme: scheme.yaml" in (folder / "ledger.yaml").read_text(encoding="utf-8")
     (tmp_path / "good.yaml").write_text(scheme.replace("total: 100", "total: 99"), encoding="utf-8")
+    assert cli("check", "-l", folder).exit_code == 0  # the ledger is scored by its own copy
+    (folder / "scheme.yaml").write_text(scheme.replace("total: 100", "total: 99"), encoding="utf-8")
     result = cli("check", "-l", folder)
-    assert result.exit_code == 1 and "good.yaml:" in result.output and "99" in result.output
+    assert result.exit_code == 1 and "scheme.yaml:" in result.output and "99" in result.output
 
 
 # --- schemes ---------------------------------------------------------------------------------------
@@ -573,12 +577,12 @@ def test_check_reports_a_torn_tail_and_repair_fixes_it(branch, cli):
     assert cli("add", "张三", "study.absent", "--date", "2023-01-10", "-l", branch).exit_code == 0
     path.write_bytes(path.read_bytes()[:-9])  # power lost during the write
     result = cli("check", "-l", branch, "--lang", "en")
-    assert result.exit_code == 1 and f"{path}:22:1: the last event is incomplete" in result.output
+    assert result.exit_code == 1 and f"{path}:23:1: the last event is incomplete" in result.output
     assert "jifen repair" in result.output
     refused = cli("add", "李四", "study.absent", "--date", "2023-01-11", "-l", branch)
     assert refused.exit_code == 2 and "jifen repair" in refused.output
     fixed = cli("repair", "-l", branch, "--lang", "en")
-    assert fixed.exit_code == 0 and "line 22" in fixed.output
+    assert fixed.exit_code == 0 and "line 23" in fixed.output
     assert path.read_bytes() == whole
     assert len(list(branch.glob("ledger.yaml.torn-*"))) == 1
     assert cli("check", "-l", branch).exit_code == 0
@@ -608,7 +612,7 @@ def test_yaml_nested_1000_deep_is_a_positioned_problem_in_every_command(branch, 
     for words in (["check"], ["report", "-q", "2023Q1"], ["add", "张三", "study.absent", "--date", "2023-01-10"]):
         result = cli(*words, "-l", branch, "--lang", "en")
         assert result.exit_code in (1, 2), words
-        assert f"{path}:23:" in result.output and "nested more than 64 deep" in result.output, words
+        assert f"{path}:24:" in result.output and "nested more than 64 deep" in result.output, words
     scheme = tmp_path / "deep.yaml"
     scheme.write_text("id: deep\nextra: " + "{a: " * 1000 + "1" + "}" * 1000 + "\n", encoding="utf-8")
     result = cli("scheme", "check", scheme)
@@ -622,7 +626,7 @@ def test_complete_gbk_last_event_is_an_encoding_problem_and_repair_is_not_sugges
         handle.write("- id: 4\n  date: 2023-01-10\n  kind: score\n  subject: m01\n  rule: study.absent\n"
                      "  note: 中文\n  by: x\n".encode("gbk"))
     result = cli("check", "-l", branch)
-    assert result.exit_code == 1 and f"{path}:27:9: 文件不是 UTF-8 编码" in result.output
+    assert result.exit_code == 1 and f"{path}:28:9: 文件不是 UTF-8 编码" in result.output
     assert "repair" not in result.output
 
 
@@ -631,7 +635,7 @@ def test_control_character_in_a_ledger_is_reported_at_its_line(branch, cli):
     with open(path, "ab") as handle:
         handle.write(b"# a\x01b\n")
     result = cli("check", "-l", branch, "--lang", "en")
-    assert result.exit_code == 1 and f"{path}:22:4: the file holds a control character (U+0001)" in result.output
+    assert result.exit_code == 1 and f"{path}:23:4: the file holds a control character (U+0001)" in result.output
 
 
 def test_five_thousand_digit_id_is_a_positioned_problem(branch, cli):
@@ -639,7 +643,7 @@ def test_five_thousand_digit_id_is_a_positioned_problem(branch, cli):
     with open(path, "a", encoding="utf-8") as handle:
         handle.write("- id: " + "9" * 5000 + "\n  date: 2023-01-10\n  kind: veto\n  subject: m01\n  reason: x\n  by: x\n")
     result = cli("check", "-l", branch, "--lang", "en")
-    assert result.exit_code == 1 and f"{path}:22:7: id has more than 18 digits" in result.output
+    assert result.exit_code == 1 and f"{path}:23:7: id has more than 18 digits" in result.output
     assert "int_max_str_digits" not in result.output
 
 

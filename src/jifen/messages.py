@@ -311,6 +311,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "cli.merge-driver-name": ("jifen：追加对方的新事件来合并台账", "jifen: merge ledgers by appending the other side's events"),
     "cli.merge-driver-installed": ("已设置合并驱动:两个副本各自追加的事件在合并时自动接续({path})",
                                    "merge driver set: two clones' appends to a ledger merge by themselves ({path})"),
+    "cli.scheme-copy-exists": ("{path} 已存在,且与所选方案不同,未建账", "{path} exists and differs from the scheme chosen; nothing was created",
+                               "换一个文件夹建账,或先移走该文件。", "Create the ledger in another folder, or move that file away first."),
     "cli.hook-installed": ("已安装 pre-commit 钩子 {path}:提交前检查台账只有追加", "installed the pre-commit hook {path}: commits that edit ledger history are refused"),
     "cli.hook-exists": ("{path} 已存在且不是 jifen 的钩子", "{path} exists and is not jifen's hook",
                         "用 --force 覆盖,或把 `jifen audit --staged` 加进现有钩子。", "Use --force to replace it, or add `jifen audit --staged` to your hook."),

@@ -84,7 +84,9 @@ def init(
         raise errors.WriteRefused("ledger.exists", path=str(directory / ledger_io.FILENAME))
     directory.mkdir(parents=True, exist_ok=True)
     pinned = directory / PINNED_SCHEME
-    if not pinned.exists() or pinned.read_bytes() != path.read_bytes():
+    if pinned.exists() and pinned.read_bytes() != path.read_bytes():  # never overwrite a file the tool did not write
+        raise errors.WriteRefused("cli.scheme-copy-exists", path=str(pinned))
+    if not pinned.exists():
         pinned.write_bytes(path.read_bytes())
     ref = PINNED_SCHEME
     fields = {"date": parse_date(date), "name": name, "scheme": ref, "scheme_hash": scheme_io.digest(pinned),

@@ -66,7 +66,8 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         waiting.update({"stars": None} if scheme.stars else {})
         waiting.update({"eligible": None} if show_eligible else {})
         waiting.update({"flags": []} if show_flags else {})
-        rows += unevaluated_rows(standings, period, waiting)
+        for row in unevaluated_rows(standings, period, waiting):  # not yet graded, but what moved is shown
+            rows.append({**row, "reasons": reasons(standings, row["member_id"], period)})
     columns = [
         *lead_columns(ledger),
         *(Column(f"periods.{p}", p, literal=True, short=p[4:].lstrip("-")) for p in parts),  # Q1, 03
