@@ -307,8 +307,8 @@ def _events_about(directory: Path, spine: Spine, subjects: set[str], scheme: Sch
     """Every event of the log that the scores of ``subjects`` can depend on, in file order (more
     may come: ``effects_of`` picks from them)."""
     if not any(c.split for c in scheme.categories):
-        try:  # the roster of the subjects alone: nobody else's membership changes their scores
-            found = {e.id: e for e in (*spine.events, *(e for e in spine.joins() if e.subject in subjects))}
+        try:  # the subjects' own events and joins alone: nobody else's membership changes their scores
+            found = {e.id: e for e in spine.events}
             for subject in subjects:
                 found.update((e.id, e) for e in spine.about(subject))
             return [found[i] for i in sorted(found)]

@@ -58,9 +58,10 @@ def report(
 
     def make(opened):
         from jifen import reports
-        from jifen.render import WITH_DETAIL
+        from jifen.render import WITH_DETAIL, WITHOUT_REASONS
 
-        return reports.period_report(opened.ledger, opened.standings, period, detail=format in WITH_DETAIL)
+        return reports.period_report(opened.ledger, opened.standings, period, detail=format in WITH_DETAIL,
+                                     explain=format not in WITHOUT_REASONS)
 
     if format == "html":
         emit_notice(ledger, ("report", str(period)), make, lang, output, ids)
@@ -88,9 +89,10 @@ def grade(
 
     def make(opened):
         from jifen import reports
-        from jifen.render import WITH_CHART, WITH_DETAIL
+        from jifen.render import WITH_CHART, WITH_DETAIL, WITHOUT_REASONS
 
         return reports.grade_report(opened.ledger, opened.standings, parse_year(year), detail=format in WITH_DETAIL,
+                                    explain=format not in WITHOUT_REASONS,
                                     chart=format in WITH_CHART)
 
     if format == "html":

@@ -15,7 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Protocol
 
-from jifen.core.kinds import BULK_KINDS, OUTSIDE_SPINE, ROSTER_KINDS
+from jifen.core.kinds import OUTSIDE_SPINE, ROSTER_KINDS
 from jifen.core.periods import Period
 
 
@@ -233,7 +233,7 @@ class Spine(_Headed):
     joins: Callable[[], tuple[Event, ...]] = field(compare=False, repr=False)  # join and leave events, in file order
     members: Mapping[str, Member] | None = field(default=None, compare=False, repr=False)  # what ``joins`` make, if kept
     lines: int | None = None  # newlines in the log, where the reader counted them already
-    # the bulk events (scores, declarations, evaluations, vetoes) about a subject, in file order
+    # the events about a subject (scores, declarations, evaluations, vetoes, joins and leaves), in file order
     about: Callable[[str], tuple[Event, ...]] = field(default=lambda subject: (), compare=False, repr=False)
 
     @classmethod
@@ -247,7 +247,7 @@ class Spine(_Headed):
         def about(subject: str) -> tuple[Event, ...]:
             if not bulk:
                 for e in ledger.events:
-                    if e.kind in BULK_KINDS and e.subject:
+                    if e.kind in OUTSIDE_SPINE and e.subject:
                         bulk.setdefault(e.subject, []).append(e)
                 bulk.setdefault("", [])
             return tuple(bulk.get(subject, ()))
@@ -270,7 +270,7 @@ class Spine(_Headed):
             joins, members = (lambda: (*earlier(), event)), None
         events = self.events if event.kind in OUTSIDE_SPINE else (*self.events, event)
         return replace(self, events=events, last_id=event.id, find=found, joins=joins, members=members, lines=None,
-                       about=about_too if event.kind in BULK_KINDS else about)
+                       about=about_too if event.kind in OUTSIDE_SPINE else about)
 
     def get(self, event_id: int, default: None = None) -> Event | None:
         """The event numbered ``event_id``, bulk or not (``dict.get``'s signature, for lookups)."""

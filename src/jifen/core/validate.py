@@ -44,7 +44,8 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
             revoked.setdefault(event.target, event)
     problems += _roster_problems(ledger.events)
     problems += _workflow_problems(ledger.events, context)
-    problems += _graded_twice(corrections.resolve(ledger.events).counted, scheme)
+    if any(rule.kind == "graded" for rule in scheme.rules):  # most schemes have none: no second resolution
+        problems += _graded_twice(corrections.resolve(ledger.events).counted, scheme)
     return problems
 
 

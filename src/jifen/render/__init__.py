@@ -22,6 +22,7 @@ FORMATS = ("table", "json", "csv", "markdown", "html", "xlsx")
 BINARY = ("xlsx",)
 WITH_DETAIL = ("xlsx",)  # formats that show a report's detail (``Report.detail``): ask the report for it
 WITH_CHART = ("html",)  # formats that draw a report's chart (``Report.chart``)
+WITHOUT_REASONS = ("table", "csv", "markdown")  # formats that show no row's reasons: the report need not find them
 
 
 def render(report: Report, fmt: str, lang: str, terminal: bool = False, printed=None, ids: bool = False,

@@ -23,9 +23,10 @@ from jifen.reports.events import events_report
 
 
 def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail: bool = False,
-                 chart: bool = False) -> Report:
+                 chart: bool = False, explain: bool = True) -> Report:
     """Annual scores, grades and ranks (年度评定), with stars, eligibility and flags where the scheme has
-    them; with ``detail``, the events behind them; with ``chart``, what a chart of the year draws."""
+    them; with ``detail``, the events behind them; with ``chart``, what a chart of the year draws;
+    with ``explain``, each row's reasons and why a period is blank (what a table leaves out)."""
     scheme = standings.scheme
     period = Period(year, "year", 1)
     parts = [str(p) for p in period.parts(scheme.period)] if scheme.period != "year" else []
@@ -41,9 +42,9 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
             "grade": result.grade,
             "veto": result.score.veto,
             "periods": {p: shown(v, scheme.precision) for p, v in result.score.parts.items()},
-            "reasons": reasons(standings, result.subject, period),
+            "reasons": reasons(standings, result.subject, period) if explain else [],
         }
-        absent = _absent(standings, result.subject, period)
+        absent = _absent(standings, result.subject, period) if explain else None
         if absent:
             row["absent"] = absent
         if scheme.stars:
@@ -67,7 +68,7 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         waiting.update({"eligible": None} if show_eligible else {})
         waiting.update({"flags": []} if show_flags else {})
         for row in unevaluated_rows(standings, period, waiting):  # not yet graded, but what moved is shown
-            rows.append({**row, "reasons": reasons(standings, row["member_id"], period)})
+            rows.append({**row, "reasons": reasons(standings, row["member_id"], period) if explain else []})
     columns = [
         *lead_columns(ledger),
         *(Column(f"periods.{p}", p, literal=True, short=p[4:].lstrip("-")) for p in parts),  # Q1, 03

@@ -25,9 +25,10 @@ from jifen.reports.base import (
 from jifen.reports.events import events_report
 
 
-def period_report(ledger: Ledger, standings: engine.Standings, period: Period, detail: bool = False) -> Report:
+def period_report(ledger: Ledger, standings: engine.Standings, period: Period, detail: bool = False,
+                  explain: bool = True) -> Report:
     """The ranked table of one month, quarter or year (月度登记表 / 季度公示); with ``detail``, the
-    events behind it too."""
+    events behind it too; with ``explain``, each row's reasons (what a table leaves out)."""
     scheme = standings.scheme
     scored = [c for c in scheme.categories if not categories.of(c).apart]
     bonuses = [c for c in scheme.categories if categories.of(c).apart]
@@ -44,7 +45,7 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
                 "categories": {c.id: shown(score.categories[c.id], scheme.precision) for c in scored},
                 "bonus": shown(bonus, scheme.precision),
                 "veto": score.veto,
-                "reasons": reasons(standings, place.subject, period),
+                "reasons": reasons(standings, place.subject, period) if explain else [],
             }
         )
     if scheme.exemption:
@@ -55,7 +56,7 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
                  for c in scored}  # what is in so far; a category still waiting for a panel shows nothing
         bonus = sum((score.categories[c.id] for c in bonuses), Decimal(0))
         rows.append({**row, "categories": known, "bonus": shown(bonus, scheme.precision),
-                     "reasons": reasons(standings, row["member_id"], period)})
+                     "reasons": reasons(standings, row["member_id"], period) if explain else []})
     columns = [
         *lead_columns(ledger),
         *(category_column(c) for c in scored),

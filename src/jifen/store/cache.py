@@ -53,7 +53,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 7  # bump when what is stored changes shape
+FORMAT = 8  # bump when what is stored changes shape
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -209,8 +209,9 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
     subjects = kept["subjects"]
 
     def about(subject: str) -> tuple[Event, ...]:
-        """The bulk events about ``subject``: those the kept index names, read from their own bytes
-        (their lines counted once, from one to the next), then those appended since."""
+        """The events about ``subject`` outside the spine's own (scores, declarations, evaluations,
+        vetoes, joins, leaves): those the kept index names, read from their own bytes (their lines
+        counted once, from one to the next), then those appended since."""
         kept_ids = array("q")
         kept_ids.frombytes(subjects.get(subject, b""))
         found, line, at = [], 1, 0
@@ -225,7 +226,7 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
                     raise LookupError(subject)
                 known[event_id] = event
             found.append(event)
-        return (*found, *(e for e in tail if e.kind in BULK_KINDS and e.subject == subject))
+        return (*found, *(e for e in tail if e.kind in OUTSIDE_SPINE and e.subject == subject))
 
     return Spine(path, spine_events, tail[-1].id if tail else last_id, find, joins, members, lines, about)
 
@@ -250,7 +251,7 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
     subjects = dict(base["subjects"]) if base else {}
     grown: dict[str, list[int]] = {}
     for event in events:
-        if event.kind in BULK_KINDS and event.subject:
+        if event.kind in OUTSIDE_SPINE and event.subject:
             grown.setdefault(event.subject, []).append(event.id)
     for subject, new_ids in grown.items():
         subjects[subject] = subjects.get(subject, b"") + array("q", new_ids).tobytes()
