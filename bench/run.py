@@ -6,9 +6,10 @@ and ``jifen add`` on it, and prints a markdown table of wall time and peak RSS.
 ``show`` is timed against ``grade`` on the same ledger as a ratio of paired
 runs, which a slower or busier machine changes far less than either time; so are
 the peers (ledger, hledger on two journal layouts, bean-check) against jifen's cold
-``grade``, and ``rollup --cluster`` on a Dask LocalCluster against the process pool.
+``grade``, and ``rollup --cluster`` on a Dask LocalCluster against the process pool; and ``jifen serve`` under load
+(``bench/load.py``: members reading and declaring at once against a local server).
 
-    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--only show,reports,peers,cluster] [--write docs/benchmarks.md]
+    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--only show,reports,peers,cluster,serve] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from pathlib import Path
 
 from jifen.store import ledger
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import load  # noqa: E402  (bench/load.py, beside this file)
+
 OUT = Path(__file__).resolve().parent / "out"
 HEADER = """# Benchmarks
 
@@ -41,7 +45,7 @@ against the scheme and the roster and grades the year.
 """
 RULES = ["study.absent", "study.notes", "service.dress", "service.deadline", "service.complaint",
          "duty.life", "duty.dues", "work.temporary", "integrity.rating", "pledge.late"]
-GROUPS = ("grade", "reports", "peers", "show", "rollup", "cluster", "help")  # what --only picks from
+GROUPS = ("grade", "reports", "peers", "show", "rollup", "cluster", "help", "serve")  # what --only picks from
 SHOW_LEDGERS = ((5_001, 1), (20_000, 5))  # (events, members): one member's 5,000 events; 4,000 of 20,000
 HONOURS = ["honor.company", "honor.city", "honor.provincial", "honor.national"]
 
@@ -245,6 +249,9 @@ def main() -> int:
     parser.add_argument("--peer-pairs", type=int, default=5, help="paired runs for each jifen / peer ratio")
     parser.add_argument("--cluster-branches", type=int, default=1000,
                         help="branches for rollup --cluster against the pool (group cluster)")
+    parser.add_argument("--serve-seconds", type=float, default=60, help="seconds of the serve load test (group serve)")
+    parser.add_argument("--readers", type=int, default=50, help="members reading pages in the serve load test")
+    parser.add_argument("--declarers", type=int, default=10, help="members declaring in the serve load test")
     args = parser.parse_args()
     only = set(args.only.split(","))
     if only - set(GROUPS):
@@ -321,6 +328,7 @@ def main() -> int:
     if args.cluster_branches and "cluster" in only:
         cluster = (args.cluster_branches,
                    paired_cluster(build_committee(args.cluster_branches), args.cluster_branches, args.pairs))
+    served = load.run(OUT / "serve", args.serve_seconds, args.readers, args.declarers) if "serve" in only else None
     for words in (["--help"], ["add", "--help"]) if "help" in only else ():
         help_ = [timed(words) for _ in range(max(args.repeat, 9))]
         rows.append((0, " ".join(words), statistics.median(w for w, _ in help_), max(r for _, r in help_)))
@@ -356,9 +364,16 @@ def main() -> int:
                   "| events | the member's events | show (s) | grade (s) | show / grade |", "|---:|---:|---:|---:|---:|"]
         lines += [f"| {size:,} | {mine:,} | {show:.2f} | {grade:.2f} | {ratio:.2f} |"
                   for size, mine, show, grade, ratio in ratios]
+    if served:
+        command = (f"python bench/run.py --only serve --serve-seconds {args.serve_seconds:g} --readers {args.readers} "
+                   f"--declarers {args.declarers}")
+        lines += ["", *load.markdown(served, command)]
     print("\n".join(lines))
     if args.write:
         Path(args.write).write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    if served and not served.ok():
+        print("bench: the serve load test failed its checks (see the table)", file=sys.stderr)
+        return 1
     return 0
 
 
