@@ -336,3 +336,17 @@ def test_the_other_commands_never_import_the_web_libraries():
             "print('LOADED', web)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "LOADED []" in out
+
+
+def test_the_load_test_finds_every_accepted_declaration_in_the_log_exactly_once(tmp_path, monkeypatch):
+    """bench/load.py (make bench's serve group), for 2 s with 2 readers and 1 declarer, in tmp_path."""
+    import importlib
+    from pathlib import Path
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
+    load = importlib.import_module("load")
+    result = load.run(tmp_path / "serve", seconds=2, readers=2, declarers=1)
+    assert result.accepted and result.reads and result.check == 0
+    assert result.exactly_once and sorted(result.found) == sorted(result.accepted)
+    result.found[result.accepted[0]] = 2  # what the check must catch: a declaration written twice
+    assert not result.exactly_once
