@@ -853,3 +853,43 @@ def test_version_prints_the_installed_version(cli):
 
     shown = cli("--version")
     assert shown.exit_code == 0 and shown.output == f"jifen {__version__}\n"
+
+
+def test_check_gave_a_traceback_for_a_typo_in_an_appealed_and_ruled_event(branch, cli):
+    """The corrected score a ruling stands for is checked with the ruling's field positions, which have
+    no rule line: looking the rule's place up raised ValueError instead of giving the event's start."""
+    assert cli("add", "张三", "study.absent", "--count", "2", "--date", "2023-01-10", "-l", branch).exit_code == 0
+    assert cli("notice", "--quarter", "2023Q1", "--from", "2023-04-01", "-l", branch).exit_code == 0
+    assert cli("appeal", "4", "--by", "张三", "-r", "只缺一次", "--date", "2023-04-03", "-l", branch).exit_code == 0
+    assert cli("ruling", "6", "upheld", "--count", "1", "-r", "核实", "--date", "2023-04-05", "-l", branch).exit_code == 0
+    path = branch / "ledger.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("rule: study.absent", "rule: study.absnt", 1),
+                    encoding="utf-8")
+    result = cli("check", "-l", branch, "--lang", "en")
+    assert result.exit_code == 1 and "has no rule study.absnt" in result.output and "Traceback" not in result.output
+
+
+def test_the_answer_said_minus_5_when_a_progressive_rule_took_10(tmp_path, cli):
+    folder = tmp_path / "动力厂党委"
+    assert cli("init", folder, "--scheme", "dongli-branch-2023", "--subjects", "branches", "--name", "动力厂党委",
+               "--date", "2023-01-01").exit_code == 0
+    assert cli("member", "add", "一支部", "-l", folder, "--date", "2023-01-01").exit_code == 0
+    assert cli("add", "一支部", "key.accident", "-l", folder, "--date", "2023-03-01").exit_code == 0
+    second = cli("add", "一支部", "key.accident", "-l", folder, "--date", "2023-04-01")
+    # 累进加扣: −5, then −10; the year goes from 95 to 85
+    assert second.exit_code == 0 and " -10" in second.output and "95 → 85" in second.output, second.output
+
+
+def test_revoking_twice_named_the_first_revoke_as_a_question_mark(branch, cli):
+    assert cli("add", "张三", "study.absent", "--date", "2023-01-10", "-l", branch).exit_code == 0
+    assert cli("revoke", "4", "-r", "不属实", "--date", "2023-01-11", "-l", branch).exit_code == 0
+    again = cli("revoke", "4", "-r", "再撤", "--date", "2023-01-12", "-l", branch)
+    assert again.exit_code == 2 and "事件 5" in again.output and "?" not in again.output, again.output
+
+
+def test_the_printed_notice_left_out_where_the_branch_said_to_object(branch, cli, tmp_path):
+    assert cli("notice", "--quarter", "2023Q1", "--from", "2023-04-03", "--note", "异议请向纪检委员提出",
+               "-l", branch).exit_code == 0
+    page = tmp_path / "公示.html"
+    assert cli("report", "--quarter", "2023Q1", "-f", "html", "-o", page, "-l", branch).exit_code == 0
+    assert "异议请向纪检委员提出" in page.read_text(encoding="utf-8")

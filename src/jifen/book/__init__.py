@@ -252,12 +252,13 @@ def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str
     members = roster.of(spine)
     described = [describe(e, members, scheme) for e in events]
     summaries = [messages.text(code, lang, **args) for code, args in described]
-    said = [messages.text(f"said.{e.kind}" if messages.known(f"said.{e.kind}") else code, lang, **args)
+    counted = effects_of(directory, seen["spine"], events, scheme, cached) if effects and events else {}
+    said = [messages.text(f"said.{e.kind}" if messages.known(f"said.{e.kind}") else code, lang,
+                          **_as_counted(args, counted.get(e.id)))
             for e, (code, args) in zip(events, described)]
     sha = None
     if commit and not dry_run and events:
         sha = _commit(directory, spine.name, events, summaries, lang)
-    counted = effects_of(directory, seen["spine"], events, scheme, cached) if effects and events else {}
     return [Recorded(e, summary, sha, seen["stale"], counted.get(e.id), dry_run, words)
             for e, summary, words in zip(events, summaries, said)]
 
@@ -301,6 +302,18 @@ def effects_of(directory: Path, spine: Spine, new: list[Event], scheme: Scheme, 
             shown(after.score(event.subject, period).total, scheme.precision),
             next((b.why for b in booked if b.why), None))
     return found
+
+
+def _as_counted(args: dict[str, Any], effect: Effect | None) -> dict[str, Any]:
+    """The words of an event with the points it counted where they differ from its rule's first value
+    and no reason says why (a progressive rule's repeat: −10, not −5); a reason, where there is one,
+    is said on a line of its own."""
+    from jifen.core.numbers import plain
+
+    if effect is None or effect.value is None or effect.why is not None or not args.get("value"):
+        return args
+    value = effect.value
+    return {**args, "value": f"+{plain(value)}" if value > 0 else plain(value)}
 
 
 def _events_about(directory: Path, spine: Spine, subjects: set[str], scheme: Scheme, cached: bool) -> list[Event]:

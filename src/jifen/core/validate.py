@@ -62,8 +62,9 @@ def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | 
     context = Context(scheme, members, spine, today)
     problems = _problems(event, context)
     if event.kind == "revoke":
-        if any(e.kind == "revoke" and e.target == event.target for e in spine.events):
-            problems.append(Problem(event.source, "event.revoked-twice", {"target": event.target, "by": "?"}))
+        if any(e.kind == "revoke" and e.target == event.target for e in spine.events):  # named below
+            first = next(e for e in spine.events if e.kind == "revoke" and e.target == event.target)
+            problems.append(Problem(event.source, "event.revoked-twice", {"target": event.target, "by": first.id}))
     if event.kind == "join":
         problems += [p for p in _roster_problems((*spine.joins(), event)) if p.source == event.source]
     problems += _workflow_problems((*spine.events, event), context, only=event)

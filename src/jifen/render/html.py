@@ -102,7 +102,11 @@ def _notice(report: Report, lang: str, printed: dt.date | None, ids: bool, code:
         period_line = messages.text("notice.period-blank", lang)
     skip = ("note.notice", "note.pending", "note.appeal")
     notes = [messages.text(c, lang, **words(a)) for c, a in report.notes if c not in skip]
-    objection = messages.text("notice.object.branches" if branches else "notice.object", lang, body=body_name)
+    given = [visible(str(n["note"])) for n in data.get("notice") or () if n.get("note")]
+    if given:  # where to object, in the branch's own words (jifen notice --note)
+        objection = "；".join(given)
+    else:
+        objection = messages.text("notice.object.branches" if branches else "notice.object", lang, body=body_name)
     above = visible(str(data["above"])) if data.get("above") else ""
     if above:
         objection += messages.text("notice.object-above", lang, above=above)

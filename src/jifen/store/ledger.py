@@ -219,7 +219,10 @@ class Places(Mapping[str, Source]):
         self._path, self._keys, self._lines = path, keys, lines  # the i-th key was on line lines[i]
 
     def __getitem__(self, key: str) -> Source:
-        index = self._keys.index(key)
+        try:
+            index = self._keys.index(key)
+        except ValueError:  # a Mapping says KeyError, so that .get() gives its default
+            raise KeyError(key) from None
         return Source(self._path, self._lines[index], 7 if key == "id" else len(key) + 5)
 
     @property
