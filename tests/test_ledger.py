@@ -442,3 +442,36 @@ def test_two_megabytes_of_junk_lines_cost_memory_in_proportion_to_their_bytes():
         tracemalloc.stop()
     assert peak < 20 * len(data)  # it was 250 times
     assert len(problems) == MAX_PROBLEMS + 1 and problems[-1].args["count"] == 500_000 - MAX_PROBLEMS
+
+
+def test_a_page_read_while_a_declaration_was_saved_saw_half_an_event(tmp_path):
+    """jifen serve's load test: a card read during an append found the log unusable (a torn tail).
+    A read now waits for the append's lock, and sees the log before it or after it, whole."""
+    import fcntl
+    import threading
+    import time
+
+    folder = tmp_path / "一支部"
+    ledger.create(folder, {"date": dt.date(2023, 1, 1), "name": "一支部", "scheme": "quantified-2023", "by": "记分员"})
+    path = folder / "ledger.yaml"
+    event = ledger.emit({"id": 2, "date": dt.date(2023, 1, 1), "kind": "join", "subject": "m01", "name": "张三",
+                         "by": "记分员"}).encode("utf-8")
+    started = threading.Event()
+
+    def slow_append():
+        with open(path, "ab") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            handle.write(event[:10])
+            handle.flush()
+            started.set()
+            time.sleep(0.3)
+            handle.write(event[10:])
+            handle.flush()
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    writer = threading.Thread(target=slow_append)
+    writer.start()
+    started.wait(5)
+    data = ledger.read_bytes(path)
+    writer.join(5)
+    assert ledger.torn_at(data) is None and data.endswith(event)

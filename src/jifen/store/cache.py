@@ -81,7 +81,7 @@ def read(directory: Path, use: bool = True) -> Read:
     if not use or size > ledger.MAX_BYTES:
         book, problems = ledger.read(directory)
         return Read(book, problems, parsed=size)
-    return parse(directory, path, path.read_bytes())
+    return parse(directory, path, ledger.read_bytes(path))
 
 
 def parse(directory: Path, path: Path, data: bytes) -> Read:

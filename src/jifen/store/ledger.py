@@ -94,7 +94,7 @@ def read(directory: Path) -> tuple[Ledger, list[Problem]]:
     big = too_big(str(path), path.stat().st_size)
     if big is not None:
         return Ledger(str(path), ()), [big]
-    return parse(str(path), path.read_bytes())
+    return parse(str(path), read_bytes(path))
 
 
 def too_big(path: str, size: int) -> Problem | None:
@@ -103,13 +103,26 @@ def too_big(path: str, size: int) -> Problem | None:
 
 
 def read_bytes(path: Path, handle: Any = None) -> bytes:
-    """The bytes of log ``path`` (through open file ``handle`` if given), once a stat has
-    shown it is not over ``MAX_BYTES``; else InvalidInput, before anything is read."""
-    size = os.fstat(handle.fileno()).st_size if handle is not None else path.stat().st_size
+    """The bytes of log ``path``, once a stat has shown it is not over ``MAX_BYTES`` (else
+    InvalidInput, before anything is read). ``handle``: an open file of it that the caller has
+    locked already (an append); otherwise the read holds a shared lock, so that it never sees
+    an append half written (a web page read while a declaration is saved)."""
+    if handle is not None:
+        _check_size(path, os.fstat(handle.fileno()).st_size)
+        return path.read_bytes()
+    with open(path, "rb") as own:
+        fcntl.flock(own.fileno(), fcntl.LOCK_SH)
+        try:
+            _check_size(path, os.fstat(own.fileno()).st_size)
+            return own.read()
+        finally:
+            fcntl.flock(own.fileno(), fcntl.LOCK_UN)
+
+
+def _check_size(path: Path, size: int) -> None:
     big = too_big(str(path), size)
     if big is not None:
         raise InvalidInput("ledger.has-problems", problems=[big], path=str(path))
-    return path.read_bytes()
 
 
 def header(path: str, data: bytes) -> Event | None:
