@@ -507,3 +507,12 @@ def test_a_ledger_pins_its_scheme_and_refuses_an_edited_one(make, cli):
     result = cli("grade", "--year", "2023", "-l", b.folder)
     assert result.exit_code != 0 and digest in result.output and "已被改动" in result.output
     assert cli("add", "甲", "study.absent", "--date", "2023-03-01", "-l", b.folder).exit_code != 0
+
+
+def test_a_committees_tables_were_titled_as_if_party_members_were_scored(make):
+    b = make("dongli-branch-2023", "branches")
+    b.member("一支部")
+    grade = b.run("grade", "--year", "2023").stdout
+    report = b.run("report", "--year", "2023").stdout
+    assert "党支部考评" in grade and "党员" not in grade.splitlines()[0]
+    assert "党支部考评" in report and "党员" not in report.splitlines()[0]

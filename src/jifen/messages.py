@@ -445,6 +445,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "note.period": ("{period}:{score}", "{period}: {score}"),
     "title.report": ("{branch} 党员量化积分 {period}(方案 {scheme})", "{branch}: points for {period} (scheme {scheme})"),
     "title.grade": ("{branch} {year} 年度党员量化积分评定(方案 {scheme})", "{branch}: annual grades {year} (scheme {scheme})"),
+    "title.report.branches": ("{branch} 党支部考评 {period}(方案 {scheme})", "{branch}: branch scores for {period} (scheme {scheme})"),
+    "title.grade.branches": ("{branch} {year} 年度党支部考评评定(方案 {scheme})", "{branch}: annual branch grades {year} (scheme {scheme})"),
     "title.show": ("{member}({member_id})积分明细", "Statement of {member} ({member_id})"),
     "title.members": ("{branch} 名单", "{branch}: roster"),
     "title.handbook": ("{branch} 日常记录手册（方案 {scheme}：{name}）",

@@ -83,7 +83,8 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
     ]
     data = {"branch": ledger.name, "scheme": scheme.id, "year": year, "rows": rows, "subjects": ledger.subjects,
             "scheme_period": scheme.period, **({"above": ledger.above} if ledger.above else {})}
-    title = ("title.grade", {"branch": ledger.name, "year": year, "scheme": scheme.id})
+    title = ("title.grade.branches" if ledger.subjects == "branches" else "title.grade",
+             {"branch": ledger.name, "year": year, "scheme": scheme.id})
     notes = _quota_notes(rows) + (() if rows else (("cli.no-rows", {}),))
     return Report(title, tuple(columns), tuple(flat(r) for r in rows), data, notes, form="summary",
                   detail=events_report(standings, period) if detail else None,

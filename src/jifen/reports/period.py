@@ -70,7 +70,8 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
     data = {"branch": ledger.name, "scheme": scheme.id, "period": str(period), "rows": rows,
             "subjects": ledger.subjects, "scheme_period": scheme.period, **_above(ledger),
             **_workflow_data(flow, standings)}
-    title = ("title.report", {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
+    title = ("title.report.branches" if ledger.subjects == "branches" else "title.report",
+             {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
     notes = _workflow_notes(flow, standings) + (() if rows else (("cli.no-rows", {}),))
     return Report(title, tuple(columns), tuple(flat(r) for r in rows), data, notes, form="register",
                   detail=events_report(standings, period) if detail else None)
