@@ -292,3 +292,8 @@ def test_log_says_when_an_honour_counted_less_than_its_rule(repo, cli):
     lines = cli("log", "-l", "b").output.splitlines()
     assert "+5 " in lines[0] and "→" not in lines[0]
     assert "honor.city(获得市级荣誉)+3 → 0" in lines[1]  # the same honour, already counted at its highest
+
+
+def test_log_since_a_revision_older_than_the_history_listed_every_event_as_new(repo, cli):
+    result = cli("log", "--since", "HEAD~50", "-l", "b")
+    assert result.exit_code == 2 and "没有修订版本 HEAD~50" in result.output and "#2" not in result.output

@@ -293,6 +293,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "git.bad-revision": ("{text} 不是修订版本或范围", "{text} is not a revision or a range of them",
                          "写提交、分支或标签,如 HEAD~5 或 main~10..main;不能以 - 开头。",
                          "Give a commit, branch or tag, such as HEAD~5 or main~10..main; it cannot start with -."),
+    "git.unknown-revision": ("这个仓库里没有修订版本 {text}", "this repository has no revision {text}",
+                             "用 git log --oneline 查看已有的提交,例如 HEAD~1。", "See the commits there are with git log --oneline, e.g. HEAD~1."),
     "git.failed": ("{command} 失败:{detail}", "{command} failed: {detail}",
                    "台账需在 git 仓库中(git init),并设置 user.name/user.email。", "The ledger must be in a git repository (git init) with user.name and user.email set."),
     "cli.audit-ok": ("审计通过:{commits} 次提交、{files} 个台账文件只有追加", "audit passed: {commits} commits, {files} ledger files, appends only"),

@@ -162,6 +162,8 @@ def added(repo: Path, since: str, path: Path) -> tuple[list, bool]:
     """The events of ledger ``path`` (working tree) added since revision ``since``, and whether
     everything before them is unchanged (False: history was edited; run the audit)."""
     relative = str(path.resolve().relative_to(repo.resolve()))
+    if not gitrepo.is_commit(repo, since):  # else a revision older than the history lists every event as new
+        raise gitrepo.GitError("git.unknown-revision", text=since)
     old = gitrepo.show(repo, since, relative) or b""
     new = ledger_io.read_bytes(path)
     book, _ = ledger_io.parse(str(path), new)

@@ -106,6 +106,13 @@ def _name_status(out: bytes) -> list[tuple[str, str]]:
     return [(status[:1], path) for status, path in zip(fields[0:-1:2], fields[1::2])]
 
 
+def is_commit(repo: Path, rev: str) -> bool:
+    """Whether ``rev`` (a revision the user gave) names a commit of ``repo``."""
+    revision(rev)
+    return _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}",
+                ok=(0, 1, 128)).returncode == 0
+
+
 def show(repo: Path, rev: str, path: str) -> bytes | None:
     """The bytes of ``path`` at ``rev`` (``""`` for the index), None if it is not there."""
     if rev:
