@@ -100,14 +100,8 @@ def test_notice_prints_in_chromium(cli, tmp_path, demo, args, orientation, pages
     import re
 
     path, _, _ = page(cli, tmp_path, demo, *args)
-    pdf = tmp_path / "notice.pdf"
-    subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--no-first-run", "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
-         "--no-pdf-header-footer", f"--print-to-pdf={pdf}", path.as_uri()],
-        check=True, capture_output=True, timeout=120,
-    )
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    info, _ = print_pdf(tmp_path, path)
+    pdf = path.with_suffix(".pdf")
     assert re.search(rf"^Pages:\s+{pages}$", info, re.M)
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts \(A4\)", info).groups())
     assert (width < height) == (orientation == "portrait")

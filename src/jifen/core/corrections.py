@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from jifen.core.kinds import COUNTED, KINDS, SCORED_FIELDS
+from jifen.core.kinds import COUNTED, SCORED_FIELDS
 from jifen.core.model import Event, Lookup
 
 
@@ -161,7 +161,3 @@ def stands_for(event: Event, events: Lookup) -> Event:
     target = events.get(event.target or 0)
     return event if target is None else replacement(stands_for(target, events), event)
 
-
-def targets(kind: str) -> tuple[str, ...]:
-    """The kinds an event of ``kind`` may name by ``target``."""
-    return KINDS[kind].targets

@@ -150,5 +150,4 @@ ROSTER_KINDS = kinds_where(group="roster")
 OUTSIDE_SPINE = BULK_KINDS + ROSTER_KINDS  # the kinds a ``Spine``'s events leave out
 COUNTED = tuple(k.name for k in KINDS.values() if k.counts)  # counted as recorded, without approval
 TOUCHING = kinds_where(touches="date")  # counted for the period of their own date
-CORRECTIONS = tuple(k.name for k in KINDS.values() if k.effect)  # kinds that change what another event does
 REWRITES = tuple(k.name for k in KINDS.values() if k.effect not in (None, "object"))  # change what counts
