@@ -53,6 +53,7 @@ FIELDS: dict[str, str] = {
     "reason": "text",
     "late": "text",
     "note": "text",
+    "origin": "text",  # where an imported event came from: "<file>#<sheet>!<row>:<hash of the row>"
     "by": "text",
 }
 FIELD_ORDER = tuple(FIELDS)
@@ -117,7 +118,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("open", ("name", "scheme"), ("subjects", "above", "scheme_hash")),
     Kind("join", ("subject", "name"), ("role",), group="roster"),
     Kind("leave", ("subject", "reason"), member=True, group="roster"),
-    Kind("score", ("subject", "rule"), SCORE_VALUES, counts="score", member=True, touches="date", group="bulk"),
+    Kind("score", ("subject", "rule"), (*SCORE_VALUES, "origin"), counts="score", member=True, touches="date", group="bulk"),
     Kind("declare", ("subject", "rule"), SCORE_VALUES, member=True, touches="date", group="bulk"),
     Kind("approve", ("target",), targets=("declare",), effect="approve", touches="target"),
     Kind("reject", ("target", "reason"), targets=("declare",), effect="cancel", touches="target"),

@@ -113,6 +113,7 @@ class Event:
     decision: str | None = None
     days: int | None = None
     late: str | None = None
+    origin: str | None = None  # an imported event's sheet, row and row hash (``jifen import``)
     places: Mapping[str, Source] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
