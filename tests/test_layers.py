@@ -22,10 +22,10 @@ RANKS = {
     "jifen.core.engine": 14,
     "jifen.core.validate": 15, "jifen.core.outcomes": 15,
     "jifen.store": 20, "jifen.store.yamlsrc": 20, "jifen.store.gitrepo": 20,
-    "jifen.store.ledger": 21, "jifen.store.scheme": 21,
+    "jifen.store.ledger": 21, "jifen.store.scheme": 21, "jifen.store.sheets": 21,
     "jifen.store.cache": 22,
     "jifen.book": 30,
-    "jifen.book.audit": 31, "jifen.book.rollup": 31, "jifen.book.verify": 31,
+    "jifen.book.audit": 31, "jifen.book.rollup": 31, "jifen.book.verify": 31, "jifen.book.imports": 31,
     "jifen.reports.base": 40,
     **{f"jifen.reports.{name}": 41 for name in ("period", "grade", "show", "members", "schemes", "handbook", "rollup",
                                                   "events", "chart", "flow")},
@@ -39,7 +39,7 @@ RANKS = {
     "jifen.web.views": 56,
     "jifen.web.app": 57,
     "jifen.cli.lazy": 60, "jifen.cli.common": 61,
-    **{f"jifen.cli.{name}": 62 for name in ("record", "reading", "workflow", "history", "serve", "verify")},
+    **{f"jifen.cli.{name}": 62 for name in ("record", "reading", "workflow", "history", "serve", "verify", "desk")},
     "jifen.cli": 63, "jifen.__main__": 64,
 }
 CLI = RANKS["jifen.cli.lazy"]

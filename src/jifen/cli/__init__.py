@@ -1,12 +1,12 @@
 """The command line: parse arguments, call the library, render, exit.
 
-One module per group of commands (``record``, ``reading``, ``workflow``, ``history``, ``serve``, ``verify``); what they
+One module per group of commands (``record``, ``reading``, ``workflow``, ``history``, ``serve``, ``verify``, ``desk``); what they
 share is in ``common``; ``lazy`` builds only the command that is run.
 """
 
 from __future__ import annotations
 
-from jifen.cli import history, reading, record, serve, verify, workflow  # noqa: F401  (registers the commands)
+from jifen.cli import desk, history, reading, record, serve, verify, workflow  # noqa: F401  (registers the commands)
 from jifen.cli.common import app
 
 __all__ = ["app", "main"]

@@ -402,7 +402,6 @@ def append_events(option: Path | None, fields: Callable[[Any, Any], list[dict[st
     """Record the events ``fields(spine, members)`` describes (``jifen.book.record_all``), all or
     none, and say in words what each counted."""
     from jifen import book
-    from jifen.core.numbers import plain
     from jifen.store import ledger as ledger_io
 
     done = book.record_all(ledger_dir(option), fields, today=today_date(), lang=lang, search=scheme_search(),
@@ -411,6 +410,20 @@ def append_events(option: Path | None, fields: Callable[[Any, Any], list[dict[st
         warn_stale(str(ledger_dir(option) / ledger_io.FILENAME))
     if dry_run:
         typer.echo(messages.text("cli.dry-run", lang))
+    say(done, lang, verbose)
+    if len(done) > 1 and not dry_run:
+        typer.echo(messages.text("cli.recorded-many", lang, count=len(done)))
+    if done and done[0].commit:
+        typer.echo(messages.text("cli.committed", lang, sha=done[0].commit, summary=done[0].summary))
+    return [recorded.event for recorded in done]
+
+
+def say(done: list, lang: str, verbose: bool = False) -> None:
+    """Each recorded (or previewed) event in words: what it counted, the period's total before → after,
+    and why it counted less than its rule."""
+    from jifen.core.numbers import plain
+    from jifen.store import ledger as ledger_io
+
     for recorded in done:
         effect = recorded.effect
         line = recorded.said
@@ -426,11 +439,6 @@ def append_events(option: Path | None, fields: Callable[[Any, Any], list[dict[st
             typer.echo("  " + render_line(messages.text(code, lang, value=plain(effect.value or 0), **words)))
         if verbose:
             typer.echo(ledger_io.emit(recorded.event.__dict__), nl=False)
-    if len(done) > 1 and not dry_run:
-        typer.echo(messages.text("cli.recorded-many", lang, count=len(done)))
-    if done and done[0].commit:
-        typer.echo(messages.text("cli.committed", lang, sha=done[0].commit, summary=done[0].summary))
-    return [recorded.event for recorded in done]
 
 
 def render_line(text: str) -> str:
