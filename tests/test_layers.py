@@ -28,7 +28,7 @@ RANKS = {
     "jifen.book.audit": 31, "jifen.book.rollup": 31, "jifen.book.verify": 31, "jifen.book.imports": 31,
     "jifen.reports.base": 40,
     **{f"jifen.reports.{name}": 41 for name in ("period", "grade", "show", "members", "schemes", "handbook", "rollup",
-                                                  "events", "chart", "flow")},
+                                                  "events", "chart", "flow", "status")},
     "jifen.reports": 42,
     "jifen.render.cells": 50,
     **{f"jifen.render.{name}": 51 for name in ("table", "markdown", "delimited", "jsondata", "html", "xlsx",

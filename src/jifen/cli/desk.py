@@ -12,16 +12,20 @@ from jifen.cli.common import (
     ByOpt,
     CommitOpt,
     DryRunOpt,
+    FormatOpt,
     LangOpt,
     LedgerOpt,
     NoteOpt,
+    OutputOpt,
     VerboseOpt,
     app,
     caching,
     check_output,
+    emit_report,
     handled,
     lang_of,
     ledger_dir,
+    open_book,
     recorder,
     render_line,
     say,
@@ -166,8 +170,6 @@ def _write_template(file: Path, ledger: Path | None, lang: str) -> None:
         raise errors.WriteRefused("import.template-exists", path=str(file))
     example: dict[str, Any] = {"member": "张三", "rule": "缺席", "count": 1}
     try:
-        from jifen.cli.common import open_book
-
         opened = open_book(ledger_dir(ledger))
         member = next((m for m in opened.members.values() if m.active), None)
         rule = next((r for r in (opened.scheme.rules if opened.scheme else ()) if r.kind in ("fixed", "progressive")),
@@ -183,3 +185,21 @@ def _write_template(file: Path, ledger: Path | None, lang: str) -> None:
     sheets_io.write_template(file, headers, [example.get(name) for name in imports.COLUMNS],
                              messages.text("import.sheet", lang))
     typer.echo(messages.text("import.template-written", lang, path=str(file)))
+
+
+@app.command()
+@handled
+def status(
+    today: Annotated[str | None, typer.Option("--today", help="The day to take as today (2024-1-3, 2024年1月3日 …). Default: today.", show_default=False)] = None,
+    format: FormatOpt = "table",
+    output: OutputOpt = None,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+) -> None:
+    """What is due for the branch today, most urgent first: appeals, declarations, notices, closings, the monthly register, evaluations, and members near a line (预警)."""
+    from jifen.core import typed
+    from jifen.reports import status_report
+
+    day = typed.date(today, today_date()) if today else today_date()
+    opened = open_book(ledger_dir(ledger)).usable()
+    emit_report(status_report(opened.ledger, opened.standings, day), format, lang_of(lang), output)

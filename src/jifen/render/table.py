@@ -19,6 +19,9 @@ def render(report: Report, lang: str, terminal: bool = False, width: int | None 
     from tabulate import tabulate
 
     headers, rows, title, notes = parts(report, lang)
+    if report.form == "list":  # a to-do list (jifen status): one numbered sentence a row, most urgent first
+        lines = [f"{n}. {note}" for n, note in enumerate(notes, start=1)] if report.rows else notes
+        return "\n".join([title, "", *lines]) + "\n"
     if terminal:
         footer = _grade_counts(report, lang)
         return _rich_table(report, lang, title, headers, rows, notes + ([footer] if footer else []),
