@@ -128,10 +128,9 @@ def _warnings(standings: engine.Standings, today: dt.date, name) -> list[dict[st
         member = standings.members[subject]
         if not member.belongs(today) or standings.is_exempt(subject, year):
             continue
-        score = standings.score(subject, year)
-        if score.missing:
+        if standings.score(subject, year).missing:
             continue
-        total = shown(score.total, scheme.precision)
+        total = _so_far(standings, subject, year, today)
         index = engine.band_index(total, bands)
         if len(bands) > 1 and index == len(bands) - 1 and bands[index - 1].min is not None:
             found.append({"item": "grade", "period": str(year), "member_id": subject, "member": name(subject),
@@ -151,6 +150,25 @@ def _warnings(standings: engine.Standings, today: dt.date, name) -> list[dict[st
             elif rule.below is not None and total < rule.below:
                 found.append(_flag(rule.flag, year, subject, name, total, rule.below))
     return found
+
+
+def _so_far(standings: engine.Standings, subject: str, year: Period, today: dt.date) -> Decimal:
+    """``subject``'s score for ``year`` from its scoring periods begun by ``today`` alone (the year's
+    score would count the periods to come at their full base): their weighted mean, or their sum,
+    as the scheme makes the year of them."""
+    scheme = standings.scheme
+    if scheme.period == "year":
+        return shown(standings.score(subject, year).total, scheme.precision)
+    member = standings.members[subject]
+    parts = [p for p in year.parts(scheme.period) if p.start <= today and member.in_span(p.start, p.end)]
+    totals = [standings.score(subject, p).total for p in parts]
+    if scheme.annual_on_shown:
+        totals = [shown(t, scheme.precision) for t in totals]
+    if scheme.annual_method == "sum":
+        return shown(sum(totals, Decimal(0)), scheme.precision)
+    weights = [scheme.weights.get(p.index, Decimal(1)) for p in parts]
+    weighted = sum((w * t for w, t in zip(weights, totals)), Decimal(0))
+    return shown(weighted / sum(weights, Decimal(0)), scheme.precision) if parts else Decimal(0)
 
 
 def _flag(flag: str, period: Period, subject: str, name, value: Decimal, line: Decimal) -> dict[str, Any]:
