@@ -701,6 +701,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "import.confirm": ("导入以上 {count} 条记录？", "Append these {count} records?"),
     "import.cancelled": ("未导入。", "Nothing imported."),
     "import.nothing": ("没有需要导入的新记录。", "No new records to import."),
+    "import.done-one": ("已导入 1 条记录（#{id}）", "imported 1 record (#{id})"),
     "import.done": ("已导入 {count} 条记录（#{first}–#{last}）", "imported {count} records (#{first}–#{last})"),
     # --- jifen status --------------------------------------------------------------
     "title.status": ("{branch} 待办事项（{today}）", "{branch}: what is due ({today})"),

@@ -121,8 +121,12 @@ def import_(
         typer.echo(messages.text("import.cancelled", lang))
         raise typer.Exit(errors.EXIT_PROBLEMS)
     done = record(write=True)
-    typer.echo(messages.text("import.done", lang, count=len(done), first=done[0].event.id, last=done[-1].event.id)
-               if done else messages.text("import.nothing", lang))
+    if not done:
+        typer.echo(messages.text("import.nothing", lang))
+    elif len(done) == 1:
+        typer.echo(messages.text("import.done-one", lang, id=done[0].event.id))
+    else:
+        typer.echo(messages.text("import.done", lang, count=len(done), first=done[0].event.id, last=done[-1].event.id))
     if done and done[0].commit:
         typer.echo(messages.text("cli.committed", lang, sha=done[0].commit, summary=done[0].summary))
 
