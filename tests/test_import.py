@@ -196,6 +196,8 @@ def test_a_register_jifen_wrote_is_recognised_and_refused(cli, tmp_path):
     before = (folder / "ledger.yaml").read_bytes()
     result = cli("import", register, "-l", folder, "--yes")
     assert result.exit_code == 2 and "这是一张登记表" in result.output
+    assert "三月登记表.xlsx「明细」 第 3 行：这是登记表的明细页" in result.output  # its second sheet, as a whole
+    assert "takes no points" not in result.output and result.output.count("第 ") == 2
     assert (folder / "ledger.yaml").read_bytes() == before
 
 

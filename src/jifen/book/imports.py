@@ -50,6 +50,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "by": ("记分员", "记录人", "登记人"),
 }
 TOTALS = ("得分", "总分", "合计", "排名", "score", "rank")  # a register's columns: totals, not records
+# the detail sheet jifen writes beside a register: what each record counted, not what was recorded
+COUNTED = ("计入", "counted")
 HEADER_ROWS = 10  # the header is looked for in the first rows (a form's title and unit come first)
 HASH_LENGTH = 16  # hex digits of a row's hash kept in ``origin``
 
@@ -123,6 +125,8 @@ def layout(sheet: Sheet, words: Mapping[str, str], blank: str | None) -> tuple[i
                 return Refusal(sheet.name, index, 0, blank, "", "import.no-blank-column", {"column": blank})
             if "rule" not in found and any(normal(t) in TOTALS for t in row):
                 return Refusal(sheet.name, index, 0, "", "", "import.register")
+            if any(normal(t) in COUNTED for t in row):
+                return Refusal(sheet.name, index, 0, "", "", "import.detail")
             return index, found, marked
     return Refusal(sheet.name, 1, 0, "", "", "import.no-header")
 
