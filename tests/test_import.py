@@ -224,3 +224,17 @@ def test_not_a_sheet_is_a_clear_error(desk, cli, tmp_path):
 
 def test_doctests():
     assert doctest.testmod(sheets).failed == 0 and doctest.testmod(imports).failed == 0
+
+
+def test_rows_imported_are_found_in_the_log_when_the_index_cannot_read_an_event_alone(desk, cli, tmp_path):
+    sheet = workbook(tmp_path / "五月记录.xlsx", GOOD)
+    assert cli("import", sheet, "-l", desk, "--yes").exit_code == 0
+    hashes = {e.origin.rsplit(":", 1)[-1] for e in events(desk) if e.subject == "m01"}
+
+    class Unindexed:
+        path = str(desk / "ledger.yaml")
+
+        def about(self, subject):
+            raise LookupError(subject)
+
+    assert imports._imported(Unindexed(), "m01", {}) == hashes and len(hashes) == 1

@@ -140,6 +140,7 @@ def plan(sheets: list[Sheet], file_name: str, spine: Spine, members: Mapping[str
     found = Plan()
     known: dict[str, set[str]] = {}  # member → hashes of the rows already imported about them
     seen: dict[str, int] = {}  # a row's content → how many times it came before, in this file
+    whole: dict[str, Any] = {}  # the whole log, if it had to be read
     for sheet in sheets:
         if not any(any(row) for row in sheet.rows):
             continue
@@ -165,7 +166,7 @@ def plan(sheets: list[Sheet], file_name: str, spine: Spine, members: Mapping[str
             digest = _digest(f"{content}\n{order}")
             subject = made["subject"]
             if subject not in known:
-                known[subject] = {e.origin.rsplit(":", 1)[-1] for e in spine.about(subject) if e.origin}
+                known[subject] = _imported(spine, subject, whole)
             if digest in known[subject]:
                 found.already += 1
                 continue
@@ -232,6 +233,22 @@ def _row(sheet: Sheet, number: int, cells: dict[str, str], columns: Mapping[str,
             "count": values.get("count"), "points": values.get("points"), "level": text["level"] or None,
             "measure": values.get("measure"), "ref": text["ref"] or None, "note": text["note"] or None,
             "by": text["by"] or recorder}
+
+
+def _imported(spine: Spine, subject: str, whole: dict[str, Any]) -> set[str]:
+    """The row hashes on ``subject``'s events in the log: from the spine's index of them, or, where
+    an event cannot be read alone, from the log itself (read once; under the append lock it cannot change)."""
+    try:
+        events: Any = spine.about(subject)
+    except LookupError:
+        if "events" not in whole:
+            from pathlib import Path
+
+            from jifen.store import ledger as ledger_io
+
+            whole["events"] = ledger_io.parse(spine.path, Path(spine.path).read_bytes())[0].events
+        events = [e for e in whole["events"] if e.subject == subject]
+    return {e.origin.rsplit(":", 1)[-1] for e in events if e.origin}
 
 
 def _field_word(name: str) -> Any:
