@@ -187,6 +187,41 @@ def test_effects_from_a_kept_spine_equal_those_from_the_whole_log(branch, cli):
     assert (honour.value, honour.before, honour.after) == (0, 103, 103)
 
 
+def test_effects_of_many_members_at_once_equal_one_replay_of_them_all(branch, cli):
+    """effects_of replays each subject's new events with that subject's events alone (an import of many
+    rows stays cheap); every total must be what one replay of the whole log and all the new events,
+    taken one at a time in the order given, makes of it."""
+    from decimal import Decimal
+
+    from jifen.core import engine
+    from jifen.core.model import Event, Source, Spine
+    from jifen.core.numbers import shown
+    from jifen.core.periods import Period
+    from jifen.store import ledger as ledger_io
+
+    for words in (("张三", "honor.provincial", "--ref", "劳模", "--date", "2023-03-01"),
+                  ("李四", "study.absent", "--date", "2023-02-10")):
+        assert cli("add", *words, "-l", branch).exit_code == 0
+    path = branch / "ledger.yaml"
+    whole = ledger_io.parse(str(path), path.read_bytes())[0]
+    scheme = book.open(branch, [SCHEMES], cached=False).usable().scheme
+    last = whole.events[-1].id
+    rows = [("m02", "study.notes", None, "2023-03-20"), ("m01", "honor.city", "劳模", "2023-03-05"),
+            ("m02", "study.absent", None, "2023-01-05"), ("m01", "study.absent", None, "2023-02-01"),
+            ("m01", "honor.national", "劳模", "2023-02-15")]  # out of date order, members interleaved
+    new = [Event(id=last + n, source=Source("<arguments>", 0, 0), by="记分员", kind="score", subject=subject,
+                 rule=rule, ref=ref, date=dt.date.fromisoformat(day)) for n, (subject, rule, ref, day) in enumerate(rows, 1)]
+    fast = book.effects_of(branch, Spine.of(whole), new, scheme)
+    after = engine.replay(whole.events, scheme)
+    for event in new:
+        before, after = after, after.extend([event])
+        period = Period.of(event.date, scheme.period)
+        value = sum((b.value for b in after.entries(event.subject) if b.event.id == event.id), Decimal(0))
+        assert (fast[event.id].value, fast[event.id].before, fast[event.id].after) == (
+            value, shown(before.score(event.subject, period).total, scheme.precision),
+            shown(after.score(event.subject, period).total, scheme.precision)), event
+
+
 def test_a_server_froze_what_every_request_built(tmp_path, monkeypatch):
     """collector_paused froze (gc.freeze) everything built while a book was read: right for a command,
     which ends soon, but a server opening the book on every request would never free any of it."""

@@ -276,31 +276,36 @@ def effects_of(directory: Path, spine: Spine, new: list[Event], scheme: Scheme, 
 
     log = _events_about(directory, spine, {e.subject for e in new if e.subject}, scheme, cached)
     new_ids = {e.id for e in new}
-    subjects = {e.subject for e in new if e.subject}
-    whole = any(c.split for c in scheme.categories)
-    kept: list[Event] = []
-    kept_ids: set[int] = set()
-    for event in log:
-        if event.id in new_ids:
-            continue
-        if (whole or event.kind in ROSTER_KINDS or event.subject in subjects
-                or (event.subject is None and (event.target is None or event.target in kept_ids))):
-            kept.append(event)
-            kept_ids.add(event.id)
-    after = engine.replay(kept, scheme)
+    # each subject's new events are replayed with that subject's events alone (a new event dated before
+    # others is booked again with all after it: many records of many members, each on its own, stay
+    # cheap), unless a share of one member's points goes to another, or a new event has no subject
+    whole = any(c.split for c in scheme.categories) or any(not e.subject for e in new)
+    groups = [new] if whole else [[e for e in new if e.subject == s] for s in dict.fromkeys(e.subject for e in new)]
     found: dict[int, Effect] = {}
-    for event in new:  # one at a time: each new event's total before is the one after those before it
-        before, after = after, after.extend([event])
-        if not event.subject or event.subject not in after.members:
-            continue
-        period = Period.of(event.date, scheme.period)
-        booked = [b for b in after.entries(event.subject) if b.event.id == event.id]
-        value = sum((b.value for b in booked), Decimal(0)) if booked else None
-        found[event.id] = Effect(
-            value, str(period),
-            shown(before.score(event.subject, period).total, scheme.precision),
-            shown(after.score(event.subject, period).total, scheme.precision),
-            next((b.why for b in booked if b.why), None))
+    for group in groups:
+        subjects = {e.subject for e in group}
+        kept: list[Event] = []
+        kept_ids: set[int] = set()
+        for event in log:
+            if event.id in new_ids:
+                continue
+            if (whole or event.kind in ROSTER_KINDS or event.subject in subjects
+                    or (event.subject is None and (event.target is None or event.target in kept_ids))):
+                kept.append(event)
+                kept_ids.add(event.id)
+        after = engine.replay(kept, scheme)
+        for event in group:  # one at a time: each new event's total before is the one after those before it
+            before, after = after, after.extend([event])
+            if not event.subject or event.subject not in after.members:
+                continue
+            period = Period.of(event.date, scheme.period)
+            booked = [b for b in after.entries(event.subject) if b.event.id == event.id]
+            value = sum((b.value for b in booked), Decimal(0)) if booked else None
+            found[event.id] = Effect(
+                value, str(period),
+                shown(before.score(event.subject, period).total, scheme.precision),
+                shown(after.score(event.subject, period).total, scheme.precision),
+                next((b.why for b in booked if b.why), None))
     return found
 
 

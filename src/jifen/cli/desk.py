@@ -69,6 +69,7 @@ def import_(
         return
     from jifen import book
     from jifen.book import imports
+    from jifen.store import ledger as ledger_io
     from jifen.store import sheets as sheets_io
 
     directory = ledger_dir(ledger)
@@ -87,7 +88,7 @@ def import_(
             raise errors.InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
         made = imports.plan(sheets, file.name, spine, members, scheme, today, given, who, words, blank)
         found["plan"] = made
-        if made.refused and not dry_run and found.get("previewed"):
+        if made.refused and found.get("previewed"):  # the write, planned again under the lock
             raise errors.InvalidInput("import.refused", count=len({(r.sheet, r.row) for r in made.refused}))
         return made.events
 
@@ -98,7 +99,7 @@ def import_(
     preview = record(write=False)
     found["previewed"] = True
     if preview and preview[0].stale:
-        warn_stale(str(directory / "ledger.yaml"))
+        warn_stale(str(ledger_io.locate(directory)))
     made = found["plan"]
     if preview:
         typer.echo(messages.text("cli.dry-run", lang) if dry_run else messages.text("import.preview", lang))
