@@ -87,6 +87,7 @@ class Plan:
     refused: list[Refusal] = field(default_factory=list)
     already: int = 0
     signed: int = 0
+    rules: dict[str, str] = field(default_factory=dict, repr=False)  # rule texts → the ids they name
 
 
 def header_words(lang_words: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
@@ -210,8 +211,7 @@ def _row(sheet: Sheet, number: int, cells: dict[str, str], columns: Mapping[str,
         refuse("rule", "import.missing", field=_field_word("rule"))
     else:
         try:
-            found_rule = find_rule(scheme, text["rule"])
-            rule = found_rule.id if found_rule is not None else text["rule"]
+            rule = _rule_id(scheme, text["rule"], found.rules)
         except JifenError as exc:
             refuse("rule", exc.code, **exc.args_)
     values: dict[str, Any] = {}
@@ -249,6 +249,15 @@ def _imported(spine: Spine, subject: str, whole: dict[str, Any]) -> set[str]:
             whole["events"] = ledger_io.parse(spine.path, Path(spine.path).read_bytes())[0].events
         events = [e for e in whole["events"] if e.subject == subject]
     return {e.origin.rsplit(":", 1)[-1] for e in events if e.origin}
+
+
+def _rule_id(scheme: Scheme, text: str, known: dict[str, str]) -> str:
+    """The id of the rule ``text`` names (``book.find_rule``), ``text`` if none does; ``known``: those
+    found before (a sheet names the same few rules on many rows)."""
+    if text not in known:
+        found = find_rule(scheme, text)
+        known[text] = found.id if found is not None else text
+    return known[text]
 
 
 def _field_word(name: str) -> Any:
