@@ -722,7 +722,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "status.item.register": ("月度登记表待报送", "monthly register to file"),
     "status.item.eval": ("评议未完成", "evaluation missing"),
     "status.item.grade": ("低于等次线", "below a grade line"),
-    "status.item.flag": ("达到谈话等线", "past a follow-up line"),
+    "status.item.flag": ("触及预警线", "past a follow-up line"),
     "status.appeal": ("{level}#{id} {member} 对 #{target} 的申辩（{date} 提出）尚未裁定：jifen ruling {id} 支持|驳回 --reason …",
                       "{level} #{id}: {member}'s appeal against #{target} (made {date}) awaits a ruling: jifen ruling {id} upheld|rejected --reason …"),
     "status.pending": ("{level}#{id} {member} 的申报“{rule_name}”（{date}）已等待 {days} 天：jifen approve {id} 或 jifen reject {id} --reason …",
