@@ -77,8 +77,9 @@ def test_an_xlsx_is_imported_as_exactly_these_events(desk, cli, tmp_path):
 
 
 def test_a_gbk_csv_as_excel_saves_it_is_imported(desk, cli, tmp_path):
+    """GB18030 text, a date cell written with its time (2023/3/1 0:00), a full-width count."""
     sheet = csv_file(tmp_path / "导出" / "记录.csv", [["member", "rule", "date", "count", "note"],
-                                                     ["m02", "study.absent", "2023-3-1", "１", "缺席3月党课"]],
+                                                     ["m02", "study.absent", "2023/3/1 0:00", "１", "缺席3月党课"]],
                      encoding="gb18030")
     result = cli("import", sheet, "-l", desk, "-y")
     assert result.exit_code == 0, result.output

@@ -54,6 +54,7 @@ TOTALS = ("得分", "总分", "合计", "排名", "score", "rank")  # a register
 COUNTED = ("计入", "counted")
 HEADER_ROWS = 10  # the header is looked for in the first rows (a form's title and unit come first)
 HASH_LENGTH = 16  # hex digits of a row's hash kept in ``origin``
+_TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")  # a time after a date (a date cell with a time, as CSV)
 
 # Which column a check of the event blames, by the problem's code; the rule's by default.
 _BLAMED = {"event.closed-period": "date", "event.future": "date", "event.unknown-subject": "member",
@@ -215,7 +216,7 @@ def _row(sheet: Sheet, number: int, cells: dict[str, str], columns: Mapping[str,
         except JifenError as exc:
             refuse("rule", exc.code, **exc.args_)
     values: dict[str, Any] = {}
-    readers = {"date": lambda t: typed.date(t, today), "count": lambda t: typed.whole(t, field="count"),
+    readers = {"date": lambda t: typed.date(_TIME.sub("", t), today), "count": lambda t: typed.whole(t, field="count"),
                "points": typed.number, "measure": typed.number}
     for name, read in readers.items():
         if not text[name]:
