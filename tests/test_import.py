@@ -239,3 +239,21 @@ def test_rows_imported_are_found_in_the_log_when_the_index_cannot_read_an_event_
             raise LookupError(subject)
 
     assert imports._imported(Unindexed(), "m01", {}) == hashes and len(hashes) == 1
+
+
+def test_commit_puts_every_imported_row_in_one_commit(desk, cli, tmp_path):
+    import subprocess
+
+    def git(*args):
+        return subprocess.run(["git", "-C", str(desk), *args], check=True, capture_output=True, text=True).stdout
+
+    git("init", "-q")
+    git("config", "user.name", "记分员")
+    git("config", "user.email", "jifen@example.org")
+    git("add", "ledger.yaml", "scheme.yaml")
+    git("commit", "-qm", "建账")
+    sheet = workbook(tmp_path / "五月记录.xlsx", GOOD)
+    result = cli("import", sheet, "-l", desk, "--yes", "--commit")
+    assert result.exit_code == 0 and "已提交" in result.output
+    body = git("log", "-1", "--format=%B")
+    assert "jifen events 5, 6, 7 in ledger.yaml" in body and git("status", "--porcelain", "ledger.yaml") == ""
