@@ -116,10 +116,12 @@ def test_importing_the_same_rows_again_adds_nothing_even_renamed_and_reordered(d
     after = (desk / "ledger.yaml").read_bytes()
     again = cli("import", sheet, "-l", desk, "--yes")
     assert again.exit_code == 0 and "已导入过 3 行" in again.output and "没有需要导入的新记录" in again.output
-    # saved again as CSV under another name, columns in another order, dates written another way, one row new
+    # saved again as CSV under another name, columns in another order, a date and a number written another
+    # way, one row new
     order = [1, 0, 2, 3, 4, 5, 6]
     moved = [[row[i] for i in order] for row in GOOD]
     moved[1][2] = "2023年5月2日"
+    moved[3][4] = "－0.50"  # the same points, typed another way
     moved.append(["缺席", "李四", "2023-6-2", 1, None, None, None])
     renamed = csv_file(tmp_path / "另存" / "第二季度.csv", moved)
     result = cli("import", renamed, "-l", desk, "--yes")

@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from jifen.book import find_rule
@@ -162,8 +163,7 @@ def plan(sheets: list[Sheet], file_name: str, spine: Spine, members: Mapping[str
             made = _row(sheet, number, cells, columns, headers, members, scheme, today, given, recorder, found)
             if made is None:
                 continue
-            content = json.dumps({k: str(v) for k, v in sorted(made.items()) if k != "by" and v is not None},
-                                 ensure_ascii=False)
+            content = _content(made)
             order = seen[content] = seen.get(content, -1) + 1
             digest = _digest(f"{content}\n{order}")
             subject = made["subject"]
@@ -272,6 +272,18 @@ def _refusal(sheet: Sheet, number: int, name: str, columns: Mapping[str, int], h
     column = columns.get(name, 0)
     header = headers[column - 1] if column else ""
     return Refusal(sheet.name, number, column, header, "member" if name == "member_id" else name, code, dict(args))
+
+
+def _content(fields: Mapping[str, Any]) -> str:
+    """What a row records, as the text its hash is made of: every field but the recorder, numbers
+    as their value (``-0.50`` is ``-0.5``), dates as ``YYYY-MM-DD``.
+
+    >>> _content({"date": dt.date(2023, 5, 2), "subject": "m01", "points": Decimal("-0.50"), "by": "刘芳", "note": None})
+    '{"date": "2023-05-02", "points": "-0.5", "subject": "m01"}'
+    """
+    plain = {k: format(v.normalize(), "f") if isinstance(v, Decimal) else str(v)
+             for k, v in sorted(fields.items()) if k != "by" and v is not None}
+    return json.dumps(plain, ensure_ascii=False)
 
 
 def _digest(text: str) -> str:
