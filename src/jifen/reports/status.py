@@ -21,7 +21,7 @@ from jifen.core.kinds import PANEL_WORDS
 from jifen.core.model import Ledger
 from jifen.core.numbers import plain, shown
 from jifen.core.periods import Period
-from jifen.reports.base import Column, Report
+from jifen.reports.base import Column, Report, subject_label
 
 URGENCY = ("appeal", "pending", "close", "notice", "register", "eval", "grade", "flag")
 PENDING_DAYS = 7  # a declaration waiting longer than this is late (支委初评 within a week)
@@ -72,7 +72,7 @@ def status_report(ledger: Ledger, standings: engine.Standings, today: dt.date) -
     rows = tuple({"order": n, **item} for n, item in enumerate(items, start=1))
     columns = (Column("order", "label.seq"), Column("level", "label.status-level", words="status.level."),
                Column("item", "label.status-item", words="status.item."), Column("period", "label.period"),
-               Column("member", "label.member"), Column("id", "label.id"), Column("due", "label.due"))
+               Column("member", subject_label(ledger)), Column("id", "label.id"), Column("due", "label.due"))
     notes = tuple((f"status.{i['item']}" + ("-deductions" if i.get("deductions") else ""), _said(i))
                   for i in items) or (("status.none", {}),)
     data = {"branch": ledger.name, "scheme": standings.scheme.id, "today": today.isoformat(), "items": list(rows)}
