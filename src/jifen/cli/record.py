@@ -106,7 +106,7 @@ def init(
 def member_add(
     name: Annotated[str, typer.Argument(help="The member's name (or the branch's, in a committee ledger).")],
     id: Annotated[str | None, typer.Option("--id", help="Id to use. Default: the next free m01, m02 … (b01 … for branches).")] = None,
-    role: Annotated[str | None, typer.Option("--role", help="The member's role, where the scheme has roles (secretary, manager …).", show_default=False)] = None,
+    role: Annotated[str | None, typer.Option("--role", help="The member's role from the join on, where the scheme has roles: its id or its name (secretary, 支部书记 …).", show_default=False)] = None,
     same_name: Annotated[bool, typer.Option("--same-name", help="Another person who has the same name as a member on the roll.")] = False,
     status: Annotated[str | None, typer.Option("--status", help="入党积极分子, 发展对象 or 预备党员, for someone not yet a full member (see member status).", show_default=False)] = None,
     date: DateOpt = None,
@@ -130,7 +130,8 @@ def member_add(
             raise errors.InvalidInput("cli.id-taken", id=id)
         if not same_name:
             book.refuse_same_name(members, name, parse_date(date))
-        join = {"date": parse_date(date), "kind": "join", "subject": subject, "name": name, "role": role,
+        join = {"date": parse_date(date), "kind": "join", "subject": subject, "name": name,
+                "role": _role_id(spine, role) if role is not None else None,
                 "note": note, "late": late_reason(late, reason), "by": recorder(by)}
         if status is None:
             return [join]

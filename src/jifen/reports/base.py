@@ -69,8 +69,8 @@ def exempt_rows(standings: engine.Standings, period: Period, extra: dict[str, An
     report's scored rows have, with what they are for someone not scored (a row's shape never varies)."""
     extra = extra or {}
     return [
-        {"member_id": s, "member": standings.members[s].name, "score": None, "rank": None, "exempt": True,
-         **extra}
+        {"member_id": s, "member": standings.members[s].name, **people(standings, s, period), "score": None,
+         "rank": None, "exempt": True, **extra}
         for s in standings.subjects(period)
         if standings.is_exempt(s, period)
     ]
@@ -81,7 +81,8 @@ def unevaluated_rows(standings: engine.Standings, period: Period,
     """Rows for the subjects a panel has not evaluated in ``period`` yet (未评): listed with the panels
     still ``missing``, with no score or rank; ``extra`` as for ``exempt_rows``."""
     return [
-        {"member_id": score.subject, "member": standings.members[score.subject].name, "score": None, "rank": None,
+        {"member_id": score.subject, "member": standings.members[score.subject].name,
+         **people(standings, score.subject, period), "score": None, "rank": None,
          **(extra or {}), "veto": score.veto, "missing": list(score.missing)}
         for score in standings.unevaluated(period)
     ]
