@@ -390,7 +390,7 @@ def record_about(option: Path | None, lang: str, kind: str, member: str | list[s
 
     def events(spine, members) -> list[dict[str, Any]]:
         day = parse_date(date)
-        subjects = list(dict.fromkeys(member_id(members, name) for name in names))
+        subjects = [member_id(members, name) for name in names]  # a member named twice is booked twice
         if of_group is not None:
             subjects += [s for s in group_members(members, of_group, day) if s not in subjects]
         return [{"date": day, "kind": kind, "subject": subject, **fields, "by": recorder(by)} for subject in subjects]
