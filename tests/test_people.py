@@ -104,6 +104,8 @@ def test_a_second_secretary_beyond_the_limit_is_refused_until_the_first_is_relie
     b.ok("member", "role", "张书记", "secretary", "--end", "--date", "2024-01-01")
     b.ok("member", "role", "李委员", "secretary", "--date", "2024-01-01")
     assert b.ok("check").exit_code == 0
+    listed = {r["member"]: r["roles"] for r in b.rows("member", "list")}
+    assert listed == {"张书记": "", "李委员": "支部书记"}  # who holds what at the end of the log
     members = book.open(b.folder, [ROOT / "schemes"]).members
     assert roster.holders(members, "secretary", dt.date(2023, 12, 31)) == ["m01"]
     assert roster.holders(members, "secretary", dt.date(2024, 1, 1)) == ["m02"]
@@ -179,6 +181,9 @@ def test_activists_are_not_scored_unless_the_scheme_says_so(make):
     b.member("积极分子乙", "--status", "入党积极分子")
     b.member("预备党员丙", "--status", "预备党员")
     assert set(b.scores("--year", "2023")) == {"党员甲", "预备党员丙"}
+    listed = {r["member"]: r["standing"] for r in b.rows("member", "list")}
+    assert listed == {"党员甲": None, "积极分子乙": "activist", "预备党员丙": "probationary"}
+    assert "入党积极分子" in b.ok("member", "list").output
     assert "未知身份 群众" in b.fails("member", "status", "积极分子乙", "群众", "--date", "2023-02-01")
 
 

@@ -247,7 +247,7 @@ def member_list(ledger: LedgerOpt = None, format: FormatOpt = "table", lang: Lan
 
     lang = lang_of(lang)
     opened = load_book(ledger)
-    emit_report(reports.members_report(opened.ledger, opened.standings.members), format, lang, color=coloured(no_color))
+    emit_report(reports.members_report(opened.ledger, opened.standings.members, opened.standings.scheme.roles), format, lang, color=coloured(no_color))
 
 
 @app.command()
