@@ -243,3 +243,16 @@ def test_scheme_check_knows_roles_with_limits_and_statuses(cli, tmp_path):
     scheme.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = cli("scheme", "check", scheme)
     assert result.exit_code != 0 and "secretary 可由 2 人同时担任" in result.output
+
+
+def test_a_monthly_schemes_card_counted_each_event_twice_in_its_running_score(make):
+    """bianban is scored by month: the card's 本月累计 was the month's running score added up once as
+    the scoring period's and once as the month's (100 + 3 + 3 = 106). 100 + 3 = 103; the 顺三七 share
+    of 乙's event, recorded after it, comes after (103 + 0.9 = 103.9 for the month)."""
+    b = make("bianban-monthly")
+    b.member("书记甲", "--role", "secretary")
+    b.member("党员乙")
+    b.ok("add", "书记甲", "党员乙", "plus.exchange", "--date", "2024-03-05")
+    card = json.loads(b.ok("show", "书记甲", "-f", "json").stdout)
+    assert [(e["id"], e["running"]) for e in card["events"] if e["kind"] == "score"] == [(4, 103)]
+    assert card["periods"]["2024-03"] == 103.9

@@ -475,7 +475,7 @@ class _Running:
 
     def __init__(self, scheme: Scheme, kinds: tuple[str, ...]) -> None:
         self.scheme = scheme
-        self.kinds = kinds
+        self.kinds = tuple(dict.fromkeys(kinds))  # a period asked for twice (month, month) is added up once
         self.sums: dict[Period, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         self.items: dict[Period, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         self.panels: dict[tuple[Period, str], dict[str, list]] = defaultdict(dict)  # (period, category) → panel → [sum, n]
