@@ -27,6 +27,7 @@ from jifen.cli.common import (
     app,
     append_event,
     append_events,
+    caching,
     handled,
     lang_of,
     late_reason,
@@ -329,7 +330,7 @@ def amend(
 
 # --- roles, groups and statuses over time --------------------------------------------------------
 
-RoleArg = Annotated[str, typer.Argument(help="The role: its id or its name in the scheme (secretary, 书记 …; see jifen scheme show).")]
+RoleArg = Annotated[str, typer.Argument(help="The role: its id or its name in the scheme (secretary, 支部书记 …).")]
 GroupArg = Annotated[str, typer.Argument(help="The group: a 党小组, 科室 or 调查组, by the name the branch gives it.")]
 
 
@@ -373,7 +374,7 @@ def _role_id(spine, text: str) -> str:
     """The id of the role ``text`` names in the ledger's scheme: its id, or its name (书记)."""
     from jifen import book
 
-    scheme, problems = book.scheme_of(spine, scheme_search(), cached=True)
+    scheme, problems = book.scheme_of(spine, scheme_search(), cached=caching())
     if scheme is None:
         raise errors.InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
     if text in scheme.roles:
