@@ -101,6 +101,7 @@ def test_a_second_secretary_beyond_the_limit_is_refused_until_the_first_is_relie
     assert "jifen member role 张书记 支部书记 --end --date 2024-01-01" in out  # what to do
     assert "未知角色 书记" in b.fails("member", "role", "李委员", "书记", "--date", "2024-01-01")
     assert "并未担任" in b.fails("member", "role", "李委员", "secretary", "--end", "--date", "2024-01-01")
+    assert "张书记 (m01) 在 2024-01-01 已担任 支部书记" in b.fails("member", "role", "张书记", "secretary", "--date", "2024-01-01")
     b.ok("member", "role", "张书记", "secretary", "--end", "--date", "2024-01-01")
     b.ok("member", "role", "李委员", "secretary", "--date", "2024-01-01")
     assert b.ok("check").exit_code == 0

@@ -257,6 +257,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "event.role-full": ("{date} {role}已由 {who} 担任,至多 {holders} 人同时担任", "on {date} {role} is already held by {who}; at most {holders} may hold it at once",
                         "换届时先让 {first} 同日卸任(jifen member role {first} {role} --end --date {date}),或在任命时加 --replace。",
                         "At a handover relieve {first} on the same date first (jifen member role {first} {role} --end --date {date}), or appoint with --replace."),
+    "event.role-held": ("{name} ({subject}) 在 {date} 已担任 {role}", "{name} ({subject}) already holds {role} on {date}",
+                        "无需再次任命;用 jifen member list 查看现任职务。", "Nothing to record; see jifen member list for who holds what."),
     "event.not-role-then": ("{name} ({subject}) 在 {date} 并未担任 {role}", "{name} ({subject}) did not hold {role} on {date}",
                             "用 jifen member show 或 jifen log 查看其任职。", "See jifen log for the roles held."),
     "event.not-group-then": ("{name} ({subject}) 在 {date} 不在 {group}", "{name} ({subject}) was not in {group} on {date}",

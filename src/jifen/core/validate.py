@@ -117,6 +117,12 @@ def _role_problems(event: Event, context: Context) -> list[Problem]:
     if event.role not in scheme.roles:
         roles = ", ".join(scheme.roles) or "-"
         return [Problem(event.at("role"), "event.unknown-role", {"role": event.role, "roles": roles})]
+    member = context.members.get(event.subject or "")
+    if event.kind == "role" and member is not None and any(
+            role == event.role and since < event.date and (until is None or until > event.date)
+            for role, since, until in member.posts):
+        return [Problem(event.at("role"), "event.role-held", {
+            "name": member.name, "subject": member.id, "role": scheme.roles[event.role or ""], "date": event.date})]
     limit = scheme.holders.get(event.role or "")
     if event.kind == "unrole" or limit is None:
         return []
