@@ -54,7 +54,7 @@ def test_a_field_the_kind_does_not_take_is_refused_by_the_reader(name):
 
 def test_the_groups_split_the_kinds_as_the_spine_needs():
     assert kinds.BULK_KINDS == ("score", "declare", "eval", "veto")
-    assert kinds.ROSTER_KINDS == ("join", "leave")
+    assert kinds.ROSTER_KINDS == ("join", "leave", "role", "unrole", "group", "ungroup", "status")
     assert kinds.COUNTED == ("score", "eval", "veto", "exempt")
     assert set(kinds.REWRITES) == {"revoke", "approve", "reject", "amend", "ruling"}
     assert kinds.DECIMAL_FIELDS == ("points", "measure", "score")

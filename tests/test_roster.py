@@ -50,3 +50,30 @@ def test_resolve_by_id_or_unique_name(log):
     assert roster.resolve(members, "李四") == ("m02", [])
     assert roster.resolve(members, "张三") == (None, ["m01", "m03"])  # ambiguous
     assert roster.resolve(members, "赵六") == (None, [])  # nobody
+
+
+def test_posts_groups_and_statuses_over_time_and_the_cache_rows_that_keep_them(log):
+    """A 换届 on 2024-01-01: the old secretary holds the role through 2023-12-31, the new one from
+    2024-01-01; a leave ends the roles and groups the day after the last day; the rows the cache
+    keeps make the same members again."""
+    log.join("m01", "2023-01-01", "老书记")
+    log._add("role", "2023-01-01", subject="m01", role="secretary")
+    log.join("m02", "2023-01-01", "新书记")
+    log._add("group", "2023-01-01", subject="m02", group="第一党小组")
+    log._add("unrole", "2024-01-01", subject="m01", role="secretary")
+    log._add("role", "2024-01-01", subject="m02", role="secretary")
+    log._add("status", "2023-01-01", subject="m02", status="probationary")
+    log._add("status", "2024-01-01", subject="m02", status="full")
+    log.leave("m02", "2024-06-30")
+    members = roster.build(log.events)
+    assert roster.holders(members, "secretary", D("2023-12-31")) == ["m01"]
+    assert roster.holders(members, "secretary", D("2024-01-01")) == ["m02"]
+    assert roster.holders(members, "secretary", D("2024-07-01")) == []  # 新书记 left on 2024-06-30
+    assert members["m02"].groups == (("第一党小组", D("2023-01-01"), D("2024-07-01")),)
+    assert roster.in_group(members, "第一党小组", D("2024-06-30")) == ["m02"]
+    assert roster.in_group(members, "第一党小组", D("2024-07-01")) == []
+    assert members["m02"].status_on(D("2023-12-31")) == "probationary"
+    assert members["m02"].status_on(D("2024-01-01")) == "full"
+    assert members["m01"].status_on(D("2024-01-01")) is None
+    kept = roster.from_rows(roster.to_rows(members))
+    assert {k: kept[k] for k in kept} == members

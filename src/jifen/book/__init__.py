@@ -422,6 +422,9 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None,
         "late": f" [{event.late}]" if event.late else "",
         "member": member.name if member else (event.subject or ""),
         "category": scheme.category(rule.category).name if rule is not None and scheme is not None else "",
+        "role": (scheme.roles.get(event.role, event.role) if scheme is not None else event.role) if event.role else "",
+        "group": event.group or "",
+        "status": messages.Word(f"status.{event.status}") if event.status else "",
     }
     return f"log.{event.kind}", args
 

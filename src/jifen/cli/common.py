@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -383,12 +383,30 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print ea
 
 def record_about(option: Path | None, lang: str, kind: str, member: str | list[str], date: str | None,
                  by: str | None, commit: bool = False, dry_run: bool = False, verbose: bool = False,
-                 **fields: Any) -> list[Event]:
-    """Append a ``kind`` event about each ``member`` (an id or a unique name) with ``fields``, all or none."""
+                 of_group: str | None = None, **fields: Any) -> list[Event]:
+    """Append a ``kind`` event about each ``member`` (an id or a unique name) and, if ``of_group`` is
+    given, each member of that group on the date, with ``fields``: all or none."""
     names = [member] if isinstance(member, str) else member
-    return append_events(option, lambda spine, members: [{
-        "date": parse_date(date), "kind": kind, "subject": member_id(members, name), **fields, "by": recorder(by),
-    } for name in names], lang, commit, dry_run, verbose)
+
+    def events(spine, members) -> list[dict[str, Any]]:
+        day = parse_date(date)
+        subjects = [member_id(members, name) for name in names]  # a member named twice is booked twice
+        if of_group is not None:
+            subjects += [s for s in group_members(members, of_group, day) if s not in subjects]
+        return [{"date": day, "kind": kind, "subject": subject, **fields, "by": recorder(by)} for subject in subjects]
+
+    return append_events(option, events, lang, commit, dry_run, verbose)
+
+
+def group_members(members: Mapping[str, Any], group: str, day: dt.date) -> list[str]:
+    """The ids of the members of ``group`` on ``day``; InvalidInput, naming the groups there are, if none."""
+    from jifen.core import roster
+
+    found = roster.in_group(members, group.strip(), day)
+    if not found:
+        raise errors.InvalidInput("cli.empty-group", group=group, date=day.isoformat(),
+                                  groups=", ".join(roster.groups(members)) or "-")
+    return found
 
 
 def append_event(option: Path | None, fields: Callable[[Any, Any], dict[str, Any]], lang: str,

@@ -36,6 +36,8 @@ from jifen.cli.common import (
     today_date,
 )
 
+GroupOpt = Annotated[str | None, typer.Option("--group", "-g", help="Only the members of this group (党小组, 科室 …); ranks stay the whole branch's.", show_default=False)]
+
 
 @app.command()
 @handled
@@ -43,6 +45,7 @@ def report(
     month: Annotated[str | None, typer.Option("--month", "-m", help="A month, YYYY-MM (月度登记表).", show_default=False)] = None,
     quarter: Annotated[str | None, typer.Option("--quarter", "-q", help="A quarter, YYYYQn (季度公示).", show_default=False)] = None,
     year: Annotated[str | None, typer.Option("--year", "-y", help="A year, YYYY.", show_default=False)] = None,
+    group: GroupOpt = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
@@ -61,13 +64,14 @@ def report(
         from jifen.render import WITH_DETAIL, WITHOUT_REASONS
 
         return reports.period_report(opened.ledger, opened.standings, period, detail=format in WITH_DETAIL,
-                                     explain=format not in WITHOUT_REASONS)
+                                     explain=format not in WITHOUT_REASONS, group=group)
 
+    what = ("report", str(period)) + ((group,) if group is not None else ())
     if format == "html":
-        emit_notice(ledger, ("report", str(period)), make, lang, output, ids)
+        emit_notice(ledger, what[:2], make, lang, output, ids)  # the code seals the log; a group is a cut of it
         return
     # a handout written with -o is made from the log alone, never the cache
-    emit_kept(ledger, ("report", str(period)), lambda: make(load_book(ledger, cached=output is None)), format, lang,
+    emit_kept(ledger, what, lambda: make(load_book(ledger, cached=output is None)), format, lang,
               output, color=coloured(no_color))
 
 
@@ -75,6 +79,7 @@ def report(
 @handled
 def grade(
     year: Annotated[int, typer.Option("--year", "-y", help="The year to grade.")],
+    group: GroupOpt = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
@@ -93,12 +98,13 @@ def grade(
 
         return reports.grade_report(opened.ledger, opened.standings, parse_year(year), detail=format in WITH_DETAIL,
                                     explain=format not in WITHOUT_REASONS,
-                                    chart=format in WITH_CHART)
+                                    chart=format in WITH_CHART, group=group)
 
+    what = ("grade", str(parse_year(year))) + ((group,) if group is not None else ())
     if format == "html":
-        emit_notice(ledger, ("grade", str(parse_year(year))), make, lang, output, ids)
+        emit_notice(ledger, what[:2], make, lang, output, ids)  # the code seals the log; a group is a cut of it
         return
-    emit_kept(ledger, ("grade", year), lambda: make(load_book(ledger, cached=output is None)), format, lang, output, color=coloured(no_color))
+    emit_kept(ledger, ("grade", year) + what[2:], lambda: make(load_book(ledger, cached=output is None)), format, lang, output, color=coloured(no_color))
 
 
 @app.command()
@@ -241,7 +247,7 @@ def member_list(ledger: LedgerOpt = None, format: FormatOpt = "table", lang: Lan
 
     lang = lang_of(lang)
     opened = load_book(ledger)
-    emit_report(reports.members_report(opened.ledger, opened.standings.members), format, lang, color=coloured(no_color))
+    emit_report(reports.members_report(opened.ledger, opened.standings.members, opened.standings.scheme.roles), format, lang, color=coloured(no_color))
 
 
 @app.command()

@@ -26,10 +26,13 @@ from jifen.cli.common import (
     VerboseOpt,
     app,
     append_event,
+    append_events,
+    caching,
     handled,
     lang_of,
     late_reason,
     member_app,
+    member_id,
     parse_count,
     parse_date,
     parse_decimal,
@@ -104,8 +107,9 @@ def init(
 def member_add(
     name: Annotated[str, typer.Argument(help="The member's name (or the branch's, in a committee ledger).")],
     id: Annotated[str | None, typer.Option("--id", help="Id to use. Default: the next free m01, m02 … (b01 … for branches).")] = None,
-    role: Annotated[str | None, typer.Option("--role", help="The member's role, where the scheme has roles (secretary, manager …).", show_default=False)] = None,
+    role: Annotated[str | None, typer.Option("--role", help="The member's role from the join on, where the scheme has roles: its id or its name (secretary, 支部书记 …).", show_default=False)] = None,
     same_name: Annotated[bool, typer.Option("--same-name", help="Another person who has the same name as a member on the roll.")] = False,
+    status: Annotated[str | None, typer.Option("--status", help="入党积极分子, 发展对象 or 预备党员, for someone not yet a full member (see member status).", show_default=False)] = None,
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,
@@ -119,17 +123,23 @@ def member_add(
 ) -> None:
     """Record that a member joined (or transferred in) on a date."""
     from jifen import book
+    from jifen.core.kinds import status as status_id
 
-    def fields(spine, members) -> dict[str, Any]:
+    def fields(spine, members) -> list[dict[str, Any]]:
         subject = id or _next_id(members, "b" if spine.subjects == "branches" else "m")
         if id is not None and id in members and members[id].active:
             raise errors.InvalidInput("cli.id-taken", id=id)
         if not same_name:
             book.refuse_same_name(members, name, parse_date(date))
-        return {"date": parse_date(date), "kind": "join", "subject": subject, "name": name, "role": role,
+        join = {"date": parse_date(date), "kind": "join", "subject": subject, "name": name,
+                "role": _role_id(spine, role) if role is not None else None,
                 "note": note, "late": late_reason(late, reason), "by": recorder(by)}
+        if status is None:
+            return [join]
+        return [join, {"date": join["date"], "kind": "status", "subject": subject, "status": status_id(status),
+                       "late": join["late"], "by": join["by"]}]
 
-    append_event(ledger, fields, lang_of(lang), commit, dry_run, verbose)
+    append_events(ledger, fields, lang_of(lang), commit, dry_run, verbose)
 
 
 def _next_id(members: dict, prefix: str) -> str:
@@ -190,6 +200,7 @@ def _scored_command(kind: str, doc: str):
         level: LevelOpt = None,
         measure: MeasureOpt = None,
         ref: RefOpt = None,
+        group: Annotated[str | None, typer.Option("--group", "-g", help="A group (党小组, 科室, 调查组): one record for each of its members on --date, all or none.", show_default=False)] = None,
         note: NoteOpt = None,
         by: ByOpt = None,
         late: LateOpt = False,
@@ -200,10 +211,10 @@ def _scored_command(kind: str, doc: str):
         dry_run: DryRunOpt = False,
         verbose: VerboseOpt = False,
     ) -> None:
-        if len(words) < 2:
+        if len(words) < (1 if group is not None else 2):
             raise errors.InvalidInput("cli.needs-member-and-rule")
         *members, rule = words
-        record_about(ledger, lang_of(lang), kind, members, date, by, commit, dry_run=dry_run, verbose=verbose, rule=rule, count=parse_count(count),
+        record_about(ledger, lang_of(lang), kind, members, date, by, commit, dry_run=dry_run, verbose=verbose, of_group=group, rule=rule, count=parse_count(count),
                 points=parse_decimal(points), level=level, measure=parse_decimal(measure), ref=ref, note=note,
                 late=late_reason(late, reason))
 
@@ -315,3 +326,106 @@ def amend(
     """Correct an earlier score: it is replaced (same member and date) by one with the values given."""
     record_on("amend", event_id, date, by, commit, ledger, lang, dry_run=dry_run, verbose=verbose, reason=reason, rule=rule, count=parse_count(count),
               points=parse_decimal(points), level=level, measure=parse_decimal(measure), late=late_reason(late, reason))
+
+
+# --- roles, groups and statuses over time --------------------------------------------------------
+
+RoleArg = Annotated[str, typer.Argument(help="The role: its id or its name in the scheme (secretary, 支部书记 …).")]
+GroupArg = Annotated[str, typer.Argument(help="The group: a 党小组, 科室 or 调查组, by the name the branch gives it.")]
+
+
+@member_app.command("role")
+@handled
+def member_role(
+    member: MemberArg,
+    role: RoleArg,
+    end: Annotated[bool, typer.Option("--end", help="The member no longer holds the role from --date on (卸任).")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Relieve whoever holds the role on --date, in the same record (换届).")] = False,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    reason: LateReasonOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Record that a member holds a role (书记, 委员 …) from a date on, or with --end no longer holds it."""
+    from jifen.core import roster
+
+    if end and replace:
+        raise errors.InvalidInput("cli.end-or-replace")
+
+    def fields(spine, members) -> list[dict[str, Any]]:
+        role_id = _role_id(spine, role)
+        day = parse_date(date)
+        subject = member_id(members, member)
+        common = {"date": day, "note": note, "late": late_reason(late, reason), "by": recorder(by)}
+        relieved = [h for h in roster.holders(members, role_id, day) if h != subject] if replace else []
+        return [*({**common, "kind": "unrole", "subject": h, "role": role_id} for h in relieved),
+                {**common, "kind": "unrole" if end else "role", "subject": subject, "role": role_id}]
+
+    append_events(ledger, fields, lang_of(lang), commit, dry_run, verbose)
+
+
+def _role_id(spine, text: str) -> str:
+    """The id of the role ``text`` names in the ledger's scheme: its id, or its name (书记)."""
+    from jifen import book
+
+    scheme, problems = book.scheme_of(spine, scheme_search(), cached=caching())
+    if scheme is None:
+        raise errors.InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
+    if text in scheme.roles:
+        return text
+    named = [id for id, name in scheme.roles.items() if name == text.strip()]
+    if len(named) == 1:
+        return named[0]
+    raise errors.InvalidInput("event.unknown-role", role=text,
+                              roles=", ".join(f"{id} ({name})" for id, name in scheme.roles.items()) or "-")
+
+
+@member_app.command("group")
+@handled
+def member_group(
+    member: MemberArg,
+    group: GroupArg,
+    end: Annotated[bool, typer.Option("--end", help="The member leaves the group from --date on.")] = False,
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    reason: LateReasonOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Record that a member is in a group (党小组, 科室, 调查组) from a date on, or with --end no longer is."""
+    record_about(ledger, lang_of(lang), "ungroup" if end else "group", member, date, by, commit, dry_run=dry_run,
+                 verbose=verbose, group=group.strip(), note=note, late=late_reason(late, reason))
+
+
+@member_app.command("status")
+@handled
+def member_status(
+    member: MemberArg,
+    status: Annotated[str, typer.Argument(help="入党积极分子, 发展对象, 预备党员 or 正式党员 (or activist, candidate, probationary, full).")],
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    reason: LateReasonOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Record a person's status from a date on: 入党积极分子 → 发展对象 → 预备党员 → 正式党员."""
+    from jifen.core.kinds import status as status_id
+
+    record_about(ledger, lang_of(lang), "status", member, date, by, commit, dry_run=dry_run, verbose=verbose,
+                 status=status_id(status), note=note, late=late_reason(late, reason))

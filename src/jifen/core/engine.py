@@ -30,7 +30,7 @@ from typing import Any
 
 from jifen.core import categories as categories_
 from jifen.core import corrections, roster, rules
-from jifen.core.kinds import REWRITES, ROSTER_KINDS
+from jifen.core.kinds import FULL, REWRITES, ROSTER_KINDS, STATUSES
 from jifen.core.model import Band, Category, Event, Scheme, Score
 from jifen.core.numbers import shown
 from jifen.core.periods import Period
@@ -190,11 +190,10 @@ class _Booker:
 
 
 def _secretary(members: dict[str, roster.Member], event: Event) -> str | None:
-    """The subject whose role is ``secretary`` on the day of ``event``, if there is one."""
-    for member in members.values():
-        if member.role == "secretary" and member.belongs(event.date):
-            return member.id
-    return None
+    """The subject who holds the role ``secretary`` on the day of ``event``, if one does (the first by
+    id, should a scheme without a limit have several)."""
+    found = roster.holders(members, "secretary", event.date)
+    return found[0] if found else None
 
 
 class Standings:
@@ -249,8 +248,20 @@ class Standings:
         return any(c.split for c in self.scheme.categories)
 
     def subjects(self, period: Period) -> list[str]:
-        """The subjects who belonged to the branch at some time in ``period``, by id."""
-        return [m.id for m in self.members.values() if m.in_span(period.start, period.end)]
+        """The subjects who belonged to the branch at some time in ``period`` with a status the scheme
+        scores (party members, unless it says otherwise), by id."""
+        scored = self.scheme.statuses
+        return [m.id for m in self.members.values()
+                if m.in_span(period.start, period.end) and self.status(m.id, period) in scored]
+
+    def status(self, subject: str, period: Period) -> str:
+        """``subject``'s status (入党积极分子 …) at the end of ``period``, or on their last day in the branch
+        if that is earlier: a full member if none was recorded."""
+        member = self.members.get(subject)
+        if member is None:
+            return FULL
+        last = max((end or period.end for start, end in member.spells if start <= period.end), default=period.end)
+        return member.status_on(min(last, period.end)) or FULL
 
     def is_exempt(self, subject: str, period: Period) -> bool:
         """Whether ``subject`` is exempted (免于考核) for the year of ``period``."""
@@ -433,12 +444,26 @@ class Standings:
         return self._placed[period].get(subject)
 
     def _rank(self, period: Period) -> list[Standing]:
+        """Ranked together, or, where the scheme ranks statuses apart, one ranking per status in the
+        order of ``kinds.STATUSES`` (activists first), one after the other."""
         scores = {s: self.score(s, period) for s in self.subjects(period) if not self.is_exempt(s, period)}
         scores = {s: score for s, score in scores.items() if not score.missing}
         shown_scores = {s: shown(score.total, self.scheme.precision) for s, score in scores.items()}
-        places = ranks(shown_scores)
-        order = sorted(scores, key=lambda s: (places[s], s))
-        return [Standing(scores[s], shown_scores[s], places[s]) for s in order]
+        if not self.scheme.statuses_apart:
+            return _ranking(scores, shown_scores)
+        statuses = {s: self.status(s, period) for s in scores}
+        return [place for status in STATUSES
+                for place in _ranking({s: v for s, v in scores.items() if statuses[s] == status}, shown_scores)]
+
+    def rankings(self, period: Period) -> list[list[Standing]]:
+        """``ranked(period)`` as the rankings it is made of: one, or one per status ranked apart."""
+        ranked = self.ranked(period)
+        if not self.scheme.statuses_apart:
+            return [ranked]
+        by_status: dict[str, list[Standing]] = {}
+        for place in ranked:
+            by_status.setdefault(self.status(place.subject, period), []).append(place)
+        return list(by_status.values())
 
     def entries(self, subject: str) -> list[Booked]:
         """``subject``'s counted events in replay order, with what each was worth."""
@@ -450,7 +475,7 @@ class _Running:
 
     def __init__(self, scheme: Scheme, kinds: tuple[str, ...]) -> None:
         self.scheme = scheme
-        self.kinds = kinds
+        self.kinds = tuple(dict.fromkeys(kinds))  # a period asked for twice (month, month) is added up once
         self.sums: dict[Period, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         self.items: dict[Period, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         self.panels: dict[tuple[Period, str], dict[str, list]] = defaultdict(dict)  # (period, category) → panel → [sum, n]
@@ -509,6 +534,12 @@ def _evaluation_value(category: Category, panels: list[tuple[Decimal, int]]) -> 
 
 
 # --- what the notice board shows ---------------------------------------------
+
+
+def _ranking(scores: Mapping[str, Score], shown_scores: Mapping[str, Decimal]) -> list[Standing]:
+    places = ranks({s: shown_scores[s] for s in scores})
+    order = sorted(scores, key=lambda s: (places[s], s))
+    return [Standing(scores[s], shown_scores[s], places[s]) for s in order]
 
 
 def ranks(values: dict[str, Decimal]) -> dict[str, int]:

@@ -33,6 +33,8 @@ FIELDS: dict[str, str] = {
     "subject": "text",
     "name": "text",
     "role": "text",
+    "group": "text",
+    "status": "text",
     "scheme": "text",
     "scheme_hash": "text",
     "subjects": "subjects",
@@ -84,6 +86,18 @@ def panel(text: str) -> str:
     """The panel id of ``text`` (自评 → self, 互评 → peer, 群众 → masses …; ids as they are)."""
     return PANEL_WORDS.get(text.strip(), text.strip())
 SUBJECT_KINDS = ("members", "branches")
+# A person's standing towards the party, in the order a person passes through them; a member of the roll
+# with no status given is a full member (正式党员), as every member was before statuses were recorded.
+STATUSES = ("activist", "candidate", "probationary", "full")
+MEMBER_STATUSES = ("probationary", "full")  # who a scheme scores unless it says otherwise: party members
+STATUS_WORDS = {"入党积极分子": "activist", "积极分子": "activist", "发展对象": "candidate", "预备党员": "probationary",
+                "正式党员": "full"}  # the statuses' ids, as a Chinese recorder says them
+FULL = "full"
+
+
+def status(text: str) -> str:
+    """The status id of ``text`` (入党积极分子 → activist, 预备党员 → probationary …; ids as they are)."""
+    return STATUS_WORDS.get(text.strip(), text.strip())
 
 
 class Kind(NamedTuple):
@@ -118,6 +132,13 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("open", ("name", "scheme"), ("subjects", "above", "scheme_hash")),
     Kind("join", ("subject", "name"), ("role",), group="roster"),
     Kind("leave", ("subject", "reason"), member=True, group="roster"),
+    # posts, groups and statuses over time (jifen.core.roster): a role or group held from the date on,
+    # until an unrole or ungroup of the same dated when it no longer holds, or a leave
+    Kind("role", ("subject", "role"), member=True, group="roster"),
+    Kind("unrole", ("subject", "role"), member=True, group="roster"),
+    Kind("group", ("subject", "group"), member=True, group="roster"),
+    Kind("ungroup", ("subject", "group"), member=True, group="roster"),
+    Kind("status", ("subject", "status"), member=True, group="roster"),
     Kind("score", ("subject", "rule"), (*SCORE_VALUES, "origin"), counts="score", member=True, touches="date", group="bulk"),
     Kind("declare", ("subject", "rule"), SCORE_VALUES, member=True, touches="date", group="bulk"),
     Kind("approve", ("target",), targets=("declare",), effect="approve", touches="target"),
@@ -140,7 +161,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
 def kinds_where(**wanted: object) -> tuple[str, ...]:
     """The names of the kinds whose attributes have the values given, in table order.
 
-    >>> kinds_where(group="roster"), kinds_where(counts="veto")
+    >>> kinds_where(group="roster")[:2], kinds_where(counts="veto")
     (('join', 'leave'), ('veto',))
     """
     return tuple(k.name for k in KINDS.values() if all(getattr(k, a) == v for a, v in wanted.items()))

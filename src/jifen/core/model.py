@@ -104,6 +104,8 @@ class Event:
     subjects: str | None = None
     above: str | None = None  # the party organisation above the branch, as its notices name it
     role: str | None = None
+    group: str | None = None  # a group (党小组, 科室 …) a group or ungroup event names
+    status: str | None = None  # a status (入党积极分子 …) a status event gives
     level: str | None = None
     measure: Decimal | None = None
     panel: str | None = None
@@ -192,15 +194,48 @@ class Member:
     id: str
     name: str
     spells: tuple[tuple[dt.date, dt.date | None], ...]  # [joined, left] inclusive; None: still there
-    role: str | None = None  # from the latest join (e.g. secretary, manager)
+    role: str | None = None  # from the latest join (e.g. secretary, manager): what a base by role reads
+    # (role or group, from, until): held from ``from`` to the day before ``until`` (None: still held)
+    posts: tuple[tuple[str, dt.date, dt.date | None], ...] = ()
+    groups: tuple[tuple[str, dt.date, dt.date | None], ...] = ()
+    statuses: tuple[tuple[str, dt.date], ...] = ()  # (status, from), in date order; none: a full member
 
     @classmethod
-    def of(cls, id: str, name: str, spells: tuple, role: str | None) -> Member:
-        """``Member(id, name, spells, role)``, made faster (see ``Event.of``): a roster is made on
-        every ``jifen add``, for every member."""
+    def of(cls, id: str, name: str, spells: tuple, role: str | None, posts: tuple = (), groups: tuple = (),
+           statuses: tuple = ()) -> Member:
+        """``Member(id, name, spells, role, posts, groups, statuses)``, made faster (see ``Event.of``): a
+        roster is made on every ``jifen add``, for every member."""
         member = object.__new__(cls)
-        member.__dict__.update(id=id, name=name, spells=spells, role=role)
+        member.__dict__.update(id=id, name=name, spells=spells, role=role, posts=posts, groups=groups,
+                               statuses=statuses)
         return member
+
+    def roles_on(self, day: dt.date) -> tuple[str, ...]:
+        """The roles this member holds on ``day`` (none on a day outside the branch)."""
+        return _held(self.posts, day) if self.belongs(day) else ()
+
+    def roles_between(self, start: dt.date, end: dt.date) -> tuple[str, ...]:
+        """The roles this member held on some day from ``start`` to ``end`` (inclusive)."""
+        return tuple(dict.fromkeys(role for role, since, until in self.posts
+                                   if since <= end and (until is None or until > start)))
+
+    def groups_between(self, start: dt.date, end: dt.date) -> tuple[str, ...]:
+        """The groups this member was in on some day from ``start`` to ``end`` (inclusive)."""
+        return tuple(dict.fromkeys(group for group, since, until in self.groups
+                                   if since <= end and (until is None or until > start)))
+
+    def groups_on(self, day: dt.date) -> tuple[str, ...]:
+        """The groups (党小组, 科室 …) this member is in on ``day``."""
+        return _held(self.groups, day) if self.belongs(day) else ()
+
+    def status_on(self, day: dt.date) -> str | None:
+        """The status (入党积极分子 …) given last on or before ``day``; None: a full member, as before
+        statuses were recorded."""
+        found = None
+        for status, start in self.statuses:
+            if start <= day:
+                found = status
+        return found
 
     def belongs(self, day: dt.date) -> bool:
         return any(start <= day and (end is None or day <= end) for start, end in self.spells)
@@ -211,6 +246,10 @@ class Member:
     @property
     def active(self) -> bool:
         return bool(self.spells) and self.spells[-1][1] is None
+
+
+def _held(spells: tuple[tuple[str, dt.date, dt.date | None], ...], day: dt.date) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(what for what, start, until in spells if start <= day and (until is None or day < until)))
 
 
 @dataclass(frozen=True)
@@ -422,6 +461,9 @@ class Scheme:
     flags: tuple[FlagRule, ...] = ()
     exemption: bool = False  # members may be exempted (免于考核) for a year
     roles: Mapping[str, str] = field(default_factory=dict)  # role id → its name
+    holders: Mapping[str, int] = field(default_factory=dict)  # role id → how many may hold it at once
+    statuses: tuple[str, ...] = ("probationary", "full")  # the statuses scored (kinds.MEMBER_STATUSES)
+    statuses_apart: bool = False  # each status ranked on its own (积极分子 apart from members)
 
     def rule(self, rule_id: str) -> Rule | None:
         return self._rules_by_id.get(rule_id)

@@ -42,14 +42,17 @@ def annual(standings: engine.Standings, year: int) -> list[Outcome]:
     scheme = standings.scheme
     period = Period(year, "year", 1)
     ranked = standings.ranked(period)
-    grades = _grades(standings, ranked)
-    from_bottom = _from_bottom(ranked)
+    grades: dict[str, tuple[str | None, str | None]] = {}
+    from_bottom: dict[str, int] = {}
+    for ranking in standings.rankings(period):  # statuses ranked apart get their quotas and cuts apart
+        grades.update(_grades(standings, ranking))
+        from_bottom.update(_from_bottom(ranking))
     results = []
     for place in ranked:
         flags: list[str] = []
         months: dict[str, list[str]] = {}
         for rule in scheme.flags:
-            if rule.role is not None and standings.members[place.subject].role != rule.role:
+            if rule.role is not None and rule.role not in standings.members[place.subject].roles_between(period.start, period.end):
                 continue
             if rule.per == "month":
                 hit = _month_flag(standings, place.subject, year, rule)

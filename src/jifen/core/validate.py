@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from jifen.core import corrections, roster, rules
-from jifen.core.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED
+from jifen.core.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED, STATUSES
 from jifen.core.model import Event, Ledger, Lookup, Problem, Scheme, Spine
 from jifen.core.periods import Period
 from jifen.core.workflow import notice_end, touched
@@ -93,9 +93,13 @@ def _problems(event: Event, context: Context) -> list[Problem]:
         problems += _rule_problems(event, context.scheme)
     if event.kind == "eval":
         problems += _eval_problems(event, context)
-    if event.kind == "join" and event.role is not None and event.role not in context.scheme.roles:
-        roles = ", ".join(context.scheme.roles) or "-"
-        problems.append(Problem(event.at("role"), "event.unknown-role", {"role": event.role, "roles": roles}))
+    if event.kind in ("join", "role", "unrole") and event.role is not None:
+        problems += _role_problems(event, context)
+    if event.kind in ("unrole", "ungroup"):
+        problems += _ending_problems(event, context)
+    if event.kind == "status" and event.status not in STATUSES:
+        problems.append(Problem(event.at("status"), "event.unknown-status",
+                                {"status": event.status, "statuses": ", ".join(STATUSES)}))
     if kind.targets:
         problems += _target_problems(event, context)
         if kind.member:  # an appeal: checked after what it names
@@ -104,6 +108,43 @@ def _problems(event: Event, context: Context) -> list[Problem]:
         if Period.parse(event.period).kind != "quarter":
             problems.append(Problem(event.at("period"), "event.want-quarter", {"period": event.period}))
     return problems
+
+
+def _role_problems(event: Event, context: Context) -> list[Problem]:
+    """A role the scheme does not have, and a role given to more members at once than the scheme
+    allows (换届: the one who held it is relieved on the same date, first)."""
+    scheme = context.scheme
+    if event.role not in scheme.roles:
+        roles = ", ".join(scheme.roles) or "-"
+        return [Problem(event.at("role"), "event.unknown-role", {"role": event.role, "roles": roles})]
+    member = context.members.get(event.subject or "")
+    if event.kind == "role" and member is not None and any(
+            role == event.role and since < event.date and (until is None or until > event.date)
+            for role, since, until in member.posts):
+        return [Problem(event.at("role"), "event.role-held", {
+            "name": member.name, "subject": member.id, "role": scheme.roles[event.role or ""], "date": event.date})]
+    limit = scheme.holders.get(event.role or "")
+    if event.kind == "unrole" or limit is None:
+        return []
+    holding = roster.holders(context.members, event.role or "", event.date)
+    if len(holding) <= limit:
+        return []
+    others = [context.members[h] for h in holding if h != event.subject]
+    return [Problem(event.at("role"), "event.role-full", {
+        "role": scheme.roles[event.role or ""], "holders": limit, "date": event.date,
+        "who": ", ".join(f"{m.name}({m.id})" for m in others), "first": others[0].name if others else ""})]
+
+
+def _ending_problems(event: Event, context: Context) -> list[Problem]:
+    """An unrole or ungroup of a role or group the subject did not hold on the day before it."""
+    member = context.members.get(event.subject or "")
+    field, what = ("role", event.role) if event.kind == "unrole" else ("group", event.group)
+    held = (member.posts if event.kind == "unrole" else member.groups) if member is not None else ()
+    if any(name == what and since <= event.date and until == event.date for name, since, until in held):
+        return []
+    name = member.name if member is not None else (event.subject or "")
+    return [Problem(event.at(field), f"event.not-{field}-then", {"name": name, "subject": event.subject,
+                                                                 field: what, "date": event.date})]
 
 
 def _target_problems(event: Event, context: Context) -> list[Problem]:
@@ -276,7 +317,7 @@ def _roster_problems(events: Iterable[Event]) -> list[Problem]:
     """Joins of someone already in, and leaves of someone not in, replayed in date order."""
     problems: list[Problem] = []
     inside: dict[str, bool] = {}
-    for event in sorted((e for e in events if e.kind in ROSTER_KINDS), key=lambda e: e.order):
+    for event in sorted((e for e in events if e.kind in ("join", "leave")), key=lambda e: e.order):
         subject = event.subject or ""
         if event.kind == "join" and inside.get(subject):
             problems.append(Problem(event.source, "event.already-member", {"subject": subject, "name": event.name}))

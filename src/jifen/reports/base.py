@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jifen.core import engine
+from jifen.core.kinds import MEMBER_STATUSES
 from jifen.core.model import Category, Ledger
 from jifen.core.numbers import plain
 from jifen.core.periods import Period
@@ -68,8 +69,8 @@ def exempt_rows(standings: engine.Standings, period: Period, extra: dict[str, An
     report's scored rows have, with what they are for someone not scored (a row's shape never varies)."""
     extra = extra or {}
     return [
-        {"member_id": s, "member": standings.members[s].name, "score": None, "rank": None, "exempt": True,
-         **extra}
+        {"member_id": s, "member": standings.members[s].name, **people(standings, s, period), "score": None,
+         "rank": None, "exempt": True, **extra}
         for s in standings.subjects(period)
         if standings.is_exempt(s, period)
     ]
@@ -80,7 +81,8 @@ def unevaluated_rows(standings: engine.Standings, period: Period,
     """Rows for the subjects a panel has not evaluated in ``period`` yet (未评): listed with the panels
     still ``missing``, with no score or rank; ``extra`` as for ``exempt_rows``."""
     return [
-        {"member_id": score.subject, "member": standings.members[score.subject].name, "score": None, "rank": None,
+        {"member_id": score.subject, "member": standings.members[score.subject].name,
+         **people(standings, score.subject, period), "score": None, "rank": None,
          **(extra or {}), "veto": score.veto, "missing": list(score.missing)}
         for score in standings.unevaluated(period)
     ]
@@ -138,6 +140,39 @@ def flat(row: dict[str, Any]) -> dict[str, Any]:
         else:
             flat[key] = value
     return flat
+
+
+def people(standings: engine.Standings, subject: str, period: Period) -> dict[str, Any]:
+    """A row's status (where the scheme scores more than party members, or ranks statuses apart) and
+    groups (where the branch has groups): nothing where neither applies, so a row's shape is as before."""
+    found: dict[str, Any] = {}
+    if _shows_status(standings):
+        found["status"] = standings.status(subject, period)
+    member = standings.members.get(subject)
+    if member is not None and any(m.groups for m in standings.members.values()):
+        found["groups"] = "、".join(member.groups_between(period.start, period.end))
+    return found
+
+
+def people_columns(standings: engine.Standings) -> tuple[Column, ...]:
+    """The status and group columns ``people`` fills, where it fills them."""
+    return ((*([Column("status", "label.standing", words="status.")] if _shows_status(standings) else []),
+             *([Column("groups", "label.group")] if any(m.groups for m in standings.members.values()) else [])))
+
+
+def _shows_status(standings: engine.Standings) -> bool:
+    scheme = standings.scheme
+    return scheme.statuses_apart or set(scheme.statuses) != set(MEMBER_STATUSES)
+
+
+def of_group(rows: list[dict[str, Any]], standings: engine.Standings, group: str | None,
+             period: Period) -> list[dict[str, Any]]:
+    """The rows of the members who were in ``group`` at some time in ``period`` (all rows if None); their
+    ranks stay the branch's."""
+    if group is None:
+        return rows
+    kept = {m.id for m in standings.members.values() if group in m.groups_between(period.start, period.end)}
+    return [r for r in rows if r["member_id"] in kept]
 
 
 def quota_text(value) -> str | None:

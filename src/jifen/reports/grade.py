@@ -15,6 +15,9 @@ from jifen.reports.base import (
     flat,
     lead_columns,
     missing_column,
+    of_group,
+    people,
+    people_columns,
     reasons,
     unevaluated_rows,
 )
@@ -23,10 +26,11 @@ from jifen.reports.events import events_report
 
 
 def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail: bool = False,
-                 chart: bool = False, explain: bool = True) -> Report:
+                 chart: bool = False, explain: bool = True, group: str | None = None) -> Report:
     """Annual scores, grades and ranks (年度评定), with stars, eligibility and flags where the scheme has
     them; with ``detail``, the events behind them; with ``chart``, what a chart of the year draws;
-    with ``explain``, each row's reasons and why a period is blank (what a table leaves out)."""
+    with ``explain``, each row's reasons and why a period is blank (what a table leaves out); with
+    ``group``, only the rows of that group's members, ranked and graded as in the whole branch."""
     scheme = standings.scheme
     period = Period(year, "year", 1)
     parts = [str(p) for p in period.parts(scheme.period)] if scheme.period != "year" else []
@@ -37,6 +41,7 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         row: dict[str, Any] = {
             "member_id": result.subject,
             "member": standings.members[result.subject].name,
+            **people(standings, result.subject, period),
             "score": result.shown,
             "rank": result.rank,
             "grade": result.grade,
@@ -69,8 +74,10 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         waiting.update({"flags": []} if show_flags else {})
         for row in unevaluated_rows(standings, period, waiting):  # not yet graded, but what moved is shown
             rows.append({**row, "reasons": reasons(standings, row["member_id"], period) if explain else []})
+    rows = of_group(rows, standings, group, period)
     columns = [
         *lead_columns(ledger),
+        *people_columns(standings),
         *(Column(f"periods.{p}", p, literal=True, short=p[4:].lstrip("-")) for p in parts),  # Q1, 03
         Column("score", "label.score"),
         *([Column("grade", "label.grade")] if scheme.grades else []),
@@ -86,6 +93,9 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
     title = ("title.grade.branches" if ledger.subjects == "branches" else "title.grade",
              {"branch": ledger.name, "year": year, "scheme": scheme.id})
     notes = _quota_notes(rows) + (() if rows else (("cli.no-rows", {}),))
+    if group is not None:
+        notes += (("note.group", {"group": group}),)
+        data["group"] = group
     return Report(title, tuple(columns), tuple(flat(r) for r in rows), data, notes, form="summary",
                   detail=events_report(standings, period) if detail else None,
                   chart=chart_data(ledger, standings, year) if chart else None)

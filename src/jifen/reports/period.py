@@ -18,6 +18,9 @@ from jifen.reports.base import (
     lead_columns,
     missing_column,
     name_of,
+    of_group,
+    people,
+    people_columns,
     reasons,
     unevaluated_rows,
     who,
@@ -26,9 +29,10 @@ from jifen.reports.events import events_report
 
 
 def period_report(ledger: Ledger, standings: engine.Standings, period: Period, detail: bool = False,
-                  explain: bool = True) -> Report:
+                  explain: bool = True, group: str | None = None) -> Report:
     """The ranked table of one month, quarter or year (月度登记表 / 季度公示); with ``detail``, the
-    events behind it too; with ``explain``, each row's reasons (what a table leaves out)."""
+    events behind it too; with ``explain``, each row's reasons (what a table leaves out); with
+    ``group``, only the rows of that group's members, ranked as in the whole branch."""
     scheme = standings.scheme
     scored = [c for c in scheme.categories if not categories.of(c).apart]
     bonuses = [c for c in scheme.categories if categories.of(c).apart]
@@ -40,6 +44,7 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
             {
                 "member_id": place.subject,
                 "member": standings.members[place.subject].name,
+                **people(standings, place.subject, period),
                 "score": place.shown,
                 "rank": place.rank,
                 "categories": {c.id: shown(score.categories[c.id], scheme.precision) for c in scored},
@@ -57,8 +62,10 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
         bonus = sum((score.categories[c.id] for c in bonuses), Decimal(0))
         rows.append({**row, "categories": known, "bonus": shown(bonus, scheme.precision),
                      "reasons": reasons(standings, row["member_id"], period) if explain else []})
+    rows = of_group(rows, standings, group, period)
     columns = [
         *lead_columns(ledger),
+        *people_columns(standings),
         *(category_column(c) for c in scored),
         *([Column("bonus", "label.bonus")] if bonuses else []),
         Column("score", "label.score"),
@@ -73,6 +80,9 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
     title = ("title.report.branches" if ledger.subjects == "branches" else "title.report",
              {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
     notes = _workflow_notes(flow, standings) + (() if rows else (("cli.no-rows", {}),))
+    if group is not None:
+        notes += (("note.group", {"group": group}),)
+        data["group"] = group
     return Report(title, tuple(columns), tuple(flat(r) for r in rows), data, notes, form="register",
                   detail=events_report(standings, period) if detail else None)
 

@@ -53,7 +53,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 8  # bump when what is stored changes shape
+FORMAT = 9  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 

@@ -16,7 +16,8 @@ from typing import Any
 
 import jifen
 from jifen.core import categories, rules
-from jifen.core.kinds import SUBJECT_KINDS
+from jifen.core.kinds import MEMBER_STATUSES, STATUSES, SUBJECT_KINDS
+from jifen.core.kinds import status as status_id
 from jifen.core.model import Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
 from jifen.errors import InvalidInput, LedgerNotFound
 from jifen.store import yamlsrc
@@ -178,6 +179,7 @@ _TOP = {
     "period": (_choice(tuple(PERIODS_PER_YEAR)), True),
     "total": (yamlsrc.as_decimal, False),
     "roles": (_node, False),
+    "statuses": (_node, False),
     "categories": (_list, True),
     "annual": (_node, False),
     "grades": (_list, False),
@@ -244,11 +246,47 @@ _FLAG = {
 _SPLIT = {"member": (_share, True), SECRETARY: (_share, True)}
 
 
-def _roles(node: yamlsrc.Node, problems: list[Problem]) -> dict[str, str]:
+_ROLE = {"name": (yamlsrc.as_text, True), "holders": (yamlsrc.as_count, False)}
+_STATUSES = {"scored": (_list, False), "ranked": (_choice(("together", "apart")), False)}
+
+
+def _roles(node: yamlsrc.Node, problems: list[Problem]) -> tuple[dict[str, str], dict[str, int]]:
+    """``roles: {secretary: 支部书记}`` or ``{secretary: {name: 支部书记, holders: 1}}``: each role's
+    name, and how many may hold it at once where the scheme says."""
     if not isinstance(node, yamlsrc.Map):
         problems.append(Problem(node.source, "yaml.want-mapping", {"what": "roles"}))
-        return {}
-    return {k.text: (v.text if isinstance(v, yamlsrc.Scalar) else k.text) for k, v in node.items}
+        return {}, {}
+    names: dict[str, str] = {}
+    holders: dict[str, int] = {}
+    for key, value in node.items:
+        if isinstance(value, yamlsrc.Scalar):
+            names[key.text] = value.text
+            continue
+        values = yamlsrc.read_map(value, _ROLE, problems, "role") or {}
+        names[key.text] = values.get("name", key.text)
+        if "holders" in values:
+            holders[key.text] = values["holders"]
+    return names, holders
+
+
+def _statuses(node: yamlsrc.Node, problems: list[Problem]) -> tuple[tuple[str, ...], bool]:
+    """``statuses: {scored: [入党积极分子, 发展对象, 预备党员, 正式党员], ranked: apart}``: the statuses
+    scored (ids or Chinese names) and whether each is ranked on its own; members only, together, if
+    not given."""
+    values = yamlsrc.read_map(node, _STATUSES, problems, "statuses")
+    if values is None:
+        return MEMBER_STATUSES, False
+    scored: list[str] = []
+    for item in values["scored"].items if "scored" in values else ():
+        text = item.text if isinstance(item, yamlsrc.Scalar) else ""
+        found = status_id(text)
+        if found not in STATUSES:
+            problems.append(Problem(item.source, "scheme.unknown-status", {"status": text, "statuses": ", ".join(STATUSES)}))
+        elif found not in scored:
+            scored.append(found)
+    if "scored" in values and not values["scored"].items:
+        problems.append(Problem(values["scored"].source, "scheme.no-status-scored", {}))
+    return (tuple(scored) if "scored" in values else MEMBER_STATUSES), values.get("ranked") == "apart"
 
 
 # --- building ----------------------------------------------------------------------
@@ -277,6 +315,8 @@ def _scheme(path: str, root: yamlsrc.Node, problems: list[Problem]) -> Scheme | 
         values = yamlsrc.read_map(node, _FLAG, problems, "flag")
         if values is not None:
             flags.append(FlagRule(source=node.source, **values))
+    roles, holders = _roles(top["roles"], problems) if "roles" in top else ({}, {})
+    statuses, apart = _statuses(top["statuses"], problems) if "statuses" in top else (MEMBER_STATUSES, False)
     return Scheme(
         id=top["scheme"],
         name=top["name"],
@@ -298,7 +338,10 @@ def _scheme(path: str, root: yamlsrc.Node, problems: list[Problem]) -> Scheme | 
         eligible_min_base=eligible.get("min_base", False),
         flags=tuple(flags),
         exemption=top.get("exemption", False),
-        roles=_roles(top["roles"], problems) if "roles" in top else {},
+        roles=roles,
+        holders=holders,
+        statuses=statuses,
+        statuses_apart=apart,
     )
 
 
@@ -460,6 +503,9 @@ def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
         problems.append(Problem(where, "scheme.split-empty", {"category": category.id}))
     if category.split and SECRETARY not in scheme.roles:
         problems.append(Problem(where, "scheme.split-needs-secretary", {"category": category.id}))
+    if category.split and scheme.holders.get(SECRETARY, 1) > 1:  # whose share would it be?
+        problems.append(Problem(where, "scheme.split-many-secretaries",
+                                {"category": category.id, "holders": scheme.holders[SECRETARY]}))
     for role in category.base:
         if role and role not in scheme.roles:
             problems.append(Problem(where, "scheme.unknown-role", {"role": role, "roles": ", ".join(scheme.roles) or "-"}))
