@@ -169,3 +169,44 @@ def added(repo: Path, since: str, path: Path) -> tuple[list, bool]:
     book, _ = ledger_io.parse(str(path), new)
     first_new_line = old.count(b"\n") + 1
     return [e for e in book.events if e.source.line >= first_new_line], new.startswith(old)
+
+
+def of_ledger(repo: Path, path: Path) -> list[Violation]:
+    """The violations of the audit (history and working tree) that concern the ledger ``path``."""
+    relative = str(path.resolve().relative_to(repo.resolve()))
+    return [v for v in history(repo) + working(repo) if v.path == relative]
+
+
+def changes(repo: Path, path: Path, limit: int = 10) -> list[tuple[gitrepo.Commit, list]]:
+    """The latest ``limit`` commits of the ledger ``path``, newest first, each with the events it
+    added (those whose lines come after the file as its parent had it)."""
+    relative = str(path.resolve().relative_to(repo.resolve()))
+    if not gitrepo.has_head(repo):
+        return []
+    found = []
+    for commit in gitrepo.commits(repo, None, (f":(literal){relative}",))[::-1][:limit]:
+        parent = commit.parents[0] if commit.parents else None
+        old = (gitrepo.show(repo, parent, relative) if parent else None) or b""
+        new = gitrepo.show(repo, commit.sha, relative) or b""
+        log, _ = ledger_io.parse(relative, new)
+        first_new_line = old.count(b"\n") + 1
+        found.append((commit, [e for e in log.events if e.source.line >= first_new_line]))
+    return found
+
+
+def of_ledgers(folders: list[Path]) -> dict[Path, list[Violation] | None]:
+    """For each ledger folder, the audit's violations concerning its ledger (None: it is not in a git
+    repository); each repository's history is read once, however many of the ledgers it holds."""
+    by_repo: dict[Path, list[Violation]] = {}
+    found: dict[Path, list[Violation] | None] = {}
+    for folder in folders:
+        try:
+            repo = gitrepo.toplevel(folder)
+        except JifenError:
+            found[folder] = None
+            continue
+        if repo not in by_repo:
+            by_repo[repo] = history(repo) + working(repo)
+        relative = str(ledger_io.locate(folder).resolve().relative_to(repo.resolve()))
+        found[folder] = [v for v in by_repo[repo] if v.path == relative]
+    return found
