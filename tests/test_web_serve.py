@@ -210,6 +210,7 @@ def county(cli, tmp_path):
     codes = {"县委组织部": invite(cli, top, "县委组织部", "上级党委"), "张三": invite(cli, one, "张三"),
              "李四": invite(cli, two, "李四")}
     app = create_folder_app(top, today=lambda: TODAY)
+    assert git(top, "status", "--porcelain", "--untracked-files=all") == "?? .gitignore\n"  # no account file
     return top, codes, app
 
 

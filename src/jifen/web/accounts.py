@@ -151,7 +151,9 @@ def _locked(directory: Path) -> Iterator[Accounts]:
 
 
 def _save(directory: Path, accounts: Accounts) -> None:
-    """Replace the account file whole (a temporary file, mode 0600, renamed over it)."""
+    """Replace the account file whole (a temporary file, mode 0600, renamed over it); the folder's
+    ``.gitignore`` names it first (a ledger's has since ``jifen init``; a committee's folder may not)."""
+    _ignored(Path(directory))
     raw = {"secret": accounts.secret,
            "accounts": {n: {k: v for k, v in asdict(a).items() if k != "name"} for n, a in accounts.people.items()}}
     fd, temporary = tempfile.mkstemp(prefix=".jifen-users.", dir=directory)  # mkstemp makes it 0600
@@ -166,6 +168,16 @@ def _save(directory: Path, accounts: Accounts) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _ignored(directory: Path) -> None:
+    """Add the account file and its lock to ``directory``'s ``.gitignore`` where it does not name them."""
+    ignore = directory / ".gitignore"
+    text = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
+    missing = [name for name in (FILENAME, LOCKNAME) if name not in text.splitlines()]
+    if missing:
+        ignore.write_text(text + ("" if not text or text.endswith("\n") else "\n") + "\n".join(missing) + "\n",
+                          encoding="utf-8")
 
 
 def _hasher() -> Any:
