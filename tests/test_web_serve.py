@@ -220,6 +220,7 @@ def test_the_committee_sees_the_roll_up_the_audit_and_every_branch_read_only(cou
     page = c.get("/").text
     assert "各支部积分汇总(2023 年度)" in page
     assert "第一支部" in page and "第二支部" in page and page.count("通过") == 2
+    assert 'href="/notice"' not in page and 'href="/b/%E7%AC%AC%E4%B8%80%E6%94%AF%E9%83%A8/notice"' in page
     rollup = cli("rollup", top, "--year", "2023", "--format", "json", "--jobs", "1")
     for row in json.loads(rollup.output)["branches"]:
         assert f"<b>{row['average']}</b>" in page  # the same numbers as jifen rollup

@@ -606,7 +606,6 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "web.branches.committee": ("上级党委登录", "Committee sign-in"),
     "web.branches.choose": ("请选择您所在的支部登录", "Choose your branch to sign in"),
     "web.branches.audit": ("审计", "Audit"),
-    "web.branches.pages": ("查看", "Pages"),
     "web.audit.ok": ("通过", "passed"),
     "web.audit.edited": ("{count} 处改动历史", "{count} edits of history"),
     "web.audit.no-git": ("不在 git 中", "not in git"),

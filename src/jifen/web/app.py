@@ -103,6 +103,7 @@ class Site:
         html = self.templates.get_template(template).render(
             t=lambda code, **args: messages.text(code, lang, **args), lang=lang, csrf=guard.csrf_token(session),
             account=account, flash=flash, base=self.url, branch=self.directory.name if self.base else "",
+            branch_pages=self.scope != COMMITTEE,
             role=messages.text(f"role.{account.role}", lang) if account else "",
             path=request.url.path[len(self.base):] if request.url.path.startswith(self.base) else request.url.path,
             **context)
