@@ -52,7 +52,7 @@ def events(folder):
 
 
 GETS = ["/", "/card", "/card/m02", "/notice", "/declare", "/mine", "/object/39", "/desk", "/record", "/log",
-        "/members", "/password", "/evidence/" + "0" * 64]
+        "/history", "/members", "/password", "/evidence/" + "0" * 64]
 POSTS = ["/declare", "/object/39", "/record", "/approve/39", "/reject/39", "/notice/open", "/ruling/39", "/close",
          "/password"]
 
@@ -75,7 +75,7 @@ def test_every_action_without_a_session_goes_to_sign_in_and_writes_nothing(site,
 @pytest.mark.parametrize(("method", "path"), [
     ("get", "/record"), ("post", "/record"), ("post", "/approve/39"), ("post", "/reject/39"),
     ("post", "/ruling/39"), ("post", "/notice/open"), ("post", "/close"), ("get", "/card/m02"), ("get", "/log"),
-    ("get", "/desk"), ("get", "/members"),
+    ("get", "/desk"), ("get", "/members"), ("get", "/history"),
 ])
 def test_a_member_cannot_record_approve_rule_or_read_another_card(site, method, path):
     c = signed_in(site, "张建国")

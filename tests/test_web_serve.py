@@ -236,11 +236,19 @@ def test_the_committee_sees_the_roll_up_the_audit_and_every_branch_read_only(cou
 
 def test_the_audit_on_the_committee_page_names_the_branch_whose_history_was_edited(county):
     top, codes, app = county
+    c = sign_in(client(app), "县委组织部", codes["县委组织部"])
+    assert c.get("/").text.count("通过") == 2  # the history audited once; later pages read only what is new
     ledger = top / "第二支部" / "ledger.yaml"
     ledger.write_bytes(ledger.read_bytes().replace("第二支部".encode(), "第贰支部".encode(), 1))
+    page = c.get("/").text
+    assert page.count("通过") == 1 and "1 处改动历史" in page  # in the working tree
     git(top, "commit", "-q", "-am", "改了历史")
-    page = sign_in(client(app), "县委组织部", codes["县委组织部"]).get("/").text
-    assert page.count("通过") == 1 and "1 处改动历史" in page
+    page = c.get("/").text
+    assert page.count("通过") == 1 and "1 处改动历史" in page  # in the commit added since
+    history = c.get("/b/第二支部/history").text
+    assert "审计未通过:1 处改动了历史" in history and re.search(r"第 \d+ 行:.* — 提交 [0-9a-f]{10}", history)
+    git(top, "reset", "-q", "--hard", "HEAD~1")  # the edit gone from history: audited again from the start
+    assert c.get("/").text.count("通过") == 2
 
 
 def test_a_branch_account_sees_its_own_branch_only(county):

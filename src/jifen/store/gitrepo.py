@@ -106,6 +106,17 @@ def _name_status(out: bytes) -> list[tuple[str, str]]:
     return [(status[:1], path) for status, path in zip(fields[0:-1:2], fields[1::2])]
 
 
+def is_ancestor(repo: Path, old: str, new: str) -> bool:
+    """Whether commit ``old`` (a full sha) is ``new`` or one of its ancestors."""
+    return _git(repo, "merge-base", "--is-ancestor", old, new, ok=(0, 1, 128)).returncode == 0
+
+
+def modified(repo: Path, paths: tuple[str, ...]) -> list[str]:
+    """The files of ``paths`` (pathspecs) whose working-tree bytes differ from HEAD's, relative to the top."""
+    out = _git(repo, "diff", "--name-only", "--no-renames", "-z", "HEAD", "--", *paths)
+    return [path for path in out.stdout.decode("utf-8", "surrogateescape").split("\0") if path]
+
+
 def is_commit(repo: Path, rev: str) -> bool:
     """Whether ``rev`` (a revision the user gave) names a commit of ``repo``."""
     revision(rev)

@@ -9,6 +9,7 @@ picks, for one person, the rows they may see, and puts the words in.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -172,11 +173,10 @@ def history(book: Book, directory: Path, lang: str) -> dict[str, Any]:
 
     try:
         repo = gitrepo.toplevel(directory)
-        path = ledger_io.locate(directory)
-        violations = audit.of_ledger(repo, path)
-        commits = audit.changes(repo, path)
     except JifenError:
         return {"git": False, "violations": [], "commits": []}
+    violations = audited([directory])[directory] or []
+    commits = audit.changes(repo, ledger_io.locate(directory))
     return {
         "git": True,
         "violations": [{"line": v.line, "words": messages.text(v.code, lang), "commit": v.commit, "author": v.author,
@@ -192,7 +192,6 @@ def rollup(branches: list[tuple[str, Path]], search: list[Path] | None, year: in
     """The committee's page: ``jifen rollup``'s table of the branches (``(link, folder)`` each) for
     ``year``, each row with its link and what the audit says of its ledger."""
     from jifen import book as book_api
-    from jifen.book import audit
     from jifen.book import rollup as rollup_lib
 
     folders = [folder for _, folder in branches]
@@ -201,7 +200,7 @@ def rollup(branches: list[tuple[str, Path]], search: list[Path] | None, year: in
     errors = {s.path: messages.text(s.error, lang, **words(s.error_args)) for s in found if s.error}
     report = reports.rollup_report(found, rollup_lib.rank(found), year, errors)
     links = {str(folder): link for link, folder in branches}
-    audits = audit.of_ledgers(folders)
+    audits = audited(folders)
     grades = [c.label for c in report.columns if c.key.startswith("grades.")]
     rows = []
     for row in report.data["branches"]:
@@ -216,3 +215,16 @@ def rollup(branches: list[tuple[str, Path]], search: list[Path] | None, year: in
             "audit_ok": violations == [],
         })
     return {"year": year, "rows": rows, "grades": grades}
+
+
+_AUDITED: dict[Path, Any] = {}  # repository → its history's audit as far as the server read it
+_AUDITING = threading.Lock()
+
+
+def audited(folders: list[Path]) -> dict[Path, Any]:
+    """``audit.of_ledgers`` for a running server: each repository's history is audited once, and after
+    that only the commits added since (a web append is a commit), one request at a time."""
+    from jifen.book import audit
+
+    with _AUDITING:
+        return audit.of_ledgers(folders, _AUDITED)
