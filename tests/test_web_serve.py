@@ -169,6 +169,25 @@ def test_appended_but_not_committed_is_said_as_such_not_as_a_failure(cli, tmp_pa
     assert int(git(folder, "rev-list", "--count", "HEAD")) == 1
 
 
+def test_a_ledger_git_does_not_track_is_not_committed_nor_is_one_served_without_commits(cli, tmp_path):
+    outer = tmp_path / "仓库"
+    outer.mkdir()
+    (outer / ".gitignore").write_text("草稿/\n", encoding="utf-8")
+    in_git(outer)  # a repository ...
+    folder = branch(cli, tmp_path, outer / "草稿" / "第一支部", "第一支部", [("张三", None)])  # ... ignoring the ledger
+    c = sign_in(client(create_app(folder, today=lambda: TODAY)), "张三", invite(cli, folder, "张三"))
+    assert declare(c).status_code == 303
+    page = c.get("/mine").text
+    assert 'class="flash ok"' in page and "git" not in page
+    assert int(git(outer, "rev-list", "--count", "HEAD")) == 1 and events(folder)[-1].kind == "declare"
+    tracked = branch(cli, tmp_path, tmp_path / "第二支部", "第二支部", [("李四", None)])
+    in_git(tracked)
+    c = sign_in(client(create_app(tracked, today=lambda: TODAY, commits=False)), "李四", invite(cli, tracked, "李四"))
+    assert declare(c).status_code == 303
+    assert int(git(tracked, "rev-list", "--count", "HEAD")) == 1
+    assert git(tracked, "status", "--porcelain", "--", "ledger.yaml") == " M ledger.yaml\n"
+
+
 # --- the language switch ---------------------------------------------------------------------------
 
 

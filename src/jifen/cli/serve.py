@@ -69,7 +69,8 @@ def serve(
     ledger: Annotated[Path | None, typer.Argument(help="Ledger folder. Default: as for --ledger.", show_default=False)] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on; 0.0.0.0 for the whole network (put HTTPS in front).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
-    demo: Annotated[bool, typer.Option("--demo", help="Create demo accounts (for the demo ledger) and print their passwords.")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help="Create demo accounts (for the demo ledger) and print their passwords; nothing is committed.")] = False,
+    no_commit: Annotated[bool, typer.Option("--no-commit", help="Do not commit each append to git, even where git tracks the ledger.")] = False,
     lang: LangOpt = None,
 ) -> None:
     """Serve the ledger's web pages: members see their points, declare and object; the recorder records.
@@ -88,7 +89,7 @@ def serve(
         from jifen.web.committee import create_folder_app
 
         found = _branches(directory)  # a branch that cannot be read says so in the roll-up, as in jifen rollup
-        application = create_folder_app(directory, lang=lang)
+        application = create_folder_app(directory, lang=lang, commits=not no_commit)
         typer.echo(messages.text("serve.listening-folder", lang, count=len(found), url=f"http://{host}:{port}/"))
         uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=False,
                     server_header=False)
@@ -104,7 +105,7 @@ def serve(
     else:
         accounts.ensure(directory)
     typer.echo(messages.text("serve.listening", lang, branch=book.name, url=f"http://{host}:{port}/"))
-    uvicorn.run(create_app(directory, lang=lang), host=host, port=port, log_level="warning",
+    uvicorn.run(create_app(directory, lang=lang, commits=not (no_commit or demo)), host=host, port=port, log_level="warning",
                 proxy_headers=False, server_header=False)
 
 

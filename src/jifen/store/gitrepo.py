@@ -106,6 +106,16 @@ def _name_status(out: bytes) -> list[tuple[str, str]]:
     return [(status[:1], path) for status, path in zip(fields[0:-1:2], fields[1::2])]
 
 
+def is_tracked(path: Path) -> bool:
+    """Whether the file ``path`` is in a git repository that tracks it (in HEAD or the index)."""
+    try:
+        repo = toplevel(path)
+    except GitError:
+        return False
+    relative = str(path.resolve().relative_to(repo.resolve()))
+    return bool(_git(repo, "ls-files", "-z", "--", f":(literal){relative}").stdout)
+
+
 def is_ancestor(repo: Path, old: str, new: str) -> bool:
     """Whether commit ``old`` (a full sha) is ``new`` or one of its ancestors."""
     return _git(repo, "merge-base", "--is-ancestor", old, new, ok=(0, 1, 128)).returncode == 0

@@ -51,17 +51,18 @@ class Site:
     """What the routes of one ledger share: its folder, the default language, the clock, the
     templates; where its pages live (``base``: ``""``, or ``/b/<branch>`` on a server over a folder)
     and whose sessions it takes (``scope``; ``committee``: the folder whose committee accounts may
-    read it); whether its appends are committed to git, as their author."""
+    read it); whether its appends are committed to git, as their author (``commits``, where git
+    tracks the ledger)."""
 
     def __init__(self, directory: Path, lang: str, today: Callable[[], dt.date],
                  search: list[Path] | None, limiter: guard.Limiter, base: str = "", scope: str = "",
-                 committee: Path | None = None) -> None:
+                 committee: Path | None = None, commits: bool = True) -> None:
         self.directory, self.lang, self.today, self.search, self.limiter = directory, lang, today, search, limiter
         self.base, self.scope, self.committee = base, scope, committee
         self.url = quote(base)  # ``base`` as links and redirects give it (``base`` is as requests arrive)
         self.address_limiter = guard.Limiter(ADDRESS_ATTEMPTS, limiter.window, limiter.clock)
         self.templates = TEMPLATES
-        self.commits = in_git(directory) if (directory / ledger_io.FILENAME).exists() else False
+        self.commits = commits and in_git(directory / ledger_io.FILENAME)
         self.committing = threading.Lock()  # this server's commits, one at a time: git's index is one
 
     def open(self) -> book_api.Book:
@@ -123,14 +124,11 @@ class Written(NamedTuple):
     commit: str | None = None
 
 
-def in_git(directory: Path) -> bool:
+def in_git(ledger: Path) -> bool:
+    """Whether the ledger file is tracked by git: then each web append is committed."""
     from jifen.store import gitrepo
 
-    try:
-        gitrepo.toplevel(directory)
-    except JifenError:
-        return False
-    return True
+    return ledger.exists() and gitrepo.is_tracked(ledger)
 
 
 def lang_of(request: Request) -> str:
@@ -689,10 +687,12 @@ def application(routes: list, secret: str, lang: str, https_only: bool) -> Starl
 
 def create_app(directory: Path, lang: str = "zh", today: Callable[[], dt.date] = dt.date.today,
                search: list[Path] | None = None, limiter: guard.Limiter | None = None,
-               https_only: bool = False) -> Starlette:
+               https_only: bool = False, commits: bool = True) -> Starlette:
     """The web application over the ledger in ``directory``; ``today`` is the server's date
-    (a test may fix it). The account file (and its cookie key) is made if there is none."""
+    (a test may fix it); ``commits``: commit each append where git tracks the ledger. The account
+    file (and its cookie key) is made if there is none."""
     book_api.long_running()  # every request opens the book: what one built must be freed after it
     secret = accounts.ensure(directory).secret
-    site = Site(Path(directory), lang, today, search, limiter or guard.Limiter(SIGNIN_ATTEMPTS, SIGNIN_WINDOW))
+    site = Site(Path(directory), lang, today, search, limiter or guard.Limiter(SIGNIN_ATTEMPTS, SIGNIN_WINDOW),
+                commits=commits)
     return application(routes_of(site), secret, lang, https_only)

@@ -57,8 +57,9 @@ def year_of(text: str | None, today: dt.date) -> int:
 
 def create_folder_app(folder: Path, lang: str = "zh", today: Callable[[], dt.date] = dt.date.today,
                       search: list[Path] | None = None, limiter: guard.Limiter | None = None,
-                      https_only: bool = False) -> Starlette:
-    """The web application over every branch ledger under ``folder`` (InvalidInput if there is none)."""
+                      https_only: bool = False, commits: bool = True) -> Starlette:
+    """The web application over every branch ledger under ``folder`` (InvalidInput if there is none);
+    ``commits`` as for ``create_app``."""
     folder = Path(folder)
     found = branches(folder)
     if not found:
@@ -66,11 +67,12 @@ def create_folder_app(folder: Path, lang: str = "zh", today: Callable[[], dt.dat
     book_api.long_running()
     limiter = limiter or guard.Limiter(SIGNIN_ATTEMPTS, SIGNIN_WINDOW)
     secret = accounts.ensure(folder).secret
-    top = Site(folder, lang, today, search, limiter, scope=COMMITTEE)
+    top = Site(folder, lang, today, search, limiter, scope=COMMITTEE, commits=False)
     mounts = []
     for base, directory in found:
         accounts.ensure(directory)
-        site = Site(directory, lang, today, search, limiter, base=base, scope=base, committee=folder)
+        site = Site(directory, lang, today, search, limiter, base=base, scope=base, committee=folder,
+                    commits=commits)
         mounts.append(Mount(base, routes=routes_of(site)))
 
     async def overview(request: Request) -> Response:
