@@ -309,3 +309,20 @@ def test_a_committee_account_needs_a_folder_of_branches(cli, tmp_path):
     result = cli("user", "invite", "县委组织部", "--role", "上级党委", "--ledger", tmp_path / "空文件夹")
     assert result.exit_code == 2 and "下没有台账" in result.output
     assert not (tmp_path / "空文件夹" / accounts.FILENAME).exists()
+
+
+def test_jifen_serve_of_a_folder_starts_the_committee_server_and_lists_its_branches(county, cli, monkeypatch):
+    import uvicorn
+
+    top, codes, _ = county
+    started = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(app=app, **options))
+    result = cli("serve", top, "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert "2 个支部的网页已启动:http://127.0.0.1:8123/" in result.output and started["port"] == 8123
+    landing = client(started["app"]).get("/").text
+    assert "第一支部" in landing and "第二支部" in landing and 'href="/signin"' in landing
+    c = sign_in(client(started["app"]), "李四", codes["李四"], "/b/第二支部")
+    c.post("/b/第二支部/declare", data={"csrf": token(c, "/b/第二支部/declare"), "rule": "honor.company",
+                                      "date": "2023-12-18", "note": "七一表彰"})
+    assert git(top, "log", "-1", "--format=%an").strip() == "李四"
