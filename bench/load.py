@@ -11,7 +11,10 @@ Passwords are hashed with argon2 at the cost the tests use (time_cost=1, memory_
 parallelism=1), not the default (~0.4 s a hash): what is measured is the pages, not the hashing.
 The server's date is fixed at 2023-12-20 (the demo's year, as in tests/test_web.py).
 
-    python bench/load.py [--seconds 15] [--readers 10] [--declarers 3] [--out bench/out/serve]
+    python bench/load.py [--seconds 15] [--readers 10] [--declarers 3] [--git] [--out bench/out/serve]
+
+With ``--git`` the copy is a git repository: the server commits each declaration (the member as
+author), and afterwards the commits must be one per accepted declaration, the ledger committed whole.
 """
 
 from __future__ import annotations
@@ -78,6 +81,13 @@ class Result:
     failed_reads: int  # page reads not answered 200
     found: dict[str, int]  # the load's notes in the log, and how many times each
     check: int  # exit code of ``jifen check`` on the copy
+    commits: int | None = None  # with ``git``: the commits the server made
+    by_members: int | None = None  # with ``git``: those of them whose author is a member
+    clean: bool = True  # with ``git``: the ledger as committed is the ledger on disk
+
+    @property
+    def one_commit_each(self) -> bool:
+        return self.commits is None or (self.commits == self.by_members == len(self.accepted) and self.clean)
 
     @property
     def requests(self) -> int:
@@ -93,7 +103,8 @@ class Result:
         return all(self.found.get(note) == 1 for note in self.accepted) and all(n == 1 for n in self.found.values())
 
     def ok(self) -> bool:
-        return self.exactly_once and self.check == 0 and not self.failed_reads and not self.refused
+        return (self.exactly_once and self.check == 0 and not self.failed_reads and not self.refused
+                and self.one_commit_each)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -151,8 +162,15 @@ def sign_in(base: str, name: str, password: str):
     return client
 
 
-def run(folder: Path, seconds: float, readers: int, declarers: int) -> Result:
-    """The load test on a fresh copy of the demo ledger in ``folder`` (see the module's docstring)."""
+def git(folder: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=True).stdout
+
+
+def run(folder: Path, seconds: float, readers: int, declarers: int, in_git: bool = False) -> Result:
+    """The load test on a fresh copy of the demo ledger in ``folder`` (see the module's docstring).
+    With ``in_git`` the copy is a git repository, so the server commits every declaration with the
+    member as author: afterwards there must be one commit per accepted declaration and nothing left
+    uncommitted."""
     import httpx
 
     from jifen import book
@@ -168,6 +186,12 @@ def run(folder: Path, seconds: float, readers: int, declarers: int) -> Result:
         passwords = [(name, pw) for name, _, pw in accounts.demo(folder, people)]
     finally:
         accounts._hasher = saved
+    if in_git:
+        git(folder, "init", "-q")
+        git(folder, "config", "user.name", "jifen serve")
+        git(folder, "config", "user.email", "serve@bench.jifen")
+        git(folder, "add", ".")
+        git(folder, "commit", "-q", "-m", "the demo ledger")
     run_id = f"{time.time_ns():x}"
     reads: list[float] = []
     writes: list[float] = []
@@ -238,8 +262,14 @@ def run(folder: Path, seconds: float, readers: int, declarers: int) -> Result:
     jifen = str(Path(sys.executable).with_name("jifen"))
     check = subprocess.run([jifen, "check", "-l", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            check=False).returncode
+    commits, by_members, clean = None, None, True
+    if in_git:
+        authors = git(folder, "log", "--format=%an").splitlines()[:-1]  # all but the copy's first commit
+        names = {name for name, _ in passwords}
+        commits, by_members = len(authors), sum(author in names for author in authors)
+        clean = git(folder, "status", "--porcelain", "--", "ledger.yaml") == ""
     return Result(elapsed, readers, declarers, reads, writes, accepted, counts["refused"], counts["failed_reads"],
-                  found, check)
+                  found, check, commits, by_members, clean)
 
 
 def markdown(result: Result, command: str) -> list[str]:
@@ -258,6 +288,13 @@ def markdown(result: Result, command: str) -> list[str]:
         f"| {ms(result.writes, .5):.0f} | {ms(result.writes, .95):.0f} | {len(result.accepted):,} | {result.refused:,} "
         f"| {result.failed_reads:,} "
         f"| {'yes' if result.exactly_once else '**no**'} | {'clean' if result.check == 0 else f'**exit {result.check}**'} |",
+        *([] if result.commits is None else [
+            "",
+            f"The copy was a git repository: the server made {result.commits:,} commits, {result.by_members:,} "
+            f"of them with a member as author, for {len(result.accepted):,} accepted declarations (one each: "
+            f"{'yes' if result.one_commit_each else '**no**'}); the ledger on disk is "
+            f"{'the one committed' if result.clean else '**not** the one committed'}.",
+        ]),
     ]
 
 
@@ -268,11 +305,12 @@ def main() -> int:
     parser.add_argument("--readers", type=int, default=10)
     parser.add_argument("--declarers", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "serve")
+    parser.add_argument("--git", action="store_true", help="make the copy a git repository: a commit per declaration")
     args = parser.parse_args()
     if args.serve:
         serve(args.serve)
         return 0
-    result = run(args.out, args.seconds, args.readers, args.declarers)
+    result = run(args.out, args.seconds, args.readers, args.declarers, args.git)
     print("\n".join(markdown(result, " ".join(sys.argv))))
     return 0 if result.ok() else 1
 

@@ -252,6 +252,8 @@ def main() -> int:
     parser.add_argument("--serve-seconds", type=float, default=60, help="seconds of the serve load test (group serve)")
     parser.add_argument("--readers", type=int, default=50, help="members reading pages in the serve load test")
     parser.add_argument("--declarers", type=int, default=10, help="members declaring in the serve load test")
+    parser.add_argument("--serve-git", action="store_true",
+                        help="the serve load test on a ledger in git: the server commits every declaration")
     args = parser.parse_args()
     only = set(args.only.split(","))
     if only - set(GROUPS):
@@ -328,7 +330,8 @@ def main() -> int:
     if args.cluster_branches and "cluster" in only:
         cluster = (args.cluster_branches,
                    paired_cluster(build_committee(args.cluster_branches), args.cluster_branches, args.pairs))
-    served = load.run(OUT / "serve", args.serve_seconds, args.readers, args.declarers) if "serve" in only else None
+    served = (load.run(OUT / "serve", args.serve_seconds, args.readers, args.declarers, args.serve_git)
+              if "serve" in only else None)
     for words in (["--help"], ["add", "--help"]) if "help" in only else ():
         help_ = [timed(words) for _ in range(max(args.repeat, 9))]
         rows.append((0, " ".join(words), statistics.median(w for w, _ in help_), max(r for _, r in help_)))
@@ -365,7 +368,8 @@ def main() -> int:
         lines += [f"| {size:,} | {mine:,} | {show:.2f} | {grade:.2f} | {ratio:.2f} |"
                   for size, mine, show, grade, ratio in ratios]
     if served:
-        command = (f"python bench/run.py --only serve --serve-seconds {args.serve_seconds:g} --readers {args.readers} "
+        command = (f"python bench/run.py --only serve{' --serve-git' if args.serve_git else ''} "
+                   f"--serve-seconds {args.serve_seconds:g} --readers {args.readers} "
                    f"--declarers {args.declarers}")
         lines += ["", *load.markdown(served, command)]
     print("\n".join(lines))

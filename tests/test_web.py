@@ -52,7 +52,7 @@ def events(folder):
 
 
 GETS = ["/", "/card", "/card/m02", "/notice", "/declare", "/mine", "/object/39", "/desk", "/record", "/log",
-        "/members", "/password", "/evidence/" + "0" * 64]
+        "/history", "/members", "/password", "/evidence/" + "0" * 64]
 POSTS = ["/declare", "/object/39", "/record", "/approve/39", "/reject/39", "/notice/open", "/ruling/39", "/close",
          "/password"]
 
@@ -75,7 +75,7 @@ def test_every_action_without_a_session_goes_to_sign_in_and_writes_nothing(site,
 @pytest.mark.parametrize(("method", "path"), [
     ("get", "/record"), ("post", "/record"), ("post", "/approve/39"), ("post", "/reject/39"),
     ("post", "/ruling/39"), ("post", "/notice/open"), ("post", "/close"), ("get", "/card/m02"), ("get", "/log"),
-    ("get", "/desk"), ("get", "/members"),
+    ("get", "/desk"), ("get", "/members"), ("get", "/history"),
 ])
 def test_a_member_cannot_record_approve_rule_or_read_another_card(site, method, path):
     c = signed_in(site, "张建国")
@@ -350,3 +350,17 @@ def test_the_load_test_finds_every_accepted_declaration_in_the_log_exactly_once(
     assert result.exactly_once and sorted(result.found) == sorted(result.accepted)
     result.found[result.accepted[0]] = 2  # what the check must catch: a declaration written twice
     assert not result.exactly_once
+
+
+def test_the_load_test_on_a_ledger_in_git_finds_one_commit_per_declaration_by_its_member(tmp_path, monkeypatch):
+    """bench/load.py --git, for 2 s with 1 reader and 2 declarers: the server's commits queue, none is lost."""
+    import importlib
+    from pathlib import Path
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
+    load = importlib.import_module("load")
+    result = load.run(tmp_path / "在git中", seconds=2, readers=1, declarers=2, in_git=True)
+    assert result.accepted and result.exactly_once and result.check == 0
+    assert result.commits == result.by_members == len(result.accepted) and result.clean and result.ok()
+    result.by_members -= 1  # what the check must catch: a commit not authored by the member
+    assert not result.one_commit_each

@@ -2,7 +2,8 @@
 through chromium-driver (`make os-packages`), against uvicorn started here on a free port.
 
 With ``pytest tests/test_web_browser.py --screenshots docs/screenshots`` (``make screenshots``)
-the phone view (390×844) of the card, declare, notice and objection pages is saved there;
+the phone view (390×844) of the card, declare, notice and objection pages, and of the committee's
+roll-up, is saved there;
 a normal run writes nothing outside its temporary folder.
 """
 
@@ -171,3 +172,64 @@ def test_a_member_declares_and_objects_the_secretary_approves_rules_and_closes(s
                      ("ruling", "刘芳"), ("close", "刘芳")]
     assert not [p for p in opened.problems if p.is_error]
     assert opened.status(next(e for e in opened.events if e.id == 39)).state == "cancelled"
+
+
+@pytest.fixture
+def county(demo, cli):
+    """uvicorn serving a folder of two branch ledgers (the demo copy and a small one made with the command
+    line) with a committee account; yields (base url, password)."""
+    import uvicorn
+
+    from jifen.web.committee import create_folder_app
+
+    top = demo.parent  # <tmp>/ledgers, holding 机关第一党支部's demo copy
+    small = top / "机关第二党支部"
+    assert cli("init", small, "--scheme", "quantified-2023", "--name", "机关第二党支部", "--date", "2023-01-01").exit_code == 0
+    for name in ("周红", "吴强"):
+        assert cli("member", "add", name, "--date", "2023-01-01", "--ledger", small).exit_code == 0
+    assert cli("add", "周红", "study.absent", "--date", "2023-03-01", "--ledger", small).exit_code == 0
+    password = accounts.demo(top, [("县委组织部", "committee", None)])[0][2]
+    port = free_port()
+    config = uvicorn.Config(create_folder_app(top, today=lambda: TODAY), host="127.0.0.1", port=port,
+                            log_level="warning", lifespan="off")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + WAIT
+    while not running.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", password
+    running.should_exit = True
+    thread.join(WAIT)
+
+
+def test_the_committee_reads_the_roll_up_opens_a_branch_and_switches_to_english(county, browser, request):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as until
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, password = county
+    wait = WebDriverWait(browser, WAIT)
+    browser.get(base + "/")
+    browser.find_element(By.LINK_TEXT, "上级党委登录").click()
+    browser.find_element(By.NAME, "name").send_keys("县委组织部")
+    browser.find_element(By.NAME, "secret").send_keys(password)
+    browser.find_element(By.ID, "signin").click()
+    wait.until(until.text_to_be_present_in_element((By.TAG_NAME, "h1"), "各支部积分汇总"))
+    table = browser.find_element(By.CSS_SELECTOR, "table.board").text
+    assert "机关第一党支部" in table and "机关第二党支部" in table and "不在 git 中" in table
+    shots = request.config.getoption("screenshots")
+    if shots:
+        from PIL import Image
+
+        path = Path(shots) / "rollup.png"
+        browser.save_screenshot(str(path))
+        Image.open(path).convert("RGB").quantize(colors=64).save(path, optimize=True)
+    browser.find_element(By.LINK_TEXT, "机关第一党支部").click()  # its notice, read-only
+    wait.until(until.text_to_be_present_in_element((By.TAG_NAME, "h1"), "积分公示"))
+    assert "/b/" in browser.current_url
+    browser.find_element(By.CSS_SELECTOR, "a.lang").click()
+    wait.until(until.text_to_be_present_in_element((By.TAG_NAME, "h1"), "points of"))
+    browser.find_element(By.LINK_TEXT, "Branches").click()
+    wait.until(until.text_to_be_present_in_element((By.TAG_NAME, "h1"), "The branches' points (2023)"))

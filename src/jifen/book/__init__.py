@@ -180,18 +180,21 @@ ManyFields = Callable[[Spine, Mapping[str, Member]], list[dict[str, Any]]]
 
 
 def record(directory: Path, fields: Fields, *, today: dt.date, lang: str, search: list[Path] | None = None,
-           commit: bool = False, cached: bool = True, dry_run: bool = False, effects: bool = False) -> Recorded:
+           commit: bool = False, cached: bool = True, dry_run: bool = False, effects: bool = False,
+           author: tuple[str, str] | None = None) -> Recorded:
     """Append the event ``fields(spine, members)`` describes (``record_all`` with one event)."""
     return record_all(directory, lambda spine, members: [fields(spine, members)], today=today, lang=lang,
-                      search=search, commit=commit, cached=cached, dry_run=dry_run, effects=effects)[0]
+                      search=search, commit=commit, cached=cached, dry_run=dry_run, effects=effects,
+                      author=author)[0]
 
 
 def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str, search: list[Path] | None = None,
                commit: bool = False, cached: bool = True, dry_run: bool = False,
-               effects: bool = False) -> list[Recorded]:
+               effects: bool = False, author: tuple[str, str] | None = None) -> list[Recorded]:
     """Append the events ``fields(spine, members)`` describes, all or none, after checking each
     against the log as read under the lock and the new ones before it; with ``commit``, commit
-    the ledger file alone with a message in words. A ``rule`` may be given as people name it
+    the ledger file alone with a message in words (``author``: the commit's author's name and
+    e-mail, if not git's own user: the web pages give the signed-in person). A ``rule`` may be given as people name it
     (``find_rule``).
 
     Refused (InvalidInput or WriteRefused, nothing written): a ledger with problems, an event
@@ -258,7 +261,7 @@ def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str
             for e, (code, args) in zip(events, described)]
     sha = None
     if commit and not dry_run and events:
-        sha = _commit(directory, spine.name, events, summaries, lang)
+        sha = _commit(directory, spine.name, events, summaries, lang, author)
     return [Recorded(e, summary, sha, seen["stale"], counted.get(e.id), dry_run, words)
             for e, summary, words in zip(events, summaries, said)]
 
@@ -380,7 +383,8 @@ def _errors(directory: Path, path: str, data: bytes, search: list[Path], today: 
     return errors
 
 
-def _commit(directory: Path, branch: str, events: list[Event], summaries: list[str], lang: str) -> str:
+def _commit(directory: Path, branch: str, events: list[Event], summaries: list[str], lang: str,
+            author: tuple[str, str] | None = None) -> str:
     """Commit the ledger file with a message saying what was recorded; PartlyWritten if git fails."""
     from jifen.store import gitrepo
 
@@ -392,7 +396,7 @@ def _commit(directory: Path, branch: str, events: list[Event], summaries: list[s
         message = f"{branch}: {summaries[0]} …\n\n{body}\n\njifen events {ids} in {ledger_io.FILENAME}"
     try:
         repo = gitrepo.toplevel(directory)
-        return gitrepo.commit_file(repo, ledger_io.locate(directory), message)
+        return gitrepo.commit_file(repo, ledger_io.locate(directory), message, author)
     except JifenError as exc:
         detail = messages.text(exc.code, lang, **exc.args_)
         raise PartlyWritten("book.appended-not-committed", id=ids, detail=detail,

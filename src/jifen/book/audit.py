@@ -169,3 +169,82 @@ def added(repo: Path, since: str, path: Path) -> tuple[list, bool]:
     book, _ = ledger_io.parse(str(path), new)
     first_new_line = old.count(b"\n") + 1
     return [e for e in book.events if e.source.line >= first_new_line], new.startswith(old)
+
+
+Audited = tuple[str, list[Violation]]  # a HEAD's full sha and the violations of the history up to it
+
+
+def history_since(repo: Path, known: Audited | None = None) -> Audited:
+    """HEAD's sha and the violations of the history up to it: ``known``'s, if its commit is an ancestor
+    of HEAD, with those of the commits since (so a server audits each new commit once); else all again."""
+    if not gitrepo.has_head(repo):
+        return "", []
+    head = gitrepo.head(repo)
+    if known is not None and known[0] == head:
+        return known
+    if known is not None and known[0] and gitrepo.is_ancestor(repo, known[0], head):
+        return head, known[1] + history(repo, f"{known[0]}..{head}")
+    return head, history(repo)
+
+
+def working_of(repo: Path, paths: list[Path]) -> list[Violation]:
+    """``working`` for the ledgers ``paths`` only: those git finds changed since HEAD, compared."""
+    if not gitrepo.has_head(repo) or not paths:
+        return []
+    relatives = [str(p.resolve().relative_to(repo.resolve())) for p in paths]
+    found: list[Violation] = []
+    for path in gitrepo.modified(repo, tuple(f":(literal){r}" for r in relatives)):
+        old = gitrepo.show(repo, "HEAD", path)
+        if old is None:
+            continue
+        file = repo / path
+        if not file.exists():
+            found.append(Violation("audit.deleted", path, 1, "", "", where="working"))
+            continue
+        found += [_where(v, "working") for v in compare(path, old, ledger_io.read_bytes(file))]
+    return found
+
+
+def changes(repo: Path, path: Path, limit: int = 10) -> list[tuple[gitrepo.Commit, list]]:
+    """The latest ``limit`` commits of the ledger ``path``, newest first, each with the events it
+    added (those whose lines come after the file as its parent had it)."""
+    relative = str(path.resolve().relative_to(repo.resolve()))
+    if not gitrepo.has_head(repo):
+        return []
+    found = []
+    for commit in gitrepo.commits(repo, None, (f":(literal){relative}",))[::-1][:limit]:
+        parent = commit.parents[0] if commit.parents else None
+        old = (gitrepo.show(repo, parent, relative) if parent else None) or b""
+        new = gitrepo.show(repo, commit.sha, relative) or b""
+        if new.startswith(old):  # the usual case: only what was appended is read (its problems are of no use here)
+            log, _ = ledger_io.parse(relative, new[len(old):])
+            found.append((commit, list(log.events)))
+            continue
+        log, _ = ledger_io.parse(relative, new)
+        first_new_line = old.count(b"\n") + 1
+        found.append((commit, [e for e in log.events if e.source.line >= first_new_line]))
+    return found
+
+
+def of_ledgers(folders: list[Path], known: dict[Path, Audited] | None = None) -> dict[Path, list[Violation] | None]:
+    """For each ledger folder, the audit's violations concerning its ledger (None: it is not in a git
+    repository). Each repository's history is read once, however many of the ledgers it holds, and,
+    given ``known`` (repository → ``history_since``'s answer, updated here), only since the last call."""
+    known = {} if known is None else known
+    by_repo: dict[Path, list[Path]] = {}
+    found: dict[Path, list[Violation] | None] = {}
+    for folder in folders:
+        try:
+            repo = gitrepo.toplevel(folder)
+        except JifenError:
+            found[folder] = None
+            continue
+        by_repo.setdefault(repo, []).append(folder)
+    for repo, held in by_repo.items():
+        known[repo] = history_since(repo, known.get(repo))
+        paths = [ledger_io.locate(folder) for folder in held]
+        violations = known[repo][1] + working_of(repo, paths)
+        for folder, path in zip(held, paths):
+            relative = str(path.resolve().relative_to(repo.resolve()))
+            found[folder] = [v for v in violations if v.path == relative]
+    return found

@@ -33,7 +33,8 @@ DEMO_PEOPLE = (("m04", "recorder"), ("m03", "secretary"), ("m05", "supervisor"),
 @handled
 def invite(
     name: Annotated[str, typer.Argument(help="The person's name: a member's name or id in the roster, or (for a supervisor) any name.")],
-    role: Annotated[str, typer.Option("--role", help="党员 (member), 记分员 (recorder), 书记 (secretary) or 监督员 (supervisor).")] = "党员",
+    role: Annotated[str, typer.Option("--role", help="党员 (member), 记分员 (recorder), 书记 (secretary), 监督员 (supervisor), or 上级党委 (committee: with --ledger naming a folder of branch ledgers). For a member of the branch, the roster's role on the day decides once the roster names any office holder.")] = "党员",
+    email: Annotated[str, typer.Option("--email", help="The e-mail of the git commits of this person's appends. Default: one made of their roster id and the branch's folder.")] = "",
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -47,12 +48,16 @@ def invite(
     lang = lang_of(lang)
     directory = ledger_dir(ledger)
     chosen = accounts.role_of(role)
-    book = open_book(directory).usable()
-    found, _ = roster.resolve(book.members, name)
-    if found is None and chosen == "member":
-        member_id(book.members, name)  # says why: nobody, or several, are called that
+    found = None
+    if chosen == "committee":
+        _branches(directory)  # the folder must hold branch ledgers
+    else:
+        book = open_book(directory).usable()
+        found, _ = roster.resolve(book.members, name)
+        if found is None and chosen == "member":
+            member_id(book.members, name)  # says why: nobody, or several, are called that
     shown = book.members[found].name if found else accounts.check_name(name)
-    code = accounts.invite(directory, shown, chosen, found, dt.datetime.now())
+    code = accounts.invite(directory, shown, chosen, found, dt.datetime.now(), email)
     typer.echo(messages.text("user.invited", lang, name=shown, role=messages.text(f"role.{chosen}", lang),
                              member=found or "-", otp=code, days=accounts.CODE_DAYS,
                              path=str(directory / accounts.FILENAME)))
@@ -64,17 +69,31 @@ def serve(
     ledger: Annotated[Path | None, typer.Argument(help="Ledger folder. Default: as for --ledger.", show_default=False)] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on; 0.0.0.0 for the whole network (put HTTPS in front).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
-    demo: Annotated[bool, typer.Option("--demo", help="Create demo accounts (for the demo ledger) and print their passwords.")] = False,
+    demo: Annotated[bool, typer.Option("--demo", help="Create demo accounts (for the demo ledger) and print their passwords; nothing is committed.")] = False,
+    no_commit: Annotated[bool, typer.Option("--no-commit", help="Do not commit each append to git, even where git tracks the ledger.")] = False,
     lang: LangOpt = None,
 ) -> None:
-    """Serve the ledger's web pages: members see their points, declare and object; the recorder records."""
+    """Serve the ledger's web pages: members see their points, declare and object; the recorder records.
+
+    Given a folder of branch ledgers (e.g. ledgers/), serve every branch, each at /b/<folder>/ for its
+    own accounts, and the committee's roll-up at / for the folder's committee accounts."""
     import uvicorn
 
+    from jifen.store import ledger as ledger_io
     from jifen.web import accounts
     from jifen.web.app import create_app
 
     lang = lang_of(lang)
     directory = ledger_dir(ledger)
+    if not (directory / ledger_io.FILENAME).exists() and directory.is_dir() and not demo:
+        from jifen.web.committee import create_folder_app
+
+        found = _branches(directory)  # a branch that cannot be read says so in the roll-up, as in jifen rollup
+        application = create_folder_app(directory, lang=lang, commits=not no_commit)
+        typer.echo(messages.text("serve.listening-folder", lang, count=len(found), url=f"http://{host}:{port}/"))
+        uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=False,
+                    server_header=False)
+        return
     book = open_book(directory).usable()
     if demo:
         people = [(book.members[m].name, role, m) for m, role in DEMO_PEOPLE if m in book.members]
@@ -86,5 +105,15 @@ def serve(
     else:
         accounts.ensure(directory)
     typer.echo(messages.text("serve.listening", lang, branch=book.name, url=f"http://{host}:{port}/"))
-    uvicorn.run(create_app(directory, lang=lang), host=host, port=port, log_level="warning",
+    uvicorn.run(create_app(directory, lang=lang, commits=not (no_commit or demo)), host=host, port=port, log_level="warning",
                 proxy_headers=False, server_header=False)
+
+
+def _branches(folder: Path) -> list[tuple[str, Path]]:
+    """The branch ledgers under ``folder`` with the paths of their pages; InvalidInput if there is none."""
+    from jifen.web.committee import branches
+
+    found = branches(folder) if folder.is_dir() else []
+    if not found:
+        raise errors.InvalidInput("rollup.none", path=str(folder))
+    return found

@@ -106,6 +106,27 @@ def _name_status(out: bytes) -> list[tuple[str, str]]:
     return [(status[:1], path) for status, path in zip(fields[0:-1:2], fields[1::2])]
 
 
+def is_tracked(path: Path) -> bool:
+    """Whether the file ``path`` is in a git repository that tracks it (in HEAD or the index)."""
+    try:
+        repo = toplevel(path)
+    except GitError:
+        return False
+    relative = str(path.resolve().relative_to(repo.resolve()))
+    return bool(_git(repo, "ls-files", "-z", "--", f":(literal){relative}").stdout)
+
+
+def is_ancestor(repo: Path, old: str, new: str) -> bool:
+    """Whether commit ``old`` (a full sha) is ``new`` or one of its ancestors."""
+    return _git(repo, "merge-base", "--is-ancestor", old, new, ok=(0, 1, 128)).returncode == 0
+
+
+def modified(repo: Path, paths: tuple[str, ...]) -> list[str]:
+    """The files of ``paths`` (pathspecs) whose working-tree bytes differ from HEAD's, relative to the top."""
+    out = _git(repo, "diff", "--name-only", "--no-renames", "-z", "HEAD", "--", *paths)
+    return [path for path in out.stdout.decode("utf-8", "surrogateescape").split("\0") if path]
+
+
 def is_commit(repo: Path, rev: str) -> bool:
     """Whether ``rev`` (a revision the user gave) names a commit of ``repo``."""
     revision(rev)
@@ -134,11 +155,13 @@ def staged_ledgers(repo: Path, paths: tuple[str, ...] = (LEDGER_GLOB,)) -> list[
     return _name_status(out.stdout)
 
 
-def commit_file(repo: Path, path: Path, message: str) -> str:
-    """Stage ``path`` and commit it alone with ``message``; the new commit's sha."""
+def commit_file(repo: Path, path: Path, message: str, author: tuple[str, str] | None = None) -> str:
+    """Stage ``path`` and commit it alone with ``message`` (by ``author``, a name and an e-mail, if
+    given; else by git's configured user); the new commit's sha."""
     relative = str(path.resolve().relative_to(repo.resolve()))
     _git(repo, "add", "--", relative)
-    _git(repo, "commit", "--quiet", "-m", message, "--", relative)
+    by = [f"--author={author[0]} <{author[1]}>"] if author else []
+    _git(repo, "commit", "--quiet", *by, "-m", message, "--", relative)
     return _git(repo, "rev-parse", "--short", "HEAD").stdout.decode().strip()
 
 

@@ -33,11 +33,14 @@ from jifen.errors import InvalidInput
 FILENAME = ".jifen-users.json"
 LOCKNAME = ".jifen-users.lock"
 
-# role id → who may do what. The roster has roles per scheme; for now the account's role decides.
-ROLES = ("member", "recorder", "secretary", "supervisor")
-ROLE_NAMES = {"党员": "member", "记分员": "recorder", "书记": "secretary", "监督员": "supervisor"}
+# role id → who may do what. For a member of the branch, the roster decides which of these they hold
+# on the day (``guard.role_on``); the role given at invitation stands only where the roster names no
+# office holder, and for a person outside the roster (a supervisor, the committee).
+ROLES = ("member", "recorder", "secretary", "supervisor", "committee")
+ROLE_NAMES = {"党员": "member", "记分员": "recorder", "书记": "secretary", "监督员": "supervisor",
+              "上级党委": "committee"}
 WRITERS = ("recorder", "secretary")  # record, approve, reject, open the notice, rule, close
-READERS = ("recorder", "secretary", "supervisor")  # read every card and the whole log
+READERS = ("recorder", "secretary", "supervisor", "committee")  # read every card and the whole log
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or copied by hand
 CODE_DAYS = 14  # an invitation's code expires after this many days
@@ -57,6 +60,7 @@ class Account:
     code: str | None = None  # argon2 hash of the one-time invitation code, until a password is set
     invited: str = ""  # ISO date and time of the invitation
     generation: int = 1  # raised by each invitation: sessions carry it, so older ones end
+    email: str = ""  # the author's e-mail of the git commits of this person's appends ("": derived)
 
     @property
     def writes(self) -> bool:
@@ -65,6 +69,15 @@ class Account:
     @property
     def reads_all(self) -> bool:
         return self.role in READERS
+
+    def author(self, branch: str) -> tuple[str, str]:
+        """Name and e-mail for the git commits of this person's appends: the e-mail given at
+        invitation, else one made of their roster id (or their name) and the branch's folder."""
+        if self.email:
+            return self.name, self.email
+        local = self.member or "".join(c for c in self.name if c.isalnum()) or "user"
+        host = "".join(c for c in branch if c.isalnum() or c in "-.") or "branch"
+        return self.name, f"{local}@{host}.jifen"
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,15 @@ def check_name(name: str) -> str:
     if not name or len(name) > NAME_MAX or any(c in NAME_REFUSED or ord(c) < 32 or c == "\x7f" for c in name):
         raise InvalidInput("user.bad-name", name=name[:NAME_MAX], limit=NAME_MAX)
     return name
+
+
+def check_email(text: str) -> str:
+    """``text`` stripped, if it can stand in a git author line (``name@host``, no spaces or angle brackets)."""
+    text = text.strip()
+    if text and (text.count("@") != 1 or text.startswith("@") or text.endswith("@") or len(text) > 200
+                 or any(c.isspace() or c in "<>\"'," or ord(c) < 32 for c in text)):
+        raise InvalidInput("user.bad-email", text=text[:200])
+    return text
 
 
 def load(directory: Path) -> Accounts:
@@ -129,7 +151,9 @@ def _locked(directory: Path) -> Iterator[Accounts]:
 
 
 def _save(directory: Path, accounts: Accounts) -> None:
-    """Replace the account file whole (a temporary file, mode 0600, renamed over it)."""
+    """Replace the account file whole (a temporary file, mode 0600, renamed over it); the folder's
+    ``.gitignore`` names it first (a ledger's has since ``jifen init``; a committee's folder may not)."""
+    _ignored(Path(directory))
     raw = {"secret": accounts.secret,
            "accounts": {n: {k: v for k, v in asdict(a).items() if k != "name"} for n, a in accounts.people.items()}}
     fd, temporary = tempfile.mkstemp(prefix=".jifen-users.", dir=directory)  # mkstemp makes it 0600
@@ -146,6 +170,16 @@ def _save(directory: Path, accounts: Accounts) -> None:
         raise
 
 
+def _ignored(directory: Path) -> None:
+    """Add the account file and its lock to ``directory``'s ``.gitignore`` where it does not name them."""
+    ignore = directory / ".gitignore"
+    text = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
+    missing = [name for name in (FILENAME, LOCKNAME) if name not in text.splitlines()]
+    if missing:
+        ignore.write_text(text + ("" if not text or text.endswith("\n") else "\n") + "\n".join(missing) + "\n",
+                          encoding="utf-8")
+
+
 def _hasher() -> Any:
     from argon2 import PasswordHasher
 
@@ -158,7 +192,7 @@ def new_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def invite(directory: Path, name: str, role: str, member: str | None, now: dt.datetime) -> str:
+def invite(directory: Path, name: str, role: str, member: str | None, now: dt.datetime, email: str = "") -> str:
     """Create (or reset) ``name``'s account and return its one-time code; a reset ends the
     person's sessions and clears their password."""
     name = check_name(name)
@@ -167,7 +201,7 @@ def invite(directory: Path, name: str, role: str, member: str | None, now: dt.da
         old = accounts.get(name)
         account = Account(name=name, role=role, member=member, password=None,
                           code=_hasher().hash(_plain_code(code)), invited=now.isoformat(timespec="seconds"),
-                          generation=(old.generation + 1) if old else 1)
+                          generation=(old.generation + 1) if old else 1, email=check_email(email))
         _save(directory, replace(accounts, people={**accounts.people, name: account}))
     return code
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -30,8 +31,9 @@ from starlette.staticfiles import StaticFiles
 from jifen import book as book_api
 from jifen import messages
 from jifen.core.periods import Period
-from jifen.errors import InvalidInput, JifenError
+from jifen.errors import InvalidInput, JifenError, PartlyWritten
 from jifen.render.cells import printable
+from jifen.store import ledger as ledger_io
 from jifen.web import accounts, evidence, guard, views
 from jifen.web.accounts import Account
 
@@ -41,40 +43,144 @@ BODY_LIMIT = evidence.LIMIT + 256 * 1024  # an upload at the limit plus the form
 SIGNIN_ATTEMPTS, ADDRESS_ATTEMPTS, SIGNIN_WINDOW = 5, 50, 15 * 60.0
 
 
+LANG_COOKIE = "jifen-lang"
+COMMITTEE = "*"  # the session scope of a committee account (the account file of the folder served)
+
+
 class Site:
-    """What the routes share: the ledger's folder, the language, the clock, the templates."""
+    """What the routes of one ledger share: its folder, the default language, the clock, the
+    templates; where its pages live (``base``: ``""``, or ``/b/<branch>`` on a server over a folder)
+    and whose sessions it takes (``scope``; ``committee``: the folder whose committee accounts may
+    read it); whether its appends are committed to git, as their author (``commits``, where git
+    tracks the ledger)."""
 
     def __init__(self, directory: Path, lang: str, today: Callable[[], dt.date],
-                 search: list[Path] | None, limiter: guard.Limiter) -> None:
+                 search: list[Path] | None, limiter: guard.Limiter, base: str = "", scope: str = "",
+                 committee: Path | None = None, commits: bool = True) -> None:
         self.directory, self.lang, self.today, self.search, self.limiter = directory, lang, today, search, limiter
+        self.base, self.scope, self.committee = base, scope, committee
+        self.url = quote(base)  # ``base`` as links and redirects give it (``base`` is as requests arrive)
         self.address_limiter = guard.Limiter(ADDRESS_ATTEMPTS, limiter.window, limiter.clock)
-        self.templates = Environment(loader=FileSystemLoader(HERE / "templates"),
-                                     autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
-
-    def t(self, code: str, **args: Any) -> str:
-        return messages.text(code, self.lang, **args)
+        self.templates = TEMPLATES
+        self.commits = commits and in_git(directory / ledger_io.FILENAME)
+        self.committing = threading.Lock()  # this server's commits, one at a time: git's index is one
 
     def open(self) -> book_api.Book:
         return book_api.open(self.directory, self.search, cached=True).usable()
 
-    def record(self, fields: dict[str, Any]) -> book_api.Recorded:
-        return book_api.record(self.directory, lambda spine, members: fields, today=self.today(), lang=self.lang,
-                               search=self.search, cached=True)
+    def book(self, request: Request) -> book_api.Book:
+        """The book as opened for this request (by the permission check), else opened now."""
+        opened = getattr(request.state, "book", None)
+        return opened if opened is not None else self.open()
+
+    def record(self, request: Request, fields: dict[str, Any]) -> Written:
+        """Append the event ``fields`` describes, as ``jifen add`` does; where the ledger is in git,
+        commit it with the signed-in person as author (appended but not committed: said, not failed)."""
+        account = request.state.account
+        author = account.author(self.directory.name) if self.commits else None
+
+        def write() -> book_api.Recorded:
+            return book_api.record(self.directory, lambda spine, members: fields, today=self.today(),
+                                   lang=lang_of(request), search=self.search, cached=True, commit=self.commits,
+                                   author=author)
+
+        try:
+            if not self.commits:
+                done = write()
+            else:
+                with self.committing:
+                    done = write()
+        except PartlyWritten as exc:
+            if exc.code != "book.appended-not-committed":
+                raise
+            return Written(int(str(exc.args_["id"]).split(",")[0]), "", error_text(request, exc))
+        return Written(done.event.id, done.summary, None, done.commit)
 
     def page(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         session = request.session
         flash = session.pop("flash", None)
         account = request.state.account if hasattr(request.state, "account") else None
+        lang = lang_of(request)
         html = self.templates.get_template(template).render(
-            t=self.t, lang=self.lang, csrf=guard.csrf_token(session), account=account, flash=flash,
-            role=self.t(f"role.{account.role}") if account else "", path=request.url.path, **context)
+            t=lambda code, **args: messages.text(code, lang, **args), lang=lang, csrf=guard.csrf_token(session),
+            account=account, flash=flash, base=self.url, branch=self.directory.name if self.base else "",
+            branch_pages=self.scope != COMMITTEE,
+            role=messages.text(f"role.{account.role}", lang) if account else "",
+            path=request.url.path[len(self.base):] if request.url.path.startswith(self.base) else request.url.path,
+            **context)
         return HTMLResponse(html, status_code=status)
 
-    def error_text(self, exc: JifenError) -> str:
-        args = printable(exc.args_)
-        text = messages.text(exc.code, self.lang, **args)
-        hint = messages.hint(exc.code, self.lang, **args)
-        return f"{text} {hint}".strip()
+
+TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                        trim_blocks=True, lstrip_blocks=True)
+
+
+class Written(NamedTuple):
+    """What a web append did: the event's id and words, and why it is not in git if it is not."""
+
+    id: int
+    summary: str
+    uncommitted: str | None = None
+    commit: str | None = None
+
+
+def in_git(ledger: Path) -> bool:
+    """Whether the ledger file is tracked by git: then each web append is committed."""
+    from jifen.store import gitrepo
+
+    return ledger.exists() and gitrepo.is_tracked(ledger)
+
+
+def lang_of(request: Request) -> str:
+    """The language of this request's pages (``Language`` chose it)."""
+    return request.scope.get("jifen.lang", "zh")
+
+
+def say(request: Request, code: str, **args: Any) -> str:
+    return messages.text(code, lang_of(request), **args)
+
+
+def error_text(request: Request, exc: JifenError) -> str:
+    args = printable(exc.args_)
+    text = messages.text(exc.code, lang_of(request), **args)
+    hint = messages.hint(exc.code, lang_of(request), **args)
+    return f"{text} {hint}".strip()
+
+
+def said(request: Request, done: Written, text: str) -> None:
+    """Flash ``text`` for an append, with what kept it out of git if it is not committed."""
+    if done.uncommitted:
+        flash(request, "warn", f"{text} {done.uncommitted}")
+    else:
+        flash(request, "ok", text)
+
+
+class Language:
+    """ASGI middleware: the language of the pages, from ``?lang=`` (kept in a cookie for the next
+    pages), else the cookie, else the server's."""
+
+    def __init__(self, app: Any, default: str) -> None:
+        self.app, self.default = app, default
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        asked = request.query_params.get("lang")
+        chosen = asked if asked in messages.LANGS else request.cookies.get(LANG_COOKIE)
+        scope["jifen.lang"] = chosen if chosen in messages.LANGS else self.default
+        if asked not in messages.LANGS:
+            await self.app(scope, receive, send)
+            return
+        cookie = f"{LANG_COOKIE}={asked}; Path=/; Max-Age=31536000; SameSite=Lax".encode()
+
+        async def keep(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), (b"set-cookie", cookie)]}
+            await send(message)
+
+        await self.app(scope, receive, keep)
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -90,8 +196,9 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 def allowed(who: str) -> Callable[[Callable[[Site, Request, Account], Awaitable[Response]]], Callable[[Site], Handler]]:
     """A route for ``who`` (``anyone`` signed in, ``member``: anyone with a roster member,
-    ``reader``: recorder, secretary, supervisor; ``writer``: recorder, secretary).
-    Without a session: to the sign-in page. A POST: its CSRF token checked first."""
+    ``reader``: recorder, secretary, supervisor, committee; ``writer``: recorder, secretary), each
+    role as ``guard.role_on`` finds it on the server's date. Without a session: to the sign-in
+    page. A POST: its CSRF token checked first."""
 
     def wrap(handler):
         def bind(site: Site) -> Handler:
@@ -99,20 +206,26 @@ def allowed(who: str) -> Callable[[Callable[[Site, Request, Account], Awaitable[
             async def route(request: Request) -> Response:
                 account = await run_in_threadpool(signed_in, site, request)
                 if account is None:
-                    target = request.url.path if request.method == "GET" else "/"
-                    return see_other("/signin?next=" + quote(target))
+                    target = request.url.path if request.method == "GET" else site.base + "/"
+                    return see_other(site.url + "/signin?next=" + quote(target))
                 request.state.account = account
-                if request.session.get("first") and request.url.path != "/password":
-                    return see_other("/password")
+                if request.session.get("first") and request.url.path != site.base + "/password":
+                    return see_other(site.url + "/password")
                 if request.method == "POST":
                     form = await request.form(max_files=1, max_fields=400, max_part_size=64 * 1024)
                     if not guard.csrf_ok(request.session, form.get(guard.CSRF_FIELD)):
-                        return site.page(request, "error.html", 403, message=site.t("web.csrf"))
+                        return site.page(request, "error.html", 403, message=say(request, "web.csrf"))
                     request.state.form = form
+                if account.member is not None:
+                    try:
+                        account = await run_in_threadpool(acting, site, request, account)
+                    except JifenError as exc:
+                        return site.page(request, "error.html", 500, message=error_text(request, exc))
+                    request.state.account = account
                 permitted = {"anyone": True, "member": account.member is not None, "reader": account.reads_all,
                              "writer": account.writes}[who]
                 if not permitted:
-                    return site.page(request, "error.html", 403, message=site.t("web.forbidden"))
+                    return site.page(request, "error.html", 403, message=say(request, "web.forbidden"))
                 return await handler(site, request, account)
 
             return route
@@ -122,12 +235,25 @@ def allowed(who: str) -> Callable[[Callable[[Site, Request, Account], Awaitable[
     return wrap
 
 
+def acting(site: Site, request: Request, account: Account) -> Account:
+    """``account`` in the role the roster gives it today; the book it was read from is kept for the page."""
+    request.state.book = opened = site.open()
+    return guard.role_on(account, opened.members, site.today())
+
+
 def signed_in(site: Site, request: Request) -> Account | None:
-    """The account of the session, if it still exists and was not invited again since."""
-    name, generation = request.session.get("name"), request.session.get("gen")
+    """The account of the session, if it still exists and was not invited again since: one of this
+    ledger's accounts, or on a server over a folder a committee account (which reads every branch)."""
+    name, generation, scope = request.session.get("name"), request.session.get("gen"), request.session.get("scope", "")
     if not isinstance(name, str):
         return None
-    account = accounts.load(site.directory).get(name)
+    if scope == site.scope:
+        account = accounts.load(site.directory).get(name)
+    elif scope == COMMITTEE and site.committee is not None:
+        account = accounts.load(site.committee).get(name)
+        account = account if account is not None and account.role == "committee" else None
+    else:
+        return None
     if account is None or account.generation != generation:
         request.session.pop("name", None)
         return None
@@ -192,44 +318,45 @@ def note_text(text: str) -> str | None:
 # --- signing in and out ------------------------------------------------------------------------
 
 
-def local_target(text: str | None) -> str:
-    """``text`` if it is a path on this site (no scheme, no host, no ``//``), else ``/``."""
-    if not text or not text.startswith("/") or text.startswith("//") or "\\" in text:
-        return "/"
+def local_target(text: str | None, base: str = "") -> str:
+    """``text`` if it is a path of these pages (under ``base``; no scheme, no host, no ``//``), else
+    their first page."""
+    if not text or not text.startswith(base + "/") or text.startswith("//") or "\\" in text:
+        return base + "/"
     return text
 
 
 async def signin(site: Site, request: Request) -> Response:
     if request.method == "GET":
-        return site.page(request, "signin.html", next=local_target(request.query_params.get("next")))
+        return site.page(request, "signin.html", next=local_target(request.query_params.get("next"), site.base))
     form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
     if not guard.csrf_ok(request.session, form.get(guard.CSRF_FIELD)):
-        return site.page(request, "error.html", 403, message=site.t("web.csrf"))
+        return site.page(request, "error.html", 403, message=say(request, "web.csrf"))
     name, secret = str(form.get("name", "")).strip(), str(form.get("secret", ""))
-    target = local_target(str(form.get("next", "")))
+    target = local_target(str(form.get("next", "")), site.base)
     address = request.client.host if request.client else "-"
     keys = (f"name:{name}", f"ip:{address}")
     wait = max(site.limiter.blocked(keys[0]), site.address_limiter.blocked(keys[1]))
     if wait:
         return site.page(request, "signin.html", 429, next=target, name=name,
-                         error=site.t("web.too-many", minutes=int(wait // 60) + 1))
+                         error=say(request, "web.too-many", minutes=int(wait // 60) + 1))
     found = await run_in_threadpool(accounts.check, accounts.load(site.directory), name, secret, dt.datetime.now())
     if found is None:
         site.limiter.failed(keys[0])
         site.address_limiter.failed(keys[1])
-        return site.page(request, "signin.html", 401, next=target, name=name, error=site.t("web.signin-failed"))
+        return site.page(request, "signin.html", 401, next=target, name=name, error=say(request, "web.signin-failed"))
     site.limiter.succeeded(keys[0])
     account, first = found
     request.session.clear()  # a new session (and CSRF token) on every sign-in
-    request.session.update(name=account.name, gen=account.generation, first=first)
-    return see_other("/password" if first else target)
+    request.session.update(name=account.name, gen=account.generation, first=first, scope=site.scope)
+    return see_other(site.url + "/password" if first else target)
 
 
 async def signout(site: Site, request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
     if guard.csrf_ok(request.session, form.get(guard.CSRF_FIELD)):
         request.session.clear()
-    return see_other("/signin")
+    return see_other(site.url + "/signin")
 
 
 @allowed("anyone")
@@ -238,21 +365,21 @@ async def password(site: Site, request: Request, account: Account) -> Response:
         return site.page(request, "password.html")
     new, again = str(request.state.form.get("password", "")), str(request.state.form.get("again", ""))
     if new != again:
-        return site.page(request, "password.html", 400, error=site.t("web.password-mismatch"))
+        return site.page(request, "password.html", 400, error=say(request, "web.password-mismatch"))
     try:
         done = await run_in_threadpool(accounts.set_password, site.directory, account.name, new, account.generation)
     except JifenError as exc:
-        return site.page(request, "password.html", 400, error=site.error_text(exc))
+        return site.page(request, "password.html", 400, error=error_text(request, exc))
     request.session.update(first=False, gen=done.generation)
-    flash(request, "ok", site.t("web.password-set"))
-    return see_other("/")
+    flash(request, "ok", say(request, "web.password-set"))
+    return see_other(site.url + "/")
 
 
 @allowed("anyone")
 async def home(site: Site, request: Request, account: Account) -> Response:
     if account.member is not None:
-        return see_other("/card")
-    return see_other("/desk" if account.writes else "/log")
+        return see_other(site.url + "/card")
+    return see_other(site.url + ("/desk" if account.writes else "/log"))
 
 
 # --- a member's pages ----------------------------------------------------------------------------
@@ -270,35 +397,35 @@ async def other_card(site: Site, request: Request, account: Account) -> Response
 
 async def show_card(site: Site, request: Request, account: Account, member: str) -> Response:
     def work():
-        opened = site.open()
+        opened = site.book(request)
         if member not in opened.members:
             return None
-        return views.card(opened, member, site.today(), site.lang)
+        return views.card(opened, member, site.today(), lang_of(request))
 
     card = await run_in_threadpool(work)
     if card is None:
-        return site.page(request, "error.html", 404, message=site.t("web.not-found"))
+        return site.page(request, "error.html", 404, message=say(request, "web.not-found"))
     return site.page(request, "card.html", card=card, own=member == account.member)
 
 
 @allowed("anyone")
 async def notice(site: Site, request: Request, account: Account) -> Response:
     def work():
-        opened = site.open()
+        opened = site.book(request)
         asked = request.query_params.get("quarter")
         quarter = Period.parse(quarter_of(asked)) if asked else views.current_quarter(opened, site.today())
-        return views.notice(opened, quarter, site.lang), views.quarters(opened, site.today())
+        return views.notice(opened, quarter, lang_of(request)), views.quarters(opened, site.today())
 
     try:
         board, quarters = await run_in_threadpool(work)
     except JifenError as exc:
-        return site.page(request, "error.html", 400, message=site.error_text(exc))
+        return site.page(request, "error.html", 400, message=error_text(request, exc))
     return site.page(request, "notice.html", board=board, quarters=quarters)
 
 
 @allowed("member")
 async def declare(site: Site, request: Request, account: Account) -> Response:
-    opened = await run_in_threadpool(site.open)
+    opened = await run_in_threadpool(site.book, request)
     rules = views.rules(opened)
     values = {"date": site.today().isoformat()}
     if request.method == "GET":
@@ -315,18 +442,18 @@ async def declare(site: Site, request: Request, account: Account) -> Response:
         fields = {"date": date_of(site, values["date"]), "kind": "declare", "subject": account.member,
                   "rule": values["rule"], "count": count_of(values["count"]), "points": decimal_of(values["points"]),
                   "note": note, "by": account.name}
-        done = await run_in_threadpool(site.record, fields)
+        done = await run_in_threadpool(site.record, request, fields)
     except JifenError as exc:
         if kept is not None:
             kept.unlink(missing_ok=True)
-        return site.page(request, "declare.html", 400, rules=rules, values=values, error=site.error_text(exc))
-    flash(request, "ok", site.t("web.declared", id=done.event.id))
-    return see_other("/mine")
+        return site.page(request, "declare.html", 400, rules=rules, values=values, error=error_text(request, exc))
+    said(request, done, say(request, "web.declared", id=done.id))
+    return see_other(site.url + "/mine")
 
 
 @allowed("member")
 async def mine(site: Site, request: Request, account: Account) -> Response:
-    data = await run_in_threadpool(lambda: views.mine(site.open(), account.member or "", site.lang))
+    data = await run_in_threadpool(lambda: views.mine(site.book(request), account.member or "", lang_of(request)))
     return site.page(request, "mine.html", mine=data)
 
 
@@ -335,29 +462,29 @@ async def objection(site: Site, request: Request, account: Account) -> Response:
     target = request.path_params["event"]
 
     def work():
-        opened = site.open()
+        opened = site.book(request)
         event = next((e for e in opened.events if e.id == target), None)
         if event is None or event.subject != account.member:
             return None, False
-        return views.sentence(opened, event, site.lang), views.objectable(opened, event, site.today(), account.member)
+        return views.sentence(opened, event, lang_of(request)), views.objectable(opened, event, site.today(), account.member)
 
     words, may = await run_in_threadpool(work)
     if words is None:
-        return site.page(request, "error.html", 403, message=site.t("web.not-yours"))
+        return site.page(request, "error.html", 403, message=say(request, "web.not-yours"))
     if request.method == "GET" or not may:
         status = 200 if may else 400
         return site.page(request, "object.html", status, event=target, words=words, may=may,
-                         error=None if may else site.t("web.no-notice"))
+                         error=None if may else say(request, "web.no-notice"))
     try:
         reason = note_text(field(request, "reason"))
         if not reason:
-            raise InvalidInput("yaml.want-text", field=site.t("web.reason"))
-        done = await run_in_threadpool(site.record, {"date": site.today(), "kind": "appeal", "target": target,
+            raise InvalidInput("yaml.want-text", field=say(request, "web.reason"))
+        done = await run_in_threadpool(site.record, request, {"date": site.today(), "kind": "appeal", "target": target,
                                                      "subject": account.member, "reason": reason, "by": account.name})
     except JifenError as exc:
-        return site.page(request, "object.html", 400, event=target, words=words, may=may, error=site.error_text(exc))
-    flash(request, "ok", site.t("web.objected", id=done.event.id))
-    return see_other("/mine")
+        return site.page(request, "object.html", 400, event=target, words=words, may=may, error=error_text(request, exc))
+    said(request, done, say(request, "web.objected", id=done.id))
+    return see_other(site.url + "/mine")
 
 
 # --- the recorder's and the secretary's pages ---------------------------------------------------
@@ -366,8 +493,8 @@ async def objection(site: Site, request: Request, account: Account) -> Response:
 @allowed("reader")
 async def desk(site: Site, request: Request, account: Account) -> Response:
     def work():
-        opened = site.open()
-        return views.desk(opened, site.lang), str(views.current_quarter(opened, site.today()))
+        opened = site.book(request)
+        return views.desk(opened, lang_of(request)), str(views.current_quarter(opened, site.today()))
 
     data, quarter = await run_in_threadpool(work)
     return site.page(request, "desk.html", desk=data, quarter=quarter, today=site.today().isoformat())
@@ -376,12 +503,12 @@ async def desk(site: Site, request: Request, account: Account) -> Response:
 async def act(site: Site, request: Request, fields: Callable[[], dict[str, Any]], back: str = "/desk") -> Response:
     """Record the event ``fields()`` describes and go back to ``back`` saying what happened."""
     try:
-        done = await run_in_threadpool(site.record, fields())
+        done = await run_in_threadpool(site.record, request, fields())
     except JifenError as exc:
-        flash(request, "error", site.error_text(exc))
+        flash(request, "error", error_text(request, exc))
     else:
-        flash(request, "ok", site.t("web.done", id=done.event.id, summary=done.summary))
-    return see_other(back)
+        said(request, done, say(request, "web.done", id=done.id, summary=done.summary))
+    return see_other(site.url + back)
 
 
 def target_of(request: Request) -> int:
@@ -399,7 +526,7 @@ async def reject(site: Site, request: Request, account: Account) -> Response:
     def fields():
         reason = note_text(field(request, "reason"))
         if not reason:
-            raise InvalidInput("yaml.want-text", field=site.t("web.reason"))
+            raise InvalidInput("yaml.want-text", field=say(request, "web.reason"))
         return {"date": site.today(), "kind": "reject", "target": target_of(request), "reason": reason,
                 "by": account.name}
 
@@ -418,10 +545,10 @@ async def ruling(site: Site, request: Request, account: Account) -> Response:
     def fields():
         decision, reason = field(request, "decision"), note_text(field(request, "reason"))
         if decision not in ("upheld", "rejected"):
-            raise InvalidInput("yaml.want-choice", field=site.t("web.decision"), text=decision,
+            raise InvalidInput("yaml.want-choice", field=say(request, "web.decision"), text=decision,
                                choices="upheld, rejected")
         if not reason:
-            raise InvalidInput("yaml.want-text", field=site.t("web.reason"))
+            raise InvalidInput("yaml.want-text", field=say(request, "web.reason"))
         return {"date": site.today(), "kind": "ruling", "target": target_of(request), "decision": decision,
                 "reason": reason, "by": account.name}
 
@@ -437,29 +564,33 @@ async def close(site: Site, request: Request, account: Account) -> Response:
 
 @allowed("writer")
 async def record(site: Site, request: Request, account: Account) -> Response:
-    opened = await run_in_threadpool(site.open)
+    opened = await run_in_threadpool(site.book, request)
     rules, people = views.rules(opened), views.members(opened, site.today())
     if request.method == "GET":
         return site.page(request, "record.html", rules=rules, people=people, values={"date": site.today().isoformat()})
     values = {k: field(request, k) for k in ("rule", "date", "count", "points", "note")}
     chosen = [m for m in request.state.form.getlist("member") if isinstance(m, str)]
     done: list[int] = []
+    uncommitted = None
     try:
         if not chosen:
-            raise InvalidInput("yaml.want-text", field=site.t("web.members"))
+            raise InvalidInput("yaml.want-text", field=say(request, "web.members"))
         base = {"date": date_of(site, values["date"]), "kind": "score", "rule": values["rule"],
                 "count": count_of(values["count"]), "points": decimal_of(values["points"]),
                 "note": note_text(values["note"]), "by": account.name}
         for member in chosen:  # one event each, each through the book: a refusal stops the rest
-            done.append((await run_in_threadpool(site.record, {**base, "subject": member})).event.id)
+            written = await run_in_threadpool(site.record, request, {**base, "subject": member})
+            done.append(written.id)
+            uncommitted = written.uncommitted or uncommitted
     except JifenError as exc:
-        error = site.error_text(exc)
+        error = error_text(request, exc)
         if done:
-            error = site.t("web.recorded", count=len(done), ids=", ".join(map(str, done))) + " " + error
+            error = say(request, "web.recorded", count=len(done), ids=", ".join(map(str, done))) + " " + error
         return site.page(request, "record.html", 400, rules=rules, people=people, values=values, chosen=chosen,
                          error=error)
-    flash(request, "ok", site.t("web.recorded", count=len(done), ids=", ".join(map(str, done))))
-    return see_other("/record")
+    said(request, Written(done[-1], "", uncommitted),
+         say(request, "web.recorded", count=len(done), ids=", ".join(map(str, done))))
+    return see_other(site.url + "/record")
 
 
 # --- reading everything ---------------------------------------------------------------------------
@@ -467,13 +598,13 @@ async def record(site: Site, request: Request, account: Account) -> Response:
 
 @allowed("reader")
 async def log(site: Site, request: Request, account: Account) -> Response:
-    rows = await run_in_threadpool(lambda: views.log(site.open(), site.lang))
+    rows = await run_in_threadpool(lambda: views.log(site.book(request), lang_of(request)))
     return site.page(request, "log.html", rows=rows)
 
 
 @allowed("reader")
 async def roster(site: Site, request: Request, account: Account) -> Response:
-    people = await run_in_threadpool(lambda: views.members(site.open(), site.today()))
+    people = await run_in_threadpool(lambda: views.members(site.book(request), site.today()))
     return site.page(request, "members.html", people=people)
 
 
@@ -488,36 +619,37 @@ async def evidence_file(site: Site, request: Request, account: Account) -> Respo
             return None
         if account.reads_all:
             return path
-        opened = site.open()
+        opened = site.book(request)
         mine = any(digest in evidence.hashes_in(e.note) for e in opened.events if e.subject == account.member)
         return path if mine else None
 
     path = await run_in_threadpool(work)
     if path is None:
-        return site.page(request, "error.html", 404, message=site.t("web.not-found"))
+        return site.page(request, "error.html", 404, message=say(request, "web.not-found"))
     kind = path.suffix[1:]
     return FileResponse(path, media_type=evidence.MEDIA[kind],
                         headers={"content-disposition": f'inline; filename="{digest[:12]}.{kind}"'})
 
 
-def create_app(directory: Path, lang: str = "zh", today: Callable[[], dt.date] = dt.date.today,
-               search: list[Path] | None = None, limiter: guard.Limiter | None = None,
-               https_only: bool = False) -> Starlette:
-    """The web application over the ledger in ``directory``; ``today`` is the server's date
-    (a test may fix it). The account file (and its cookie key) is made if there is none."""
-    book_api.long_running()  # every request opens the book: what one built must be freed after it
-    secret = accounts.ensure(directory).secret
-    site = Site(Path(directory), lang, today, search, limiter or guard.Limiter(SIGNIN_ATTEMPTS, SIGNIN_WINDOW))
+@allowed("reader")
+async def history(site: Site, request: Request, account: Account) -> Response:
+    """What the audit says of this ledger's git history, and its latest commits' events in words."""
+    found = await run_in_threadpool(lambda: views.history(site.book(request), site.directory, lang_of(request)))
+    return site.page(request, "history.html", history=found)
 
-    def plain(handler):
-        async def route(request: Request) -> Response:
-            return await handler(site, request)
 
-        return route
+def plain(site: Site, handler: Callable[[Site, Request], Awaitable[Response]]) -> Handler:
+    async def route(request: Request) -> Response:
+        return await handler(site, request)
 
-    routes = [
-        Route("/signin", plain(signin), methods=["GET", "POST"]),
-        Route("/signout", plain(signout), methods=["POST"]),
+    return route
+
+
+def routes_of(site: Site) -> list[Route]:
+    """The pages of one ledger, at paths under ``site.base``."""
+    return [
+        Route("/signin", plain(site, signin), methods=["GET", "POST"]),
+        Route("/signout", plain(site, signout), methods=["POST"]),
         Route("/password", password(site), methods=["GET", "POST"]),
         Route("/", home(site)),
         Route("/card", own_card(site)),
@@ -534,13 +666,33 @@ def create_app(directory: Path, lang: str = "zh", today: Callable[[], dt.date] =
         Route("/ruling/{event:int}", ruling(site), methods=["POST"]),
         Route("/close", close(site), methods=["POST"]),
         Route("/log", log(site)),
+        Route("/history", history(site)),
         Route("/members", roster(site)),
         Route("/evidence/{digest}", evidence_file(site)),
-        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+
+
+def application(routes: list, secret: str, lang: str, https_only: bool) -> Starlette:
+    """The Starlette application of ``routes`` with the static files, the guard, the signed session
+    cookie and the language switch."""
     middleware = [
         Middleware(guard.Guard, limit=BODY_LIMIT),
+        Middleware(Language, default=lang),
         Middleware(SessionMiddleware, secret_key=secret, session_cookie="jifen", same_site="lax",
                    https_only=https_only, max_age=12 * 60 * 60),
     ]
-    return Starlette(routes=routes, middleware=middleware)
+    static = Mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return Starlette(routes=[*routes, static], middleware=middleware)
+
+
+def create_app(directory: Path, lang: str = "zh", today: Callable[[], dt.date] = dt.date.today,
+               search: list[Path] | None = None, limiter: guard.Limiter | None = None,
+               https_only: bool = False, commits: bool = True) -> Starlette:
+    """The web application over the ledger in ``directory``; ``today`` is the server's date
+    (a test may fix it); ``commits``: commit each append where git tracks the ledger. The account
+    file (and its cookie key) is made if there is none."""
+    book_api.long_running()  # every request opens the book: what one built must be freed after it
+    secret = accounts.ensure(directory).secret
+    site = Site(Path(directory), lang, today, search, limiter or guard.Limiter(SIGNIN_ATTEMPTS, SIGNIN_WINDOW),
+                commits=commits)
+    return application(routes_of(site), secret, lang, https_only)

@@ -1,14 +1,45 @@
-"""What keeps the web pages safe, apart from the pages: CSRF tokens bound to the session,
-sign-in attempts limited per name and per address, a cap on the size of a request's body,
-and the security headers every response carries."""
+"""What keeps the web pages safe, apart from the pages: who may do what on a given day (from the
+roster), CSRF tokens bound to the session, sign-in attempts limited per name and per address, a cap
+on the size of a request's body, and the security headers every response carries."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
+
+from jifen.core import roster
+from jifen.core.model import Member
+from jifen.web.accounts import ROLE_NAMES, Account
+
+OFFICES = ("secretary", "recorder", "supervisor")  # strongest first: one who holds several acts as the first
+
+
+def roles_on(members: Mapping[str, Member], member: str, on: dt.date) -> frozenset[str]:
+    """The offices (``OFFICES``) roster member ``member`` holds on ``on``: every permission of the web
+    pages is decided from this one function, through the roster's own answer (``roster.roles_of``:
+    a join's role and the dated role and unrole events, ended by a leave). A role written by its
+    Chinese name (书记) counts as its id."""
+    held = {ROLE_NAMES.get(role, role) for role in roster.roles_of(members, member, on)}
+    return frozenset(held) & frozenset(OFFICES)
+
+
+def role_on(account: Account, members: Mapping[str, Member], on: dt.date) -> Account:
+    """``account`` with the role it acts in on ``on``. A roster member acts in the office the roster
+    gives them that day, or as a plain member, whatever role the invitation gave, once the roster names
+    any office holder that day; a roster that names none leaves the invitation's role, as does an
+    account that is nobody in the roster (a supervisor from outside, the committee)."""
+    if account.member is None or account.role == "committee":
+        return account
+    if not any(roles_on(members, m, on) for m in members):
+        return account
+    held = roles_on(members, account.member, on)
+    role = next((r for r in OFFICES if r in held), "member")
+    return account if role == account.role else replace(account, role=role)
 
 CSRF_FIELD = "csrf"
 

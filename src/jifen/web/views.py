@@ -9,6 +9,8 @@ picks, for one person, the rows they may see, and puts the words in.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from pathlib import Path
 from typing import Any
 
 from jifen import messages, reports
@@ -18,6 +20,7 @@ from jifen.core.kinds import CORRECTABLE
 from jifen.core.model import Event
 from jifen.core.numbers import plain
 from jifen.core.periods import Period
+from jifen.errors import JifenError
 from jifen.render.cells import words
 from jifen.web import evidence
 
@@ -159,3 +162,69 @@ def rules(book: Book) -> list[dict[str, str]]:
 def members(book: Book, today: dt.date) -> list[dict[str, str]]:
     """The members in the branch today, for a form's choice and the staff's list."""
     return [{"id": m.id, "name": m.name} for m in book.members.values() if m.in_span(today, today)]
+
+
+def history(book: Book, directory: Path, lang: str) -> dict[str, Any]:
+    """What ``jifen audit`` says of this ledger (``git``: False when it is not in a repository) and
+    its latest commits, each with its author and the events it added in words."""
+    from jifen.book import audit
+    from jifen.store import gitrepo
+    from jifen.store import ledger as ledger_io
+
+    try:
+        repo = gitrepo.toplevel(directory)
+    except JifenError:
+        return {"git": False, "violations": [], "commits": []}
+    violations = audited([directory])[directory] or []
+    commits = audit.changes(repo, ledger_io.locate(directory))
+    return {
+        "git": True,
+        "violations": [{"line": v.line, "words": messages.text(v.code, lang), "commit": v.commit, "author": v.author,
+                        "where": messages.text(f"audit.where.{v.where}", lang, commit=v.commit, author=v.author,
+                                               date=v.date)} for v in violations],
+        "commits": [{"sha": c.sha[:10], "author": c.author, "date": c.date[:19].replace("T", " "),
+                     "events": [sentence(book, e, lang) for e in events]} for c, events in commits],
+    }
+
+
+def rollup(branches: list[tuple[str, Path]], search: list[Path] | None, year: int, today: dt.date,
+           lang: str) -> dict[str, Any]:
+    """The committee's page: ``jifen rollup``'s table of the branches (``(link, folder)`` each) for
+    ``year``, each row with its link and what the audit says of its ledger."""
+    from jifen import book as book_api
+    from jifen.book import rollup as rollup_lib
+
+    folders = [folder for _, folder in branches]
+    found = rollup_lib.summaries(folders, book_api.search_path() if search is None else search, year, jobs=1,
+                                 cached=True, today=today)
+    errors = {s.path: messages.text(s.error, lang, **words(s.error_args)) for s in found if s.error}
+    report = reports.rollup_report(found, rollup_lib.rank(found), year, errors)
+    links = {str(folder): link for link, folder in branches}
+    audits = audited(folders)
+    grades = [c.label for c in report.columns if c.key.startswith("grades.")]
+    rows = []
+    for row in report.data["branches"]:
+        violations = audits.get(Path(row["path"]))
+        rows.append({
+            "rank": row["rank"], "branch": row["branch"] or Path(row["path"]).name, "link": links[row["path"]],
+            "members": "" if row["members"] is None else row["members"], "average": number(row["average"]),
+            "grades": [row["grades"].get(g, "") for g in grades], "error": row["error"],
+            "audit": (messages.text("web.audit.no-git", lang) if violations is None else
+                      messages.text("web.audit.edited", lang, count=len(violations)) if violations else
+                      messages.text("web.audit.ok", lang)),
+            "audit_ok": violations == [],
+        })
+    return {"year": year, "rows": rows, "grades": grades}
+
+
+_AUDITED: dict[Path, Any] = {}  # repository → its history's audit as far as the server read it
+_AUDITING = threading.Lock()
+
+
+def audited(folders: list[Path]) -> dict[Path, Any]:
+    """``audit.of_ledgers`` for a running server: each repository's history is audited once, and after
+    that only the commits added since (a web append is a commit), one request at a time."""
+    from jifen.book import audit
+
+    with _AUDITING:
+        return audit.of_ledgers(folders, _AUDITED)
