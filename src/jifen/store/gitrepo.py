@@ -134,11 +134,11 @@ def staged_ledgers(repo: Path, paths: tuple[str, ...] = (LEDGER_GLOB,)) -> list[
     return _name_status(out.stdout)
 
 
-def commit_file(repo: Path, path: Path, message: str) -> str:
-    """Stage ``path`` and commit it alone with ``message``; the new commit's sha."""
-    relative = str(path.resolve().relative_to(repo.resolve()))
-    _git(repo, "add", "--", relative)
-    _git(repo, "commit", "--quiet", "-m", message, "--", relative)
+def commit_file(repo: Path, path: Path, message: str, *also: Path) -> str:
+    """Stage ``path`` (and the files ``also``) and commit them alone with ``message``; the new commit's sha."""
+    relative = [str(p.resolve().relative_to(repo.resolve())) for p in (path, *also)]
+    _git(repo, "add", "--", *relative)
+    _git(repo, "commit", "--quiet", "-m", message, "--", *relative)
     return _git(repo, "rev-parse", "--short", "HEAD").stdout.decode().strip()
 
 
