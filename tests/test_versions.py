@@ -157,3 +157,23 @@ def test_the_audit_follows_every_version_file(tmp_path, cli, v2, monkeypatch):
     subprocess.run(["git", "commit", "-qam", "quiet"], cwd=root, check=True)
     result = cli("audit", "--lang", "en")
     assert result.exit_code == 1 and "一支部/scheme-2024.yaml" in result.output
+
+
+def test_a_notice_carries_the_hash_of_the_version_its_period_was_scored_by(cli, branch, v2, tmp_path):
+    import re
+
+    from jifen.store import scheme as scheme_io
+
+    assert adopt(cli, branch, v2).exit_code == 0
+    assert cli("add", "张三", "缺席", "--date", "2024-03-01", "-l", branch).exit_code == 0
+    codes = {}
+    for year in ("2023", "2024"):
+        page = tmp_path / f"{year}年度公示.html"
+        assert cli("grade", "-y", year, "-f", "html", "-o", page, "-l", branch).exit_code == 0
+        codes[year] = re.search(r"JF1-[0-9A-Za-z-]+", page.read_text(encoding="utf-8")).group(0)
+    assert codes["2023"].split("-")[4] == scheme_io.digest(branch / "scheme.yaml")[:8]
+    assert codes["2024"].split("-")[4] == scheme_io.digest(branch / "scheme-2024.yaml")[:8]
+    again = cli("verify", codes["2024"], "-l", branch, "-f", "json")
+    assert again.exit_code == 0, again.output
+    table = json.loads(again.output[again.output.index("{"):])  # after the lines saying the log holds
+    assert {r["member"]: r["score"] for r in table["rows"]}["张三"] == 99.5  # (98 + 300) / 4, under v2

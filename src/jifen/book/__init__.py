@@ -89,6 +89,10 @@ class Book:
         version = versions.in_force(self.versions, year)
         return self._replay(self.versions.index(version))
 
+    def standings_of(self, version: versions.Version) -> Standings:
+        """The replay under ``version`` (one of ``versions``), of the years it governs."""
+        return self._replay(self.versions.index(version))
+
     def scheme_for(self, when: Period | int) -> Scheme:
         """The version of the scheme that governs ``when`` (a period, or a year)."""
         return versions.in_force(self.versions, when if isinstance(when, int) else when.year).scheme

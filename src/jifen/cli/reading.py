@@ -129,11 +129,13 @@ def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     lang = lang_of(lang)
     opened = open_book(ledger_dir(ledger), today=today_date(), cached=False)  # the log itself, never the cache
     problems = list(opened.problems)
-    if opened.scheme is not None and opened.scheme.panels and not any(p.is_error for p in problems):
+    if any(v.scheme.panels for v in opened.versions) and not any(p.is_error for p in problems):
         from jifen.core import validate
 
-        problems = sorted(problems + validate.unevaluated_problems(opened.ledger, opened.standings),
-                          key=lambda p: p.sort_key())
+        for version in opened.versions:  # each version's panels, in the years it governs
+            found = validate.unevaluated_problems(opened.ledger, opened.standings_of(version))
+            problems += [p for p in found if version.governs(p.args["year"])]
+        problems.sort(key=lambda p: p.sort_key())
     _report_problems(problems, lang, warnings_fail=False)
     typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=opened.scheme.id if opened.scheme else "-"))
 
