@@ -108,6 +108,7 @@ class _Booker:
     def __init__(self, scheme: Scheme, years: Years = EVERY_YEAR) -> None:
         self.scheme = scheme
         self.years = years
+        self.bounded = years != EVERY_YEAR  # a version of the scheme among several: only its years count
         self.booked: dict[str, list[Booked]] = defaultdict(list)
         self.in_part: dict[tuple[str, Period], list[Booked]] = defaultdict(list)  # by scoring period
         self.evals: dict[str, list[Evaluation]] = defaultdict(list)
@@ -132,7 +133,7 @@ class _Booker:
         """Count ``event``, which is later than all booked so far."""
         self.ids.add(event.id)
         self.last = event.order
-        if self.years != EVERY_YEAR and not self._governs(event):
+        if self.bounded and not self._governs(event):
             return  # scored by another version of the scheme
         subject = event.subject or ""
         if event.kind == "veto":

@@ -36,9 +36,12 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
     (the versions of the scheme, ``jifen.core.versions``), each event under the version that
     governs the year it counts in."""
     context = Context(scheme, roster.build(ledger.events), {e.id: e for e in ledger.events}, today)
-    problems: list[Problem] = versions.problems(ledger.events)
+    problems: list[Problem] = []
     revoked: dict[int, Event] = {}
+    adopting: list[Event] = []  # the adopt and close events, checked together after the loop
     for event in ledger.events:
+        if event.kind in versions.ADOPTING:
+            adopting.append(event)
         if len(schemes) > 1:
             context = context._replace(scheme=versions.in_force(schemes, versions.counting_year(event)).scheme)
         problems += _problems(event, context)
@@ -47,6 +50,7 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
                 first = revoked[event.target]
                 problems.append(Problem(event.source, "event.revoked-twice", {"target": event.target, "by": first.id}))
             revoked.setdefault(event.target, event)
+    problems += versions.problems(adopting)
     problems += _roster_problems(ledger.events)
     problems += _workflow_problems(ledger.events, context)
     for version in schemes or (versions.Version(scheme, ledger.events[0]),) if ledger.events else ():

@@ -70,7 +70,7 @@ def problems(events: Iterable[Event]) -> list[Problem]:
     found: list[Problem] = []
     latest: int | None = None
     closed: list[Event] = []
-    for event in events:
+    for event in [e for e in events if e.kind in ADOPTING]:  # a few among many: filtered first
         if event.kind == "close" and event.period:
             closed.append(event)
         if event.kind != "adopt" or event.effective is None:
@@ -97,7 +97,13 @@ def adopt_problems(event: Event, latest: int | None, closed: Sequence[Event]) ->
     return []
 
 
-def valid(events: Sequence[Event]) -> list[Event]:
+def valid(events: Iterable[Event]) -> list[Event]:
     """The ``adopt`` events of a log that have no problem of their own, in file order."""
-    wrong = {p.source for p in problems(events)}
-    return [e for e in events if e.kind == "adopt" and e.effective is not None and e.at("effective") not in wrong]
+    few = [e for e in events if e.kind in ADOPTING]
+    if not any(e.kind == "adopt" for e in few):
+        return []
+    wrong = {p.source for p in problems(few)}
+    return [e for e in few if e.kind == "adopt" and e.effective is not None and e.at("effective") not in wrong]
+
+
+ADOPTING = frozenset(("adopt", "close"))  # the kinds whose order decides whether an adoption may stand
