@@ -177,3 +177,13 @@ def test_a_notice_carries_the_hash_of_the_version_its_period_was_scored_by(cli, 
     assert again.exit_code == 0, again.output
     table = json.loads(again.output[again.output.index("{"):])  # after the lines saying the log holds
     assert {r["member"]: r["score"] for r in table["rows"]}["张三"] == 99.5  # (98 + 300) / 4, under v2
+
+
+def test_a_correction_recorded_in_the_new_year_is_checked_under_its_targets_version(cli, branch, v2):
+    # study.notes is v1's (理论学习笔记每月少于1篇, −1) and gone from v2; the score it amends is of 2023
+    assert cli("add", "张三", "study.absent", "--date", "2023-11-30", "-l", branch).exit_code == 0
+    assert adopt(cli, branch, v2).exit_code == 0
+    amended = cli("amend", "4", "--rule", "study.notes", "-r", "记错了规则", "--date", "2024-01-05", "-l", branch)
+    assert amended.exit_code == 0, amended.output
+    assert cli("check", "-l", branch).exit_code == 0
+    assert score(cli, branch, "-q", "2023Q4")["张三"] == 99  # 100 − 1 under v1's study.notes

@@ -123,8 +123,15 @@ class Book:
     def describe(self, event: Event) -> tuple[str, dict[str, Any]]:
         """``event`` in words: a catalogue code and its arguments; in a usable book, a score that
         counted other than its rule says (a bonus deduped or capped: ``+3 → 0``)."""
-        scheme = self.scheme_for(versions.counting_year(event)) if self.versions else self.scheme
+        if len(self.versions) > 1:  # the words of the version its year is scored by (a correction: its target's)
+            scheme = self.scheme_for(versions.counting_year(event, self._by_id.get))
+        else:
+            scheme = self.scheme
         return describe(event, self.members, scheme, self._counted.get(event.id))
+
+    @cached_property
+    def _by_id(self) -> dict[int, Event]:
+        return {e.id: e for e in self.ledger.events}
 
     @cached_property
     def _counted(self) -> dict[int, Any]:
@@ -284,7 +291,7 @@ def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str
         made = []
         for n, values in enumerate(fields(spine, members)):
             probe = Event(id=next_id + n, source=Source("<arguments>", 0, 0), **values)
-            version = versions.in_force(schemes, versions.counting_year(probe))
+            version = versions.in_force(schemes, versions.counting_year(probe, spine.get))
             scheme = version.scheme
             if n == 0:
                 seen.update(scheme=scheme, version=version)

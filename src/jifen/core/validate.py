@@ -43,7 +43,8 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
         if event.kind in versions.ADOPTING:
             adopting.append(event)
         if len(schemes) > 1:
-            context = context._replace(scheme=versions.in_force(schemes, versions.counting_year(event)).scheme)
+            year = versions.counting_year(event, context.events.get)
+            context = context._replace(scheme=versions.in_force(schemes, year).scheme)
         problems += _problems(event, context)
         if event.kind == "revoke" and event.target is not None:
             if event.target in revoked:

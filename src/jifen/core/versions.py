@@ -8,7 +8,7 @@ period already closed. Pure: the files are found and read by ``jifen.book``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from jifen.core.model import Event, Problem, Scheme
@@ -56,8 +56,17 @@ def in_force(versions: Sequence[Version], year: int) -> Version:
     return next((v for v in versions if v.governs(year)), versions[-1])
 
 
-def counting_year(event: Event) -> int:
-    """The year whose scores ``event`` counts in: an evaluation's or an exemption's ``period``, else its date."""
+def counting_year(event: Event, lookup: Callable[[int], Event | None] | None = None) -> int:
+    """The year whose scores ``event`` counts in: an evaluation's or an exemption's ``period``, else its
+    date; with ``lookup`` (an event by id), a correction's is that of the event it corrects (an
+    amendment recorded in 2024 of a 2023 score is checked under 2023's version)."""
+    for _ in range(3):  # a ruling → its appeal → the score
+        if lookup is None or event.target is None:
+            break
+        target = lookup(event.target)
+        if target is None or target.id >= event.id:
+            break
+        event = target
     if event.period and event.kind in ("eval", "exempt"):
         return Period.parse(event.period).year
     return event.date.year
