@@ -187,3 +187,41 @@ def test_a_correction_recorded_in_the_new_year_is_checked_under_its_targets_vers
     assert amended.exit_code == 0, amended.output
     assert cli("check", "-l", branch).exit_code == 0
     assert score(cli, branch, "-q", "2023Q4")["张三"] == 99  # 100 − 1 under v1's study.notes
+
+
+def test_the_web_card_and_forms_follow_the_version_of_each_year(cli, branch, v2):
+    pytest.importorskip("httpx", reason="the web tests need httpx")
+    import datetime as dt
+    import re
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    from jifen.web import accounts
+    from jifen.web.app import create_app
+
+    assert cli("add", "张三", "缺席", "--date", "2023-03-01", "-l", branch).exit_code == 0
+    assert adopt(cli, branch, v2).exit_code == 0
+    assert cli("add", "张三", "缺席", "--date", "2024-03-01", "-l", branch).exit_code == 0
+    passwords = {name: pw for name, _, pw in accounts.demo(branch, [("张三", "member", "m01")])}
+    c = TestClient(create_app(branch, today=lambda: dt.date(2024, 3, 20)), follow_redirects=False)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/signin").text).group(1)
+    assert c.post("/signin", data={"csrf": csrf, "name": "张三", "secret": passwords["张三"]}).status_code == 303
+    card = c.get("/card").text
+    assert "<th>2023Q1</th><td>99</td>" in card and "<th>2024Q1</th><td>98</td>" in card  # 100 − 1 (v1), 100 − 2 (v2)
+    form = c.get("/declare").text  # 2024's rules: v2 has no study.notes
+    assert "study.absent" in form and "study.notes" not in form
+
+
+def test_the_rollup_sums_each_year_under_its_own_version(cli, branch, v2):
+    assert cli("add", "张三", "缺席", "--date", "2024-03-01", "-l", branch).exit_code == 0
+    assert adopt(cli, branch, v2).exit_code == 0
+    years = {}
+    for year in ("2023", "2024"):
+        result = cli("rollup", branch.parent, "--year", year, "-f", "json", "--jobs", "1")
+        assert result.exit_code == 0, result.output
+        years[year] = json.loads(result.output)["branches"][0]
+    assert years["2023"]["scheme"] == "quantified-2023" and years["2024"]["scheme"] == "quantified-2024"
+    assert years["2024"]["average"] == 99.75  # 张三 (98 + 300) / 4 = 99.5 under v2, 李四 100: mean 99.75
