@@ -41,17 +41,16 @@ def show_report(
         by_id.setdefault(e.id, e)  # the first recorded under an id, as the statement always showed
     rows = [(e, by_id[e.id]) for e in rows if year is None or e.date.year == year]
     years = sorted({e.date.year for e, _ in rows} | ({year} if year is not None else set()))
-    scheme = of(years[-1] if years else date_year(ledger)).scheme  # the columns: the latest version shown
-    # the running scores of the scoring period and of the month, up to each counted row, in one pass a year
+    scheme = of(years[-1] if years else _first_year(ledger)).scheme  # the columns: the latest version shown
+    # the running scores of the scoring period and of the month, up to each counted row, in one pass a version
     running_at = {}
-    for y in years:
-        here = of(y)
+    for here in replays:
         running_at.update({
             e.id: [shown(s.total, here.scheme.precision) for s in scores]
             for e, scores in here.running(
                 subject,
                 (shown_as for shown_as, event in rows
-                 if event.kind in SCORED_KINDS and event.id in counts and shown_as.date.year == y),
+                 if event.kind in SCORED_KINDS and event.id in counts and of(shown_as.date.year) is here),
                 (here.scheme.period, "month"),
             )
         })
@@ -128,7 +127,7 @@ def _rule_name(scheme, rule: str | None) -> str | None:
     return found.name if found else rule
 
 
-def date_year(ledger: Ledger) -> int:
+def _first_year(ledger: Ledger) -> int:
     """The year of the log's first event (a statement with no events of its own)."""
     return ledger.events[0].date.year if ledger.events else 2000
 
