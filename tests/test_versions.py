@@ -66,7 +66,8 @@ def test_each_year_is_scored_by_the_version_that_governs_it(cli, branch, v2):
     assert card["periods"]["2023"] == 99.75 and card["periods"]["2024"] == 99.5
     assert [e["points"] for e in card["events"] if e["kind"] == "score"] == [-1, -2]
     assert score(cli, branch, "-y", "2023")["张三"] == 99.75  # and again from the cache
-    assert cli("check", "-l", branch).exit_code == 0
+    checked = cli("check", "-l", branch)
+    assert checked.exit_code == 0 and "quantified-2023(…–2023) → quantified-2024(2024–…)" in checked.output
 
 
 def test_a_rule_the_new_version_removed_is_a_problem_only_in_its_years(cli, branch, v2):
@@ -225,3 +226,23 @@ def test_the_rollup_sums_each_year_under_its_own_version(cli, branch, v2):
         years[year] = json.loads(result.output)["branches"][0]
     assert years["2023"]["scheme"] == "quantified-2023" and years["2024"]["scheme"] == "quantified-2024"
     assert years["2024"]["average"] == 99.75  # 张三 (98 + 300) / 4 = 99.5 under v2, 李四 100: mean 99.75
+
+
+def test_an_event_recorded_while_the_adoption_was_checked_stops_it(cli, branch, v2, monkeypatch):
+    """The log is checked against the new rules before the lock is taken; a score appended in between
+    (under study.notes, which v2 drops, in 2024) must not slip past: nothing is written."""
+    from jifen import book
+
+    check = book.refuse_rescoring
+
+    def meanwhile(opened, scheme, start):
+        check(opened, scheme, start)
+        assert cli("add", "张三", "study.notes", "--date", "2024-01-31", "-l", branch).exit_code == 0
+
+    monkeypatch.setattr(book, "refuse_rescoring", meanwhile)
+    before = (branch / "ledger.yaml").read_bytes()
+    result = adopt(cli, branch, v2)
+    assert result.exit_code == 2 and "又追加到了事件 4" in result.output
+    assert not (branch / "scheme-2024.yaml").exists()
+    assert (branch / "ledger.yaml").read_bytes().startswith(before) and b"kind: adopt" not in (branch / "ledger.yaml").read_bytes()
+    assert cli("check", "-l", branch).exit_code == 0

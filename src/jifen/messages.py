@@ -257,6 +257,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
                       "用 git checkout 恢复该文件(它与账本一起提交);不要删除在用的方案版本。", "Restore it with git checkout (it is committed with the log); never delete a version in use."),
     "adopt.subjects": ("方案 {path} 考核的对象是 {subjects},本账本考核的是 {ledger}", "scheme {path} scores {subjects}; this ledger scores {ledger}",
                        "新版本须考核同一类对象。", "A new version must score the same kind of subjects."),
+    "adopt.log-moved": ("检查新版本方案后,台账又追加到了事件 {last}(检查时为 {checked}),未写入", "the log grew to event {last} after it was checked against the new version (at {checked}); nothing written",
+                        "再运行一次同一命令。", "Run the same command again."),
     "adopt.rescores": ("方案 {scheme} 不能自 {year} 年起采用:已记录的 {count} 条事件在新版本下有问题,未写入", "scheme {scheme} cannot be adopted from {year}: {count} events already recorded would have problems under it; nothing written",
                        "新版本去掉或改名的规则,不能用于它施行年度内已记录的事件:先更正这些事件(jifen amend --rule),或从下一年起采用。",
                        "A rule the new version removes or renames cannot score events already recorded in its years: amend them first (jifen amend --rule), or adopt it from the next year."),

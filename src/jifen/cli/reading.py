@@ -137,7 +137,14 @@ def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
             problems += [p for p in found if version.governs(p.args["year"])]
         problems.sort(key=lambda p: p.sort_key())
     _report_problems(problems, lang, warnings_fail=False)
-    typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=opened.scheme.id if opened.scheme else "-"))
+    typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=_versions(opened)))
+
+
+def _versions(opened) -> str:
+    """The versions of a book's scheme in a line: ``quantified-2023`` or ``quantified-2023(…–2023) → quantified-2024(2024–…)``."""
+    if len(opened.versions) < 2:
+        return opened.scheme.id if opened.scheme else "-"
+    return " → ".join(f"{v.scheme.id}({v.first or '…'}–{v.last or '…'})" for v in opened.versions)
 
 
 def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
@@ -249,8 +256,7 @@ def _check_versions(ledger: Path | None, lang: str) -> None:
     problems = [p for p in opened.problems
                 if p.source.path != log or p.code == "scheme.hash-changed" or p.code.startswith("adopt.")]
     _report_problems(problems, lang, warnings_fail=True)
-    listing = " → ".join(f"{v.scheme.id}({v.first or '…'}–{v.last or '…'})" for v in opened.versions)
-    typer.echo(messages.text("cli.scheme-ok", lang, scheme=listing))
+    typer.echo(messages.text("cli.scheme-ok", lang, scheme=_versions(opened)))
 
 
 @scheme_app.command("diff")

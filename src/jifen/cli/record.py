@@ -134,10 +134,16 @@ def scheme_adopt(
     made = not copy.exists()
     if made and not dry_run:
         copy.write_bytes(data)
+    checked_up_to = opened.events[-1].id if opened.events else 0
+
+    def fields(spine, members) -> dict[str, Any]:
+        if spine.last_id != checked_up_to:  # appended to since the log was checked against the new rules
+            raise errors.InvalidInput("adopt.log-moved", last=spine.last_id, checked=checked_up_to)
+        return {"date": parse_date(date), "kind": "adopt", "scheme": name, "scheme_hash": scheme_io.digest(path),
+                "effective": start, "reason": reason, "by": recorder(by)}
+
     try:
-        append_event(ledger, lambda spine, members: {
-            "date": parse_date(date), "kind": "adopt", "scheme": name, "scheme_hash": scheme_io.digest(path),
-            "effective": start, "reason": reason, "by": recorder(by)}, lang, commit, dry_run, verbose)
+        append_event(ledger, fields, lang, commit, dry_run, verbose)
     except errors.JifenError as exc:
         if made and not isinstance(exc, errors.PartlyWritten):
             copy.unlink(missing_ok=True)  # the event was not written: nor is its copy left behind
