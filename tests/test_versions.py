@@ -246,3 +246,11 @@ def test_an_event_recorded_while_the_adoption_was_checked_stops_it(cli, branch, 
     assert not (branch / "scheme-2024.yaml").exists()
     assert (branch / "ledger.yaml").read_bytes().startswith(before) and b"kind: adopt" not in (branch / "ledger.yaml").read_bytes()
     assert cli("check", "-l", branch).exit_code == 0
+
+
+def test_scheme_show_and_the_handbook_show_the_version_in_force_today(cli, branch, v2):
+    assert adopt(cli, branch, v2).exit_code == 0  # today is after 2024-01-01: v2 is in force
+    shown = cli("scheme", "show", "-l", branch, "--format", "json")
+    assert shown.exit_code == 0 and "quantified-2024" in shown.output and "study.notes" not in shown.output
+    handbook = cli("rules", "-l", branch)
+    assert handbook.exit_code == 0 and "study.absent" in handbook.output and "study.notes" not in handbook.output

@@ -16,7 +16,8 @@ It keeps four things, each tied to the exact bytes it was made from:
 - **the node tree of the scheme** (``yaml_parse``), under the BLAKE3 hash of its
   text, so a command need not load the YAML parser for a scheme it read before.
 - **results** (a report as printed, a branch's year for the roll-up), each under
-  a key that includes the BLAKE3 hash of the whole log, of the scheme file and of
+  a key that includes the BLAKE3 hash of the whole log, of every version of its
+  scheme (the file the ``open`` event names and each one an ``adopt`` names) and of
   jifen's own code, so any change to any of them misses.
 
 Everything is written with ``marshal`` (loading runs no code) to a temporary
