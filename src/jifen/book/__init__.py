@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from jifen import messages
-from jifen.core import validate
+from jifen.core import validate, versions
 from jifen.core.kinds import ROSTER_KINDS
 from jifen.core.model import Event, Ledger, Member, Problem, Rule, Scheme, Source, Spine
 from jifen.errors import InvalidInput, JifenError, PartlyWritten
@@ -33,6 +33,7 @@ from jifen.store import scheme as scheme_io
 if TYPE_CHECKING:
     from jifen.core.corrections import Resolution, Status
     from jifen.core.engine import Standings
+    from jifen.core.periods import Period
 
 
 def search_path() -> list[Path]:
@@ -42,14 +43,23 @@ def search_path() -> list[Path]:
 
 
 class Book:
-    """A ledger as opened: its log, its scheme, every problem of either; then, on demand, what
-    every event came to and the replay. Made by ``open``."""
+    """A ledger as opened: its log, the versions of its scheme, every problem of any of them; then,
+    on demand, what every event came to and the replay of each version's years. Made by ``open``.
 
-    def __init__(self, ledger: Ledger, scheme: Scheme | None, problems: tuple[Problem, ...], stale: bool) -> None:
+    ``scheme`` is the version the log was opened under; ``versions`` every version, each with the
+    years it governs (``jifen.core.versions``): a report of a period asks ``scheme_for`` and
+    ``standings_for`` its year."""
+
+    def __init__(self, ledger: Ledger, scheme: Scheme | None, problems: tuple[Problem, ...], stale: bool,
+                 schemes: tuple[versions.Version, ...] = ()) -> None:
         self.ledger = ledger
         self.scheme = scheme
         self.problems = problems
         self.stale = stale  # the cache's copy of the log's start no longer matched: history was edited
+        if not schemes and scheme is not None and ledger.header is not None:
+            schemes = (versions.Version(scheme, ledger.header),)
+        self.versions = schemes
+        self._replays: dict[int, Standings] = {}
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -65,14 +75,36 @@ class Book:
             raise InvalidInput("ledger.unusable", problems=self.problems, path=self.ledger.path)
         return self
 
-    @cached_property
+    @property
     def standings(self) -> Standings:
-        """The replay of the book (``jifen.core.engine``); only for a usable book."""
+        """The replay of the book under the version it was opened with (``jifen.core.engine``); only for
+        a usable book. Its roster and resolution are those of every version; the scores of a period
+        are ``standings_for`` its year's."""
+        assert self.scheme is not None, "replay of a book without a scheme"
+        return self._replay(0)
+
+    def standings_for(self, when: Period | int) -> Standings:
+        """The replay under the version of the scheme that governs ``when`` (a period, or a year)."""
+        year = when if isinstance(when, int) else when.year
+        version = versions.in_force(self.versions, year)
+        return self._replay(self.versions.index(version))
+
+    def standings_of(self, version: versions.Version) -> Standings:
+        """The replay under ``version`` (one of ``versions``), of the years it governs."""
+        return self._replay(self.versions.index(version))
+
+    def scheme_for(self, when: Period | int) -> Scheme:
+        """The version of the scheme that governs ``when`` (a period, or a year)."""
+        return versions.in_force(self.versions, when if isinstance(when, int) else when.year).scheme
+
+    def _replay(self, index: int) -> Standings:
         from jifen.core import engine
 
-        assert self.scheme is not None, "replay of a book without a scheme"
-        with collector_paused():
-            return engine.replay(self.ledger.events, self.scheme)
+        if index not in self._replays:
+            version = self.versions[index]
+            with collector_paused():
+                self._replays[index] = engine.replay(self.ledger.events, version.scheme, version.years)
+        return self._replays[index]
 
     @property
     def resolution(self) -> Resolution:
@@ -91,14 +123,23 @@ class Book:
     def describe(self, event: Event) -> tuple[str, dict[str, Any]]:
         """``event`` in words: a catalogue code and its arguments; in a usable book, a score that
         counted other than its rule says (a bonus deduped or capped: ``+3 → 0``)."""
-        return describe(event, self.members, self.scheme, self._counted.get(event.id))
+        if len(self.versions) > 1:  # the words of the version its year is scored by (a correction: its target's)
+            scheme = self.scheme_for(versions.counting_year(event, self._by_id.get))
+        else:
+            scheme = self.scheme
+        return describe(event, self.members, scheme, self._counted.get(event.id))
+
+    @cached_property
+    def _by_id(self) -> dict[int, Event]:
+        return {e.id: e for e in self.ledger.events}
 
     @cached_property
     def _counted(self) -> dict[int, Any]:
         """What each score or declaration counted for its own subject, where the book can be replayed."""
         if self.scheme is None or any(p.is_error for p in self.problems):
             return {}
-        return {b.event.id: b.value for subject, entries in self.standings.booked.items() for b in entries
+        return {b.event.id: b.value for index in range(len(self.versions))
+                for subject, entries in self._replay(index).booked.items() for b in entries
                 if b.event.subject == subject}
 
 
@@ -112,37 +153,72 @@ def open(directory: Path, search: list[Path] | None = None, today: dt.date | Non
     search = search_path() if search is None else search
     with collector_paused():
         read = cache.read(directory, use=cached)
-        scheme, problems = checked(read.ledger, read.problems, search, today, cached)
-    return Book(read.ledger, scheme, tuple(problems), read.stale)
+        schemes, problems = checked(read.ledger, read.problems, search, today, cached)
+    return Book(read.ledger, schemes[0].scheme if schemes else None, tuple(problems), read.stale, schemes)
 
 
 def checked(ledger: Ledger, problems: list[Problem], search: list[Path], today: dt.date | None,
-            cached: bool = False) -> tuple[Scheme | None, list[Problem]]:
-    """The scheme of ``ledger`` (read with ``problems``) and every problem of either, sorted by place:
-    the one definition of "a ledger with problems" that every command uses (``open`` for readers,
-    ``record`` for writers). With ``today``, events dated after it are problems too."""
+            cached: bool = False) -> tuple[tuple[versions.Version, ...], list[Problem]]:
+    """The versions of the scheme of ``ledger`` (read with ``problems``) and every problem of any of
+    them, sorted by place: the one definition of "a ledger with problems" that every command uses
+    (``open`` for readers, ``record`` for writers). With ``today``, events dated after it are problems too."""
     found = list(problems)
-    scheme, scheme_problems = scheme_of(ledger, search, cached)
+    schemes, scheme_problems = versions_of(ledger, search, cached)
     found += scheme_problems
-    if scheme is not None:
-        found += validate.ledger_problems(ledger, scheme, today)
+    if schemes:
+        found += validate.ledger_problems(ledger, schemes[0].scheme, today, schemes)
     found.sort(key=Problem.sort_key)
-    return scheme, found
+    return schemes, found
 
 
 def scheme_of(ledger: Ledger | Spine, search: list[Path], cached: bool = False) -> tuple[Scheme | None, list[Problem]]:
-    """The scheme the ``open`` event of ``ledger`` (or of a spine) names, and its problems;
-    ``cached``: its YAML read through the ledger's cache."""
+    """The scheme the ``open`` event of ``ledger`` (or of a spine) names, and the problems of every
+    version; ``cached``: their YAML read through the ledger's cache."""
+    schemes, problems = versions_of(ledger, search, cached)
+    return (schemes[0].scheme if schemes else None), problems
+
+
+def versions_of(ledger: Ledger | Spine, search: list[Path],
+                cached: bool = False) -> tuple[tuple[versions.Version, ...], list[Problem]]:
+    """Every version of the scheme of ``ledger`` (or of a spine): the one its ``open`` event names,
+    then each one an ``adopt`` event names, with the years each governs; and the problems of
+    each (its own, a file missing or not the one the log pinned by its hash). None if the first
+    cannot be read; an adopted version with an error is left out (its problem says why)."""
     if ledger.header is None:
-        return None, []
+        return (), []
     directory = Path(ledger.path).parent
+    parse = cache.yaml_parse(directory) if cached else None
     path = scheme_io.find(ledger.scheme_ref, search, base=directory)
-    scheme, problems = scheme_io.load(path, cache.yaml_parse(directory) if cached else None)
-    pinned = ledger.header.scheme_hash
+    first, problems = _pinned(ledger.header, path, parse)
+    if first is None:
+        return (), problems
+    adopted = []
+    for event in versions.valid(ledger.events):
+        try:
+            path = scheme_io.find(event.scheme or "", [], base=directory)
+        except JifenError:
+            problems.append(Problem(event.at("scheme"), "adopt.no-file", {"path": str(directory / (event.scheme or ""))}))
+            continue
+        scheme, found = _pinned(event, path, parse)
+        problems += found
+        if scheme is not None and scheme.subjects != first.subjects:
+            problems.append(Problem(event.at("scheme"), "adopt.subjects", {
+                "path": str(path), "subjects": scheme.subjects, "ledger": first.subjects}))
+        elif scheme is not None and not any(p.is_error for p in found):
+            adopted.append((scheme, event))
+    return versions.spans((first, ledger.header), adopted), problems
+
+
+def _pinned(event: Event, path: Path, parse: Any) -> tuple[Scheme | None, list[Problem]]:
+    """The scheme in ``path``, which ``event`` (``open`` or ``adopt``) names, and its problems: a
+    hash other than the one ``event`` pinned is one (the rules changed under the log: every
+    period they govern would be rescored)."""
+    scheme, problems = scheme_io.load(path, parse)
+    pinned = event.scheme_hash
     if pinned is not None:
         found = scheme_io.digest(path)
-        if found != pinned:  # the rules changed under the log: every past period would be rescored
-            problems = [*problems, Problem(ledger.header.at("scheme_hash"), "scheme.hash-changed",
+        if found != pinned:
+            problems = [*problems, Problem(event.at("scheme_hash"), "scheme.hash-changed",
                                            {"path": str(path), "pinned": pinned, "found": found})]
     return scheme, problems
 
@@ -210,13 +286,18 @@ def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str
     seen: dict[str, Any] = {"stale": False}
 
     def build(spine: Spine, next_id: int) -> list[dict[str, Any]]:
-        scheme, problems = scheme_of(spine, search, cached)
-        if scheme is None:
+        schemes, problems = versions_of(spine, search, cached)
+        if not schemes:
             raise InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
-        seen.update(spine=spine, scheme=scheme)
+        seen.update(spine=spine, scheme=schemes[0].scheme, versions=schemes)
         members = roster.of(spine)
         made = []
         for n, values in enumerate(fields(spine, members)):
+            probe = Event(id=next_id + n, source=Source("<arguments>", 0, 0), **values)
+            version = versions.in_force(schemes, versions.counting_year(probe, spine.get))
+            scheme = version.scheme
+            if n == 0:
+                seen.update(scheme=scheme, version=version)
             if values.get("rule"):
                 values["rule"] = rule_id(scheme, values["rule"])
             event = Event(id=next_id + n, source=Source("<arguments>", 0, 0), **values)
@@ -255,7 +336,8 @@ def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str
     members = roster.of(spine)
     described = [describe(e, members, scheme) for e in events]
     summaries = [messages.text(code, lang, **args) for code, args in described]
-    counted = effects_of(directory, seen["spine"], events, scheme, cached) if effects and events else {}
+    counted = (effects_of(directory, seen["spine"], events, scheme, cached, seen["version"].years)
+               if effects and events else {})
     said = [messages.text(f"said.{e.kind}" if messages.known(f"said.{e.kind}") else code, lang,
                           **_as_counted(args, counted.get(e.id)))
             for e, (code, args) in zip(events, described)]
@@ -266,7 +348,8 @@ def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str
             for e, summary, words in zip(events, summaries, said)]
 
 
-def effects_of(directory: Path, spine: Spine, new: list[Event], scheme: Scheme, cached: bool = True) -> dict[int, Effect]:
+def effects_of(directory: Path, spine: Spine, new: list[Event], scheme: Scheme, cached: bool = True,
+               years: tuple[int | None, int | None] = (None, None)) -> dict[int, Effect]:
     """What each of the ``new`` events, appended to the log ``spine`` outlines (as it was before
     them), does to its subject's score in its scoring period: the log's events about the same
     subjects replayed without them and with them. Those events come from the spine (its header,
@@ -296,7 +379,7 @@ def effects_of(directory: Path, spine: Spine, new: list[Event], scheme: Scheme, 
                     or (event.subject is None and (event.target is None or event.target in kept_ids))):
                 kept.append(event)
                 kept_ids.add(event.id)
-        after = engine.replay(kept, scheme)
+        after = engine.replay(kept, scheme, years)
         for event in group:  # one at a time: each new event's total before is the one after those before it
             before, after = after, after.extend([event])
             if not event.subject or event.subject not in after.members:
@@ -337,6 +420,30 @@ def _events_about(directory: Path, spine: Spine, subjects: set[str], scheme: Sch
             pass
     with collector_paused():
         return list(cache.read(directory, use=cached).ledger.events)
+
+
+def refuse_rescoring(opened: Book, scheme: Scheme, start: dt.date) -> None:
+    """InvalidInput, before anything is written, if adopting ``scheme`` from ``start`` in the usable
+    book ``opened`` cannot be done without changing the past or breaking the log: a day that is not
+    the first of a year, not later than the version in force before, in a quarter already closed;
+    a scheme for other subjects; or an event already recorded for the years it would govern that
+    it cannot score (a rule it removed or renamed …), each listed with its file and line."""
+    events = opened.ledger.events
+    probe = Event(id=(events[-1].id if events else 0) + 1, date=start, kind="adopt", source=Source("<arguments>", 0, 0),
+                  scheme="", scheme_hash="", effective=start)
+    later = [v.first for v in opened.versions if v.first is not None]
+    wrong = versions.adopt_problems(probe, max(later) if later else None, [e for e in events if e.kind == "close"])
+    if wrong:
+        raise InvalidInput(wrong[0].code, **wrong[0].args)
+    first = opened.versions[0]
+    if scheme.subjects != first.scheme.subjects:
+        raise InvalidInput("adopt.subjects", path=scheme.path, subjects=scheme.subjects, ledger=first.scheme.subjects)
+    after = versions.spans((first.scheme, first.event), [*((v.scheme, v.event) for v in opened.versions[1:]), (scheme, probe)])
+    now = {(p.source, p.code) for p in opened.problems}
+    found = [p for p in validate.ledger_problems(opened.ledger, first.scheme, None, after)
+             if (p.source, p.code) not in now and p.is_error]
+    if found:
+        raise InvalidInput("adopt.rescores", problems=tuple(found), count=len(found), year=start.year, scheme=scheme.id)
 
 
 def find_rule(scheme: Scheme, text: str) -> Rule | None:
@@ -396,7 +503,8 @@ def _commit(directory: Path, branch: str, events: list[Event], summaries: list[s
         message = f"{branch}: {summaries[0]} …\n\n{body}\n\njifen events {ids} in {ledger_io.FILENAME}"
     try:
         repo = gitrepo.toplevel(directory)
-        return gitrepo.commit_file(repo, ledger_io.locate(directory), message, author)
+        also = [directory / e.scheme for e in events if e.kind == "adopt" and e.scheme]  # a version's copy with it
+        return gitrepo.commit_file(repo, ledger_io.locate(directory), message, *also, author=author)
     except JifenError as exc:
         detail = messages.text(exc.code, lang, **exc.args_)
         raise PartlyWritten("book.appended-not-committed", id=ids, detail=detail,
@@ -425,6 +533,7 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None,
         "decision": messages.Word(f"decision.{event.decision}") if event.decision else "", "days": event.days or "", "name": event.name or "",
         "late": f" [{event.late}]" if event.late else "",
         "member": member.name if member else (event.subject or ""),
+        "scheme": event.scheme or "", "effective": event.effective.isoformat() if event.effective else "",
         "category": scheme.category(rule.category).name if rule is not None and scheme is not None else "",
         "role": (scheme.roles.get(event.role, event.role) if scheme is not None else event.role) if event.role else "",
         "group": event.group or "",

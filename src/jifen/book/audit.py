@@ -4,7 +4,8 @@ For every commit that touched a ledger file, the file after the commit must
 start with every byte of the file before it, and the events it adds must carry
 ids above every earlier one. Scheme files are held to the first half of that:
 any scheme file in a ``schemes/`` folder, and any file a ledger names as its
-scheme, may be added, or appended to, but never changed. A merge is checked
+scheme (its ``open`` event's, and each version an ``adopt`` event names), may be
+added, or appended to, but never changed. A merge is checked
 against its first parent as any commit, and against each other parent: every
 event that parent's log held must still be in the merged log, in order (by its
 exact text, but for its ``id`` and ``target`` lines, which a merge that
@@ -87,7 +88,8 @@ def _key(block: bytes) -> tuple[bytes, ...]:
 
 def watched(repo: Path) -> tuple[str, ...]:
     """What the audit follows (git pathspecs): ledger files, scheme files in ``schemes/`` folders,
-    and each scheme file a tracked ledger names by its path (relative to the ledger)."""
+    and each scheme file a tracked ledger names by its path (relative to the ledger): the one it
+    was opened under and every version it adopted."""
     named = set()
     for path in gitrepo.tracked_ledgers(repo):
         try:
@@ -95,11 +97,12 @@ def watched(repo: Path) -> tuple[str, ...]:
         except (JifenError, OSError):
             data = gitrepo.show(repo, "", path) or b""
         opening = ledger_io.header(path, data)
-        ref = opening.scheme if opening is not None else None
-        if ref and (ref.endswith(".yaml") or "/" in ref):
-            target = os.path.normpath(os.path.join(os.path.dirname(path), ref))
-            if not target.startswith("..") and not os.path.isabs(target):
-                named.add(f":(literal){target}")
+        refs = ledger_io.scheme_refs(data) if opening is not None else []  # the open event's, then each adopted version's
+        for ref in refs:
+            if ref.endswith(".yaml") or "/" in ref:
+                target = os.path.normpath(os.path.join(os.path.dirname(path), ref))
+                if not target.startswith("..") and not os.path.isabs(target):
+                    named.add(f":(literal){target}")
     return (*gitrepo.WATCHED, *sorted(named))
 
 

@@ -71,8 +71,8 @@ def summarize(directory: str, search: list[str], year: int, cached: bool = False
 def _summarize(directory: str, search: list[Path], year: int, cached: bool, today: dt.date | None) -> Summary:
     try:
         opened = book.open(Path(directory), search, today=today, cached=cached).usable()
-        scheme = opened.scheme
-        results = outcomes.annual(opened.standings, year)
+        scheme = opened.scheme_for(year)
+        results = outcomes.annual(opened.standings_for(year), year)
     except JifenError as exc:
         return Summary(directory, error=exc.code, error_args=dict(exc.args_))
     except OSError as exc:

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jifen import book as book_lib
-from jifen.core import validate
-from jifen.core.model import Problem
+from jifen.core import versions
+from jifen.core.periods import Period
 from jifen.errors import InvalidInput, JifenError
 from jifen.store import cache
 from jifen.store import ledger as ledger_io
@@ -79,7 +79,7 @@ def sealed(directory: Path, search: list[Path], what: tuple[str, str]) -> tuple[
     from: a page made from this book and carrying this stamp says what those bytes say."""
     path = ledger_io.locate(directory)
     data = ledger_io.read_bytes(path)
-    opened, scheme_hash = _book(path, data, search)
+    opened, scheme_hash = _book(path, data, search, what[1])
     return opened, Stamp(what, len(data), cache.digest(data)[:LOG_DIGITS], scheme_hash,
                          _commit_holding(directory, path, data))
 
@@ -113,25 +113,21 @@ def check(directory: Path, search: list[Path], code: str) -> Verdict:
     known = _commit_known(directory, stamp.commit) if stamp.commit else None
     if not holds:
         return Verdict(stamp, False, 0, False, known, None)
-    opened, scheme_hash = _book(path, start, search)
+    opened, scheme_hash = _book(path, start, search, stamp.what[1])
     return Verdict(stamp, True, len(data) - stamp.size, scheme_hash == stamp.scheme, known, opened)
 
 
-def _book(path: Path, data: bytes, search: list[Path]) -> tuple[book_lib.Book, str]:
+def _book(path: Path, data: bytes, search: list[Path], period: str) -> tuple[book_lib.Book, str]:
     """The book of log bytes ``data`` (as ``book.open`` makes it, without the cache), and the start
-    of its scheme file's hash."""
+    of the hash of the file of the version of its scheme that governs ``period``."""
     ledger, problems = ledger_io.parse(str(path), data)
-    found: list[Problem] = list(problems)
-    scheme, scheme_hash = None, "0" * SCHEME_DIGITS
-    if ledger.header is not None:
-        scheme_path = scheme_io.find(ledger.scheme_ref, search, base=path.parent)
+    schemes, found = book_lib.checked(ledger, list(problems), search, None)
+    scheme_hash = "0" * SCHEME_DIGITS
+    if schemes:
+        version = versions.in_force(schemes, Period.parse(period).year)
+        scheme_path = scheme_io.find(version.event.scheme or "", search, base=path.parent)
         scheme_hash = cache.digest(scheme_path.read_bytes())[:SCHEME_DIGITS]
-        scheme, scheme_problems = scheme_io.load(scheme_path)
-        found += scheme_problems
-        if scheme is not None:
-            found += validate.ledger_problems(ledger, scheme, None)
-    found.sort(key=Problem.sort_key)
-    return book_lib.Book(ledger, scheme, tuple(found), False), scheme_hash
+    return book_lib.Book(ledger, schemes[0].scheme if schemes else None, tuple(found), False, schemes), scheme_hash
 
 
 def _commit_holding(directory: Path, path: Path, data: bytes) -> str | None:

@@ -63,7 +63,7 @@ def report(
         from jifen import reports
         from jifen.render import WITH_DETAIL, WITHOUT_REASONS
 
-        return reports.period_report(opened.ledger, opened.standings, period, detail=format in WITH_DETAIL,
+        return reports.period_report(opened.ledger, opened.standings_for(period), period, detail=format in WITH_DETAIL,
                                      explain=format not in WITHOUT_REASONS, group=group)
 
     what = ("report", str(period)) + ((group,) if group is not None else ())
@@ -96,7 +96,7 @@ def grade(
         from jifen import reports
         from jifen.render import WITH_CHART, WITH_DETAIL, WITHOUT_REASONS
 
-        return reports.grade_report(opened.ledger, opened.standings, parse_year(year), detail=format in WITH_DETAIL,
+        return reports.grade_report(opened.ledger, opened.standings_for(parse_year(year)), parse_year(year), detail=format in WITH_DETAIL,
                                     explain=format not in WITHOUT_REASONS,
                                     chart=format in WITH_CHART, group=group)
 
@@ -125,7 +125,7 @@ def show(
     year = year if year is None else parse_year(year)
     opened = load_book(ledger, cached=output is None)
     subject = member_id(opened.standings.members, member)
-    emit_report(reports.show_report(opened.ledger, opened.standings, subject, year), format, lang, output, color=coloured(no_color))
+    emit_report(reports.show_report(opened.ledger, opened.standings, subject, year, opened.standings_for), format, lang, output, color=coloured(no_color))
 
 
 @app.command()
@@ -135,13 +135,22 @@ def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     lang = lang_of(lang)
     opened = open_book(ledger_dir(ledger), today=today_date(), cached=False)  # the log itself, never the cache
     problems = list(opened.problems)
-    if opened.scheme is not None and opened.scheme.panels and not any(p.is_error for p in problems):
+    if any(v.scheme.panels for v in opened.versions) and not any(p.is_error for p in problems):
         from jifen.core import validate
 
-        problems = sorted(problems + validate.unevaluated_problems(opened.ledger, opened.standings),
-                          key=lambda p: p.sort_key())
+        for version in opened.versions:  # each version's panels, in the years it governs
+            found = validate.unevaluated_problems(opened.ledger, opened.standings_of(version))
+            problems += [p for p in found if version.governs(p.args["year"])]
+        problems.sort(key=lambda p: p.sort_key())
     _report_problems(problems, lang, warnings_fail=False)
-    typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=opened.scheme.id if opened.scheme else "-"))
+    typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=_versions(opened)))
+
+
+def _versions(opened) -> str:
+    """The versions of a book's scheme in a line: ``quantified-2023`` or ``quantified-2023(…–2023) → quantified-2024(2024–…)``."""
+    if len(opened.versions) < 2:
+        return opened.scheme.id if opened.scheme else "-"
+    return " → ".join(f"{v.scheme.id}({v.first or '…'}–{v.last or '…'})" for v in opened.versions)
 
 
 def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
@@ -195,7 +204,7 @@ def scheme_show(
 
     lang = lang_of(lang)
     if scheme is None:
-        loaded = load_book(ledger).scheme
+        loaded = load_book(ledger).scheme_for(today_date().year)  # the version in force
     else:
         loaded = scheme_io.load_valid(scheme_io.find(scheme, scheme_search(), base=Path.cwd()))
     emit_report(reports.scheme_report(loaded), format, lang, color=coloured(no_color))
@@ -216,26 +225,80 @@ def rules(
 
     lang = lang_of(lang)
     opened = load_book(ledger)
-    emit_report(reports.handbook_report(opened.ledger, opened.scheme), format, lang, output,
+    emit_report(reports.handbook_report(opened.ledger, opened.scheme_for(today_date().year)), format, lang, output,
                 color=coloured(no_color))
 
 
 @scheme_app.command("check")
 @handled
 def scheme_check(
-    scheme: Annotated[str, typer.Argument(help="Scheme id or file.")],
+    scheme: Annotated[str | None, typer.Argument(help="Scheme id or file. Default: every version of the ledger's scheme "
+                                                      "(--ledger, $JIFEN_LEDGER or the current folder), each file and each adopt event.",
+                                                 show_default=False)] = None,
+    ledger: LedgerOpt = None,
     lang: LangOpt = None,
 ) -> None:
     """Report every problem of a scheme with FILE:LINE:COL. Exit 1 if any."""
     from jifen.store import scheme as scheme_io
 
     lang = lang_of(lang)
+    if scheme is None:
+        _check_versions(ledger, lang)
+        return
     path = scheme_io.find(scheme, scheme_search(), base=Path.cwd())
     loaded, problems = scheme_io.load(path)
     _report_problems(problems, lang, warnings_fail=True)
     typer.echo(messages.text("cli.scheme-ok", lang, scheme=loaded.id))
 
 
+def _check_versions(ledger: Path | None, lang: str) -> None:
+    """``scheme check`` of a ledger's versions: each file's own problems, a file missing or not the
+    one pinned by its hash, an effective date that is not the start of a year, not later than the
+    version before, or inside a closed period; the log's other problems are ``jifen check``'s."""
+    from jifen import book
+
+    opened = book.open(ledger_dir(ledger), scheme_search(), cached=False)
+    log = opened.ledger.path
+    problems = [p for p in opened.problems
+                if p.source.path != log or p.code == "scheme.hash-changed" or p.code.startswith("adopt.")]
+    _report_problems(problems, lang, warnings_fail=True)
+    typer.echo(messages.text("cli.scheme-ok", lang, scheme=_versions(opened)))
+
+
+@scheme_app.command("diff")
+@handled
+def scheme_diff(
+    schemes: Annotated[list[str], typer.Argument(
+        help="OLD NEW: two scheme files or ids; or NEW alone, against the version in force in --year.",
+        metavar="[OLD] NEW", show_default=False)],
+    year: Annotated[int, typer.Option("--year", "-y", help="The year to score both ways.")],
+    ledger: LedgerOpt = None,
+    format: FormatOpt = "table",
+    output: OutputOpt = None,
+    lang: LangOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """What a proposed scheme would change, before the branch adopts it: each member's score, grade
+    and rank in a year under the old rules and the new (the same events), grade changes first;
+    and the rules added, removed or changed."""
+    from jifen import reports
+    from jifen.core import engine
+    from jifen.store import scheme as scheme_io
+
+    lang = lang_of(lang)
+    if len(schemes) > 2:
+        raise errors.InvalidInput("cli.diff-two")
+    year = parse_year(year)
+    opened = load_book(ledger, cached=output is None)
+
+    def replayed(ref: str):
+        loaded = scheme_io.load_valid(scheme_io.find(ref, scheme_search(), base=Path.cwd()))
+        return engine.replay(opened.events, loaded)
+
+    before = replayed(schemes[0]) if len(schemes) == 2 else opened.standings_for(year)
+    after = replayed(schemes[-1])
+    emit_report(reports.scheme_diff_report(opened.ledger, before, after, year), format, lang, output,
+                color=coloured(no_color))
 
 
 @member_app.command("list")
@@ -313,6 +376,6 @@ def chart(
     check_output(path)
     opened = load_book(ledger, cached=False)
     subject = member_id(opened.standings.members, member) if member else None
-    data = reports.chart_data(opened.ledger, opened.standings, year, subject)
+    data = reports.chart_data(opened.ledger, opened.standings_for(parse_year(year)), year, subject)
     path.write_bytes(render_chart.render(data, path.suffix.lower()[1:], lang))
     typer.echo(messages.text("cli.written", lang, path=str(path)))

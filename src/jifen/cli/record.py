@@ -31,6 +31,7 @@ from jifen.cli.common import (
     handled,
     lang_of,
     late_reason,
+    ledger_dir,
     member_app,
     member_id,
     parse_count,
@@ -39,7 +40,9 @@ from jifen.cli.common import (
     parse_year,
     record_about,
     recorder,
+    scheme_app,
     scheme_search,
+    today_date,
 )
 
 MemberArg = Annotated[str, typer.Argument(help="Member (or branch) id or unique name.")]
@@ -100,6 +103,57 @@ def init(
         del fields["above"]
     ledger_io.create(directory, fields)
     typer.echo(messages.text("cli.created", lang, path=str(directory / ledger_io.FILENAME)))
+
+
+@scheme_app.command("adopt")
+@handled
+def scheme_adopt(
+    scheme: Annotated[str, typer.Argument(help="The new version: a scheme file or id (see jifen scheme list).")],
+    effective: Annotated[str, typer.Option("--from", help="The day it takes effect: the first day of a year, e.g. 2024-01-01 or 2024年1月1日.")],
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Why, and who decided it (支委会 2023-12-20 …).", show_default=False)] = None,
+    date: DateOpt = None,
+    by: ByOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Adopt a new version of the branch's scheme from a year on: earlier years keep the rules they
+    were scored by. The file is copied beside the log (never over another) and pinned by its hash."""
+    from jifen import book
+    from jifen.store import scheme as scheme_io
+
+    lang = lang_of(lang)
+    directory = ledger_dir(ledger)
+    path = scheme_io.find(scheme, scheme_search(), base=Path.cwd())
+    loaded = scheme_io.load_valid(path)
+    start = parse_date(effective)
+    opened = book.open(directory, scheme_search(), today=today_date()).usable()
+    data = path.read_bytes()
+    name = scheme_io.version_name(directory, start.year, data)
+    book.refuse_rescoring(opened, loaded, start)  # before any file is written
+    copy = directory / name
+    made = not copy.exists()
+    if made and not dry_run:
+        copy.write_bytes(data)
+    checked_up_to = opened.events[-1].id if opened.events else 0
+
+    def fields(spine, members) -> dict[str, Any]:
+        if spine.last_id != checked_up_to:  # appended to since the log was checked against the new rules
+            raise errors.InvalidInput("adopt.log-moved", last=spine.last_id, checked=checked_up_to)
+        return {"date": parse_date(date), "kind": "adopt", "scheme": name, "scheme_hash": scheme_io.digest(path),
+                "effective": start, "reason": reason, "by": recorder(by)}
+
+    try:
+        append_event(ledger, fields, lang, commit, dry_run, verbose)
+    except errors.JifenError as exc:
+        if made and not isinstance(exc, errors.PartlyWritten):
+            copy.unlink(missing_ok=True)  # the event was not written: nor is its copy left behind
+        raise
+    if not dry_run:
+        typer.echo(messages.text("cli.adopted", lang, path=str(copy), scheme=loaded.id, year=start.year,
+                                 before=start.year - 1))
 
 
 @member_app.command("add")

@@ -68,5 +68,5 @@ def _report(verdict):
     opened = verdict.book.usable()
     kind, period = verdict.stamp.what
     if kind == "grade":
-        return reports.grade_report(opened.ledger, opened.standings, int(period))
-    return reports.period_report(opened.ledger, opened.standings, Period.parse(period))
+        return reports.grade_report(opened.ledger, opened.standings_for(int(period)), int(period))
+    return reports.period_report(opened.ledger, opened.standings_for(Period.parse(period)), Period.parse(period))

@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from jifen.core import categories as categories_
-from jifen.core import corrections, roster, rules
+from jifen.core import corrections, roster, rules, versions
 from jifen.core.kinds import FULL, REWRITES, ROSTER_KINDS, STATUSES
 from jifen.core.model import Band, Category, Event, Scheme, Score
 from jifen.core.numbers import shown
@@ -73,10 +73,15 @@ class Evaluation:
     value: Decimal
 
 
-def replay(events: Iterable[Event], scheme: Scheme) -> Standings:
+Years = tuple[int | None, int | None]
+EVERY_YEAR: Years = (None, None)
+
+
+def replay(events: Iterable[Event], scheme: Scheme, years: Years = EVERY_YEAR) -> Standings:
     """Book ``events`` under ``scheme``, as ``jifen.core.corrections`` resolves them: revoked events and
-    roster events do not count."""
-    return Standings(scheme, (), _Booker(scheme)).extend(events)
+    roster events do not count. ``years`` (first, last; None: no bound): the years this version of
+    the scheme governs (``jifen.core.versions``); events counting in other years are not booked."""
+    return Standings(scheme, (), _Booker(scheme, years)).extend(events)
 
 
 def eval_period(event: Event, scheme: Scheme) -> Period:
@@ -100,8 +105,10 @@ def raw_value(scheme: Scheme, event: Event) -> Decimal | None:
 class _Booker:
     """Values events one by one in date order, keeping the state caps, dedupe and repeats need."""
 
-    def __init__(self, scheme: Scheme) -> None:
+    def __init__(self, scheme: Scheme, years: Years = EVERY_YEAR) -> None:
         self.scheme = scheme
+        self.years = years
+        self.bounded = years != EVERY_YEAR  # a version of the scheme among several: only its years count
         self.booked: dict[str, list[Booked]] = defaultdict(list)
         self.in_part: dict[tuple[str, Period], list[Booked]] = defaultdict(list)  # by scoring period
         self.evals: dict[str, list[Evaluation]] = defaultdict(list)
@@ -114,7 +121,7 @@ class _Booker:
         self.used: dict[tuple, Decimal] = defaultdict(Decimal)  # (subject, category, period) → credited
 
     def copy(self) -> _Booker:
-        twin = _Booker(self.scheme)
+        twin = _Booker(self.scheme, self.years)
         for name in ("booked", "in_part", "evals", "vetoes"):
             setattr(twin, name, defaultdict(list, {k: list(v) for k, v in getattr(self, name).items()}))
         twin.exempt = defaultdict(set, {k: set(v) for k, v in self.exempt.items()})
@@ -126,6 +133,8 @@ class _Booker:
         """Count ``event``, which is later than all booked so far."""
         self.ids.add(event.id)
         self.last = event.order
+        if self.bounded and not self._governs(event):
+            return  # scored by another version of the scheme
         subject = event.subject or ""
         if event.kind == "veto":
             self.vetoes[subject].append(event)
@@ -135,6 +144,11 @@ class _Booker:
             self._evaluation(subject, event)
         else:
             self._score(subject, event, members)
+
+    def _governs(self, event: Event) -> bool:
+        first, last = self.years
+        year = versions.counting_year(event)
+        return (first is None or first <= year) and (last is None or year <= last)
 
     def _evaluation(self, subject: str, event: Event) -> None:
         category = next((c for c in self.scheme.categories if event.panel in c.panels), None)
@@ -237,7 +251,7 @@ class Standings:
         if in_order and not rewrites and not (roster_changed and self._has_split()):
             booker = self._booker.copy()
         else:  # a late record, a correction or a new secretary changes what was booked: book all again
-            booker = _Booker(self.scheme)
+            booker = _Booker(self.scheme, self._booker.years)
             whole = corrections.resolve(every)
             fresh = whole.counted
         for event in fresh:

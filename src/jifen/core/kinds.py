@@ -37,6 +37,7 @@ FIELDS: dict[str, str] = {
     "status": "text",
     "scheme": "text",
     "scheme_hash": "text",
+    "effective": "date",
     "subjects": "subjects",
     "above": "text",
     "rule": "text",
@@ -60,6 +61,7 @@ FIELDS: dict[str, str] = {
 }
 FIELD_ORDER = tuple(FIELDS)
 DECIMAL_FIELDS = tuple(name for name, type_ in FIELDS.items() if type_ == "decimal")
+DATE_FIELDS = tuple(name for name, type_ in FIELDS.items() if type_ == "date")
 
 # Every event has these; ``by`` (who recorded it) is also the last line of every event the tool
 # writes, which is how a torn last event is recognised. Any event may have a note and be late.
@@ -155,6 +157,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("ruling", ("target", "decision", "reason"), SCORED_FIELDS, targets=("appeal",),
          effect="rule", touches="target"),
     Kind("close", ("period",)),
+    Kind("adopt", ("scheme", "scheme_hash", "effective"), ("reason",)),
 )}
 
 

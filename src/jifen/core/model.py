@@ -101,6 +101,7 @@ class Event:
     target: int | None = None
     scheme: str | None = None
     scheme_hash: str | None = None  # BLAKE3 of the scheme file the log was opened under, pinning it
+    effective: dt.date | None = None  # the day an adopted version of the scheme governs from
     subjects: str | None = None
     above: str | None = None  # the party organisation above the branch, as its notices name it
     role: str | None = None

@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from jifen.core import corrections, roster, rules
+from jifen.core import corrections, roster, rules, versions
 from jifen.core.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED, STATUSES
 from jifen.core.model import Event, Ledger, Lookup, Problem, Scheme, Spine
 from jifen.core.periods import Period
@@ -30,22 +30,34 @@ class Context(NamedTuple):
     today: dt.date | None
 
 
-def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None) -> list[Problem]:
-    """Every problem of the events of ``ledger`` under ``scheme``, in file order."""
+def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None,
+                    schemes: Sequence[versions.Version] = ()) -> list[Problem]:
+    """Every problem of the events of ``ledger`` under ``scheme``, in file order; with ``schemes``
+    (the versions of the scheme, ``jifen.core.versions``), each event under the version that
+    governs the year it counts in."""
     context = Context(scheme, roster.build(ledger.events), {e.id: e for e in ledger.events}, today)
     problems: list[Problem] = []
     revoked: dict[int, Event] = {}
+    adopting: list[Event] = []  # the adopt and close events, checked together after the loop
     for event in ledger.events:
+        if event.kind in versions.ADOPTING:
+            adopting.append(event)
+        if len(schemes) > 1:
+            year = versions.counting_year(event, context.events.get)
+            context = context._replace(scheme=versions.in_force(schemes, year).scheme)
         problems += _problems(event, context)
         if event.kind == "revoke" and event.target is not None:
             if event.target in revoked:
                 first = revoked[event.target]
                 problems.append(Problem(event.source, "event.revoked-twice", {"target": event.target, "by": first.id}))
             revoked.setdefault(event.target, event)
+    problems += versions.problems(adopting)
     problems += _roster_problems(ledger.events)
     problems += _workflow_problems(ledger.events, context)
-    if any(rule.kind == "graded" for rule in scheme.rules):  # most schemes have none: no second resolution
-        problems += _graded_twice(corrections.resolve(ledger.events).counted, scheme)
+    for version in schemes or (versions.Version(scheme, ledger.events[0]),) if ledger.events else ():
+        if any(rule.kind == "graded" for rule in version.scheme.rules):  # most schemes have none: no second resolution
+            counted = [e for e in corrections.resolve(ledger.events).counted if version.governs(e.date.year)]
+            problems += _graded_twice(counted, version.scheme)
     return problems
 
 
@@ -68,6 +80,10 @@ def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | 
     if event.kind == "join":
         problems += [p for p in _roster_problems((*spine.joins(), event)) if p.source == event.source]
     problems += _workflow_problems((*spine.events, event), context, only=event)
+    if event.kind == "adopt" and event.effective is not None:
+        adopted = versions.valid(spine.events)
+        closed = [e for e in spine.events if e.kind == "close"]
+        problems += versions.adopt_problems(event, adopted[-1].effective.year if adopted else None, closed)
     if event.kind in ("score", "declare") and _graded(scheme, event.rule):
         try:  # the subject's own scores, with the corrections that may have taken one out
             earlier = sorted({e.id: e for e in (*spine.events, *spine.about(event.subject or ""))}.values(),

@@ -15,9 +15,10 @@ from jifen.reports.handbook import handbook_report
 from jifen.reports.members import members_report
 from jifen.reports.period import period_report
 from jifen.reports.rollup import rollup_report
+from jifen.reports.schemediff import scheme_diff_report
 from jifen.reports.schemes import scheme_report, schemes_report
 from jifen.reports.show import show_report
 from jifen.reports.status import status_report
 
 __all__ = ["Column", "Report", "chart_data", "events_report", "grade_report", "handbook_report", "members_report", "period_report",
-           "rollup_report", "scheme_report", "schemes_report", "show_report", "status_report"]
+           "rollup_report", "scheme_diff_report", "scheme_report", "schemes_report", "show_report", "status_report"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from jifen.core import engine, outcomes
 from jifen.core.model import Event, Ledger
 from jifen.core.numbers import shown
@@ -16,14 +18,19 @@ SCORED_KINDS = ("score", "declare", "veto", "eval", "amend", "ruling")  # the ki
 
 
 def show_report(
-    ledger: Ledger, standings: engine.Standings, subject: str, year: int | None = None
+    ledger: Ledger, standings: engine.Standings, subject: str, year: int | None = None,
+    standings_of: Callable[[int], engine.Standings] | None = None,
 ) -> Report:
-    """One subject's statement: every event about them, what it counted, running scores."""
-    scheme = standings.scheme
+    """One subject's statement: every event about them, what it counted, running scores.
+    ``standings_of(year)``, where versions of the scheme govern different years
+    (``Book.standings_for``): each year's events and scores under its own version."""
+    of = standings_of or (lambda _year: standings)
     member = standings.members[subject]
     counts = standings.resolution.standing_for
-    counted = {b.event.id: b.value for b in standings.entries(subject)}
     resolution = standings.resolution
+    replays = [standings] if standings_of is None else list(
+        {id(r): r for r in map(of, sorted({e.date.year for e in ledger.events}))}.values())
+    counted = {b.event.id: b.value for r in replays for b in r.entries(subject)}  # each version books its own years
     rows = [
         counts.get(e.id, e) if e.kind in ("amend", "ruling") else e
         for e in sorted(ledger.events, key=lambda e: e.order)
@@ -33,20 +40,25 @@ def show_report(
     for e in ledger.events:
         by_id.setdefault(e.id, e)  # the first recorded under an id, as the statement always showed
     rows = [(e, by_id[e.id]) for e in rows if year is None or e.date.year == year]
-    # the running scores of the scoring period and of the month, up to each counted row, in one pass
-    running_at = {
-        e.id: [shown(s.total, scheme.precision) for s in scores]
-        for e, scores in standings.running(
-            subject,
-            (shown_as for shown_as, event in rows if event.kind in SCORED_KINDS and event.id in counts),
-            (scheme.period, "month"),
-        )
-    }
+    years = sorted({e.date.year for e, _ in rows} | ({year} if year is not None else set()))
+    scheme = of(years[-1] if years else _first_year(ledger)).scheme  # the columns: the latest version shown
+    # the running scores of the scoring period and of the month, up to each counted row, in one pass a version
+    running_at = {}
+    for here in replays:
+        running_at.update({
+            e.id: [shown(s.total, here.scheme.precision) for s in scores]
+            for e, scores in here.running(
+                subject,
+                (shown_as for shown_as, event in rows
+                 if event.kind in SCORED_KINDS and event.id in counts and of(shown_as.date.year) is here),
+                (here.scheme.period, "month"),
+            )
+        })
     events = []
     for shown_as, event in rows:
         points = counted.get(event.id)
         if points is None and shown_as.kind in ("score", "declare"):
-            points = engine.raw_value(scheme, shown_as)
+            points = engine.raw_value(of(shown_as.date.year).scheme, shown_as)
         scored = event.kind in SCORED_KINDS
         running, running_month = running_at.get(event.id, (None, None)) if scored else (None, None)
         status = resolution.status(event)
@@ -56,7 +68,7 @@ def show_report(
                 "date": shown_as.date.isoformat(),
                 "kind": event.kind,
                 "rule": shown_as.rule,
-                "rule_name": _rule_name(scheme, shown_as.rule),
+                "rule_name": _rule_name(of(shown_as.date.year).scheme, shown_as.rule),
                 "points": points,
                 "note": event.note or event.reason or event.name,
                 "by": event.by,
@@ -67,8 +79,10 @@ def show_report(
             }
         )
     periods = {}
-    for period in _periods_of(member, standings, year):
-        periods[str(period)] = shown(standings.score(subject, period).total, scheme.precision)
+    booked_years = [b.event.date.year for r in replays for b in r.entries(subject)]
+    for period in _periods_of(member, booked_years, year, of):
+        here = of(period.year)
+        periods[str(period)] = shown(here.score(subject, period).total, here.scheme.precision)
     running = [
         *([Column("running_month", "label.running-month")] if scheme.period != "month" else []),
         Column("running", f"label.running-{scheme.period}"),  # the scoring period's: 本季累计, 本年累计 …
@@ -99,7 +113,7 @@ def show_report(
     notes = tuple(("note.period", {"period": p, "score": v}) for p, v in periods.items())
     graded = [int(p) for p in periods if p.isdigit()]
     if graded:
-        latest = outcomes.annual(standings, max(graded))
+        latest = outcomes.annual(of(max(graded)), max(graded))
         mine = next((o for o in latest if o.subject == subject), None)
         data["grade"] = {"year": max(graded), "grade": mine.grade if mine else None, "rank": mine.rank if mine else None}
         if mine is not None and mine.grade:
@@ -113,17 +127,23 @@ def _rule_name(scheme, rule: str | None) -> str | None:
     return found.name if found else rule
 
 
-def _periods_of(member: Member, standings: engine.Standings, year: int | None) -> list[Period]:
+def _first_year(ledger: Ledger) -> int:
+    """The year of the log's first event (a statement with no events of its own)."""
+    return ledger.events[0].date.year if ledger.events else 2000
+
+
+def _periods_of(member: Member, booked_years: list[int], year: int | None,
+                of: Callable[[int], engine.Standings]) -> list[Period]:
     years = sorted({s.year for s, _ in member.spells} | {e.year for _, e in member.spells if e})
     if year is not None:
         years = [year]
     elif member.active and years:
-        latest = max([b.event.date.year for b in standings.entries(member.id)] or [years[-1]])
+        latest = max(booked_years or [years[-1]])
         years = list(range(years[0], max(years[-1], latest) + 1))
     periods: list[Period] = []
     for y in years:
         whole = Period(y, "year", 1)
-        periods += [p for p in whole.parts(standings.scheme.period) if member.in_span(p.start, p.end)]
+        periods += [p for p in whole.parts(of(y).scheme.period) if member.in_span(p.start, p.end)]
         if member.in_span(whole.start, whole.end):
             periods.append(whole)
     return periods

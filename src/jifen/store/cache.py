@@ -16,7 +16,8 @@ It keeps four things, each tied to the exact bytes it was made from:
 - **the node tree of the scheme** (``yaml_parse``), under the BLAKE3 hash of its
   text, so a command need not load the YAML parser for a scheme it read before.
 - **results** (a report as printed, a branch's year for the roll-up), each under
-  a key that includes the BLAKE3 hash of the whole log, of the scheme file and of
+  a key that includes the BLAKE3 hash of the whole log, of every version of its
+  scheme (the file the ``open`` event names and each one an ``adopt`` names) and of
   jifen's own code, so any change to any of them misses.
 
 Everything is written with ``marshal`` (loading runs no code) to a temporary
@@ -350,8 +351,9 @@ def key(*parts: Any) -> str:
 
 def result_key(directory: Path, search: list[Path], *parts: Any, data: bytes | None = None) -> str | None:
     """The key of a result made from the ledger in ``directory`` (its bytes ``data``, if the caller
-    has read them) and its scheme (found on ``search``): it covers both files' bytes, jifen's code
-    and ``parts``. None if the log's start is not canonical."""
+    has read them) and every version of its scheme (the ``open`` event's, found on ``search``, and
+    each ``adopt`` event's): it covers every one of those files' bytes, jifen's code and ``parts``.
+    None if the log's start is not canonical."""
     from jifen.store import scheme as scheme_io
 
     try:
@@ -360,11 +362,13 @@ def result_key(directory: Path, search: list[Path], *parts: Any, data: bytes | N
         opening = ledger.header(str(path), data)
         if opening is None or not opening.scheme:
             return None
-        scheme_path = scheme_io.find(opening.scheme, search, base=directory)
-        scheme_bytes = scheme_path.read_bytes()
+        schemes = []
+        for ref in ledger.scheme_refs(data) or [opening.scheme]:
+            scheme_path = scheme_io.find(ref, search, base=directory)
+            schemes += [str(scheme_path), digest(scheme_path.read_bytes())]
     except (JifenError, OSError):
         return None  # the full read reports it
-    return key(digest(data), str(scheme_path), digest(scheme_bytes), *parts)
+    return key(digest(data), *schemes, *parts)
 
 
 def clean(directory: Path, search: list[Path], data: bytes, today: Any) -> bool:

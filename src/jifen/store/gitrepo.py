@@ -155,13 +155,13 @@ def staged_ledgers(repo: Path, paths: tuple[str, ...] = (LEDGER_GLOB,)) -> list[
     return _name_status(out.stdout)
 
 
-def commit_file(repo: Path, path: Path, message: str, author: tuple[str, str] | None = None) -> str:
-    """Stage ``path`` and commit it alone with ``message`` (by ``author``, a name and an e-mail, if
-    given; else by git's configured user); the new commit's sha."""
-    relative = str(path.resolve().relative_to(repo.resolve()))
-    _git(repo, "add", "--", relative)
+def commit_file(repo: Path, path: Path, message: str, *also: Path, author: tuple[str, str] | None = None) -> str:
+    """Stage ``path`` (and the files ``also``) and commit them alone with ``message`` (by ``author``, a
+    name and an e-mail, if given; else by git's configured user); the new commit's sha."""
+    relative = [str(p.resolve().relative_to(repo.resolve())) for p in (path, *also)]
+    _git(repo, "add", "--", *relative)
     by = [f"--author={author[0]} <{author[1]}>"] if author else []
-    _git(repo, "commit", "--quiet", *by, "-m", message, "--", relative)
+    _git(repo, "commit", "--quiet", *by, "-m", message, "--", *relative)
     return _git(repo, "rev-parse", "--short", "HEAD").stdout.decode().strip()
 
 

@@ -22,7 +22,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jifen.core.kinds import DECIMAL_FIELDS, DECISIONS, FIELD_ORDER, FIELDS, KINDS, SUBJECT_KINDS
+from jifen.core.kinds import (
+    DATE_FIELDS,
+    DECIMAL_FIELDS,
+    DECISIONS,
+    FIELD_ORDER,
+    FIELDS,
+    KINDS,
+    SUBJECT_KINDS,
+)
 from jifen.core.model import MAX_PROBLEMS, Event, Ledger, Problem, Source, Spine, capped
 from jifen.core.periods import Period, day
 from jifen.errors import InvalidInput, LedgerNotFound, PartlyWritten, WriteRefused
@@ -134,6 +142,25 @@ def header(path: str, data: bytes) -> Event | None:
     except UnicodeDecodeError:
         return None
     return events[0] if events and events[0].kind == "open" else None
+
+
+def scheme_refs(data: bytes) -> list[str]:
+    """Every scheme file a log in the canonical form names (its ``open`` event's, then each
+    ``adopt``'s), from its ``scheme:`` lines alone, in file order.
+
+    >>> scheme_refs(b"- id: 1\\n  kind: open\\n  scheme: scheme.yaml\\n- id: 9\\n  scheme: \\"scheme-2024.yaml\\"\\n")
+    ['scheme.yaml', 'scheme-2024.yaml']
+    """
+    found = []
+    at = data.find(b"\n  scheme: ")
+    while at >= 0:
+        end = data.find(b"\n", at + 1)
+        raw = data[at + 11: end if end >= 0 else len(data)].decode("utf-8", "replace")
+        scalar = _fast_scalar(raw)
+        if scalar is not None:
+            found.append(scalar[0])
+        at = data.find(b"\n  scheme: ", at + 1)
+    return found
 
 
 def torn_at(data: bytes) -> int | None:
@@ -349,7 +376,8 @@ def to_rows(events: tuple[Event, ...] | list[Event]) -> list | None:
 
 
 # the Decimal fields of an event are kept as text, dates as day numbers
-_ENCODED = {"date": dt.date.toordinal, **{key: str for key in DECIMAL_FIELDS}}
+_ENCODED = {**{key: dt.date.toordinal for key in DATE_FIELDS}, **{key: str for key in DECIMAL_FIELDS}}
+_LATER_DATES = DATE_FIELDS[1:]  # the date fields but ``date``, which every event has
 
 
 def from_rows(path: str, rows: list) -> list[Event]:
@@ -360,6 +388,9 @@ def from_rows(path: str, rows: list) -> list[Event]:
     for keys, values, lines in rows:
         typed = dict(zip(keys, values))
         typed["date"] = day(typed["date"])
+        for key in _LATER_DATES:
+            if key in typed:
+                typed[key] = day(typed[key])
         found = numeric.get(keys)
         if found is None:
             found = numeric[keys] = tuple(k for k in DECIMAL_FIELDS if k in keys)

@@ -19,7 +19,7 @@ from jifen.core import categories, rules
 from jifen.core.kinds import MEMBER_STATUSES, STATUSES, SUBJECT_KINDS
 from jifen.core.kinds import status as status_id
 from jifen.core.model import Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
-from jifen.errors import InvalidInput, LedgerNotFound
+from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused
 from jifen.store import yamlsrc
 
 SUFFIX = ".yaml"
@@ -61,6 +61,20 @@ def digest(path: Path) -> str:
     import blake3
 
     return blake3.blake3(path.read_bytes()).hexdigest()
+
+
+def version_name(directory: Path, year: int, data: bytes) -> str:
+    """The name, beside a ledger in ``directory``, of the copy of a version of its scheme adopted
+    from ``year`` whose bytes are ``data``: ``scheme-YEAR.yaml``, else (taken by other bytes)
+    ``scheme-YEAR-HASH.yaml``. A file is never overwritten: one with these very bytes is
+    named again; WriteRefused if both names hold other bytes."""
+    import blake3
+
+    for name in (f"scheme-{year}{SUFFIX}", f"scheme-{year}-{blake3.blake3(data).hexdigest()[:12]}{SUFFIX}"):
+        path = directory / name
+        if not path.exists() or path.read_bytes() == data:
+            return name
+    raise WriteRefused("cli.scheme-copy-exists", path=str(directory / f"scheme-{year}{SUFFIX}"))
 
 
 def available(search: list[Path]) -> list[Path]:

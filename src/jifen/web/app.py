@@ -426,7 +426,7 @@ async def notice(site: Site, request: Request, account: Account) -> Response:
 @allowed("member")
 async def declare(site: Site, request: Request, account: Account) -> Response:
     opened = await run_in_threadpool(site.book, request)
-    rules = views.rules(opened)
+    rules = views.rules(opened, site.today())
     values = {"date": site.today().isoformat()}
     if request.method == "GET":
         return site.page(request, "declare.html", rules=rules, values=values)
@@ -565,7 +565,7 @@ async def close(site: Site, request: Request, account: Account) -> Response:
 @allowed("writer")
 async def record(site: Site, request: Request, account: Account) -> Response:
     opened = await run_in_threadpool(site.book, request)
-    rules, people = views.rules(opened), views.members(opened, site.today())
+    rules, people = views.rules(opened, site.today()), views.members(opened, site.today())
     if request.method == "GET":
         return site.page(request, "record.html", rules=rules, people=people, values={"date": site.today().isoformat()})
     values = {k: field(request, k) for k in ("rule", "date", "count", "points", "note")}

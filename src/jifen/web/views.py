@@ -81,7 +81,7 @@ def objectable(book: Book, event: Event, today: dt.date, member: str | None) -> 
 def card(book: Book, member: str, today: dt.date, lang: str) -> dict[str, Any]:
     """One member's card: every event in words with what it counted and the running totals,
     their scores by period, their place in the current quarter and their latest grade."""
-    report = reports.show_report(book.ledger, book.standings, member)
+    report = reports.show_report(book.ledger, book.standings, member, standings_of=book.standings_for)
     by_id = {e.id: e for e in book.events}
     rows = []
     for row in report.data["events"]:
@@ -94,7 +94,7 @@ def card(book: Book, member: str, today: dt.date, lang: str) -> dict[str, Any]:
             "evidence": evidence.hashes_in(event.note),
         })
     quarter = current_quarter(book, today)
-    place = book.standings.standing(member, quarter)
+    place = book.standings_for(quarter).standing(member, quarter)
     return {
         "member": report.data["member"], "member_id": member, "rows": rows[::-1],
         "periods": [(p, number(v)) for p, v in report.data["periods"].items()][::-1],
@@ -105,7 +105,7 @@ def card(book: Book, member: str, today: dt.date, lang: str) -> dict[str, Any]:
 
 def notice(book: Book, quarter: Period, lang: str) -> dict[str, Any]:
     """The ranked table of ``quarter`` with its notice, appeals, pending declarations and closing."""
-    report = reports.period_report(book.ledger, book.standings, quarter)
+    report = reports.period_report(book.ledger, book.standings_for(quarter), quarter)
     data = report.data
     categories = [(c.key, c.label if c.literal else messages.text(c.label, lang))
                   for c in report.columns if c.key.startswith("categories.")]
@@ -151,12 +151,14 @@ def log(book: Book, lang: str, limit: int = 500) -> list[dict[str, Any]]:
             for e in list(reversed(book.events))[:limit]]
 
 
-def rules(book: Book) -> list[dict[str, str]]:
-    """The scheme's rules for a form's choice: id, name, category and kind."""
+def rules(book: Book, today: dt.date | None = None) -> list[dict[str, str]]:
+    """The rules of the version of the scheme in force ``today`` (default: the one the log was
+    opened under) for a form's choice: id, name, category and kind."""
     assert book.scheme is not None
-    names = {c.id: c.name for c in book.scheme.categories}
+    scheme = book.scheme_for(today.year) if today is not None else book.scheme
+    names = {c.id: c.name for c in scheme.categories}
     return [{"id": r.id, "name": r.name, "category": names.get(r.category, r.category), "kind": r.kind}
-            for r in book.scheme.rules]
+            for r in scheme.rules]
 
 
 def members(book: Book, today: dt.date) -> list[dict[str, str]]:
