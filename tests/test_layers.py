@@ -39,7 +39,8 @@ RANKS = {
     "jifen.web.views": 56,
     "jifen.web.app": 57,
     "jifen.cli.lazy": 60, "jifen.cli.common": 61,
-    **{f"jifen.cli.{name}": 62 for name in ("record", "reading", "workflow", "history", "serve", "verify")},
+    **{f"jifen.cli.{name}": 62 for name in ("record", "reading", "workflow", "history", "serve", "verify", "completion",
+                                            "desk")},
     "jifen.cli": 63, "jifen.__main__": 64,
 }
 CLI = RANKS["jifen.cli.lazy"]

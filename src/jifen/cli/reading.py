@@ -35,6 +35,7 @@ from jifen.cli.common import (
     scheme_search,
     today_date,
 )
+from jifen.cli.completion import complete_members
 
 
 @app.command()
@@ -104,7 +105,7 @@ def grade(
 @app.command()
 @handled
 def show(
-    member: Annotated[str, typer.Argument(help="Member id or unique name.")],
+    member: Annotated[str, typer.Argument(help="Member id or unique name.", autocompletion=complete_members)],
     year: Annotated[int | None, typer.Option("--year", "-y", help="Only this year.", show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
