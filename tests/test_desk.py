@@ -103,3 +103,18 @@ def test_interactive_add_refuses_without_a_terminal(branch, cli):
     result = cli("add", "-l", branch)  # no rule, no terminal: as before, and -i is suggested
     assert result.exit_code == 2 and "请给出成员和规则" in result.output and "jifen add -i" in result.output
     assert log(branch) == before
+
+
+def test_interactive_dry_run_shows_the_record_and_asks_nothing_more(desk):
+    before = log(desk.folder)
+    child = desk("-i", "--dry-run", "--date", "1月2日", "--note", NOTE)
+    answer(child, "党员", "李四")
+    answer(child, "规则", "不按规定交纳党费")
+    answer(child, "次数", "")
+    answer(child, "日期", "")  # the --date given
+    answer(child, "说明", "")  # the --note given
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "确认写入" not in child.before
+    assert f"#4 {dt.date.today().year}-01-02 李四" in child.before and NOTE in child.before
+    assert log(desk.folder) == before

@@ -36,10 +36,10 @@ NO = ("否", "不", "取消", "n", "no")
 
 
 def add(option: Path | None, lang: str, kind: str, given: list[str], date: str | None, note: str | None,
-        by: str | None, commit: bool, late: str | None) -> None:
+        by: str | None, commit: bool, late: str | None, dry_run: bool = False, verbose: bool = False) -> None:
     """Ask for a ``kind`` event (score or declaration) about the ``given`` members (asked for if
-    none), show it, and record it once confirmed. Refused (InvalidInput) when stdin or stdout is
-    not a terminal; ``Cancelled`` on Ctrl-C, Ctrl-D or 否, with nothing written."""
+    none), show it, and record it once confirmed (``dry_run``: only show it). Refused (InvalidInput)
+    when stdin or stdout is not a terminal; ``Cancelled`` on Ctrl-C, Ctrl-D or 否, with nothing written."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise errors.InvalidInput("desk.not-a-terminal")
     from jifen import book
@@ -64,11 +64,13 @@ def add(option: Path | None, lang: str, kind: str, given: list[str], date: str |
                 break
             except errors.InvalidInput as exc:  # what only the whole record shows: a date outside the roll …
                 complain(exc, lang)
+        if dry_run:
+            return
         if not desk.confirm():
             raise errors.Cancelled("desk.cancelled")
     except (KeyboardInterrupt, EOFError):
         raise errors.Cancelled("desk.cancelled") from None
-    record_about(option, lang, kind, subjects, day, by, commit, **answers)
+    record_about(option, lang, kind, subjects, day, by, commit, verbose=verbose, **answers)
 
 
 class _Desk:

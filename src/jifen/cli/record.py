@@ -209,7 +209,8 @@ def _scored_command(kind: str, doc: str):
         if interactive or (len(words) < 2 and sys.stdin.isatty() and sys.stdout.isatty()):
             from jifen.cli import desk
 
-            return desk.add(ledger, lang_of(lang), kind, words, date, note, by, commit, late_reason(late, reason))
+            return desk.add(ledger, lang_of(lang), kind, words, date, note, by, commit, late_reason(late, reason),
+                            dry_run, verbose)
         if len(words) < 2:
             raise errors.InvalidInput("cli.needs-member-and-rule")
         *members, rule = words
