@@ -5,6 +5,7 @@ a Tab in a real bash."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -161,3 +162,22 @@ def test_a_tab_in_a_real_bash_completes_a_member_and_a_rule_and_the_command_reco
     bash.expect(pexpect.EOF)
     added = (ledger / "ledger.yaml").read_bytes()[len(before):].decode("utf-8")
     assert "subject: m01\n  rule: study.absent\n" in added
+
+
+def test_a_tab_in_a_real_zsh_completes_a_member_from_the_script_on_its_fpath(ledger, tmp_path, cli, monkeypatch):
+    """The script as ``jifen completion install zsh`` puts it, loaded by compinit from ~/.zfunc."""
+    pexpect = pytest.importorskip("pexpect")
+    if shutil.which("zsh") is None:
+        pytest.skip("zsh is not installed (make os-packages installs it)")
+    home = tmp_path / "家"
+    monkeypatch.setenv("HOME", str(home))
+    assert cli("completion", "install", "zsh").exit_code == 0
+    (home / ".zshrc").write_text("fpath+=(~/.zfunc)\nautoload -Uz compinit && compinit -u\nPS1='%% '\n", encoding="utf-8")
+    env = {"HOME": str(home), "TERM": "xterm", "LANG": "C.UTF-8", "JIFEN_LANG": "zh",
+           "PATH": f"{JIFEN.parent}{os.pathsep}{os.environ['PATH']}"}
+    zsh = pexpect.spawn("zsh", ["-i"], cwd=str(ledger), env=env, encoding="utf-8", timeout=30, dimensions=(40, 200))
+    zsh.expect_exact("% ")
+    zsh.send("jifen show 李\t")
+    zsh.expect_exact("jifen show 李四")
+    zsh.send("\x15exit\r")
+    zsh.expect(pexpect.EOF)
