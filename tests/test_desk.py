@@ -118,3 +118,22 @@ def test_interactive_dry_run_shows_the_record_and_asks_nothing_more(desk):
     assert child.exitstatus == 0 and "确认写入" not in child.before
     assert f"#4 {dt.date.today().year}-01-02 李四" in child.before and NOTE in child.before
     assert log(desk.folder) == before
+
+
+def test_help_a_plain_add_and_a_tab_never_import_prompt_toolkit(branch):
+    """jifen --help, add --help, jifen add MEMBER RULE and shell completion stay fast: the line
+    editor loads only for the interactive add."""
+    import subprocess
+
+    code = ("import os, sys; from jifen.cli import app, completion, lazy\n"
+            f"folder = {str(branch)!r}\n"
+            "for words in (['--help'], ['add', '--help'], ['add', '张三', '缺席', '-d', '2023-05-02', '-l', folder]):\n"
+            "    try: lazy.group(app)(words, prog_name='jifen')\n"
+            "    except SystemExit: pass\n"
+            "os.environ.update(COMP_WORDS='jifen add -l ' + folder + ' 张', COMP_CWORD='4')\n"
+            "completion.complete(lazy.group(app), 'bash_complete')\n"
+            "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] == 'prompt_toolkit'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "JIFEN_USER": "记分员"})
+    assert "张三\tm01" in done.stdout and "（2023Q2 100 → 99）" in done.stdout
+    assert "LOADED []" in done.stdout
