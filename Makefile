@@ -39,8 +39,11 @@ screenshots: $(STAMP) os-packages
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_web_browser.py --screenshots docs/screenshots
 
 ## os-packages: Debian's chromium and chromium-driver, a CJK font (charts, pages) and poppler for the print and
-## browser tests (needs root; those tests are skipped otherwise)
+## browser tests, and zsh for the test of a Tab in a real zsh (needs root; those tests are skipped otherwise)
 os-packages:
+	@command -v zsh >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zsh; } \
+	  >/dev/null 2>&1 || echo "make: could not install zsh (needs root and Debian's packages); the zsh completion test will be skipped"
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk poppler-utils; } \
 	  >/dev/null 2>&1 || echo "make: could not install chromium (needs root and Debian's packages); the print and browser tests will be skipped"

@@ -9,7 +9,7 @@ the peers (ledger, hledger on two journal layouts, bean-check) against jifen's c
 ``grade``, and ``rollup --cluster`` on a Dask LocalCluster against the process pool; and ``jifen serve`` under load
 (``bench/load.py``: members reading and declaring at once against a local server).
 
-    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--only show,reports,peers,cluster,serve] [--write docs/benchmarks.md]
+    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--only show,reports,peers,cluster,help,complete,serve] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ against the scheme and the roster and grades the year.
 """
 RULES = ["study.absent", "study.notes", "service.dress", "service.deadline", "service.complaint",
          "duty.life", "duty.dues", "work.temporary", "integrity.rating", "pledge.late"]
-GROUPS = ("grade", "reports", "peers", "show", "rollup", "cluster", "help", "serve")  # what --only picks from
+GROUPS = ("grade", "reports", "peers", "show", "rollup", "cluster", "help", "complete", "serve")  # what --only picks from
 SHOW_LEDGERS = ((5_001, 1), (20_000, 5))  # (events, members): one member's 5,000 events; 4,000 of 20,000
 HONOURS = ["honor.company", "honor.city", "honor.provincial", "honor.national"]
 
@@ -217,9 +217,9 @@ def paired_cluster(root: Path, branches: int, pairs: int) -> tuple[int, float, f
     return workers, statistics.median(walls_cluster), statistics.median(walls_pool), statistics.median(ratios)
 
 
-def timed(words: list[str], cold: Path | None = None) -> tuple[float, float]:
+def timed(words: list[str], cold: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one run of ``jifen words``; ``cold``: first delete that
-    ledger folder's cache (or, for a committee folder, every branch's)."""
+    ledger folder's cache (or, for a committee folder, every branch's); ``env``: more variables."""
     if cold is not None:
         for found in [cold / ".jifen-cache", *cold.glob("*/.jifen-cache")]:
             shutil.rmtree(found, ignore_errors=True)
@@ -227,8 +227,8 @@ def timed(words: list[str], cold: Path | None = None) -> tuple[float, float]:
     start = time.perf_counter()
     # close_fds=False lets Python start the child with posix_spawn: a forked copy of this (large) process
     # would otherwise count towards the child's peak RSS
-    child = subprocess.Popen([jifen, *words], stdout=subprocess.DEVNULL, env={"JIFEN_USER": "bench", "PATH": ""},
-                             close_fds=False)
+    child = subprocess.Popen([jifen, *words], stdout=subprocess.DEVNULL,
+                             env={"JIFEN_USER": "bench", "PATH": "", **(env or {})}, close_fds=False)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -335,6 +335,15 @@ def main() -> int:
     for words in (["--help"], ["add", "--help"]) if "help" in only else ():
         help_ = [timed(words) for _ in range(max(args.repeat, 9))]
         rows.append((0, " ".join(words), statistics.median(w for w, _ in help_), max(r for _, r in help_)))
+    for size in (int(s) for s in args.sizes.split(",")) if "complete" in only else ():
+        folder = build(size)
+        for typed in ("add m0000", "revoke "):  # a member by the start of its id; the latest events, with words
+            env = {"_JIFEN_COMPLETE": "bash_complete", "COMP_WORDS": f"jifen {typed}", "COMP_CWORD": "2",
+                   "JIFEN_LEDGER": str(folder)}
+            timed([], env=env)  # the first Tab on a ledger keeps its spine in the cache, as the first add does
+            tabs = [timed([], env=env) for _ in range(max(args.repeat, 9))]
+            rows.append((size, f"{typed.strip()}<Tab> (bash completion)", statistics.median(w for w, _ in tabs),
+                         max(r for _, r in tabs)))
     lines = [
         f"machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}, "
         f"{platform.system()} {platform.release()}, {os.cpu_count()} cores; median of {args.repeat} runs, "

@@ -211,6 +211,10 @@ def test_a_kept_spine_checks_an_append_exactly_as_the_whole_log_does(tmp_path, s
         for number in range(0, count + 2):
             found, want = kept.get(number), whole.get(number)
             assert found == want and (found is None or (found.source, dict(found.places)) == (want.source, dict(want.places)))
+        backwards = cache.spine(folder, path, data).spine  # newest first, as completion reads: lines counted back
+        for number in (*range(count + 1, -1, -1), count // 2, 1):
+            found, want = backwards.get(number), whole.get(number)
+            assert found == want and (found is None or (found.source, dict(found.places)) == (want.source, dict(want.places)))
         for fields in _candidates(count):
             allowed = {k: v for k, v in fields.items() if k in ledger._ALLOWED[fields["kind"]]}
             event = Event(id=count + 1, source=Source("<arguments>", 0, 0),

@@ -40,7 +40,8 @@ RANKS = {
     "jifen.web.app": 57,
     "jifen.web.committee": 58,
     "jifen.cli.lazy": 60, "jifen.cli.common": 61,
-    **{f"jifen.cli.{name}": 62 for name in ("record", "reading", "workflow", "history", "serve", "verify", "desk")},
+    **{f"jifen.cli.{name}": 62 for name in ("record", "reading", "workflow", "history", "serve", "verify", "completion",
+                                            "desk", "ask")},
     "jifen.cli": 63, "jifen.__main__": 64,
 }
 CLI = RANKS["jifen.cli.lazy"]

@@ -5,7 +5,8 @@ Exit codes (documented in docs/commands.md):
 - ``0`` OK: the command did what it was asked.
 - ``1`` PROBLEMS: the command ran, and found problems (``jifen check``).
 - ``2`` UNUSABLE: the input cannot be used (bad arguments, an unreadable or
-  invalid ledger or scheme, an event that would be wrong). Nothing was written.
+  invalid ledger or scheme, an event that would be wrong; the interactive add
+  cancelled with Ctrl-C, Ctrl-D or 否). Nothing was written.
 - ``3`` PARTIAL: something was written, but not all that was asked (an event
   appended but not committed to git; a write that failed and could not be taken
   back). The message says what is in the file now and what to do; running the
@@ -54,3 +55,7 @@ class PartlyWritten(JifenError):
     """Part of what was asked was written: an append not committed, or a write cut short and not undone."""
 
     exit_code = EXIT_PARTIAL
+
+
+class Cancelled(JifenError):
+    """The recorder cancelled a question or said no to a record (the interactive add): nothing was written."""

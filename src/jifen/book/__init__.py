@@ -223,6 +223,41 @@ def _pinned(event: Event, path: Path, parse: Any) -> tuple[Scheme | None, list[P
     return scheme, problems
 
 
+# --- choosing --------------------------------------------------------------------------------
+
+
+class Glance(NamedTuple):
+    """What a front end offers to choose from before anything is recorded (shell completion, the
+    interactive add): the log's spine (``get(id)`` reads any event), its scheme (None if it has
+    problems) and its roster as it stands. Nothing here is replayed or checked."""
+
+    spine: Spine
+    scheme: Scheme | None
+    members: Mapping[str, Member]
+
+    def latest(self, count: int) -> list[Event]:
+        """The last ``count`` events of the log, newest first."""
+        found = (self.spine.get(i) for i in range(self.spine.last_id, max(self.spine.last_id - count, 0), -1))
+        return [event for event in found if event is not None]
+
+
+def glance(directory: Path, search: list[Path] | None = None, cached: bool = True) -> Glance:
+    """The ledger in ``directory`` at a glance (``Glance``), read through the cache's spine: the
+    cost is the log's bytes read and hashed, not its events replayed. LedgerNotFound if there is none."""
+    from jifen.core import roster
+
+    search = search_path() if search is None else search
+    path = ledger_io.locate(directory)
+    with collector_paused():
+        data = ledger_io.read_bytes(path)
+        if cached:
+            spine = cache.spine(directory, path, data).spine
+        else:
+            spine = Spine.of(ledger_io.parse(str(path), data)[0])
+        scheme, problems = scheme_of(spine, search, cached)
+    return Glance(spine, scheme if not any(p.is_error for p in problems) else None, roster.of(spine))
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 

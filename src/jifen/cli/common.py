@@ -128,6 +128,13 @@ def handled(command: Callable) -> Callable:
 
 
 def _fail(exc: errors.JifenError, lang: str) -> None:
+    complain(exc, lang)
+    raise typer.Exit(exc.exit_code)
+
+
+def complain(exc: errors.JifenError, lang: str) -> None:
+    """Say on stderr what ``exc`` reports, and how to fix it, as every command does on failing
+    (the interactive add says it, then asks again)."""
     from jifen import render
 
     if exc.problems:
@@ -135,7 +142,6 @@ def _fail(exc: errors.JifenError, lang: str) -> None:
     message = messages.text(exc.code, lang, **render.printable(exc.args_))
     hint = messages.hint(exc.code, lang, **render.printable(exc.args_))
     typer.echo(f"jifen: {message}" + (f"\n{hint}" if hint else ""), err=True)
-    raise typer.Exit(exc.exit_code)
 
 
 # --- choosing and reading the ledger ------------------------------------------------

@@ -50,6 +50,14 @@ class LazyGroup(TyperGroup):
         finally:
             self._listing = False
 
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        """The commands (by name, with their first line) a Tab offers, without building them."""
+        self._listing = True
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
+
 
 def group(app: typer.Typer) -> LazyGroup:
     """``app`` as a click group that builds each of its commands (and sub-groups) on first use."""

@@ -35,6 +35,7 @@ from jifen.cli.common import (
     scheme_search,
     today_date,
 )
+from jifen.cli.completion import complete_members
 
 GroupOpt = Annotated[str | None, typer.Option("--group", "-g", help="Only the members of this group (党小组, 科室 …); ranks stay the whole branch's.", show_default=False)]
 
@@ -110,7 +111,7 @@ def grade(
 @app.command()
 @handled
 def show(
-    member: Annotated[str, typer.Argument(help="Member id or unique name.")],
+    member: Annotated[str, typer.Argument(help="Member id or unique name.", autocompletion=complete_members)],
     year: Annotated[int | None, typer.Option("--year", "-y", help="Only this year.", show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",

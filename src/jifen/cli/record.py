@@ -7,6 +7,7 @@ committed to git.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -44,9 +45,10 @@ from jifen.cli.common import (
     scheme_search,
     today_date,
 )
+from jifen.cli.completion import complete_events, complete_members, complete_rules, complete_words
 
-MemberArg = Annotated[str, typer.Argument(help="Member (or branch) id or unique name.")]
-EventArg = Annotated[int, typer.Argument(help="Id of the earlier event (see jifen show).")]
+MemberArg = Annotated[str, typer.Argument(help="Member (or branch) id or unique name.", autocompletion=complete_members)]
+EventArg = Annotated[int, typer.Argument(help="Id of the earlier event (see jifen show).", autocompletion=complete_events)]
 ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="Why, in words.")]
 CountOpt = Annotated[str | None, typer.Option("--count", "-c", help="Occurrences, for a fixed or progressive rule.", show_default=False)]
 PointsOpt = Annotated[str | None, typer.Option("--points", "-p", help="Points, for a discretionary (酌情) rule, e.g. -0.5.", show_default=False)]
@@ -54,7 +56,8 @@ LevelOpt = Annotated[str | None, typer.Option("--level", help="For a graded rule
 MeasureOpt = Annotated[str | None, typer.Option("--measure", help="For a rate rule: the measured value, e.g. an attendance rate 93.5.", show_default=False)]
 RefOpt = Annotated[str | None, typer.Option("--ref", help="The honour or matter this is about: the same --ref counts once at its highest level.", show_default=False)]
 RuleArg = Annotated[str, typer.Argument(help="Rule id of the scheme, e.g. study.absent (see jifen scheme show).")]
-NewRuleOpt = Annotated[str | None, typer.Option("--rule", help="The rule it should have been recorded under.", show_default=False)]
+NewRuleOpt = Annotated[str | None, typer.Option("--rule", help="The rule it should have been recorded under.", show_default=False,
+                                                autocompletion=complete_rules)]
 
 
 PINNED_SCHEME = "scheme.yaml"  # the copy of its scheme a ledger is scored by, beside ledger.yaml
@@ -245,9 +248,11 @@ def _scored_command(kind: str, doc: str):
     """A command that records a ``kind`` event under a rule: ``add`` (score) and ``declare``."""
 
     def command(
-        words: Annotated[list[str], typer.Argument(
-            help="Members (ids or unique names), then the rule: its id, its name, or a unique part of the name.",
-            metavar="MEMBER... RULE", show_default=False)],
+        words: Annotated[list[str] | None, typer.Argument(
+            help="Members (ids or unique names), then the rule: its id, its name, or a unique part of the name. "
+                 "Without a rule, on a terminal, each is asked for.",
+            metavar="MEMBER... RULE", show_default=False, autocompletion=complete_words)] = None,
+        interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Ask for the member, rule, value, date and note, with completion; show the record and ask to confirm. The words given are the members.")] = False,
         date: DateOpt = None,
         count: CountOpt = None,
         points: PointsOpt = None,
@@ -265,7 +270,14 @@ def _scored_command(kind: str, doc: str):
         dry_run: DryRunOpt = False,
         verbose: VerboseOpt = False,
     ) -> None:
-        if len(words) < (1 if group is not None else 2):
+        words = words or []
+        needed = 1 if group is not None else 2
+        if group is None and (interactive or (len(words) < needed and sys.stdin.isatty() and sys.stdout.isatty())):
+            from jifen.cli import ask
+
+            return ask.add(ledger, lang_of(lang), kind, words, date, note, by, commit, late_reason(late, reason),
+                           dry_run, verbose)
+        if len(words) < needed:
             raise errors.InvalidInput("cli.needs-member-and-rule")
         *members, rule = words
         record_about(ledger, lang_of(lang), kind, members, date, by, commit, dry_run=dry_run, verbose=verbose, of_group=group, rule=rule, count=parse_count(count),

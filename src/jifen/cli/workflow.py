@@ -30,6 +30,7 @@ from jifen.cli.common import (
     parse_decimal,
     recorder,
 )
+from jifen.cli.completion import complete_events
 from jifen.cli.record import (
     CountOpt,
     EventArg,
@@ -134,8 +135,9 @@ def appeal(
 @app.command()
 @handled
 def ruling(
-    appeal_id: Annotated[int, typer.Argument(help="Id of the appeal.")],
-    decision: Annotated[str, typer.Argument(help="支持 or upheld (the objection stands); 驳回 or rejected.")],
+    appeal_id: Annotated[int, typer.Argument(help="Id of the appeal.", autocompletion=complete_events)],
+    decision: Annotated[str, typer.Argument(help="支持 or upheld (the objection stands); 驳回 or rejected.",
+                                            autocompletion=lambda: ["支持", "驳回"])],
     reason: ReasonOpt,
     points: PointsOpt = None,
     rule: NewRuleOpt = None,

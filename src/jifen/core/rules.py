@@ -20,7 +20,7 @@ import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from jifen.core.kinds import RULE_VALUES
 from jifen.core.model import Event, Rule, Scheme
@@ -41,18 +41,30 @@ def _only(rule: Rule, event: Event, allowed: tuple[str, ...]) -> Check:
     return None
 
 
+class Value(NamedTuple):
+    """A value a recorder gives with an event under a rule: the event's ``field`` (count, points,
+    level, measure), whether it is ``required``, the ``choices`` it takes if it is one of a list, and
+    how it is ``shown`` where it is asked for (``N``, ``-2~0``, ``较好|一般``)."""
+
+    field: str
+    required: bool
+    shown: str
+    choices: tuple[str, ...] = ()
+
+
 class _Kind:
     """What every kind shares: no parameters to validate, no need of the item's full marks.
 
     ``describe(params)`` says what a rule of the kind is worth, in a line of the handbook;
-    ``gives(params)`` what a recorder gives with ``jifen add`` (options as typed)."""
+    ``values(params)`` what a recorder gives with an event of the rule (``jifen add``'s options,
+    the questions of the interactive add)."""
 
     params: Mapping[str, tuple[str, bool]] = {}  # name → (type: decimal or decimal-map, required)
     needs_full = False
 
     @staticmethod
-    def gives(params: Mapping[str, Any]) -> str:
-        return ""
+    def values(params: Mapping[str, Any]) -> tuple[Value, ...]:
+        return ()
 
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
@@ -74,8 +86,8 @@ class Fixed(_Kind):
         return plain(params["points"])
 
     @staticmethod
-    def gives(params: Mapping[str, Any]) -> str:
-        return "[--count N]"
+    def values(params: Mapping[str, Any]) -> tuple[Value, ...]:
+        return (Value("count", False, "N"),)
 
     @staticmethod
     def check(rule: Rule, event: Event) -> Check:
@@ -105,8 +117,8 @@ class Range(_Kind):
         return f"{plain(params['min'])} ~ {plain(params['max'])}"
 
     @staticmethod
-    def gives(params: Mapping[str, Any]) -> str:
-        return f"--points {plain(params['min'])}~{plain(params['max'])}"
+    def values(params: Mapping[str, Any]) -> tuple[Value, ...]:
+        return (Value("points", True, f"{plain(params['min'])}~{plain(params['max'])}"),)
 
     @staticmethod
     def check(rule: Rule, event: Event) -> Check:
@@ -159,8 +171,8 @@ class Graded(_Kind):
         return " / ".join(f"{level} {plain(points)}" for level, points in params["levels"].items())
 
     @staticmethod
-    def gives(params: Mapping[str, Any]) -> str:
-        return "--level " + "|".join(params["levels"])
+    def values(params: Mapping[str, Any]) -> tuple[Value, ...]:
+        return (Value("level", True, "|".join(params["levels"]), tuple(params["levels"])),)
 
     @staticmethod
     def check(rule: Rule, event: Event) -> Check:
@@ -212,8 +224,8 @@ class Rate(_Kind):
         return f"< {plain(params['threshold'])}: {plain(params['per_step'])} / {plain(step)}"
 
     @staticmethod
-    def gives(params: Mapping[str, Any]) -> str:
-        return "--measure N"
+    def values(params: Mapping[str, Any]) -> tuple[Value, ...]:
+        return (Value("measure", True, "N"),)
 
     @staticmethod
     def validate(params: Mapping[str, Any]) -> Check:
@@ -259,14 +271,23 @@ def describe(rule: Rule) -> str:
     return KINDS[rule.kind].describe(rule.params)
 
 
+def values(rule: Rule) -> tuple[Value, ...]:
+    """The values a recorder gives with an event under ``rule`` (its kind says which)."""
+    return KINDS[rule.kind].values(rule.params)
+
+
 def gives(rule: Rule) -> str:
     """What a recorder gives with ``jifen add`` for ``rule``, as typed: ``--level 较好|一般``,
     ``--points -2~0``, ``--measure N``, ``[--count N]`` (optional), or nothing.
 
-    >>> Range.gives({"min": Decimal(-2), "max": Decimal(0)}), Graded.gives({"levels": {"较好": 5, "一般": 2}})
+    >>> def given(kind, **params): return gives(Rule("r", "r", "c", kind, params, None))
+    >>> given("range", min=Decimal(-2), max=Decimal(0)), given("graded", levels={"较好": 5, "一般": 2})
     ('--points -2~0', '--level 较好|一般')
+    >>> given("fixed", points=Decimal(-1)), given("lose-item")
+    ('[--count N]', '')
     """
-    return KINDS[rule.kind].gives(rule.params)
+    typed = (f"--{value.field} {value.shown}" for value in values(rule))
+    return " ".join(text if value.required else f"[{text}]" for text, value in zip(typed, values(rule)))
 
 
 def value(rule: Rule, event: Event, prior: int = 0, full: Decimal | None = None) -> Decimal:

@@ -106,7 +106,7 @@ def _problems(event: Event, context: Context) -> list[Problem]:
     elif kind.member and not kind.targets:
         problems += _subject_problems(event, context)
     if event.kind in ("score", "declare"):
-        problems += _rule_problems(event, context.scheme)
+        problems += rule_problems(event, context.scheme)
     if event.kind == "eval":
         problems += _eval_problems(event, context)
     if event.kind in ("join", "role", "unrole") and event.role is not None:
@@ -186,7 +186,7 @@ def _target_problems(event: Event, context: Context) -> list[Problem]:
         )
 
         replaced = corrections.replacement(corrections.stands_for(base, context.events), event)
-        return [dataclasses.replace(p, source=event.source) for p in _rule_problems(replaced, context.scheme)]
+        return [dataclasses.replace(p, source=event.source) for p in rule_problems(replaced, context.scheme)]
     return []
 
 
@@ -317,7 +317,9 @@ def _graded_twice(counted: Iterable[Event], scheme: Scheme) -> list[Problem]:
     return problems
 
 
-def _rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
+def rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
+    """What is wrong with ``event``'s rule and the values it gives under it: a rule the scheme does
+    not have (with the nearest), or a value its kind refuses. The interactive add asks again on these."""
     rule = scheme.rule(event.rule or "")
     if rule is None:
         close = difflib.get_close_matches(event.rule or "", [r.id for r in scheme.rules], n=1)

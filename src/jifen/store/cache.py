@@ -190,6 +190,15 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
         whole.update(memoryview(data)[size:])
         _save_spine(directory, path, data, tail, kept, whole.hexdigest())
     known = {e.id: e for e in (*events, *tail)}
+    # (offset, its line) from which an event's line is counted: the start, the end of the kept
+    # bytes, and the last event read, whichever is nearest (the latest events are near the end)
+    anchors = [(0, 1), (size, kept["newlines"] + 1), (0, 1)]
+
+    def line_at(offset: int) -> int:
+        near, line = min(anchors, key=lambda anchor: abs(anchor[0] - offset))
+        line += data.count(b"\n", near, offset) if offset >= near else -data.count(b"\n", offset, near)
+        anchors[2] = (offset, line)
+        return line
 
     def find(event_id: int) -> Event | None:
         """Event ``event_id``: kept, appended, or read from its own bytes of the log."""
@@ -198,7 +207,7 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
         if event is not None or index == len(ids) or ids[index] != event_id:
             return event
         begin, end = offsets[index], offsets[index + 1] if index + 1 < len(offsets) else size
-        line = data.count(b"\n", 0, begin) + 1
+        line = line_at(begin)
         event = ledger.read_one(path, data, begin, end, line, ids[index - 1] if index else 0)
         known[event_id] = event
         return event
