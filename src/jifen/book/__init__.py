@@ -217,7 +217,8 @@ def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str
             if values.get("rule"):
                 values["rule"] = rule_id(scheme, values["rule"])
             event = Event(id=next_id + n, source=Source("<arguments>", 0, 0), **values)
-            wrong = validate.event_problems(spine, scheme, event, today, members)
+            # a warning (an evaluation form lacking aspects: its panel stays 未评) does not refuse the record
+            wrong = [p for p in validate.event_problems(spine, scheme, event, today, members) if p.is_error]
             if wrong:
                 raise InvalidInput(wrong[0].code, problems=wrong[1:], **wrong[0].args)
             made.append(values)
@@ -399,7 +400,6 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None,
     """One event in words (a catalogue code and its arguments): for commit messages and ``jifen log``;
     ``counted``, if given and not what the rule gives, is shown after it."""
     from jifen.core import engine
-    from jifen.core.numbers import plain
 
     member = members.get(event.subject or "")
     who = f"{member.name}({member.id})" if member else (event.subject or "")
@@ -412,13 +412,24 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None,
             f" → {_signed(counted)}" if counted is not None and counted != value else ""),
         "note": f" {event.note}" if event.note else "", "reason": event.reason or "",
         "target": event.target or "", "period": event.period or "", "panel": event.panel or "",
-        "given": plain(event.score) if event.score is not None else (event.rating or ""),
+        "given": _given(event),
         "decision": messages.Word(f"decision.{event.decision}") if event.decision else "", "days": event.days or "", "name": event.name or "",
         "late": f" [{event.late}]" if event.late else "",
         "member": member.name if member else (event.subject or ""),
         "category": scheme.category(rule.category).name if rule is not None and scheme is not None else "",
     }
     return f"log.{event.kind}", args
+
+
+def _given(event: Event) -> str:
+    """What an evaluator gave: a score, a rating, or a form's total with its aspects (95(理想信念 9、…))."""
+    from jifen.core import typed
+    from jifen.core.numbers import plain
+
+    if event.aspects is not None:
+        given = typed.aspects(event.aspects)
+        return f"{plain(sum(given.values()))}({'、'.join(f'{n} {plain(v)}' for n, v in given.items())})"
+    return plain(event.score) if event.score is not None else (event.rating or "")
 
 
 def _signed(value) -> str:

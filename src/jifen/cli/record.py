@@ -224,6 +224,7 @@ def evaluate(
     kind: Annotated[str, typer.Option("--kind", "-k", help="The panel: 自评 (self), 互评 (peer), 群众 (masses), 民主评议 (democratic), 督查 (inspection) … (see jifen scheme show).")],
     score: Annotated[str | None, typer.Option("--score", "-s", help="The score given, on the scheme's scale (usually out of 100).", show_default=False)] = None,
     rating: Annotated[str | None, typer.Option("--rating", help="Or the rating given: 优秀, 合格, 基本合格, 不合格 (as the scheme lists).", show_default=False)] = None,
+    aspect: Annotated[list[str] | None, typer.Option("--aspect", "-a", help="Or the form aspect by aspect, where the scheme's form has aspects: --aspect 理想信念=9 --aspect 宗旨意识=10 …, or \"理想信念9分、宗旨意识10分\". The panel's score is their sum.", show_default=False)] = None,
     period: Annotated[str | None, typer.Option("--period", help="The period evaluated (2023, 2023Q4 …). Default: the scoring period of --date.", show_default=False)] = None,
     date: DateOpt = None,
     note: NoteOpt = None,
@@ -237,10 +238,12 @@ def evaluate(
     verbose: VerboseOpt = False,
 ) -> None:
     """Record one evaluator's score or rating of a member (自评、互评、群众评议、民主评议、督查 …)."""
+    from jifen.core import typed
     from jifen.core.kinds import panel
 
+    aspects = typed.aspects_text(typed.aspects("、".join(aspect))) if aspect else None
     record_about(ledger, lang_of(lang), "eval", member, date, by, commit, dry_run=dry_run, verbose=verbose, panel=panel(kind), score=parse_decimal(score), rating=rating,
-            period=_period_text(period), note=note, late=late_reason(late, reason))
+            aspects=aspects, period=_period_text(period), note=note, late=late_reason(late, reason))
 
 
 def _period_text(text: str | None) -> str | None:

@@ -109,6 +109,7 @@ class Event:
     panel: str | None = None
     score: Decimal | None = None
     rating: str | None = None
+    aspects: str | None = None  # an evaluation form's aspects, canonical text (``typed.aspects`` reads it)
     period: str | None = None
     decision: str | None = None
     days: int | None = None

@@ -154,3 +154,39 @@ def period(text: str, today: dt.date) -> Period:
 
 def _index(text: str) -> int:
     return int(text) if text.isdigit() else _DIGITS[text]
+
+
+# one aspect of an evaluation form as typed: a name, an optional = : ：, a number, an optional 分
+_ASPECT = re.compile(r"\s*([^\d\s=:,;、+-]+?)\s*[=:]?\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:\s*分(?:\s*[,;、])?\s*|\s*[,;、]\s*|\s+|$)")
+
+
+def aspects(text: str) -> dict[str, Decimal]:
+    """The aspects of an evaluation form as typed, name → score, in the order given: ``理想信念=9``,
+    ``理想信念:9``, ``理想信念：９分``, ``理想信念9分``, several separated by commas, ``、``, spaces or
+    (after ``分``) nothing.
+    InvalidInput if it is not that, or names an aspect twice.
+
+    >>> aspects("理想信念=9 宗旨意识：１０分，爱岗敬业14.5")
+    {'理想信念': Decimal('9'), '宗旨意识': Decimal('10'), '爱岗敬业': Decimal('14.5')}
+    """
+    typed, found, at = plain(text), {}, 0
+    while at < len(typed):
+        match = _ASPECT.match(typed, at)
+        if match is None or match.end() == at:
+            raise InvalidInput("typed.bad-aspects", text=text)
+        name, value = match[1], Decimal(match[2])
+        if name in found:
+            raise InvalidInput("typed.aspect-twice", text=text, aspect=name)
+        found[name], at = value, match.end()
+    if not found:
+        raise InvalidInput("typed.bad-aspects", text=text)
+    return found
+
+
+def aspects_text(given: dict[str, Decimal]) -> str:
+    """The canonical text of an evaluation form's aspects, as a ledger keeps it (``aspects`` reads it back).
+
+    >>> aspects_text({"理想信念": Decimal("9"), "宗旨意识": Decimal("10.0")})
+    '理想信念=9 宗旨意识=10.0'
+    """
+    return " ".join(f"{name}={format(value, 'f')}" for name, value in given.items())

@@ -13,9 +13,10 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from jifen.core import corrections, roster, rules
+from jifen.core import corrections, roster, rules, typed
 from jifen.core.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED
-from jifen.core.model import Event, Ledger, Lookup, Problem, Scheme, Spine
+from jifen.core.model import Category, Event, Ledger, Lookup, Problem, Scheme, Spine
+from jifen.core.numbers import plain
 from jifen.core.periods import Period
 from jifen.core.workflow import notice_end, touched
 
@@ -214,13 +215,42 @@ def _eval_problems(event: Event, context: Context) -> list[Problem]:
     if category is None:
         panels = ", ".join(scheme.panels) or "-"
         return [Problem(event.at("panel"), "event.unknown-panel", {"panel": event.panel, "panels": panels, "scheme": scheme.id})]
-    if (event.score is None) == (event.rating is None):
+    if [event.score, event.rating, event.aspects].count(None) != 2:
         return [Problem(event.source, "event.score-or-rating", {"ratings": ", ".join(category.ratings) or "-"})]
+    if event.aspects is not None:
+        found = _aspect_problems(event, category)
+        return found if any(p.is_error for p in found) else found + _eval_period_problems(event, context)
     if event.rating is not None and event.rating not in category.ratings:
         ratings = ", ".join(category.ratings) or "-"
         return [Problem(event.at("rating"), "event.unknown-rating", {"rating": event.rating, "ratings": ratings})]
     if event.score is not None and not 0 <= event.score <= category.out_of:
         return [Problem(event.at("score"), "event.score-outside", {"score": event.score, "out_of": category.out_of})]
+    return _eval_period_problems(event, context)
+
+
+def _aspect_problems(event: Event, category: Category) -> list[Problem]:
+    """An evaluation form given aspect by aspect: each aspect the category's, within its marks; a form
+    lacking aspects is a warning (its panel counts as not in, 未评, until it is complete)."""
+    where = event.at("aspects")
+    if not category.aspects:
+        return [Problem(where, "event.aspects-not-here", {"category": category.id})]
+    marks = ", ".join(f"{name} {plain(mark)}" for name, mark in category.aspects.items())
+    problems = []
+    for name, score in typed.aspects(event.aspects or "").items():
+        if name not in category.aspects:
+            problems.append(Problem(where, "event.unknown-aspect", {"aspect": name, "aspects": marks}))
+        elif not 0 <= score <= category.aspects[name]:
+            problems.append(Problem(where, "event.aspect-outside", {"aspect": name, "score": plain(score),
+                                                                    "max": plain(category.aspects[name])}))
+    missing = [name for name in category.aspects if name not in typed.aspects(event.aspects or "")]
+    if missing and not problems:
+        problems.append(Problem(where, "event.aspects-missing", {"aspects": "、".join(missing), "panel": event.panel,
+                                                                 "id": event.id}, severity="warning"))
+    return problems
+
+
+def _eval_period_problems(event: Event, context: Context) -> list[Problem]:
+    scheme = context.scheme
     from jifen.core.engine import (
         eval_period,  # the replay engine is imported only to check an evaluation
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jifen.core import engine, outcomes
 from jifen.core.model import Event, Ledger
-from jifen.core.numbers import shown
+from jifen.core.numbers import plain, shown
 from jifen.core.periods import Period
 from jifen.core.roster import Member
 from jifen.reports.base import (
@@ -58,7 +58,8 @@ def show_report(
                 "rule": shown_as.rule,
                 "rule_name": _rule_name(scheme, shown_as.rule),
                 "points": points,
-                "note": event.note or event.reason or event.name,
+                "note": _note(event),
+                **({"aspects": engine.form(event.aspects)} if event.kind == "eval" and event.aspects else {}),
                 "by": event.by,
                 "revoked": scored and status.removed,
                 "running": running,
@@ -106,6 +107,16 @@ def show_report(
             notes = notes + (("note.grade", {"year": max(graded), "grade": mine.grade, "rank": mine.rank}),)
     title = ("title.show", {"member": member.name, "member_id": subject})
     return Report(title, columns, tuple(events), data, notes, form="card", printed=printed)
+
+
+def _note(event: Event) -> str | None:
+    """The note column: an evaluation form's aspects and their sum (95 = 理想信念 9 + 宗旨意识 10 + …)
+    before its note; else the note, the reason or the name."""
+    if event.kind == "eval" and event.aspects:
+        given = engine.form(event.aspects)
+        form = f"{plain(sum(given.values()))} = " + " + ".join(f"{n} {plain(v)}" for n, v in given.items())
+        return f"{form} {event.note}" if event.note else form
+    return event.note or event.reason or event.name
 
 
 def _rule_name(scheme, rule: str | None) -> str | None:

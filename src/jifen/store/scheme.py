@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import jifen
-from jifen.core import categories, rules
+from jifen.core import categories, rules, typed
 from jifen.core.kinds import SUBJECT_KINDS
 from jifen.core.model import Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
 from jifen.errors import InvalidInput, LedgerNotFound
@@ -440,6 +440,15 @@ def _full(category: Category) -> Decimal | None:
     return None if start is None else category.weight * start
 
 
+def _typable_aspect(name: str) -> bool:
+    """Whether ``name`` can be typed as an aspect of a form (``jifen eval --aspect 理想信念=9``): it holds no
+    digit, space or separator, so ``typed.aspects`` reads it back as itself."""
+    try:
+        return list(typed.aspects(f"{name}=1")) == [name]
+    except InvalidInput:
+        return False
+
+
 def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
     problems: list[Problem] = []
     where = category.source
@@ -452,7 +461,7 @@ def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
         problems.append(Problem(where, "scheme.items-non-deduct", {"category": category.id}))
     if kind.evaluated and category.rules:
         problems.append(Problem(where, "scheme.evaluation-rules", {"category": category.id}))
-    if not kind.evaluated and (category.panels or category.ratings):
+    if not kind.evaluated and (category.panels or category.ratings or category.aspects):
         problems.append(Problem(where, "scheme.panels-non-evaluation", {"category": category.id}))
     if kind.wants_rules and kind.needs != ("base",) and not category.rules:
         problems.append(Problem(where, "scheme.no-rules", {"category": category.id}, "warning"))
@@ -463,6 +472,11 @@ def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
     for role in category.base:
         if role and role not in scheme.roles:
             problems.append(Problem(where, "scheme.unknown-role", {"role": role, "roles": ", ".join(scheme.roles) or "-"}))
+    for name, marks in category.aspects.items():
+        if marks <= 0:
+            problems.append(Problem(where, "scheme.aspect-marks", {"category": category.id, "aspect": name, "marks": marks}))
+        if not _typable_aspect(name):
+            problems.append(Problem(where, "scheme.aspect-name", {"category": category.id, "aspect": name}))
     if category.aspects and category.max is not None and sum(category.aspects.values()) != category.out_of:
         problems.append(Problem(where, "scheme.aspects-mismatch",
                                 {"category": category.id, "sum": sum(category.aspects.values()), "out_of": category.out_of}))
