@@ -110,3 +110,87 @@ def test_scheme_check_knows_aspects(cli, tmp_path):
     assert f"方案.yaml:{line}:" in result.output
     assert "方面名 理想 信念 无法在 jifen eval --aspect 中写出" in result.output
     assert "方面 宗旨意识 满分为 0,应大于 0" in result.output
+
+
+# --- points exchange (积分兑换): community-service, seed 001 ------------------------------------
+# "党员参与不同的服务项目便可以得到相应积分。社区每季度组织一次积分兑换,奖品小到一卷抽纸、一块香皂,大到热水壶、吹风机"
+# Example values of the scheme: 政策宣扬 2, 微心愿 3; 一卷抽纸 5, 一块香皂 5, 热水壶 60; open the last 10 days
+# of each quarter (3-22 … 3-31 in Q1).
+
+
+def community(cli, folder) -> Branch:
+    b = Branch(cli, folder, "community-service")
+    b.member("张三")
+    b.member("李四")
+    b.add("张三", "政策宣扬", "2023-02-01")  # +2
+    b.add("张三", "微心愿", "2023-03-01", "--count", "2")  # +6: earned 8
+    b.add("张三", "bonus.outstanding", "2023-03-05", "--points", "5")  # a bonus: scores, but is not spendable
+    return b
+
+
+def test_redeem_spends_earned_service_points_and_never_the_score(cli, tmp_path):
+    b = community(cli, tmp_path / "社区")
+    said = b.run("redeem", "张三", "一卷抽纸", "--date", "2023-03-25").stdout
+    assert "积分兑换 一卷抽纸,花费 5 分" in said and "余额 8 → 3" in said  # earned 2 + 6 = 8; 8 − 5 = 3
+    assert "  kind: redeem\n  subject: m01\n  points: 5\n  item: tissue\n" in (b.folder / "ledger.yaml").read_text(encoding="utf-8")
+    rows = {r["member"]: r for r in b.json("balance", "--date", "2023-03-31")["rows"]}
+    assert {n: (r["earned"], r["spent"], r["left"]) for n, r in rows.items()} == {"张三": (8, 5, 3), "李四": (0, 0, 0)}
+    # the score that grades is untouched by spending: 2 + 6 + 5 (bonus) = 13 for the quarter and the year
+    assert b.rows()["张三"]["score"] == 13
+    table = b.run("balance", "张三", "--date", "2023-04-01").stdout
+    assert "累计获得" in table and "余额" in table and "本期或下期:2023-06-21 至 2023-06-30" in table  # the next window
+    card = b.run("show", "张三").stdout
+    assert "一卷抽纸 −5" in card and "积分兑换:累计获得 8,已兑换 5,余额 3" in card
+    assert b.json("show", "张三")["balance"] == {"earned": 8, "spent": 5, "left": 3}
+
+
+def test_a_balance_never_goes_below_zero_and_the_exchange_opens_only_in_its_window(cli, tmp_path):
+    b = community(cli, tmp_path / "社区")
+    log = b.folder / "ledger.yaml"
+    b.run("redeem", "张三", "一卷抽纸", "--date", "2023-03-25")  # left 3
+    before = log.read_bytes()
+    out = b.fails("redeem", "张三", "一块香皂", "--date", "2023-03-26")  # 5 > 3: refused, nothing written
+    assert "张三(m01) 的积分余额不足,不能兑换 一块香皂(需要 5 分):累计获得 8,已兑换 5,余额 3" in out
+    assert "余额不能低于 0" in out
+    out = b.fails("redeem", "李四", "tissue", "--date", "2023-03-26")  # 李四 earned nothing: 0 < 5
+    assert "余额 0" in out
+    out = b.fails("redeem", "张三", "一卷抽纸", "--date", "2023-04-10")  # Q2 opens 6-21
+    assert "2023-04-10 不在积分兑换时间内:每季度最后 10 天开放" in out and "2023-06-21 至 2023-06-30" in out
+    out = b.fails("redeem", "张三", "电视机", "--date", "2023-03-26")
+    assert "兑换目录中没有 电视机" in out and "热水壶(kettle) 60" in out
+    assert log.read_bytes() == before
+    # a refund: the redeem revoked, its points are back, and the soap can be had
+    b.run("revoke", "7", "-r", "退回奖品", "--date", "2023-03-26")  # event 7: the 一卷抽纸
+    b.run("redeem", "张三", "一块香皂", "--date", "2023-03-27")
+    assert b.json("show", "张三")["balance"] == {"earned": 8, "spent": 5, "left": 3}
+    # an earning revoked after it was spent leaves the log overspent: check warns at the redeem
+    b.run("revoke", "5", "-r", "记错", "--date", "2023-03-28")  # event 5, 微心愿 ×2, out: earned 2, spent 5
+    check = cli("check", "-l", b.folder)
+    assert check.exit_code == 0 and "积分余额不足" in check.output and "余额 2" in check.output
+
+
+def test_redeem_under_a_scheme_without_exchange_is_refused(cli, tmp_path):
+    b = Branch(cli, tmp_path / "拆迁办", "chaiqian-2019")
+    b.member("王五")
+    assert "没有积分兑换" in b.fails("redeem", "王五", "一卷抽纸", "--date", "2023-03-25")
+    assert "没有积分兑换" in b.fails("balance")
+
+
+def test_scheme_check_knows_the_exchange(cli, tmp_path):
+    """The exchange spends categories that exist and are earned; its window fits its period; prizes
+    cost more than 0 and have distinct ids. Each mistake with FILE:LINE:COL."""
+    source = (SCHEMES / "community-service.yaml").read_text(encoding="utf-8")
+    wrong = (source.replace("spends: [service]", "spends: [service, nothing]")
+             .replace("days: 10 ", "days: 95 ")
+             .replace("{id: soap, name: 一块香皂, price: 5}", "{id: tissue, name: 一块香皂, price: 0}"))
+    scheme = tmp_path / "社区方案.yaml"
+    scheme.write_text(wrong, encoding="utf-8")
+    result = cli("scheme", "check", scheme)
+    assert result.exit_code != 0
+    lines = wrong.splitlines()
+    exchange = next(n for n, text in enumerate(lines, 1) if text.startswith("exchange:")) + 1
+    soap = next(n for n, text in enumerate(lines, 1) if "name: 一块香皂" in text)
+    assert f"社区方案.yaml:{exchange}:3:" in result.output and "spends 中没有类别 nothing" in result.output
+    assert "开放 95 天,超过了一期的 90 天" in result.output
+    assert f"社区方案.yaml:{soap}:7:" in result.output and "奖品 tissue 需要 0 分" in result.output
+    assert "编号 tissue 重复" in result.output

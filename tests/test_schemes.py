@@ -375,6 +375,31 @@ def test_jisheng_attendance_rate_and_converted_parts(make, golden):
     golden("jisheng-staff/report-2023.json", dump(b.json("report", "--year", "2023")))
 
 
+# --- S3, the community (seed 001): service projects and the points exchange ------------------------
+
+
+def test_community_service_projects_top_ten_honoured_bottom_three_talked_with(make, golden):
+    """S3 社区 (seed 001): "党员参与不同的服务项目便可以得到相应积分" (example values: 政策宣扬 2 a time);
+    "每年为一个积分周期,社区对年度奉献积分高的前 10 名党员进行表彰,对积分名次排后 3 位的党员,由社区党委书记
+    对其进行帮扶谈话"; "社区每季度组织一次积分兑换" (open the last 10 days of a quarter, an example).
+    Thirteen members; the k-th took part k times: 2k points, 2 … 26. Top 10: k = 13 … 4 (26 … 8);
+    bottom 3: k = 3, 2, 1 (6, 4, 2). 张 spends 一卷抽纸 (5) of 26 in Q4: the year's score stays 26."""
+    b = make("community-service")
+    names = "赵钱孙李周吴郑王冯陈褚卫张"
+    for name in names:
+        b.member(name)
+    for k, name in enumerate(names, start=1):
+        b.add(name, "政策宣扬", "2023-05-10", "--count", str(k))  # 2k, in Q2; the year sums the quarters
+    b.run("redeem", "张", "一卷抽纸", "--date", "2023-12-28")
+    rows = b.rows()
+    assert [rows[n]["score"] for n in names] == [2 * k for k in range(1, 14)]
+    assert {n for n, r in rows.items() if "表彰" in r["flags"]} == set(names[3:])
+    assert {n for n, r in rows.items() if "帮扶谈话" in r["flags"]} == set(names[:3])
+    assert b.json("show", "张")["balance"] == {"earned": 26, "spent": 5, "left": 21}
+    golden("community-service/grade-2023.json", dump(b.grade()))
+    golden("community-service/balance-2023.json", dump(b.json("balance", "--date", "2023-12-31")))
+
+
 # --- S5 ---------------------------------------------------------------------------------------
 
 

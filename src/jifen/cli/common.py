@@ -415,7 +415,8 @@ def append_events(option: Path | None, fields: Callable[[Any, Any], list[dict[st
         effect = recorded.effect
         line = recorded.said
         if effect is not None:
-            line += messages.text("cli.effect", lang, period=effect.period, before=plain(effect.before),
+            period = messages.text("label.balance-left", lang) if effect.period == book.BALANCE else effect.period
+            line += messages.text("cli.effect", lang, period=period, before=plain(effect.before),
                                   after=plain(effect.after))
         typer.echo(render_line(line))
         if effect is not None and effect.why is not None:

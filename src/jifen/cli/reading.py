@@ -124,16 +124,39 @@ def show(
 
 @app.command()
 @handled
+def balance(
+    member: Annotated[str | None, typer.Argument(help="Member id or unique name. Default: every member.", show_default=False)] = None,
+    date: Annotated[str | None, typer.Option("--date", "-d", help="The balance as it stood on this day. Default: today.", show_default=False)] = None,
+    ledger: LedgerOpt = None,
+    format: FormatOpt = "table",
+    lang: LangOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Points exchange (积分兑换): what each member earned of the points that may be spent, spent, and has left."""
+    from jifen import reports
+    from jifen.cli.common import parse_date
+
+    lang = lang_of(lang)
+    opened = load_book(ledger)
+    if opened.scheme.exchange is None:
+        raise errors.InvalidInput("event.no-exchange", scheme=opened.scheme.id)
+    subject = member_id(opened.standings.members, member) if member is not None else None
+    emit_report(reports.balance_report(opened.ledger, opened.standings, parse_date(date), subject), format, lang,
+                color=coloured(no_color))
+
+
+@app.command()
+@handled
 def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     """Validate the ledger and its scheme; report every problem with FILE:LINE:COL. Exit 1 if any."""
     lang = lang_of(lang)
     opened = open_book(ledger_dir(ledger), today=today_date(), cached=False)  # the log itself, never the cache
     problems = list(opened.problems)
-    if opened.scheme is not None and opened.scheme.panels and not any(p.is_error for p in problems):
+    if opened.scheme is not None and (opened.scheme.panels or opened.scheme.exchange) and not any(p.is_error for p in problems):
         from jifen.core import validate
 
-        problems = sorted(problems + validate.unevaluated_problems(opened.ledger, opened.standings),
-                          key=lambda p: p.sort_key())
+        problems = sorted(problems + validate.unevaluated_problems(opened.ledger, opened.standings)
+                          + validate.exchange_problems(opened.ledger, opened.standings), key=lambda p: p.sort_key())
     _report_problems(problems, lang, warnings_fail=False)
     typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=opened.scheme.id if opened.scheme else "-"))
 

@@ -1,4 +1,4 @@
-"""Commands that record: init, the roster, scores, declarations, evaluations, vetoes, corrections.
+"""Commands that record: init, the roster, scores, declarations, evaluations, vetoes, corrections, exchanges.
 
 Each appends exactly one event (``init`` creates the ledger with its first),
 checked against the scheme and the log first; with ``--commit`` it is also
@@ -270,6 +270,28 @@ def veto(
 ) -> None:
     """Record a one-vote veto (一票否决); what it does is set by the scheme."""
     record_about(ledger, lang_of(lang), "veto", member, date, by, commit, dry_run=dry_run, verbose=verbose, reason=reason, note=note, late=late_reason(late, reason))
+
+
+@app.command()
+@handled
+def redeem(
+    member: MemberArg,
+    item: Annotated[str, typer.Argument(help="The prize: its id or its name in the scheme's exchange catalogue (see jifen scheme show).")],
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    reason: LateReasonOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Points exchange (积分兑换): a member spends earned points on a prize, at its catalogue price, while
+    the exchange is open. Refused if it would take the balance below 0. The score that grades is unchanged."""
+    record_about(ledger, lang_of(lang), "redeem", member, date, by, commit, dry_run=dry_run, verbose=verbose, item=item,
+                 note=note, late=late_reason(late, reason))
 
 
 def record_on(kind: str, target: int, date, by, commit, ledger, lang, dry_run: bool = False, verbose: bool = False,

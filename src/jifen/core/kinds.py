@@ -45,6 +45,7 @@ FIELDS: dict[str, str] = {
     "panel": "text",
     "score": "decimal",
     "rating": "text",
+    "item": "text",
     "aspects": "aspects",
     "period": "period",
     "ref": "text",
@@ -125,7 +126,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("eval", ("subject", "panel"), ("score", "rating", "aspects", "period"), counts="eval", touches="date", group="bulk"),
     Kind("veto", ("subject", "reason"), counts="veto", member=True, touches="date", group="bulk"),
     Kind("exempt", ("subject", "reason"), ("period",), counts="exempt", member=True, touches="date"),
-    Kind("revoke", ("target", "reason"), targets=CORRECTABLE, effect="cancel", touches="target"),
+    Kind("revoke", ("target", "reason"), targets=(*CORRECTABLE, "redeem"), effect="cancel", touches="target"),
     Kind("amend", ("target", "reason"), SCORED_FIELDS, targets=SCORED, effect="replace",
          touches="target"),
     Kind("notice", ("period",), ("days",)),
@@ -134,6 +135,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("ruling", ("target", "decision", "reason"), SCORED_FIELDS, targets=("appeal",),
          effect="rule", touches="target"),
     Kind("close", ("period",)),
+    # points spent on a gift of the exchange catalogue (积分兑换); ``points`` its price then. Spending counts
+    # for the balance (jifen.core.exchange), never for the score that grades
+    Kind("redeem", ("subject", "item", "points"), member=True),
 )}
 
 

@@ -109,6 +109,7 @@ class Event:
     panel: str | None = None
     score: Decimal | None = None
     rating: str | None = None
+    item: str | None = None  # the prize a redeem event spends points on
     aspects: str | None = None  # an evaluation form's aspects, canonical text (``typed.aspects`` reads it)
     period: str | None = None
     decision: str | None = None
@@ -398,6 +399,33 @@ class FlagRule:
 
 
 @dataclass(frozen=True)
+class Prize:
+    """A gift of the exchange catalogue (积分兑换): what it costs in spendable points."""
+
+    id: str
+    name: str
+    price: Decimal
+    source: Source
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """Points exchange (积分兑换): the points of the ``spends`` categories that a member earned may be
+    spent on ``prizes``; spending never lowers the score that grades. It is open in the last ``days``
+    days of every ``every`` (month, quarter or year)."""
+
+    spends: tuple[str, ...]
+    every: str
+    days: int
+    prizes: tuple[Prize, ...]
+    source: Source
+
+    def prize(self, text: str) -> Prize | None:
+        """The prize whose id or name is ``text``."""
+        return next((p for p in self.prizes if text in (p.id, p.name)), None)
+
+
+@dataclass(frozen=True)
 class Scheme:
     """A branch's published scoring rules."""
 
@@ -422,6 +450,7 @@ class Scheme:
     flags: tuple[FlagRule, ...] = ()
     exemption: bool = False  # members may be exempted (免于考核) for a year
     roles: Mapping[str, str] = field(default_factory=dict)  # role id → its name
+    exchange: Exchange | None = None  # points that may be spent on gifts (积分兑换), if the scheme has it
 
     def rule(self, rule_id: str) -> Rule | None:
         return self._rules_by_id.get(rule_id)

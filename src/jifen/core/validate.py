@@ -19,6 +19,7 @@ from jifen.core.model import Category, Event, Ledger, Lookup, Problem, Scheme, S
 from jifen.core.numbers import plain
 from jifen.core.periods import Period
 from jifen.core.workflow import notice_end, touched
+from jifen.messages import Word
 
 if TYPE_CHECKING:
     from jifen.core.engine import Standings
@@ -69,6 +70,16 @@ def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | 
     if event.kind == "join":
         problems += [p for p in _roster_problems((*spine.joins(), event)) if p.source == event.source]
     problems += _workflow_problems((*spine.events, event), context, only=event)
+    if event.kind == "redeem" and not problems:
+        from jifen.core import engine  # only to check a redeem: the member's own events replayed
+
+        try:
+            mine = {e.id: e for e in (*spine.events, *spine.joins(), *spine.about(event.subject or ""), event)}
+        except LookupError:  # an event the index names could not be read alone: jifen check still finds it
+            mine = {}
+        if mine:
+            standings = engine.replay(sorted(mine.values(), key=lambda e: e.id), scheme)
+            problems += _balance_problems(event, standings)
     if event.kind in ("score", "declare") and _graded(scheme, event.rule):
         try:  # the subject's own scores, with the corrections that may have taken one out
             earlier = sorted({e.id: e for e in (*spine.events, *spine.about(event.subject or ""))}.values(),
@@ -94,6 +105,8 @@ def _problems(event: Event, context: Context) -> list[Problem]:
         problems += _rule_problems(event, context.scheme)
     if event.kind == "eval":
         problems += _eval_problems(event, context)
+    if event.kind == "redeem":
+        problems += _redeem_problems(event, context.scheme)
     if event.kind == "join" and event.role is not None and event.role not in context.scheme.roles:
         roles = ", ".join(context.scheme.roles) or "-"
         problems.append(Problem(event.at("role"), "event.unknown-role", {"role": event.role, "roles": roles}))
@@ -226,6 +239,54 @@ def _eval_problems(event: Event, context: Context) -> list[Problem]:
     if event.score is not None and not 0 <= event.score <= category.out_of:
         return [Problem(event.at("score"), "event.score-outside", {"score": event.score, "out_of": category.out_of})]
     return _eval_period_problems(event, context)
+
+
+def _redeem_problems(event: Event, scheme: Scheme) -> list[Problem]:
+    """A redeem spends a prize of the scheme's catalogue, at its price, while the exchange is open."""
+    from jifen.core import exchange as exchange_  # only to check a redeem
+
+    found = scheme.exchange
+    if found is None:
+        return [Problem(event.source, "event.no-exchange", {"scheme": scheme.id})]
+    prize = found.prize(event.item or "")
+    if prize is None:
+        prizes = ", ".join(f"{p.name}({p.id}) {plain(p.price)}" for p in found.prizes)
+        return [Problem(event.at("item"), "event.unknown-prize", {"item": event.item, "prizes": prizes})]
+    if event.points != prize.price:
+        return [Problem(event.at("points"), "event.prize-price", {"item": prize.name, "points": plain(event.points or 0),
+                                                                 "price": plain(prize.price)})]
+    if not exchange_.opens(found, event.date):
+        start, end = exchange_.next_window(found, event.date)
+        return [Problem(event.at("date"), "event.exchange-closed", {"date": event.date, "start": start, "end": end,
+                                                                    "days": found.days,
+                                                                    "every": Word(f"word.{found.every}")})]
+    return []
+
+
+def _balance_problems(event: Event, standings: Standings) -> list[Problem]:
+    """A redeem may not spend more than the member has left before it: a balance never goes below 0."""
+    from jifen.core import exchange as exchange_
+
+    if event.id in standings.resolution.removed:
+        return []
+    before = exchange_.balance(standings, event.subject or "", until=event)
+    if before.left >= (event.points or 0):
+        return []
+    member = standings.members.get(event.subject or "")
+    prize = standings.scheme.exchange.prize(event.item or "") if standings.scheme.exchange else None
+    return [Problem(event.source, "event.balance-short", {
+        "subject": f"{member.name}({member.id})" if member else event.subject, "item": prize.name if prize else event.item,
+        "price": plain(event.points or 0), "earned": plain(before.earned), "spent": plain(before.spent),
+        "left": plain(before.left)})]
+
+
+def exchange_problems(ledger: Ledger, standings: Standings) -> list[Problem]:
+    """Each redeem that spent more than its member had left (warnings: a revoked earning can do that
+    after the spending was recorded; ``jifen check`` shows them)."""
+    if standings.scheme.exchange is None:
+        return []
+    return [dataclasses.replace(p, severity="warning")
+            for e in ledger.events if e.kind == "redeem" for p in _balance_problems(e, standings)]
 
 
 def _aspect_problems(event: Event, category: Category) -> list[Problem]:

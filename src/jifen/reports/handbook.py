@@ -47,6 +47,10 @@ def handbook_report(ledger: Ledger | None, scheme: Scheme) -> Report:
     if scheme.grades:
         notes.append(("note.handbook-grades", {"grades": "、".join(
             f"{b.name} ≥{plain(b.min)}" if b.min is not None else b.name for b in scheme.grades)}))
+    if scheme.exchange is not None:
+        from jifen.reports.schemes import exchange_note
+
+        notes.append(exchange_note(scheme))
     if scheme.example_values:
         notes.append(("note.example-values", {}))
     return Report(("title.handbook", {"branch": branch, "scheme": scheme.id, "name": scheme.name}), columns,

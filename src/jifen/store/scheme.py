@@ -17,7 +17,18 @@ from typing import Any
 import jifen
 from jifen.core import categories, rules, typed
 from jifen.core.kinds import SUBJECT_KINDS
-from jifen.core.model import Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
+from jifen.core.model import (
+    Band,
+    Category,
+    Exchange,
+    FlagRule,
+    Item,
+    Prize,
+    Problem,
+    Rule,
+    Scheme,
+    Source,
+)
 from jifen.errors import InvalidInput, LedgerNotFound
 from jifen.store import yamlsrc
 
@@ -186,6 +197,7 @@ _TOP = {
     "eligible": (_node, False),
     "flags": (_list, False),
     "exemption": (_bool, False),
+    "exchange": (_node, False),
 }
 _CATEGORY = {
     "id": (yamlsrc.as_text, True),
@@ -241,6 +253,13 @@ _FLAG = {
     "ineligible": (_bool, False),
     "grade": (yamlsrc.as_text, False),
 }
+_EXCHANGE = {
+    "spends": (yamlsrc.as_text_list, True),
+    "every": (_choice(("month", "quarter", "year")), True),
+    "days": (yamlsrc.as_count, True),
+    "prizes": (_list, True),
+}
+_PRIZE = {"id": (yamlsrc.as_text, True), "name": (yamlsrc.as_text, True), "price": (yamlsrc.as_decimal, True)}
 _SPLIT = {"member": (_share, True), SECRETARY: (_share, True)}
 
 
@@ -299,7 +318,20 @@ def _scheme(path: str, root: yamlsrc.Node, problems: list[Problem]) -> Scheme | 
         flags=tuple(flags),
         exemption=top.get("exemption", False),
         roles=_roles(top["roles"], problems) if "roles" in top else {},
+        exchange=_exchange(top["exchange"], problems) if "exchange" in top else None,
     )
+
+
+def _exchange(node: yamlsrc.Node, problems: list[Problem]) -> Exchange | None:
+    values = yamlsrc.read_map(node, _EXCHANGE, problems, "exchange")
+    if values is None:
+        return None
+    prizes = []
+    for item in values["prizes"].items:
+        prize = yamlsrc.read_map(item, _PRIZE, problems, "prize")
+        if prize is not None:
+            prizes.append(Prize(prize["id"], prize["name"], prize["price"], item.source))
+    return Exchange(values["spends"], values["every"], values["days"], tuple(prizes), node.source)
 
 
 def _category(node: yamlsrc.Node, problems: list[Problem]) -> Category | None:
@@ -414,6 +446,8 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
                 problems.append(Problem(where, "scheme.total-mismatch", {"total": scheme.total, "sum": added}))
     for category in scheme.categories:
         problems += _category_problems(category, scheme)
+    if scheme.exchange is not None:
+        problems += _exchange_problems(scheme.exchange, scheme)
     problems += _band_problems(scheme.grades)
     problems += _band_problems(scheme.stars)
     roles = set(scheme.roles)
@@ -438,6 +472,35 @@ def _full(category: Category) -> Decimal | None:
     """What a category contributes to the total at full marks: weight × its type's full value."""
     start = categories.of(category).full(category)
     return None if start is None else category.weight * start
+
+
+def _exchange_problems(exchange: Exchange, scheme: Scheme) -> list[Problem]:
+    """The exchange spends categories the scheme has, whose points are earned (not the base a member
+    starts with, not marks given by evaluators); its window fits its period; prizes have distinct ids and
+    names and a price above 0."""
+    problems: list[Problem] = []
+    ids = [c.id for c in scheme.categories]
+    for spent in exchange.spends:
+        category = next((c for c in scheme.categories if c.id == spent), None)
+        if category is None:
+            problems.append(Problem(exchange.source, "scheme.exchange-unknown-category",
+                                    {"category": spent, "categories": ", ".join(ids)}))
+        elif categories.of(category).evaluated or category.type == "deduct" or category.base_for(None):
+            problems.append(Problem(exchange.source, "scheme.exchange-not-earned", {"category": spent}))
+    shortest = {"month": 28, "quarter": 90, "year": 365}[exchange.every]
+    if exchange.days > shortest:
+        problems.append(Problem(exchange.source, "scheme.exchange-days", {"days": exchange.days, "most": shortest}))
+    if not exchange.prizes:
+        problems.append(Problem(exchange.source, "scheme.exchange-no-prizes"))
+    seen: dict[str, Source] = {}
+    for prize in exchange.prizes:
+        if prize.price <= 0:
+            problems.append(Problem(prize.source, "scheme.prize-price", {"prize": prize.id, "price": prize.price}))
+        for key in (prize.id, prize.name):
+            if key in seen and seen[key] != prize.source:
+                problems.append(Problem(prize.source, "scheme.duplicate-id", {"id": key, "line": seen[key].line}))
+            seen.setdefault(key, prize.source)
+    return problems
 
 
 def _typable_aspect(name: str) -> bool:
