@@ -194,3 +194,52 @@ def test_scheme_check_knows_the_exchange(cli, tmp_path):
     assert "开放 95 天,超过了一期的 90 天" in result.output
     assert f"社区方案.yaml:{soap}:7:" in result.output and "奖品 tissue 需要 0 分" in result.output
     assert "编号 tissue 重复" in result.output
+
+
+# --- half-year and mid-term reviews (半年测评, 期中测评) ----------------------------------------
+
+
+def test_ecommerce_mid_term_bottom_three_of_the_first_half(cli, tmp_path):
+    """S3 电商 (seed 001): "期中测评:每年年中……对上半年月度考评综合排名后3位的党员进行教育谈话". The first
+    half's score is the mean of its six months (base 100 each month; minus.absent −5, plus.activity +2):
+      丙 +2 in March: (102 + 5 × 100) / 6 = 100.33 — rank 1
+      乙 −5 in July (the second half): 100 in H1 — rank 2, with 丁 100 and 戊 100
+      己 −5 in May, +2 in June: (95 + 102 + 4 × 100) / 6 = 99.5 — rank 5
+      甲 −5 in February and in April: (95 + 95 + 4 × 100) / 6 = 98.33 — rank 6
+    The bottom three of H1: 甲, 己, then 乙, 丁, 戊 tied at the cut (all in: equal scores, equal treatment)."""
+    b = Branch(cli, tmp_path / "电商产业园", "ecommerce-stars")
+    for name in "甲乙丙丁戊己":
+        b.member(name)
+    b.add("甲", "minus.absent", "2023-02-10")
+    b.add("甲", "minus.absent", "2023-04-10")
+    b.add("乙", "minus.absent", "2023-07-10")
+    b.add("丙", "plus.activity", "2023-03-10")
+    b.add("己", "minus.absent", "2023-05-10")
+    b.add("己", "plus.activity", "2023-06-10")
+    half = {r["member"]: (r["score"], r["rank"]) for r in b.json("report", "--half", "2023年上半年")["rows"]}
+    assert half == {"丙": (100.33, 1), "乙": (100, 2), "丁": (100, 2), "戊": (100, 2), "己": (99.5, 5), "甲": (98.33, 6)}
+    rows = b.rows()
+    talked = {n for n, r in rows.items() if "教育谈话" in r["flags"]}
+    assert talked == {"甲", "己", "乙", "丁", "戊"}
+    assert rows["甲"]["flag_months"]["教育谈话"] == ["2023H1"]  # the half it held in, as monthly flags give months
+    # 乙's −5 in July is in the second half: the mid-term review does not see it
+    assert b.json("report", "--half", "2023H2")["period"] == "2023H2"
+    b.add("丁", "plus.activity", "2023-01-10")  # 丁 100.33, tied with 丙: now 乙 and 戊 alone tie at the cut
+    talked = {n for n, r in b.rows().items() if "教育谈话" in r["flags"]}
+    assert talked == {"甲", "己", "乙", "戊"}
+    table = b.run("report", "--half", "2023H1").stdout
+    assert "2023H1" in table and "98.33" in table
+
+
+def test_half_year_flags_are_checked_with_their_place(cli, tmp_path):
+    source = (SCHEMES / "ecommerce-stars.yaml").read_text(encoding="utf-8")
+    wrong = source.replace("{flag: 教育谈话, per: half, half: 1, bottom: 3}",
+                           "{flag: 教育谈话, per: half, half: 3, bottom: 3, months_running: 2}")
+    scheme = tmp_path / "电商方案.yaml"
+    scheme.write_text(wrong, encoding="utf-8")
+    result = cli("scheme", "check", scheme)
+    line = next(n for n, text in enumerate(wrong.splitlines(), 1) if "教育谈话, per: half" in text)
+    assert result.exit_code != 0
+    assert f"电商方案.yaml:{line}:5:" in result.output
+    assert "half 为 3,应为 1(上半年)或 2(下半年)" in result.output
+    assert "半年的标记(per: half)只能用 top、bottom、below" in result.output

@@ -231,10 +231,13 @@ def test_ecommerce_stars_runs_and_manager_probation(make, golden):
     assert rows["甲"]["flags"] == ["连续6个月第一"] and rows["甲"]["flag_months"] == {"连续6个月第一": ["2023-06"]}
     assert rows["经理"]["score"] == 108.33 and rows["经理"]["stars"] == "★★★"
     # from July 甲 is back at 100 and 经理, at 110, is first for six months running too
-    assert rows["经理"]["flags"] == ["连续6个月第一", "察看期", "岗位薪酬降档"]
+    # 期中测评, the bottom 3 of the first half: 甲 115, 经理 (4 × 110 + 2 × 100) / 6 = 106.67, 丁 100,
+    # 乙 (5 × 100 + 85) / 6 = 97.5 → 经理, 丁, 乙 (对上半年月度考评综合排名后3位的党员进行教育谈话)
+    assert rows["经理"]["flags"] == ["连续6个月第一", "教育谈话", "察看期", "岗位薪酬降档"]
     assert rows["经理"]["flag_months"] == {
-        "连续6个月第一": ["2023-12"], "察看期": ["2023-03", "2023-04"], "岗位薪酬降档": ["2023-04"],
+        "连续6个月第一": ["2023-12"], "教育谈话": ["2023H1"], "察看期": ["2023-03", "2023-04"], "岗位薪酬降档": ["2023-04"],
     }
+    assert {n for n, r in rows.items() if "教育谈话" in r["flags"]} == {"经理", "丁", "乙"}
     assert rows["乙"]["score"] == 98.75 and rows["乙"]["stars"] == "★★"
     assert rows["丁"]["score"] == 90 and rows["丁"]["stars"] == "★★"  # (1100 − 20) / 12: the band edge
     golden("ecommerce-stars/grade-2023.json", dump(b.grade()))

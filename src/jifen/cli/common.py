@@ -326,9 +326,9 @@ def parse_year(year: int) -> int:
     return year
 
 
-def parse_period(month: str | None, quarter: str | None, year: str | None):
+def parse_period(month: str | None, quarter: str | None, year: str | None, half: str | None = None):
 
-    given = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("year", year)) if v]
+    given = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("year", year), ("half", half)) if v]
     if len(given) != 1:
         raise errors.InvalidInput("cli.one-period")
     kind, text = given[0]

@@ -43,6 +43,7 @@ def report(
     month: Annotated[str | None, typer.Option("--month", "-m", help="A month, YYYY-MM (月度登记表).", show_default=False)] = None,
     quarter: Annotated[str | None, typer.Option("--quarter", "-q", help="A quarter, YYYYQn (季度公示).", show_default=False)] = None,
     year: Annotated[str | None, typer.Option("--year", "-y", help="A year, YYYY.", show_default=False)] = None,
+    half: Annotated[str | None, typer.Option("--half", help="A half-year (半年测评, 期中测评): 2023H1, 2023年上半年, 下半年.", show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
@@ -50,11 +51,11 @@ def report(
     no_color: NoColorOpt = False,
     ids: IdsOpt = False,
 ) -> None:
-    """The ranked table of a month, quarter or year: category scores, bonus, total, rank.
+    """The ranked table of a month, quarter, half-year or year: category scores, bonus, total, rank.
 
     As html: the notice page to pin up, with each member's reasons and a verification code."""
     lang = lang_of(lang)
-    period = parse_period(month, quarter, year)
+    period = parse_period(month, quarter, year, half)
 
     def make(opened):
         from jifen import reports

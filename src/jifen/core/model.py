@@ -377,7 +377,9 @@ class FlagRule:
 
     Year conditions: ``below`` (annual score), ``top``/``bottom`` N (by rank),
     ``veto``. Month conditions (``per == "month"``): ``below``, ``rank_at_most``,
-    ``deductions_over`` in a month, held ``months_running`` months in a row. ``role``
+    ``deductions_over`` in a month, held ``months_running`` months in a row. Half-year conditions
+    (``per == "half"``, 半年测评; ``half`` 1 or 2 for one half only): ``below``, ``top``/``bottom`` N
+    by the half's rank. ``role``
     limits the flag to subjects of that role, ``grade`` to those holding that band
     after quotas (表彰的优秀党员在优秀等次党员中产生). ``ineligible``: the flag also takes
     away eligibility for awards.
@@ -396,6 +398,7 @@ class FlagRule:
     role: str | None = None
     ineligible: bool = False
     grade: str | None = None  # only subjects holding this band (after quotas) get the flag
+    half: int | None = None  # per: half — only this half (1: 上半年, the 期中测评; 2); None: both
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,8 @@ def annual(standings: engine.Standings, year: int) -> list[Outcome]:
         for rule in scheme.flags:
             if rule.role is not None and standings.members[place.subject].role != rule.role:
                 continue
-            if rule.per == "month":
-                hit = _month_flag(standings, place.subject, year, rule)
+            if rule.per in ("month", "half"):
+                hit = (_month_flag if rule.per == "month" else _half_flag)(standings, place.subject, year, rule)
                 if hit:
                     flags.append(rule.flag)
                     months[rule.flag] = hit
@@ -155,6 +155,19 @@ def _year_flag(rule: FlagRule, place: engine.Standing, from_bottom: int, grade: 
     if rule.top is not None and place.rank <= rule.top:
         return True
     return rule.bottom is not None and from_bottom <= rule.bottom
+
+
+def _half_flag(standings: engine.Standings, subject: str, year: int, rule: FlagRule) -> list[str]:
+    """The halves (YYYYH1, YYYYH2) of ``year`` in which ``subject``'s half-year score meets ``rule``
+    (半年测评: below, or top/bottom N by the half's rank, ties at the cut all in); only ``rule.half`` if given."""
+    hits = []
+    for half in Period(year, "year", 1).parts("half"):
+        if rule.half is not None and half.index != rule.half:
+            continue
+        place = standings.standing(subject, half)
+        if place is not None and _year_flag(rule, place, _from_bottom(standings.ranked(half))[subject], None):
+            hits.append(str(half))
+    return hits
 
 
 def _month_flag(standings: engine.Standings, subject: str, year: int, rule: FlagRule) -> list[str]:

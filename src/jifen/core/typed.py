@@ -25,6 +25,8 @@ is wrong (``typed.no-such-day``: 2月没有30日).
 ['2023-05-02', '2023-05-02', '2023-05-02', '2023-05-02', '2024-05-02', '2023-05-02']
 >>> [str(period(t, today)) for t in ("2023年第一季度", "2023年3月", "一季度", "2023Q1", "2023-03", "2023年")]
 ['2023Q1', '2023-03', '2024Q1', '2023Q1', '2023-03', '2023']
+>>> [str(period(t, today)) for t in ("2023H1", "2023年上半年", "下半年", "２０２３ｈ２")]
+['2023H1', '2023H1', '2024H2', '2023H2']
 """
 
 from __future__ import annotations
@@ -126,13 +128,16 @@ _PERIOD_FORMS = (
     ("quarter", re.compile(r"(?:(?P<y>\d{4})年)?[Qq](?P<q>[1-4])")),
     ("month", re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})")),
     ("month", re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:份)?")),
+    ("half", re.compile(r"(?P<y>\d{4})[-\s]?[Hh](?P<h>[12])")),
+    ("half", re.compile(r"(?:(?P<y>\d{4})年(?:度)?)?(?P<h>[上下])半年")),
     ("year", re.compile(r"(?P<y>\d{4})(?:年|年度)?")),
 )
 
 
 def period(text: str, today: dt.date) -> Period:
     """A period as typed: ``2023Q1``, ``2023年第一季度``, ``一季度`` (the year of ``today``),
-    ``2023-03``, ``2023年3月``, ``3月``, ``2023``, ``2023年``. InvalidInput otherwise."""
+    ``2023-03``, ``2023年3月``, ``3月``, ``2023H1``, ``2023年上半年``, ``下半年``, ``2023``, ``2023年``.
+    InvalidInput otherwise."""
     typed = plain(text)
     for kind, form in _PERIOD_FORMS:
         match = form.fullmatch(typed)
@@ -143,6 +148,8 @@ def period(text: str, today: dt.date) -> Period:
             raise InvalidInput("cli.bad-year", text=year)
         if kind == "quarter":
             return Period(year, kind, _index(match["q"]))
+        if kind == "half":
+            return Period(year, kind, {"上": 1, "下": 2}.get(match["h"]) or int(match["h"]))
         if kind == "month":
             month = _index(match["m"])
             if not 1 <= month <= 12:

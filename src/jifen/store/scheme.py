@@ -241,7 +241,8 @@ _VETO = {"effect": (_choice(VETO_EFFECTS), True)}
 _ELIGIBLE = {"min": (yamlsrc.as_decimal, False), "min_base": (_bool, False)}
 _FLAG = {
     "flag": (yamlsrc.as_text, True),
-    "per": (_choice(("year", "month")), False),
+    "per": (_choice(("year", "half", "month")), False),
+    "half": (yamlsrc.as_count, False),
     "below": (yamlsrc.as_decimal, False),
     "top": (yamlsrc.as_count, False),
     "bottom": (yamlsrc.as_count, False),
@@ -462,6 +463,10 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
             problems.append(Problem(flag.source, "scheme.flag-month-only", {"flag": flag.flag}))
         if flag.per == "month" and (flag.top or flag.bottom or flag.veto):
             problems.append(Problem(flag.source, "scheme.flag-year-only", {"flag": flag.flag}))
+        if flag.per == "half" and (month_only or flag.veto or flag.grade is not None):
+            problems.append(Problem(flag.source, "scheme.flag-half", {"flag": flag.flag}))
+        if flag.half is not None and (flag.per != "half" or flag.half not in (1, 2)):
+            problems.append(Problem(flag.source, "scheme.flag-which-half", {"flag": flag.flag, "half": flag.half}))
         conditions = (flag.below, flag.top, flag.bottom, flag.rank_at_most, flag.deductions_over)
         if all(c is None for c in conditions) and not flag.veto:
             problems.append(Problem(flag.source, "scheme.flag-no-condition", {"flag": flag.flag}))
