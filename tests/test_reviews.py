@@ -243,3 +243,57 @@ def test_half_year_flags_are_checked_with_their_place(cli, tmp_path):
     assert f"电商方案.yaml:{line}:5:" in result.output
     assert "half 为 3,应为 1(上半年)或 2(下半年)" in result.output
     assert "半年的标记(per: half)只能用 top、bottom、below" in result.output
+
+
+# --- reviews that combine with points: yongzhou (seed 002) ------------------------------------
+
+
+def test_yongzhou_grade_is_the_lower_of_the_monthly_average_band_and_the_democratic_review(cli, tmp_path):
+    """S2 (seed 002): "支委会综合民主评议党员和年度党员量化积分的月平均积分对党员进行评等定级。年度党员量化积分的
+    月平均积分90分及以上的可评为优秀等次,人数一般不超过党员总数的三分之一……70-89分的可评为合格党员;60-69分的
+    可评为基本合格党员". The seed leaves open how the two combine; the scheme's choice: the lower of the two.
+      甲: no deduction, 100 → 优秀 (the one place of 1/3 × 4); reviewed 合格 → 合格
+      乙: duty.post −15 every month, 85 → 合格; reviewed 优秀 → 合格 (the review never raises)
+      丙: duty.post −35 every month, 65 → 基本合格; reviewed 不合格 → 不合格
+      丁: minus.criticized −10 in six months, (6 × 90 + 6 × 100) / 12 = 95, kept out of 优秀 by the quota;
+          not reviewed yet → no grade (待民主评议)"""
+    b = Branch(cli, tmp_path / "永州安监局", "yongzhou-2018")
+    for name in "甲乙丙丁":
+        b.member(name)
+    for month in range(1, 13):
+        b.add("乙", "duty.post", f"2023-{month:02d}-10", "--points", "-15")
+        b.add("丙", "duty.post", f"2023-{month:02d}-10", "--points", "-35")
+    for month in range(1, 7):
+        b.add("丁", "minus.criticized", f"2023-{month:02d}-10")
+    for name, rating in (("甲", "合格"), ("乙", "优秀"), ("丙", "不合格")):
+        b.run("eval", name, "--kind", "民主评议", "--rating", rating, "--period", "2023年", "--date", "2024-01-10")
+    rows = b.rows()
+    assert {n: (r["score"], r["review"], r["grade"]) for n, r in rows.items()} == {
+        "甲": (100, "合格", "合格"), "丁": (95, None, None), "乙": (85, "优秀", "合格"), "丙": (65, "不合格", "不合格")}
+    assert "review" in rows["甲"]["flags"] and "review" in rows["丙"]["flags"] and "review" not in rows["乙"]["flags"]
+    assert "unreviewed" in rows["丁"]["flags"]
+    # 表彰的优秀党员在优秀等次党员中产生: nobody holds 优秀 after the review, so nobody is 评先评优对象
+    assert not [n for n, r in rows.items() if "评先评优对象" in r["flags"]]
+    table = b.run("grade", "--year", "2023").stdout
+    assert "民主评议" in table and "按民主评议定级" in table and "待民主评议" in table
+    # one review a year: a second is refused with the way to change it; revoked, it may be given again
+    out = b.fails("eval", "甲", "--kind", "民主评议", "--rating", "优秀", "--period", "2023", "--date", "2024-01-11")
+    assert "2023 年度民主评议已有结论" in out and "jifen revoke" in out
+    first = next(e for e in json.loads(b.run("show", "甲", "-f", "json").stdout)["events"] if e["kind"] == "eval")
+    b.run("revoke", str(first["id"]), "-r", "支委会复议")
+    b.run("eval", "甲", "--kind", "民主评议", "--rating", "优秀", "--period", "2023", "--date", "2024-01-12")
+    assert (b.rows()["甲"]["grade"], b.rows()["甲"]["flags"]) == ("优秀", ["评先评优对象"])
+    assert "应给出等次" in b.fails("eval", "丁", "--kind", "民主评议", "--score", "90", "--period", "2023")
+    assert "期间应为一年" in b.fails("eval", "丁", "--kind", "民主评议", "--rating", "合格", "--period", "2023Q4")
+    assert "未知等次 良好" in b.fails("eval", "丁", "--kind", "民主评议", "--rating", "良好", "--period", "2023")
+
+
+def test_scheme_check_knows_the_review(cli, tmp_path):
+    source = (SCHEMES / "yongzhou-2018.yaml").read_text(encoding="utf-8")
+    wrong = source.replace("ratings: [优秀, 合格, 基本合格, 不合格]", "ratings: [优秀, 良好, 合格]")
+    scheme = tmp_path / "永州方案.yaml"
+    scheme.write_text(wrong, encoding="utf-8")
+    result = cli("scheme", "check", scheme)
+    line = next(n for n, text in enumerate(wrong.splitlines(), 1) if text.startswith("review:")) + 1
+    assert result.exit_code != 0
+    assert f"永州方案.yaml:{line}:3: 民主评议的等次 良好 不是方案的等级" in result.output

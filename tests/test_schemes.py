@@ -76,6 +76,13 @@ def _ding_year(b) -> None:
         b.add("丁", "minus.criticized", f"2023-{month:02d}-15")
 
 
+def _reviewed(b, names, rating: str = "优秀") -> None:
+    """The yearly democratic review (支委会综合民主评议党员和年度党员量化积分的月平均积分评等定级) rating
+    each of ``names`` ``rating``: 优秀 leaves the points' band as it is (the grade is the lower of the two)."""
+    for name in names:
+        b.eval(name, "民主评议", rating)
+
+
 def test_yongzhou_monthly_average_quota_tie_and_exemption(make, golden):
     b = make("yongzhou-2018")
     for name in ("甲", "乙", "丙", "丁", "戊", "己"):
@@ -94,6 +101,7 @@ def test_yongzhou_monthly_average_quota_tie_and_exemption(make, golden):
     # 庚 transferred in on 2023-09-01: exempt for 2023 (转入未满半年)
     b.member("庚", "2023-09-01")
     b.run("member", "exempt", "庚", "--year", "2023", "-r", "转入未满半年,经支委会、党员大会通过并公示", "--date", "2023-12-20")
+    _reviewed(b, ("甲", "乙", "丙", "丁", "戊", "己"))
 
     march = {r["member"]: r for r in b.json("report", "--month", "2023-03")["rows"]}
     assert march["戊"]["score"] == 85 and march["戊"]["categories"]["basic"] == 45
@@ -132,6 +140,7 @@ def test_yongzhou_quota_keeps_one_third_when_the_cut_falls_between_ranks(make):
     b.add("丙", "minus.criticized", "2023-03-01")
     b.add("乙", "minus.criticized", "2023-03-01")
     b.add("乙", "minus.criticized", "2023-04-01")
+    _reviewed(b, ("甲", "乙", "丙", "丁"))
     grades = {r["member"]: r["grade"] for r in b.grade()["rows"]}
     assert grades == {"甲": "优秀", "丙": "合格", "丁": "合格", "乙": "合格"}
 
@@ -441,6 +450,7 @@ def test_yongzhou_the_issue_example_within_the_quota_is_excellent(make):
     for name in ("戊", "己"):
         for month in range(1, 13):
             b.add(name, "duty.post", f"2023-{month:02d}-15", "--points", "-15")  # 85 every month
+    _reviewed(b, ("丁", "戊", "己"))
     rows = b.rows()
     assert (rows["丁"]["score"], rows["丁"]["grade"], rows["丁"]["flags"]) == (90.42, "优秀", ["评先评优对象"])
     assert rows["戊"]["grade"] == "合格"

@@ -402,6 +402,19 @@ class FlagRule:
 
 
 @dataclass(frozen=True)
+class Review:
+    """A yearly review that combines with the points' grade (支委会综合民主评议党员和年度积分评等定级): one
+    rating per member and year from ``panel`` (``jifen eval --kind … --rating … --period YYYY``), one of
+    ``ratings`` (grade names, best first). ``combine == "lower"``: the year's grade is the lower of the
+    points' band (after quotas) and the rating; until the rating is in, the grade waits."""
+
+    panel: str
+    ratings: tuple[str, ...]
+    combine: str
+    source: Source
+
+
+@dataclass(frozen=True)
 class Prize:
     """A gift of the exchange catalogue (积分兑换): what it costs in spendable points."""
 
@@ -454,6 +467,7 @@ class Scheme:
     exemption: bool = False  # members may be exempted (免于考核) for a year
     roles: Mapping[str, str] = field(default_factory=dict)  # role id → its name
     exchange: Exchange | None = None  # points that may be spent on gifts (积分兑换), if the scheme has it
+    review: Review | None = None  # a yearly review the grade combines with (民主评议), if the scheme has one
 
     def rule(self, rule_id: str) -> Rule | None:
         return self._rules_by_id.get(rule_id)

@@ -20,6 +20,8 @@ from jifen.core.periods import Period
 
 QUOTA_FLAG = "quota"
 VETO_FLAG = "veto"
+REVIEW_FLAG = "review"  # the yearly review's rating lowered the grade
+UNREVIEWED_FLAG = "unreviewed"  # the grade waits for the yearly review
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def annual(standings: engine.Standings, year: int) -> list[Outcome]:
     scheme = standings.scheme
     period = Period(year, "year", 1)
     ranked = standings.ranked(period)
-    grades = _grades(standings, ranked)
+    grades = _reviewed(standings, _grades(standings, ranked), year)
     from_bottom = _from_bottom(ranked)
     results = []
     for place in ranked:
@@ -59,7 +61,7 @@ def annual(standings: engine.Standings, year: int) -> list[Outcome]:
             elif _year_flag(rule, place, from_bottom[place.subject], grades[place.subject][0]):
                 flags.append(rule.flag)
         grade, demoted = grades[place.subject]
-        if demoted == QUOTA_FLAG or demoted == VETO_FLAG:
+        if demoted in (QUOTA_FLAG, VETO_FLAG, REVIEW_FLAG, UNREVIEWED_FLAG):
             flags.append(demoted)
         results.append(
             Outcome(
@@ -103,6 +105,40 @@ def _grades(standings: engine.Standings, ranked: list[engine.Standing]) -> dict[
                 placed[place.subject] = (lower, QUOTA_FLAG)
             allowed = taken  # nobody below the cut may take the places either
     return {s: (bands[i].name if i is not None else None, why) for s, (i, why) in placed.items()}
+
+
+def reviews(standings: engine.Standings, year: int) -> dict[str, str]:
+    """Each member's rating in the scheme's yearly review of ``year`` (the first that counts)."""
+    review = standings.scheme.review
+    found: dict[str, str] = {}
+    if review is None:
+        return found
+    for event in standings.resolution.counted:
+        if event.kind == "eval" and event.panel == review.panel and event.period == str(year) and event.rating:
+            found.setdefault(event.subject or "", event.rating)
+    return found
+
+
+def _reviewed(standings: engine.Standings, grades: dict[str, tuple[str | None, str | None]],
+              year: int) -> dict[str, tuple[str | None, str | None]]:
+    """The grades combined with the yearly review, where the scheme has one: the lower of the points'
+    band (after quotas) and the rating; no grade until the rating is in. A place a rating takes out of
+    a band with a quota is not given to anyone else: the quota is of the points' bands."""
+    review = standings.scheme.review
+    if review is None:
+        return grades
+    names = [b.name for b in standings.scheme.grades]
+    given = reviews(standings, year)
+    combined: dict[str, tuple[str | None, str | None]] = {}
+    for subject, (grade, why) in grades.items():
+        rating = given.get(subject)
+        if rating is None:
+            combined[subject] = (None, UNREVIEWED_FLAG)
+        elif grade is not None and names.index(rating) > names.index(grade):
+            combined[subject] = (rating, REVIEW_FLAG)
+        else:
+            combined[subject] = (grade, why)
+    return combined
 
 
 def _disqualified(standings: engine.Standings, place: engine.Standing) -> bool:

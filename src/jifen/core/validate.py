@@ -48,6 +48,8 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
     problems += _workflow_problems(ledger.events, context)
     if any(rule.kind == "graded" for rule in scheme.rules):  # most schemes have none: no second resolution
         problems += _graded_twice(corrections.resolve(ledger.events).counted, scheme)
+    if scheme.review is not None:
+        problems += reviewed_twice(corrections.resolve(ledger.events).counted, scheme)
     return problems
 
 
@@ -70,6 +72,14 @@ def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | 
     if event.kind == "join":
         problems += [p for p in _roster_problems((*spine.joins(), event)) if p.source == event.source]
     problems += _workflow_problems((*spine.events, event), context, only=event)
+    if event.kind == "eval" and scheme.review is not None and event.panel == scheme.review.panel and not problems:
+        try:  # the member's own reviews, with the corrections that may have taken one out
+            earlier = sorted({e.id: e for e in (*spine.events, *spine.about(event.subject or ""))}.values(),
+                             key=lambda e: e.id)
+        except LookupError:
+            earlier = []
+        problems += [p for p in reviewed_twice((*corrections.resolve(earlier).counted, event), scheme)
+                     if p.source == event.source]
     if event.kind == "redeem" and not problems:
         from jifen.core import engine  # only to check a redeem: the member's own events replayed
 
@@ -225,8 +235,10 @@ def _subject_problems(event: Event, context: Context) -> list[Problem]:
 def _eval_problems(event: Event, context: Context) -> list[Problem]:
     scheme = context.scheme
     category = next((c for c in scheme.categories if event.panel in c.panels), None)
+    if category is None and scheme.review is not None and event.panel == scheme.review.panel:
+        return _review_problems(event, context)
     if category is None:
-        panels = ", ".join(scheme.panels) or "-"
+        panels = ", ".join((*scheme.panels, *((scheme.review.panel,) if scheme.review else ()))) or "-"
         return [Problem(event.at("panel"), "event.unknown-panel", {"panel": event.panel, "panels": panels, "scheme": scheme.id})]
     if [event.score, event.rating, event.aspects].count(None) != 2:
         return [Problem(event.source, "event.score-or-rating", {"ratings": ", ".join(category.ratings) or "-"})]
@@ -239,6 +251,45 @@ def _eval_problems(event: Event, context: Context) -> list[Problem]:
     if event.score is not None and not 0 <= event.score <= category.out_of:
         return [Problem(event.at("score"), "event.score-outside", {"score": event.score, "out_of": category.out_of})]
     return _eval_period_problems(event, context)
+
+
+def _review_problems(event: Event, context: Context) -> list[Problem]:
+    """The yearly review (民主评议) gives one of its ratings, for a year the member belonged in."""
+    review = context.scheme.review
+    assert review is not None
+    if event.rating is None or event.score is not None or event.aspects is not None:
+        return [Problem(event.source, "event.review-rating", {"ratings": "、".join(review.ratings)})]
+    if event.rating not in review.ratings:
+        return [Problem(event.at("rating"), "event.unknown-rating", {"rating": event.rating,
+                                                                     "ratings": ", ".join(review.ratings)})]
+    if event.period is None or Period.parse(event.period).kind != "year":
+        return [Problem(event.at("period"), "event.review-year", {"period": event.period or "-"})]
+    member = context.members.get(event.subject or "")
+    if member is None:
+        return _subject_problems(event, context)
+    period = Period.parse(event.period)
+    if not member.in_span(period.start, period.end):
+        return [Problem(event.at("period"), "event.not-member-in-period", {"subject": member.id, "name": member.name, "period": period})]
+    return []
+
+
+def reviewed_twice(events: Iterable[Event], scheme: Scheme) -> list[Problem]:
+    """A member's yearly review is given once (``events``: those that count, in file order): each later one
+    for the same member and year is a problem naming the first."""
+    review = scheme.review
+    if review is None:
+        return []
+    first: dict[tuple[str, str], Event] = {}
+    problems = []
+    for event in events:
+        if event.kind != "eval" or event.panel != review.panel or event.period is None:
+            continue
+        key = (event.subject or "", event.period)
+        if key in first:
+            problems.append(Problem(event.source, "event.reviewed-twice", {
+                "subject": event.subject, "year": event.period, "first": first[key].id, "rating": first[key].rating}))
+        first.setdefault(key, event)
+    return problems
 
 
 def _redeem_problems(event: Event, scheme: Scheme) -> list[Problem]:

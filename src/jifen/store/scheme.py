@@ -16,7 +16,7 @@ from typing import Any
 
 import jifen
 from jifen.core import categories, rules, typed
-from jifen.core.kinds import SUBJECT_KINDS
+from jifen.core.kinds import SUBJECT_KINDS, panel
 from jifen.core.model import (
     Band,
     Category,
@@ -25,6 +25,7 @@ from jifen.core.model import (
     Item,
     Prize,
     Problem,
+    Review,
     Rule,
     Scheme,
     Source,
@@ -198,6 +199,7 @@ _TOP = {
     "flags": (_list, False),
     "exemption": (_bool, False),
     "exchange": (_node, False),
+    "review": (_node, False),
 }
 _CATEGORY = {
     "id": (yamlsrc.as_text, True),
@@ -253,6 +255,11 @@ _FLAG = {
     "role": (yamlsrc.as_text, False),
     "ineligible": (_bool, False),
     "grade": (yamlsrc.as_text, False),
+}
+_REVIEW = {
+    "panel": (yamlsrc.as_text, True),
+    "ratings": (yamlsrc.as_text_list, True),
+    "combine": (_choice(("lower",)), True),
 }
 _EXCHANGE = {
     "spends": (yamlsrc.as_text_list, True),
@@ -320,7 +327,15 @@ def _scheme(path: str, root: yamlsrc.Node, problems: list[Problem]) -> Scheme | 
         exemption=top.get("exemption", False),
         roles=_roles(top["roles"], problems) if "roles" in top else {},
         exchange=_exchange(top["exchange"], problems) if "exchange" in top else None,
+        review=_review(top["review"], problems) if "review" in top else None,
     )
+
+
+def _review(node: yamlsrc.Node, problems: list[Problem]) -> Review | None:
+    values = yamlsrc.read_map(node, _REVIEW, problems, "review")
+    if values is None:
+        return None
+    return Review(panel(values["panel"]), values["ratings"], values["combine"], node.source)
 
 
 def _exchange(node: yamlsrc.Node, problems: list[Problem]) -> Exchange | None:
@@ -449,6 +464,8 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
         problems += _category_problems(category, scheme)
     if scheme.exchange is not None:
         problems += _exchange_problems(scheme.exchange, scheme)
+    if scheme.review is not None:
+        problems += _review_problems(scheme.review, scheme)
     problems += _band_problems(scheme.grades)
     problems += _band_problems(scheme.stars)
     roles = set(scheme.roles)
@@ -477,6 +494,19 @@ def _full(category: Category) -> Decimal | None:
     """What a category contributes to the total at full marks: weight × its type's full value."""
     start = categories.of(category).full(category)
     return None if start is None else category.weight * start
+
+
+def _review_problems(review: Review, scheme: Scheme) -> list[Problem]:
+    """A review's ratings are the scheme's grade names (it combines with them); its panel is not one an
+    evaluation category reads (that would score it too)."""
+    problems = []
+    names = [b.name for b in scheme.grades]
+    for rating in review.ratings:
+        if rating not in names:
+            problems.append(Problem(review.source, "scheme.review-rating", {"rating": rating, "grades": ", ".join(names) or "-"}))
+    if review.panel in scheme.panels:
+        problems.append(Problem(review.source, "scheme.review-panel", {"panel": review.panel}))
+    return problems
 
 
 def _exchange_problems(exchange: Exchange, scheme: Scheme) -> list[Problem]:
