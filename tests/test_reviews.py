@@ -297,3 +297,29 @@ def test_scheme_check_knows_the_review(cli, tmp_path):
     line = next(n for n, text in enumerate(wrong.splitlines(), 1) if text.startswith("review:")) + 1
     assert result.exit_code != 0
     assert f"永州方案.yaml:{line}:3: 民主评议的等次 良好 不是方案的等级" in result.output
+
+
+# --- leaders scored from branches: bianban (seed 001) ---------------------------------------------
+
+
+def test_bianban_secretaries_score_their_branch_and_the_head_their_average(cli, tmp_path):
+    """S3 编办 (seed 001): "办主要负责人的工作得分,按各支部书记的平均分计算……支部书记的工作得分,按支部得分计算".
+    Base 100 a month, the year summed: 1200 each. 顺三七 (example shares): a bonus of 10 to 甲 books 7 to
+    甲 and 3 to the secretary; 倒三七: a deduction of 10 to 乙 books −3 to 乙 and −7 to the secretary.
+      一支部: 甲 1207, 书记一 1203 → the branch's score (average) 1205 = 书记一's work score
+      二支部: 乙 1197, 书记二 1193 → 1195 = 书记二's work score
+      the head: (1205 + 1195) / 2 = 1200"""
+    root = tmp_path / "省委编办"
+    for folder, secretary, member, rule, points in (("一支部", "书记一", "甲", "plus.award", "10"),
+                                                    ("二支部", "书记二", "乙", "minus.major", "-10")):
+        b = Branch(cli, root / folder, "bianban-monthly")
+        b.member(secretary, role="secretary")
+        b.member(member)
+        b.add(member, rule, "2023-03-01", "--points", points)
+    data = json.loads(cli("rollup", root, "--year", "2023", "-f", "json").stdout)
+    by_path = {r["path"].split("/")[-1]: r for r in data["branches"]}
+    assert {p: (r["average"], r["secretary"], r["secretary_score"]) for p, r in by_path.items()} == {
+        "一支部": (1205, "书记一(m01)", 1205), "二支部": (1195, "书记二(m01)", 1195)}
+    assert data["head_score"] == 1200
+    table = cli("rollup", root, "--year", "2023").stdout
+    assert "书记工作得分" in table and "办主要负责人的工作得分(各支部书记的平均分):1200" in table

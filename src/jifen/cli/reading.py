@@ -285,6 +285,7 @@ def rollup(
 
     from jifen import reports
     from jifen.book import rollup as rollup_lib
+    from jifen.core.numbers import shown
 
     lang = lang_of(lang)
     year = parse_year(year)
@@ -295,7 +296,10 @@ def rollup(
                                                                 today_date(), cluster),
                            len(folders), sys.stderr.isatty())
     problems = {s.path: messages.text(s.error, lang, **s.error_args) for s in found if s.error}
-    emit_report(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang, output, color=coloured(no_color))
+    head = rollup_lib.head_score(found)
+    emit_report(reports.rollup_report(found, rollup_lib.rank(found), year, problems,
+                                      None if head is None else shown(head, 2)),
+                format, lang, output, color=coloured(no_color))
     if problems:
         raise typer.Exit(errors.EXIT_PROBLEMS)
 

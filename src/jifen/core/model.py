@@ -468,6 +468,9 @@ class Scheme:
     roles: Mapping[str, str] = field(default_factory=dict)  # role id → its name
     exchange: Exchange | None = None  # points that may be spent on gifts (积分兑换), if the scheme has it
     review: Review | None = None  # a yearly review the grade combines with (民主评议), if the scheme has one
+    # how a committee's roll-up scores its leaders from the branches (bianban): "secretary": "branch" (a
+    # branch's secretary scores the branch's score), "head": "secretaries" (the head, their average)
+    leaders: Mapping[str, str] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule | None:
         return self._rules_by_id.get(rule_id)

@@ -200,6 +200,7 @@ _TOP = {
     "exemption": (_bool, False),
     "exchange": (_node, False),
     "review": (_node, False),
+    "leaders": (_node, False),
 }
 _CATEGORY = {
     "id": (yamlsrc.as_text, True),
@@ -256,6 +257,7 @@ _FLAG = {
     "ineligible": (_bool, False),
     "grade": (yamlsrc.as_text, False),
 }
+_LEADERS = {"secretary": (_choice(("branch",)), False), "head": (_choice(("secretaries",)), False)}
 _REVIEW = {
     "panel": (yamlsrc.as_text, True),
     "ratings": (yamlsrc.as_text_list, True),
@@ -328,6 +330,7 @@ def _scheme(path: str, root: yamlsrc.Node, problems: list[Problem]) -> Scheme | 
         roles=_roles(top["roles"], problems) if "roles" in top else {},
         exchange=_exchange(top["exchange"], problems) if "exchange" in top else None,
         review=_review(top["review"], problems) if "review" in top else None,
+        leaders=(yamlsrc.read_map(top["leaders"], _LEADERS, problems, "leaders") or {}) if "leaders" in top else {},
     )
 
 
@@ -466,6 +469,12 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
         problems += _exchange_problems(scheme.exchange, scheme)
     if scheme.review is not None:
         problems += _review_problems(scheme.review, scheme)
+    if scheme.leaders and SECRETARY not in scheme.roles:
+        where = root.get("leaders").source if isinstance(root, yamlsrc.Map) else Source(scheme.path, 1)
+        problems.append(Problem(where, "scheme.leaders-need-secretary", {}))
+    if scheme.leaders.get("head") and not scheme.leaders.get("secretary"):
+        where = root.get("leaders").source if isinstance(root, yamlsrc.Map) else Source(scheme.path, 1)
+        problems.append(Problem(where, "scheme.leaders-head", {}))
     problems += _band_problems(scheme.grades)
     problems += _band_problems(scheme.stars)
     roles = set(scheme.roles)
