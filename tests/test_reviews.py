@@ -52,6 +52,14 @@ def test_longkou_forms_aspect_by_aspect_sum_to_the_panels_score(cli, tmp_path):
     assert [e["aspects"]["服务社会"] for e in events if "aspects" in e] == [9, 8, 10]  # 自评, the two peers
 
 
+def test_the_handbook_says_how_to_give_a_form_aspect_by_aspect(cli, tmp_path):
+    """The handbook told recorders to type jifen evaluate, which is no command; under longkou it says eval
+    with --aspect."""
+    b = Branch(cli, tmp_path / "龙口科技局", "longkou-8")
+    handbook = b.run("rules").stdout
+    assert "jifen eval --kind self|peer|masses --aspect 理想信念=N" in handbook and "jifen evaluate" not in handbook
+
+
 def test_an_aspect_over_its_marks_or_unknown_is_refused_and_nothing_written(cli, tmp_path):
     """S5: 理想信念10分 — a form giving 理想信念 11 is refused with the aspect's marks, and so is an
     aspect the form does not have, a form that also gives a total, and a form the scheme has not."""
