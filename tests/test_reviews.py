@@ -331,3 +331,23 @@ def test_bianban_secretaries_score_their_branch_and_the_head_their_average(cli, 
     assert data["head_score"] == 1200
     table = cli("rollup", root, "--year", "2023").stdout
     assert "书记工作得分" in table and "办主要负责人的工作得分(各支部书记的平均分):1200" in table
+
+
+def test_every_balance_at_once_equals_each_balance(cli, tmp_path):
+    """jifen balance reads every member's balance in one pass (exchange.balances); it must equal the
+    balance read member by member (exchange.balance), day by day, through refunds and revoked earnings."""
+    from jifen import book
+    from jifen.core import exchange
+
+    b = community(cli, tmp_path / "社区")
+    b.run("redeem", "张三", "一卷抽纸", "--date", "2023-03-25")
+    b.add("李四", "纠纷调解", "2023-03-02", "--count", "3")
+    b.run("redeem", "李四", "soap", "--date", "2023-03-30")
+    b.run("revoke", "7", "-r", "退回", "--date", "2023-03-31")
+    b.run("redeem", "张三", "一块香皂", "--date", "2023-06-25")
+    standings = book.open(b.folder).usable().standings
+    for day in ("2023-02-01", "2023-03-01", "2023-03-25", "2023-03-30", "2023-03-31", "2023-06-30"):
+        import datetime as dt
+
+        on = dt.date.fromisoformat(day)
+        assert exchange.balances(standings, on) == {s: exchange.balance(standings, s, day=on) for s in standings.members}

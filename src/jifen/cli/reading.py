@@ -138,12 +138,16 @@ def balance(
     from jifen.cli.common import parse_date
 
     lang = lang_of(lang)
-    opened = load_book(ledger)
-    if opened.scheme.exchange is None:
-        raise errors.InvalidInput("event.no-exchange", scheme=opened.scheme.id)
-    subject = member_id(opened.standings.members, member) if member is not None else None
-    emit_report(reports.balance_report(opened.ledger, opened.standings, parse_date(date), subject), format, lang,
-                color=coloured(no_color))
+    day = parse_date(date)
+
+    def make():
+        opened = load_book(ledger)
+        if opened.scheme.exchange is None:
+            raise errors.InvalidInput("event.no-exchange", scheme=opened.scheme.id)
+        subject = member_id(opened.standings.members, member) if member is not None else None
+        return reports.balance_report(opened.ledger, opened.standings, day, subject)
+
+    emit_kept(ledger, ("balance", member or "", day.isoformat()), make, format, lang, None, color=coloured(no_color))
 
 
 @app.command()

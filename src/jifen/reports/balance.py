@@ -16,11 +16,12 @@ def balance_report(ledger: Ledger, standings: engine.Standings, day: dt.date, su
     scheme = standings.scheme
     assert scheme.exchange is not None
     rows = []
+    every = exchange.balances(standings, day)
     for member in standings.members.values():
         if (subject is not None and member.id != subject) or (subject is None and not member.in_span(day, day)
                                                              and not standings.entries(member.id)):
             continue
-        found = exchange.balance(standings, member.id, day=day)
+        found = every[member.id]
         rows.append({"member_id": member.id, "member": member.name, "earned": found.earned, "spent": found.spent,
                      "left": found.left})
     columns = (
