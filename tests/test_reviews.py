@@ -280,6 +280,9 @@ def test_yongzhou_grade_is_the_lower_of_the_monthly_average_band_and_the_democra
         "甲": (100, "合格", "合格"), "丁": (95, None, None), "乙": (85, "优秀", "合格"), "丙": (65, "不合格", "不合格")}
     assert "review" in rows["甲"]["flags"] and "review" in rows["丙"]["flags"] and "review" not in rows["乙"]["flags"]
     assert "unreviewed" in rows["丁"]["flags"]
+    check = cli("check", "-l", b.folder)  # a warning: the log is fine, 丁's grade waits
+    assert check.exit_code == 0 and "丁(m04) 尚无 2023 年度民主评议结论" in check.output
+    assert check.output.count("尚无 2023 年度民主评议结论") == 1
     # 表彰的优秀党员在优秀等次党员中产生: nobody holds 优秀 after the review, so nobody is 评先评优对象
     assert not [n for n, r in rows.items() if "评先评优对象" in r["flags"]]
     table = b.run("grade", "--year", "2023").stdout

@@ -269,6 +269,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
                             "用 --rating 给出等次,如 --rating 合格。", "Give it with --rating, e.g. --rating 合格."),
     "event.review-year": ("年度民主评议的期间应为一年,而不是 {period}", "the yearly review is for a year, not {period}",
                           "用 --period 给出年份,如 --period 2023。", "Give the year with --period, e.g. --period 2023."),
+    "event.unreviewed": ("{subject} 尚无 {year} 年度民主评议结论:等级待定(待民主评议)", "{subject} has no {year} review yet: the grade waits for it",
+                         "用 jifen eval {member} --kind 民主评议 --rating 等次 --period {year} 记录。", "Record it with jifen eval {member} --kind 民主评议 --rating RATING --period {year}."),
     "event.reviewed-twice": ("{subject} 的 {year} 年度民主评议已有结论(事件 {first},{rating}),每年只评一次", "{subject} already has the {year} review (event {first}, {rating}); it is given once a year",
                              "改评请先用 jifen revoke {first} 撤销原结论,再重新记录。", "To change it, revoke the first (jifen revoke {first}), then record the new one."),
     "event.no-exchange": ("方案 {scheme} 没有积分兑换", "scheme {scheme} has no points exchange"),

@@ -157,10 +157,12 @@ def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     lang = lang_of(lang)
     opened = open_book(ledger_dir(ledger), today=today_date(), cached=False)  # the log itself, never the cache
     problems = list(opened.problems)
-    if opened.scheme is not None and (opened.scheme.panels or opened.scheme.exchange) and not any(p.is_error for p in problems):
+    scheme = opened.scheme
+    if scheme is not None and (scheme.panels or scheme.exchange or scheme.review) and not any(p.is_error for p in problems):
         from jifen.core import validate
 
         problems = sorted(problems + validate.unevaluated_problems(opened.ledger, opened.standings)
+                          + validate.unreviewed_problems(opened.ledger, opened.standings)
                           + validate.exchange_problems(opened.ledger, opened.standings), key=lambda p: p.sort_key())
     _report_problems(problems, lang, warnings_fail=False)
     typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=opened.scheme.id if opened.scheme else "-"))

@@ -331,6 +331,32 @@ def _balance_problems(event: Event, standings: Standings) -> list[Problem]:
         "left": plain(before.left)})]
 
 
+def unreviewed_problems(ledger: Ledger, standings: Standings) -> list[Problem]:
+    """A warning for each member graded in a year the yearly review has begun (the log holds a review for
+    it) but who has no review yet: their grade waits (待民主评议); placed on their first join."""
+    review = standings.scheme.review
+    if review is None or not ledger.events:
+        return []
+    from jifen.core import outcomes  # only for jifen check, under a scheme with a review
+
+    years = sorted({int(e.period) for e in ledger.events
+                    if e.kind == "eval" and e.panel == review.panel and e.period and e.period.isdigit()})
+    joins: dict[str, Event] = {}
+    for event in ledger.events:
+        if event.kind == "join" and event.subject:
+            joins.setdefault(event.subject, event)
+    header = ledger.header or ledger.events[0]
+    problems = []
+    for year in years:
+        given = outcomes.reviews(standings, year)
+        for place in standings.ranked(Period(year, "year", 1)):
+            if place.subject not in given:
+                member = standings.members[place.subject]
+                problems.append(Problem(joins.get(place.subject, header).source, "event.unreviewed", {
+                    "subject": f"{member.name}({member.id})", "member": member.id, "year": year}, severity="warning"))
+    return problems
+
+
 def exchange_problems(ledger: Ledger, standings: Standings) -> list[Problem]:
     """Each redeem that spent more than its member had left (warnings: a revoked earning can do that
     after the spending was recorded; ``jifen check`` shows them)."""
