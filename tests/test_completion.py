@@ -82,7 +82,7 @@ def test_events_by_id_with_their_words_newest_first(inside, monkeypatch, capsys)
 
 
 def test_commands_and_options(inside, monkeypatch, capsys):
-    assert sorted(values(tab(monkeypatch, capsys, "jifen re"))) == ["reject", "repair", "report", "revoke"]
+    assert sorted(values(tab(monkeypatch, capsys, "jifen re"))) == ["redeem", "reject", "repair", "report", "revoke"]
     assert values(tab(monkeypatch, capsys, "jifen comp")) == ["completion"]
     assert set(values(tab(monkeypatch, capsys, "jifen add 张三 缺席 --l"))) == {"--level", "--ledger", "--late", "--lang"}
 

@@ -13,7 +13,7 @@ from jifen.store import ledger
 
 SAMPLE = {  # one value of each field type, as a command would give it
     "int": 3, "date": dt.date(2023, 1, 2), "text": "张三", "count": 2, "decimal": Decimal("-0.5"),
-    "period": "2023Q1", "subjects": "members", "decision": "upheld",
+    "period": "2023Q1", "subjects": "members", "decision": "upheld", "aspects": "理想信念=9 宗旨意识=10",
 }
 
 

@@ -475,3 +475,15 @@ def test_a_page_read_while_a_declaration_was_saved_saw_half_an_event(tmp_path):
     data = ledger.read_bytes(path)
     writer.join(5)
     assert ledger.torn_at(data) is None and data.endswith(event)
+
+
+def test_an_evaluation_form_by_aspects_reads_the_same_fast_and_slow_and_a_bad_one_is_placed():
+    form = ledger.emit({"id": 2, "date": dt.date(2024, 1, 5), "kind": "eval", "subject": "m01", "panel": "self",
+                        "aspects": "理想信念=9 宗旨意识=10", "period": "2023", "by": "张三"})
+    assert "  aspects: 理想信念=9 宗旨意识=10\n" in form
+    data = (HEAD + form).encode("utf-8")
+    fast, slow = ledger.parse("l", data)[0], ledger.parse("l", data, fast=False)[0]
+    assert fast.events == slow.events and fast.events[1].aspects == "理想信念=9 宗旨意识=10"
+    bad = (HEAD + form.replace("理想信念=9 宗旨意识=10", "理想信念 九分")).encode("utf-8")
+    _, problems = ledger.parse("l", bad)
+    assert [(p.code, p.source.line) for p in problems] == [("ledger.want-aspects", HEAD.count("\n") + 6)]  # its sixth line

@@ -76,6 +76,13 @@ def _ding_year(b) -> None:
         b.add("丁", "minus.criticized", f"2023-{month:02d}-15")
 
 
+def _reviewed(b, names, rating: str = "优秀") -> None:
+    """The yearly democratic review (支委会综合民主评议党员和年度党员量化积分的月平均积分评等定级) rating
+    each of ``names`` ``rating``: 优秀 leaves the points' band as it is (the grade is the lower of the two)."""
+    for name in names:
+        b.eval(name, "民主评议", rating)
+
+
 def test_yongzhou_monthly_average_quota_tie_and_exemption(make, golden):
     b = make("yongzhou-2018")
     for name in ("甲", "乙", "丙", "丁", "戊", "己"):
@@ -94,6 +101,7 @@ def test_yongzhou_monthly_average_quota_tie_and_exemption(make, golden):
     # 庚 transferred in on 2023-09-01: exempt for 2023 (转入未满半年)
     b.member("庚", "2023-09-01")
     b.run("member", "exempt", "庚", "--year", "2023", "-r", "转入未满半年,经支委会、党员大会通过并公示", "--date", "2023-12-20")
+    _reviewed(b, ("甲", "乙", "丙", "丁", "戊", "己"))
 
     march = {r["member"]: r for r in b.json("report", "--month", "2023-03")["rows"]}
     assert march["戊"]["score"] == 85 and march["戊"]["categories"]["basic"] == 45
@@ -132,6 +140,7 @@ def test_yongzhou_quota_keeps_one_third_when_the_cut_falls_between_ranks(make):
     b.add("丙", "minus.criticized", "2023-03-01")
     b.add("乙", "minus.criticized", "2023-03-01")
     b.add("乙", "minus.criticized", "2023-04-01")
+    _reviewed(b, ("甲", "乙", "丙", "丁"))
     grades = {r["member"]: r["grade"] for r in b.grade()["rows"]}
     assert grades == {"甲": "优秀", "丙": "合格", "丁": "合格", "乙": "合格"}
 
@@ -231,10 +240,13 @@ def test_ecommerce_stars_runs_and_manager_probation(make, golden):
     assert rows["甲"]["flags"] == ["连续6个月第一"] and rows["甲"]["flag_months"] == {"连续6个月第一": ["2023-06"]}
     assert rows["经理"]["score"] == 108.33 and rows["经理"]["stars"] == "★★★"
     # from July 甲 is back at 100 and 经理, at 110, is first for six months running too
-    assert rows["经理"]["flags"] == ["连续6个月第一", "察看期", "岗位薪酬降档"]
+    # 期中测评, the bottom 3 of the first half: 甲 115, 经理 (4 × 110 + 2 × 100) / 6 = 106.67, 丁 100,
+    # 乙 (5 × 100 + 85) / 6 = 97.5 → 经理, 丁, 乙 (对上半年月度考评综合排名后3位的党员进行教育谈话)
+    assert rows["经理"]["flags"] == ["连续6个月第一", "教育谈话", "察看期", "岗位薪酬降档"]
     assert rows["经理"]["flag_months"] == {
-        "连续6个月第一": ["2023-12"], "察看期": ["2023-03", "2023-04"], "岗位薪酬降档": ["2023-04"],
+        "连续6个月第一": ["2023-12"], "教育谈话": ["2023H1"], "察看期": ["2023-03", "2023-04"], "岗位薪酬降档": ["2023-04"],
     }
+    assert {n for n, r in rows.items() if "教育谈话" in r["flags"]} == {"经理", "丁", "乙"}
     assert rows["乙"]["score"] == 98.75 and rows["乙"]["stars"] == "★★"
     assert rows["丁"]["score"] == 90 and rows["丁"]["stars"] == "★★"  # (1100 − 20) / 12: the band edge
     golden("ecommerce-stars/grade-2023.json", dump(b.grade()))
@@ -375,6 +387,31 @@ def test_jisheng_attendance_rate_and_converted_parts(make, golden):
     golden("jisheng-staff/report-2023.json", dump(b.json("report", "--year", "2023")))
 
 
+# --- S3, the community (seed 001): service projects and the points exchange ------------------------
+
+
+def test_community_service_projects_top_ten_honoured_bottom_three_talked_with(make, golden):
+    """S3 社区 (seed 001): "党员参与不同的服务项目便可以得到相应积分" (example values: 政策宣扬 2 a time);
+    "每年为一个积分周期,社区对年度奉献积分高的前 10 名党员进行表彰,对积分名次排后 3 位的党员,由社区党委书记
+    对其进行帮扶谈话"; "社区每季度组织一次积分兑换" (open the last 10 days of a quarter, an example).
+    Thirteen members; the k-th took part k times: 2k points, 2 … 26. Top 10: k = 13 … 4 (26 … 8);
+    bottom 3: k = 3, 2, 1 (6, 4, 2). 张 spends 一卷抽纸 (5) of 26 in Q4: the year's score stays 26."""
+    b = make("community-service")
+    names = "赵钱孙李周吴郑王冯陈褚卫张"
+    for name in names:
+        b.member(name)
+    for k, name in enumerate(names, start=1):
+        b.add(name, "政策宣扬", "2023-05-10", "--count", str(k))  # 2k, in Q2; the year sums the quarters
+    b.run("redeem", "张", "一卷抽纸", "--date", "2023-12-28")
+    rows = b.rows()
+    assert [rows[n]["score"] for n in names] == [2 * k for k in range(1, 14)]
+    assert {n for n, r in rows.items() if "表彰" in r["flags"]} == set(names[3:])
+    assert {n for n, r in rows.items() if "帮扶谈话" in r["flags"]} == set(names[:3])
+    assert b.json("show", "张")["balance"] == {"earned": 26, "spent": 5, "left": 21}
+    golden("community-service/grade-2023.json", dump(b.grade()))
+    golden("community-service/balance-2023.json", dump(b.json("balance", "--date", "2023-12-31")))
+
+
 # --- S5 ---------------------------------------------------------------------------------------
 
 
@@ -413,6 +450,7 @@ def test_yongzhou_the_issue_example_within_the_quota_is_excellent(make):
     for name in ("戊", "己"):
         for month in range(1, 13):
             b.add(name, "duty.post", f"2023-{month:02d}-15", "--points", "-15")  # 85 every month
+    _reviewed(b, ("丁", "戊", "己"))
     rows = b.rows()
     assert (rows["丁"]["score"], rows["丁"]["grade"], rows["丁"]["flags"]) == (90.42, "优秀", ["评先评优对象"])
     assert rows["戊"]["grade"] == "合格"

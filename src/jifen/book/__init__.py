@@ -261,6 +261,9 @@ def glance(directory: Path, search: list[Path] | None = None, cached: bool = Tru
 # --- writing ---------------------------------------------------------------------------------
 
 
+BALANCE = "balance"  # an effect's ``period`` when it is on the exchange balance (a redeem), not a score
+
+
 class Effect(NamedTuple):
     """What a new event does to its subject's score: the points it counts (``None`` if it counts
     nothing now: a declaration not yet approved, a roster or workflow event), in the scoring
@@ -335,8 +338,11 @@ def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str
                 seen.update(scheme=scheme, version=version)
             if values.get("rule"):
                 values["rule"] = rule_id(scheme, values["rule"])
+            if values.get("kind") == "redeem":
+                values.update(_priced(scheme, values.get("item") or ""))
             event = Event(id=next_id + n, source=Source("<arguments>", 0, 0), **values)
-            wrong = validate.event_problems(spine, scheme, event, today, members)
+            # a warning (an evaluation form lacking aspects: its panel stays 未评) does not refuse the record
+            wrong = [p for p in validate.event_problems(spine, scheme, event, today, members) if p.is_error]
             if wrong:
                 raise InvalidInput(wrong[0].code, problems=wrong[1:], **wrong[0].args)
             made.append(values)
@@ -418,6 +424,12 @@ def effects_of(directory: Path, spine: Spine, new: list[Event], scheme: Scheme, 
         for event in group:  # one at a time: each new event's total before is the one after those before it
             before, after = after, after.extend([event])
             if not event.subject or event.subject not in after.members:
+                continue
+            if event.kind == "redeem":  # what it does is to the balance, not to a score
+                from jifen.core import exchange
+
+                found[event.id] = Effect(None, BALANCE, exchange.balance(before, event.subject).left,
+                                         exchange.balance(after, event.subject).left)
                 continue
             period = Period.of(event.date, scheme.period)
             booked = [b for b in after.entries(event.subject) if b.event.id == event.id]
@@ -551,7 +563,6 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None,
     """One event in words (a catalogue code and its arguments): for commit messages and ``jifen log``;
     ``counted``, if given and not what the rule gives, is shown after it."""
     from jifen.core import engine
-    from jifen.core.numbers import plain
 
     member = members.get(event.subject or "")
     who = f"{member.name}({member.id})" if member else (event.subject or "")
@@ -564,7 +575,8 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None,
             f" → {_signed(counted)}" if counted is not None and counted != value else ""),
         "note": f" {event.note}" if event.note else "", "reason": event.reason or "",
         "target": event.target or "", "period": event.period or "", "panel": event.panel or "",
-        "given": plain(event.score) if event.score is not None else (event.rating or ""),
+        "given": _given(event),
+        "item": _prize_name(scheme, event.item),
         "decision": messages.Word(f"decision.{event.decision}") if event.decision else "", "days": event.days or "", "name": event.name or "",
         "late": f" [{event.late}]" if event.late else "",
         "member": member.name if member else (event.subject or ""),
@@ -574,7 +586,33 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None,
         "group": event.group or "",
         "status": messages.Word(f"status.{event.status}") if event.status else "",
     }
+    if event.kind == "redeem" and event.points is not None:  # the price spent, not a score
+        from jifen.core.numbers import plain
+
+        args["value"] = plain(event.points)
     return f"log.{event.kind}", args
+
+
+def _priced(scheme: Scheme, item: str) -> dict[str, Any]:
+    """A prize named by its id or name, as a redeem event records it: its id and its price now."""
+    prize = scheme.exchange.prize(item) if scheme.exchange is not None else None
+    return {"item": prize.id, "points": prize.price} if prize is not None else {}
+
+
+def _prize_name(scheme: Scheme | None, item: str | None) -> str:
+    prize = scheme.exchange.prize(item) if scheme is not None and scheme.exchange is not None and item else None
+    return prize.name if prize is not None else (item or "")
+
+
+def _given(event: Event) -> str:
+    """What an evaluator gave: a score, a rating, or a form's total with its aspects (95(理想信念 9、…))."""
+    from jifen.core import typed
+    from jifen.core.numbers import plain
+
+    if event.aspects is not None:
+        given = typed.aspects(event.aspects)
+        return f"{plain(sum(given.values()))}({'、'.join(f'{n} {plain(v)}' for n, v in given.items())})"
+    return plain(event.score) if event.score is not None else (event.rating or "")
 
 
 def _signed(value) -> str:

@@ -22,9 +22,11 @@ from pathlib import Path
 from jifen import book
 from jifen.core import engine, outcomes
 from jifen.core.numbers import shown
+from jifen.core.periods import Period
 from jifen.errors import InvalidInput, JifenError
 from jifen.store import cache
 from jifen.store import ledger as ledger_io
+from jifen.store.scheme import SECRETARY
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,10 @@ class Summary:
     members: int | None = None
     average: Decimal | None = None
     grades: dict[str, int] = field(default_factory=dict)
+    # where the scheme scores leaders from branches (``Scheme.leaders``): the branch's secretary, who
+    # scores the branch's score (its average); ``head``: the head's score is the secretaries' average
+    secretary: str | None = None
+    head: bool = False
     error: str | None = None  # a catalogue code
     error_args: dict = field(default_factory=dict)
 
@@ -57,14 +63,16 @@ def summarize(directory: str, search: list[str], year: int, cached: bool = False
     folder, places = Path(directory), [Path(s) for s in search]
     key = cache.result_key(folder, places, "rollup", year) if cached else None
     kept = cache.result(folder, key) if key else None
-    if isinstance(kept, dict):
+    if isinstance(kept, dict) and "secretary" in kept:
         return Summary(directory, kept["branch"], kept["scheme"], kept["members"],
-                       Decimal(kept["average"]) if kept["average"] is not None else None, kept["grades"])
+                       Decimal(kept["average"]) if kept["average"] is not None else None, kept["grades"],
+                       kept["secretary"], kept["head"])
     found = _summarize(directory, places, year, cached, today)
     if key and found.error is None:
         average = None if found.average is None else str(found.average)
         cache.keep(folder, key, {"branch": found.branch, "scheme": found.scheme, "members": found.members,
-                                 "average": average, "grades": found.grades})
+                                 "average": average, "grades": found.grades, "secretary": found.secretary,
+                                 "head": found.head})
     return found
 
 
@@ -84,7 +92,20 @@ def _summarize(directory: str, search: list[Path], year: int, cached: bool, toda
     average = None
     if results:
         average = shown(sum((r.shown for r in results), Decimal(0)) / len(results), scheme.precision)
-    return Summary(directory, opened.name, scheme.id, len(results), average, grades)
+    secretary = None
+    if scheme.leaders.get("secretary") == "branch":  # 支部书记的工作得分,按支部得分计算
+        period = Period(year, "year", 1)
+        held = [m for m in opened.standings.members.values() if m.role == SECRETARY and m.in_span(period.start, period.end)]
+        secretary = "、".join(f"{m.name}({m.id})" for m in held) or "-"
+    return Summary(directory, opened.name, scheme.id, len(results), average, grades, secretary,
+                   scheme.leaders.get("head") == "secretaries")
+
+
+def head_score(found: list[Summary]) -> Decimal | None:
+    """The head's work score where the branches' scheme says so (办主要负责人的工作得分,按各支部书记的平均分计算):
+    the mean of the secretaries' scores, each its branch's average; None if no branch says so."""
+    scores = [s.average for s in found if s.head and s.secretary and s.average is not None]
+    return sum(scores, Decimal(0)) / len(scores) if scores else None
 
 
 CONNECT_TIMEOUT = 10  # seconds to reach a cluster's scheduler before giving up

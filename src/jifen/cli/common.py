@@ -332,9 +332,9 @@ def parse_year(year: int) -> int:
     return year
 
 
-def parse_period(month: str | None, quarter: str | None, year: str | None):
+def parse_period(month: str | None, quarter: str | None, year: str | None, half: str | None = None):
 
-    given = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("year", year)) if v]
+    given = [(k, v) for k, v in (("month", month), ("quarter", quarter), ("year", year), ("half", half)) if v]
     if len(given) != 1:
         raise errors.InvalidInput("cli.one-period")
     kind, text = given[0]
@@ -445,6 +445,7 @@ def append_events(option: Path | None, fields: Callable[[Any, Any], list[dict[st
 def say(done: list, lang: str, verbose: bool = False) -> None:
     """Each recorded (or previewed) event in words: what it counted, the period's total before → after,
     and why it counted less than its rule."""
+    from jifen import book
     from jifen.core.numbers import plain
     from jifen.store import ledger as ledger_io
 
@@ -452,7 +453,8 @@ def say(done: list, lang: str, verbose: bool = False) -> None:
         effect = recorded.effect
         line = recorded.said
         if effect is not None:
-            line += messages.text("cli.effect", lang, period=effect.period, before=plain(effect.before),
+            period = messages.text("label.balance-left", lang) if effect.period == book.BALANCE else effect.period
+            line += messages.text("cli.effect", lang, period=period, before=plain(effect.before),
                                   after=plain(effect.after))
         typer.echo(render_line(line))
         if effect is not None and effect.why is not None:

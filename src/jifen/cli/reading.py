@@ -47,6 +47,7 @@ def report(
     quarter: Annotated[str | None, typer.Option("--quarter", "-q", help="A quarter, YYYYQn (季度公示).", show_default=False)] = None,
     year: Annotated[str | None, typer.Option("--year", "-y", help="A year, YYYY.", show_default=False)] = None,
     group: GroupOpt = None,
+    half: Annotated[str | None, typer.Option("--half", help="A half-year (半年测评, 期中测评): 2023H1, 2023年上半年, 下半年.", show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
@@ -54,11 +55,11 @@ def report(
     no_color: NoColorOpt = False,
     ids: IdsOpt = False,
 ) -> None:
-    """The ranked table of a month, quarter or year: category scores, bonus, total, rank.
+    """The ranked table of a month, quarter, half-year or year: category scores, bonus, total, rank.
 
     As html: the notice page to pin up, with each member's reasons and a verification code."""
     lang = lang_of(lang)
-    period = parse_period(month, quarter, year)
+    period = parse_period(month, quarter, year, half)
 
     def make(opened):
         from jifen import reports
@@ -131,17 +132,50 @@ def show(
 
 @app.command()
 @handled
+def balance(
+    member: Annotated[str | None, typer.Argument(help="Member id or unique name. Default: every member.", show_default=False)] = None,
+    date: Annotated[str | None, typer.Option("--date", "-d", help="The balance as it stood on this day. Default: today.", show_default=False)] = None,
+    ledger: LedgerOpt = None,
+    format: FormatOpt = "table",
+    lang: LangOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Points exchange (积分兑换): what each member earned of the points that may be spent, spent, and has left."""
+    from jifen import reports
+    from jifen.cli.common import parse_date
+
+    lang = lang_of(lang)
+    day = parse_date(date)
+
+    def make():
+        opened = load_book(ledger)
+        if opened.scheme.exchange is None:
+            raise errors.InvalidInput("event.no-exchange", scheme=opened.scheme.id)
+        subject = member_id(opened.standings.members, member) if member is not None else None
+        return reports.balance_report(opened.ledger, opened.standings, day, subject)
+
+    emit_kept(ledger, ("balance", member or "", day.isoformat()), make, format, lang, None, color=coloured(no_color))
+
+
+@app.command()
+@handled
 def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
     """Validate the ledger and its scheme; report every problem with FILE:LINE:COL. Exit 1 if any."""
     lang = lang_of(lang)
     opened = open_book(ledger_dir(ledger), today=today_date(), cached=False)  # the log itself, never the cache
     problems = list(opened.problems)
-    if any(v.scheme.panels for v in opened.versions) and not any(p.is_error for p in problems):
+    if any(v.scheme.panels or v.scheme.exchange or v.scheme.review for v in opened.versions) \
+            and not any(p.is_error for p in problems):
         from jifen.core import validate
 
-        for version in opened.versions:  # each version's panels, in the years it governs
-            found = validate.unevaluated_problems(opened.ledger, opened.standings_of(version))
-            problems += [p for p in found if version.governs(p.args["year"])]
+        last = opened.versions[-1]
+        for version in opened.versions:  # each version's panels, reviews and exchange, in the years it governs
+            standings = opened.standings_of(version)
+            found = (validate.unevaluated_problems(opened.ledger, standings)
+                     + validate.unreviewed_problems(opened.ledger, standings)
+                     + validate.exchange_problems(opened.ledger, standings))
+            problems += [p for p in found
+                         if (version.governs(p.args["year"]) if "year" in p.args else version is last)]
         problems.sort(key=lambda p: p.sort_key())
     _report_problems(problems, lang, warnings_fail=False)
     typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=_versions(opened)))
@@ -331,6 +365,7 @@ def rollup(
 
     from jifen import reports
     from jifen.book import rollup as rollup_lib
+    from jifen.core.numbers import shown
 
     lang = lang_of(lang)
     year = parse_year(year)
@@ -341,7 +376,10 @@ def rollup(
                                                                 today_date(), cluster),
                            len(folders), sys.stderr.isatty())
     problems = {s.path: messages.text(s.error, lang, **s.error_args) for s in found if s.error}
-    emit_report(reports.rollup_report(found, rollup_lib.rank(found), year, problems), format, lang, output, color=coloured(no_color))
+    head = rollup_lib.head_score(found)
+    emit_report(reports.rollup_report(found, rollup_lib.rank(found), year, problems,
+                                      None if head is None else shown(head, 2)),
+                format, lang, output, color=coloured(no_color))
     if problems:
         raise typer.Exit(errors.EXIT_PROBLEMS)
 

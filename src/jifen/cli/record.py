@@ -1,4 +1,4 @@
-"""Commands that record: init, the roster, scores, declarations, evaluations, vetoes, corrections.
+"""Commands that record: init, the roster, scores, declarations, evaluations, vetoes, corrections, exchanges.
 
 Each appends exactly one event (``init`` creates the ledger with its first),
 checked against the scheme and the log first; with ``--commit`` it is also
@@ -301,6 +301,7 @@ def evaluate(
     kind: Annotated[str, typer.Option("--kind", "-k", help="The panel: 自评 (self), 互评 (peer), 群众 (masses), 民主评议 (democratic), 督查 (inspection) … (see jifen scheme show).")],
     score: Annotated[str | None, typer.Option("--score", "-s", help="The score given, on the scheme's scale (usually out of 100).", show_default=False)] = None,
     rating: Annotated[str | None, typer.Option("--rating", help="Or the rating given: 优秀, 合格, 基本合格, 不合格 (as the scheme lists).", show_default=False)] = None,
+    aspect: Annotated[list[str] | None, typer.Option("--aspect", "-a", help="Or the form aspect by aspect, where the scheme's form has aspects: --aspect 理想信念=9 --aspect 宗旨意识=10 …, or \"理想信念9分、宗旨意识10分\". The panel's score is their sum.", show_default=False)] = None,
     period: Annotated[str | None, typer.Option("--period", help="The period evaluated (2023, 2023Q4 …). Default: the scoring period of --date.", show_default=False)] = None,
     date: DateOpt = None,
     note: NoteOpt = None,
@@ -314,10 +315,12 @@ def evaluate(
     verbose: VerboseOpt = False,
 ) -> None:
     """Record one evaluator's score or rating of a member (自评、互评、群众评议、民主评议、督查 …)."""
+    from jifen.core import typed
     from jifen.core.kinds import panel
 
+    aspects = typed.aspects_text(typed.aspects("、".join(aspect))) if aspect else None
     record_about(ledger, lang_of(lang), "eval", member, date, by, commit, dry_run=dry_run, verbose=verbose, panel=panel(kind), score=parse_decimal(score), rating=rating,
-            period=_period_text(period), note=note, late=late_reason(late, reason))
+            aspects=aspects, period=_period_text(period), note=note, late=late_reason(late, reason))
 
 
 def _period_text(text: str | None) -> str | None:
@@ -344,6 +347,28 @@ def veto(
 ) -> None:
     """Record a one-vote veto (一票否决); what it does is set by the scheme."""
     record_about(ledger, lang_of(lang), "veto", member, date, by, commit, dry_run=dry_run, verbose=verbose, reason=reason, note=note, late=late_reason(late, reason))
+
+
+@app.command()
+@handled
+def redeem(
+    member: MemberArg,
+    item: Annotated[str, typer.Argument(help="The prize: its id or its name in the scheme's exchange catalogue (see jifen scheme show).")],
+    date: DateOpt = None,
+    note: NoteOpt = None,
+    by: ByOpt = None,
+    late: LateOpt = False,
+    reason: LateReasonOpt = None,
+    commit: CommitOpt = False,
+    ledger: LedgerOpt = None,
+    lang: LangOpt = None,
+    dry_run: DryRunOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Points exchange (积分兑换): a member spends earned points on a prize, at its catalogue price, while
+    the exchange is open. Refused if it would take the balance below 0. The score that grades is unchanged."""
+    record_about(ledger, lang_of(lang), "redeem", member, date, by, commit, dry_run=dry_run, verbose=verbose, item=item,
+                 note=note, late=late_reason(late, reason))
 
 
 def record_on(kind: str, target: int, date, by, commit, ledger, lang, dry_run: bool = False, verbose: bool = False,

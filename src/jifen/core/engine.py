@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from jifen.core import categories as categories_
-from jifen.core import corrections, roster, rules, versions
+from jifen.core import corrections, roster, rules, typed, versions
 from jifen.core.kinds import FULL, REWRITES, ROSTER_KINDS, STATUSES
 from jifen.core.model import Band, Category, Event, Scheme, Score
 from jifen.core.numbers import shown
@@ -71,6 +71,7 @@ class Evaluation:
     panel: str
     period: Period
     value: Decimal
+    complete: bool = True  # False: a form lacking aspects, which keeps its panel not in (未评)
 
 
 Years = tuple[int | None, int | None]
@@ -154,10 +155,16 @@ class _Booker:
         category = next((c for c in self.scheme.categories if event.panel in c.panels), None)
         if category is None:
             return
-        value = category.ratings.get(event.rating or "") if event.rating else event.score
+        complete = True
+        if event.aspects is not None:  # a form given aspect by aspect: the panel's score is their sum
+            given = form(event.aspects)
+            value: Decimal | None = sum(given.values(), ZERO)
+            complete = all(name in given for name in category.aspects)
+        else:
+            value = category.ratings.get(event.rating or "") if event.rating else event.score
         if value is not None:
             period = eval_period(event, self.scheme)
-            self.evals[subject].append(Evaluation(event, category.id, event.panel or "", period, value))
+            self.evals[subject].append(Evaluation(event, category.id, event.panel or "", period, value, complete))
 
     def _score(self, subject: str, event: Event, members: dict[str, roster.Member]) -> None:
         rule = self.scheme.rule(event.rule or "")
@@ -361,12 +368,16 @@ class Standings:
     def _evaluated(self, subject: str, category: Category, period: Period, until: Event | None,
                    whole: bool) -> tuple[Decimal, tuple[str, ...]]:
         panels: dict[str, list[Decimal]] = defaultdict(list)
+        incomplete: set[str] = set()
         for entry in self.evals.get(subject, ()):
             inside = entry.period.start >= period.start and entry.period.end <= period.end
             if entry.category == category.id and inside and (until is None or entry.event.order <= until.order):
-                panels[entry.panel].append(entry.value)
+                if entry.complete:
+                    panels[entry.panel].append(entry.value)
+                else:
+                    incomplete.add(entry.panel)
         value = _evaluation_value(category, [(sum(values, ZERO), len(values)) for values in panels.values()])
-        return value, _missing(category, panels, whole)
+        return value, _missing(category, panels, whole, incomplete)
 
     def running(self, subject: str, until: Iterable[Event], kinds: Iterable[str]) -> Iterator[tuple[Event, list[Score]]]:
         """For each event of ``until``, in replay order: ``subject``'s score in the period of each of
@@ -493,6 +504,7 @@ class _Running:
         self.sums: dict[Period, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         self.items: dict[Period, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         self.panels: dict[tuple[Period, str], dict[str, list]] = defaultdict(dict)  # (period, category) → panel → [sum, n]
+        self.incomplete: dict[tuple[Period, str], set[str]] = defaultdict(set)  # panels with a form lacking aspects
         self.vetoed: set[Period] = set()
         self.first_veto: dict[int, dt.date] = {}  # year → the earliest veto date so far
 
@@ -506,7 +518,9 @@ class _Running:
         elif isinstance(entry, Evaluation):
             for kind in self.kinds:
                 period = Period.of(entry.period.start, kind)
-                if entry.period.end <= period.end:
+                if entry.period.end <= period.end and not entry.complete:
+                    self.incomplete[(period, entry.category)].add(entry.panel)
+                elif entry.period.end <= period.end:
                     totals = self.panels[(period, entry.category)].setdefault(entry.panel, [ZERO, 0])
                     totals[0] += entry.value
                     totals[1] += 1
@@ -522,7 +536,8 @@ class _Running:
             if categories_.of(c).evaluated:
                 panels = self.panels.get((period, c.id), {})
                 value = _evaluation_value(c, [tuple(t) for t in panels.values()])
-                evaluated[c.id] = (value, _missing(c, panels, period.kind == self.scheme.period))
+                evaluated[c.id] = (value, _missing(c, panels, period.kind == self.scheme.period,
+                                                   self.incomplete.get((period, c.id), set())))
         veto = period in self.vetoed
         effect = self.scheme.veto_effect
         first = self.first_veto.get(period.year)
@@ -530,10 +545,22 @@ class _Running:
         return self.sums.get(period, {}), self.items.get(period, {}), evaluated, veto, zeroed
 
 
-def _missing(category: Category, panels: Mapping[str, Any], whole: bool) -> tuple[str, ...]:
-    """The panels of ``category`` with no score in ``panels``; none for a part of a scoring period
-    (a month of a yearly scheme), for which no panel is owed."""
-    return tuple(p for p in category.panels if p not in panels) if whole else ()
+def _missing(category: Category, panels: Mapping[str, Any], whole: bool,
+             incomplete: set[str] | frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """The panels of ``category`` with no score in ``panels``, or with a form lacking aspects
+    (``incomplete``); none for a part of a scoring period (a month of a yearly scheme), for
+    which no panel is owed."""
+    return tuple(p for p in category.panels if p not in panels or p in incomplete) if whole else ()
+
+
+@functools.lru_cache(maxsize=4096)
+def _form(text: str) -> tuple[tuple[str, Decimal], ...]:
+    return tuple(typed.aspects(text).items())
+
+
+def form(text: str) -> dict[str, Decimal]:
+    """The aspects of an evaluation form as the log keeps them (``aspects``), name → score."""
+    return dict(_form(text))
 
 
 def _evaluation_value(category: Category, panels: list[tuple[Decimal, int]]) -> Decimal:

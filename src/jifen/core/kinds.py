@@ -48,6 +48,8 @@ FIELDS: dict[str, str] = {
     "panel": "text",
     "score": "decimal",
     "rating": "text",
+    "item": "text",
+    "aspects": "aspects",
     "period": "period",
     "ref": "text",
     "target": "int",
@@ -145,10 +147,10 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("declare", ("subject", "rule"), SCORE_VALUES, member=True, touches="date", group="bulk"),
     Kind("approve", ("target",), targets=("declare",), effect="approve", touches="target"),
     Kind("reject", ("target", "reason"), targets=("declare",), effect="cancel", touches="target"),
-    Kind("eval", ("subject", "panel"), ("score", "rating", "period"), counts="eval", touches="date", group="bulk"),
+    Kind("eval", ("subject", "panel"), ("score", "rating", "aspects", "period"), counts="eval", touches="date", group="bulk"),
     Kind("veto", ("subject", "reason"), counts="veto", member=True, touches="date", group="bulk"),
     Kind("exempt", ("subject", "reason"), ("period",), counts="exempt", member=True, touches="date"),
-    Kind("revoke", ("target", "reason"), targets=CORRECTABLE, effect="cancel", touches="target"),
+    Kind("revoke", ("target", "reason"), targets=(*CORRECTABLE, "redeem"), effect="cancel", touches="target"),
     Kind("amend", ("target", "reason"), SCORED_FIELDS, targets=SCORED, effect="replace",
          touches="target"),
     Kind("notice", ("period",), ("days",)),
@@ -158,6 +160,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          effect="rule", touches="target"),
     Kind("close", ("period",)),
     Kind("adopt", ("scheme", "scheme_hash", "effective"), ("reason",)),
+    # points spent on a gift of the exchange catalogue (积分兑换); ``points`` its price then. Spending counts
+    # for the balance (jifen.core.exchange), never for the score that grades
+    Kind("redeem", ("subject", "item", "points"), member=True),
 )}
 
 

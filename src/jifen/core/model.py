@@ -112,6 +112,8 @@ class Event:
     panel: str | None = None
     score: Decimal | None = None
     rating: str | None = None
+    item: str | None = None  # the prize a redeem event spends points on
+    aspects: str | None = None  # an evaluation form's aspects, canonical text (``typed.aspects`` reads it)
     period: str | None = None
     decision: str | None = None
     days: int | None = None
@@ -416,7 +418,9 @@ class FlagRule:
 
     Year conditions: ``below`` (annual score), ``top``/``bottom`` N (by rank),
     ``veto``. Month conditions (``per == "month"``): ``below``, ``rank_at_most``,
-    ``deductions_over`` in a month, held ``months_running`` months in a row. ``role``
+    ``deductions_over`` in a month, held ``months_running`` months in a row. Half-year conditions
+    (``per == "half"``, 半年测评; ``half`` 1 or 2 for one half only): ``below``, ``top``/``bottom`` N
+    by the half's rank. ``role``
     limits the flag to subjects of that role, ``grade`` to those holding that band
     after quotas (表彰的优秀党员在优秀等次党员中产生). ``ineligible``: the flag also takes
     away eligibility for awards.
@@ -435,6 +439,47 @@ class FlagRule:
     role: str | None = None
     ineligible: bool = False
     grade: str | None = None  # only subjects holding this band (after quotas) get the flag
+    half: int | None = None  # per: half — only this half (1: 上半年, the 期中测评; 2); None: both
+
+
+@dataclass(frozen=True)
+class Review:
+    """A yearly review that combines with the points' grade (支委会综合民主评议党员和年度积分评等定级): one
+    rating per member and year from ``panel`` (``jifen eval --kind … --rating … --period YYYY``), one of
+    ``ratings`` (grade names, best first). ``combine == "lower"``: the year's grade is the lower of the
+    points' band (after quotas) and the rating; until the rating is in, the grade waits."""
+
+    panel: str
+    ratings: tuple[str, ...]
+    combine: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Prize:
+    """A gift of the exchange catalogue (积分兑换): what it costs in spendable points."""
+
+    id: str
+    name: str
+    price: Decimal
+    source: Source
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """Points exchange (积分兑换): the points of the ``spends`` categories that a member earned may be
+    spent on ``prizes``; spending never lowers the score that grades. It is open in the last ``days``
+    days of every ``every`` (month, quarter or year)."""
+
+    spends: tuple[str, ...]
+    every: str
+    days: int
+    prizes: tuple[Prize, ...]
+    source: Source
+
+    def prize(self, text: str) -> Prize | None:
+        """The prize whose id or name is ``text``."""
+        return next((p for p in self.prizes if text in (p.id, p.name)), None)
 
 
 @dataclass(frozen=True)
@@ -465,6 +510,11 @@ class Scheme:
     holders: Mapping[str, int] = field(default_factory=dict)  # role id → how many may hold it at once
     statuses: tuple[str, ...] = ("probationary", "full")  # the statuses scored (kinds.MEMBER_STATUSES)
     statuses_apart: bool = False  # each status ranked on its own (积极分子 apart from members)
+    exchange: Exchange | None = None  # points that may be spent on gifts (积分兑换), if the scheme has it
+    review: Review | None = None  # a yearly review the grade combines with (民主评议), if the scheme has one
+    # how a committee's roll-up scores its leaders from the branches (bianban): "secretary": "branch" (a
+    # branch's secretary scores the branch's score), "head": "secretaries" (the head, their average)
+    leaders: Mapping[str, str] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> Rule | None:
         return self._rules_by_id.get(rule_id)

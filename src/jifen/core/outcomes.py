@@ -20,6 +20,8 @@ from jifen.core.periods import Period
 
 QUOTA_FLAG = "quota"
 VETO_FLAG = "veto"
+REVIEW_FLAG = "review"  # the yearly review's rating lowered the grade
+UNREVIEWED_FLAG = "unreviewed"  # the grade waits for the yearly review
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def annual(standings: engine.Standings, year: int) -> list[Outcome]:
     grades: dict[str, tuple[str | None, str | None]] = {}
     from_bottom: dict[str, int] = {}
     for ranking in standings.rankings(period):  # statuses ranked apart get their quotas and cuts apart
-        grades.update(_grades(standings, ranking))
+        grades.update(_reviewed(standings, _grades(standings, ranking), year))
         from_bottom.update(_from_bottom(ranking))
     results = []
     for place in ranked:
@@ -54,15 +56,15 @@ def annual(standings: engine.Standings, year: int) -> list[Outcome]:
         for rule in scheme.flags:
             if rule.role is not None and rule.role not in standings.members[place.subject].roles_between(period.start, period.end):
                 continue
-            if rule.per == "month":
-                hit = _month_flag(standings, place.subject, year, rule)
+            if rule.per in ("month", "half"):
+                hit = (_month_flag if rule.per == "month" else _half_flag)(standings, place.subject, year, rule)
                 if hit:
                     flags.append(rule.flag)
                     months[rule.flag] = hit
             elif _year_flag(rule, place, from_bottom[place.subject], grades[place.subject][0]):
                 flags.append(rule.flag)
         grade, demoted = grades[place.subject]
-        if demoted == QUOTA_FLAG or demoted == VETO_FLAG:
+        if demoted in (QUOTA_FLAG, VETO_FLAG, REVIEW_FLAG, UNREVIEWED_FLAG):
             flags.append(demoted)
         results.append(
             Outcome(
@@ -106,6 +108,40 @@ def _grades(standings: engine.Standings, ranked: list[engine.Standing]) -> dict[
                 placed[place.subject] = (lower, QUOTA_FLAG)
             allowed = taken  # nobody below the cut may take the places either
     return {s: (bands[i].name if i is not None else None, why) for s, (i, why) in placed.items()}
+
+
+def reviews(standings: engine.Standings, year: int) -> dict[str, str]:
+    """Each member's rating in the scheme's yearly review of ``year`` (the first that counts)."""
+    review = standings.scheme.review
+    found: dict[str, str] = {}
+    if review is None:
+        return found
+    for event in standings.resolution.counted:
+        if event.kind == "eval" and event.panel == review.panel and event.period == str(year) and event.rating:
+            found.setdefault(event.subject or "", event.rating)
+    return found
+
+
+def _reviewed(standings: engine.Standings, grades: dict[str, tuple[str | None, str | None]],
+              year: int) -> dict[str, tuple[str | None, str | None]]:
+    """The grades combined with the yearly review, where the scheme has one: the lower of the points'
+    band (after quotas) and the rating; no grade until the rating is in. A place a rating takes out of
+    a band with a quota is not given to anyone else: the quota is of the points' bands."""
+    review = standings.scheme.review
+    if review is None:
+        return grades
+    names = [b.name for b in standings.scheme.grades]
+    given = reviews(standings, year)
+    combined: dict[str, tuple[str | None, str | None]] = {}
+    for subject, (grade, why) in grades.items():
+        rating = given.get(subject)
+        if rating is None:
+            combined[subject] = (None, UNREVIEWED_FLAG)
+        elif grade is not None and names.index(rating) > names.index(grade):
+            combined[subject] = (rating, REVIEW_FLAG)
+        else:
+            combined[subject] = (grade, why)
+    return combined
 
 
 def _disqualified(standings: engine.Standings, place: engine.Standing) -> bool:
@@ -158,6 +194,19 @@ def _year_flag(rule: FlagRule, place: engine.Standing, from_bottom: int, grade: 
     if rule.top is not None and place.rank <= rule.top:
         return True
     return rule.bottom is not None and from_bottom <= rule.bottom
+
+
+def _half_flag(standings: engine.Standings, subject: str, year: int, rule: FlagRule) -> list[str]:
+    """The halves (YYYYH1, YYYYH2) of ``year`` in which ``subject``'s half-year score meets ``rule``
+    (半年测评: below, or top/bottom N by the half's rank, ties at the cut all in); only ``rule.half`` if given."""
+    hits = []
+    for half in Period(year, "year", 1).parts("half"):
+        if rule.half is not None and half.index != rule.half:
+            continue
+        place = standings.standing(subject, half)
+        if place is not None and _year_flag(rule, place, _from_bottom(standings.ranked(half))[subject], None):
+            hits.append(str(half))
+    return hits
 
 
 def _month_flag(standings: engine.Standings, subject: str, year: int, rule: FlagRule) -> list[str]:

@@ -1,4 +1,4 @@
-"""Calendar periods: months, quarters and years, and the arithmetic between them.
+"""Calendar periods: months, quarters, halves (半年: H1, H2) and years, and the arithmetic between them.
 
 >>> p = Period.parse("2023Q1")
 >>> (str(p), p.start.isoformat(), p.end.isoformat())
@@ -7,6 +7,9 @@
 ['2023-01', '2023-02', '2023-03']
 >>> str(Period.of(p.start, "year"))
 '2023'
+>>> h = Period.parse("2023H1")
+>>> (str(h), h.end.isoformat(), [str(q) for q in h.parts("quarter")], str(Period.of(p.start, "half")))
+('2023H1', '2023-06-30', ['2023Q1', '2023Q2'], '2023H1')
 """
 
 from __future__ import annotations
@@ -17,18 +20,19 @@ import functools
 import re
 from dataclasses import dataclass
 
-KINDS = ("month", "quarter", "year")
-_SIZE = {"month": 1, "quarter": 3, "year": 12}  # in months
+KINDS = ("month", "quarter", "half", "year")
+_SIZE = {"month": 1, "quarter": 3, "half": 6, "year": 12}  # in months
 _PATTERNS = (
     ("month", re.compile(r"^(\d{4})-(\d{1,2})$")),
     ("quarter", re.compile(r"^(\d{4})[Qq]([1-4])$")),
+    ("half", re.compile(r"^(\d{4})[Hh]([12])$")),
     ("year", re.compile(r"^(\d{4})$")),
 )
 
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """A calendar month (index 1–12), quarter (1–4) or year (index 1) of ``year``."""
+    """A calendar month (index 1–12), quarter (1–4), half (1–2) or year (index 1) of ``year``."""
 
     year: int
     kind: str
@@ -36,7 +40,7 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """``YYYY-MM``, ``YYYYQn`` or ``YYYY`` (year 1 to 9999); ValueError otherwise."""
+        """``YYYY-MM``, ``YYYYQn``, ``YYYYHn`` or ``YYYY`` (year 1 to 9999); ValueError otherwise."""
         for kind, pattern in _PATTERNS:
             match = pattern.match(text.strip())
             if match:
@@ -86,6 +90,8 @@ class Period:
             return f"{self.year}-{self.index:02d}"
         if self.kind == "quarter":
             return f"{self.year}Q{self.index}"
+        if self.kind == "half":
+            return f"{self.year}H{self.index}"
         return f"{self.year}"
 
 

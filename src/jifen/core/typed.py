@@ -25,6 +25,8 @@ is wrong (``typed.no-such-day``: 2月没有30日).
 ['2023-05-02', '2023-05-02', '2023-05-02', '2023-05-02', '2024-05-02', '2023-05-02']
 >>> [str(period(t, today)) for t in ("2023年第一季度", "2023年3月", "一季度", "2023Q1", "2023-03", "2023年")]
 ['2023Q1', '2023-03', '2024Q1', '2023Q1', '2023-03', '2023']
+>>> [str(period(t, today)) for t in ("2023H1", "2023年上半年", "下半年", "２０２３ｈ２")]
+['2023H1', '2023H1', '2024H2', '2023H2']
 """
 
 from __future__ import annotations
@@ -126,13 +128,16 @@ _PERIOD_FORMS = (
     ("quarter", re.compile(r"(?:(?P<y>\d{4})年)?[Qq](?P<q>[1-4])")),
     ("month", re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})")),
     ("month", re.compile(r"(?:(?P<y>\d{4})年)?(?P<m>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:份)?")),
+    ("half", re.compile(r"(?P<y>\d{4})[-\s]?[Hh](?P<h>[12])")),
+    ("half", re.compile(r"(?:(?P<y>\d{4})年(?:度)?)?(?P<h>[上下])半年")),
     ("year", re.compile(r"(?P<y>\d{4})(?:年|年度)?")),
 )
 
 
 def period(text: str, today: dt.date) -> Period:
     """A period as typed: ``2023Q1``, ``2023年第一季度``, ``一季度`` (the year of ``today``),
-    ``2023-03``, ``2023年3月``, ``3月``, ``2023``, ``2023年``. InvalidInput otherwise."""
+    ``2023-03``, ``2023年3月``, ``3月``, ``2023H1``, ``2023年上半年``, ``下半年``, ``2023``, ``2023年``.
+    InvalidInput otherwise."""
     typed = plain(text)
     for kind, form in _PERIOD_FORMS:
         match = form.fullmatch(typed)
@@ -143,6 +148,8 @@ def period(text: str, today: dt.date) -> Period:
             raise InvalidInput("cli.bad-year", text=year)
         if kind == "quarter":
             return Period(year, kind, _index(match["q"]))
+        if kind == "half":
+            return Period(year, kind, {"上": 1, "下": 2}.get(match["h"]) or int(match["h"]))
         if kind == "month":
             month = _index(match["m"])
             if not 1 <= month <= 12:
@@ -154,3 +161,39 @@ def period(text: str, today: dt.date) -> Period:
 
 def _index(text: str) -> int:
     return int(text) if text.isdigit() else _DIGITS[text]
+
+
+# one aspect of an evaluation form as typed: a name, an optional = : ：, a number, an optional 分
+_ASPECT = re.compile(r"\s*([^\d\s=:,;、+-]+?)\s*[=:]?\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:\s*分(?:\s*[,;、])?\s*|\s*[,;、]\s*|\s+|$)")
+
+
+def aspects(text: str) -> dict[str, Decimal]:
+    """The aspects of an evaluation form as typed, name → score, in the order given: ``理想信念=9``,
+    ``理想信念:9``, ``理想信念：９分``, ``理想信念9分``, several separated by commas, ``、``, spaces or
+    (after ``分``) nothing.
+    InvalidInput if it is not that, or names an aspect twice.
+
+    >>> aspects("理想信念=9 宗旨意识：１０分，爱岗敬业14.5")
+    {'理想信念': Decimal('9'), '宗旨意识': Decimal('10'), '爱岗敬业': Decimal('14.5')}
+    """
+    typed, found, at = plain(text), {}, 0
+    while at < len(typed):
+        match = _ASPECT.match(typed, at)
+        if match is None or match.end() == at:
+            raise InvalidInput("typed.bad-aspects", text=text)
+        name, value = match[1], Decimal(match[2])
+        if name in found:
+            raise InvalidInput("typed.aspect-twice", text=text, aspect=name)
+        found[name], at = value, match.end()
+    if not found:
+        raise InvalidInput("typed.bad-aspects", text=text)
+    return found
+
+
+def aspects_text(given: dict[str, Decimal]) -> str:
+    """The canonical text of an evaluation form's aspects, as a ledger keeps it (``aspects`` reads it back).
+
+    >>> aspects_text({"理想信念": Decimal("9"), "宗旨意识": Decimal("10.0")})
+    '理想信念=9 宗旨意识=10.0'
+    """
+    return " ".join(f"{name}={format(value, 'f')}" for name, value in given.items())

@@ -13,11 +13,13 @@ import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from jifen.core import corrections, roster, rules, versions
+from jifen.core import corrections, roster, rules, typed, versions
 from jifen.core.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED, STATUSES
-from jifen.core.model import Event, Ledger, Lookup, Problem, Scheme, Spine
+from jifen.core.model import Category, Event, Ledger, Lookup, Problem, Scheme, Spine
+from jifen.core.numbers import plain
 from jifen.core.periods import Period
 from jifen.core.workflow import notice_end, touched
+from jifen.messages import Word
 
 if TYPE_CHECKING:
     from jifen.core.engine import Standings
@@ -55,9 +57,12 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
     problems += _roster_problems(ledger.events)
     problems += _workflow_problems(ledger.events, context)
     for version in schemes or (versions.Version(scheme, ledger.events[0]),) if ledger.events else ():
-        if any(rule.kind == "graded" for rule in version.scheme.rules):  # most schemes have none: no second resolution
+        if any(rule.kind == "graded" for rule in version.scheme.rules) or version.scheme.review is not None:
             counted = [e for e in corrections.resolve(ledger.events).counted if version.governs(e.date.year)]
-            problems += _graded_twice(counted, version.scheme)
+            if any(rule.kind == "graded" for rule in version.scheme.rules):  # most schemes have none
+                problems += _graded_twice(counted, version.scheme)
+            if version.scheme.review is not None:
+                problems += reviewed_twice(counted, version.scheme)
     return problems
 
 
@@ -84,6 +89,24 @@ def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | 
         adopted = versions.valid(spine.events)
         closed = [e for e in spine.events if e.kind == "close"]
         problems += versions.adopt_problems(event, adopted[-1].effective.year if adopted else None, closed)
+    if event.kind == "eval" and scheme.review is not None and event.panel == scheme.review.panel and not problems:
+        try:  # the member's own reviews, with the corrections that may have taken one out
+            earlier = sorted({e.id: e for e in (*spine.events, *spine.about(event.subject or ""))}.values(),
+                             key=lambda e: e.id)
+        except LookupError:
+            earlier = []
+        problems += [p for p in reviewed_twice((*corrections.resolve(earlier).counted, event), scheme)
+                     if p.source == event.source]
+    if event.kind == "redeem" and not problems:
+        from jifen.core import engine  # only to check a redeem: the member's own events replayed
+
+        try:
+            mine = {e.id: e for e in (*spine.events, *spine.joins(), *spine.about(event.subject or ""), event)}
+        except LookupError:  # an event the index names could not be read alone: jifen check still finds it
+            mine = {}
+        if mine:
+            standings = engine.replay(sorted(mine.values(), key=lambda e: e.id), scheme)
+            problems += _balance_problems(event, standings)
     if event.kind in ("score", "declare") and _graded(scheme, event.rule):
         try:  # the subject's own scores, with the corrections that may have taken one out
             earlier = sorted({e.id: e for e in (*spine.events, *spine.about(event.subject or ""))}.values(),
@@ -116,6 +139,8 @@ def _problems(event: Event, context: Context) -> list[Problem]:
     if event.kind == "status" and event.status not in STATUSES:
         problems.append(Problem(event.at("status"), "event.unknown-status",
                                 {"status": event.status, "statuses": ", ".join(STATUSES)}))
+    if event.kind == "redeem":
+        problems += _redeem_problems(event, context.scheme)
     if kind.targets:
         problems += _target_problems(event, context)
         if kind.member:  # an appeal: checked after what it names
@@ -268,16 +293,160 @@ def _subject_problems(event: Event, context: Context) -> list[Problem]:
 def _eval_problems(event: Event, context: Context) -> list[Problem]:
     scheme = context.scheme
     category = next((c for c in scheme.categories if event.panel in c.panels), None)
+    if category is None and scheme.review is not None and event.panel == scheme.review.panel:
+        return _review_problems(event, context)
     if category is None:
-        panels = ", ".join(scheme.panels) or "-"
+        panels = ", ".join((*scheme.panels, *((scheme.review.panel,) if scheme.review else ()))) or "-"
         return [Problem(event.at("panel"), "event.unknown-panel", {"panel": event.panel, "panels": panels, "scheme": scheme.id})]
-    if (event.score is None) == (event.rating is None):
+    if [event.score, event.rating, event.aspects].count(None) != 2:
         return [Problem(event.source, "event.score-or-rating", {"ratings": ", ".join(category.ratings) or "-"})]
+    if event.aspects is not None:
+        found = _aspect_problems(event, category)
+        return found if any(p.is_error for p in found) else found + _eval_period_problems(event, context)
     if event.rating is not None and event.rating not in category.ratings:
         ratings = ", ".join(category.ratings) or "-"
         return [Problem(event.at("rating"), "event.unknown-rating", {"rating": event.rating, "ratings": ratings})]
     if event.score is not None and not 0 <= event.score <= category.out_of:
         return [Problem(event.at("score"), "event.score-outside", {"score": event.score, "out_of": category.out_of})]
+    return _eval_period_problems(event, context)
+
+
+def _review_problems(event: Event, context: Context) -> list[Problem]:
+    """The yearly review (民主评议) gives one of its ratings, for a year the member belonged in."""
+    review = context.scheme.review
+    assert review is not None
+    if event.rating is None or event.score is not None or event.aspects is not None:
+        return [Problem(event.source, "event.review-rating", {"ratings": "、".join(review.ratings)})]
+    if event.rating not in review.ratings:
+        return [Problem(event.at("rating"), "event.unknown-rating", {"rating": event.rating,
+                                                                     "ratings": ", ".join(review.ratings)})]
+    if event.period is None or Period.parse(event.period).kind != "year":
+        return [Problem(event.at("period"), "event.review-year", {"period": event.period or "-"})]
+    member = context.members.get(event.subject or "")
+    if member is None:
+        return _subject_problems(event, context)
+    period = Period.parse(event.period)
+    if not member.in_span(period.start, period.end):
+        return [Problem(event.at("period"), "event.not-member-in-period", {"subject": member.id, "name": member.name, "period": period})]
+    return []
+
+
+def reviewed_twice(events: Iterable[Event], scheme: Scheme) -> list[Problem]:
+    """A member's yearly review is given once (``events``: those that count, in file order): each later one
+    for the same member and year is a problem naming the first."""
+    review = scheme.review
+    if review is None:
+        return []
+    first: dict[tuple[str, str], Event] = {}
+    problems = []
+    for event in events:
+        if event.kind != "eval" or event.panel != review.panel or event.period is None:
+            continue
+        key = (event.subject or "", event.period)
+        if key in first:
+            problems.append(Problem(event.source, "event.reviewed-twice", {
+                "subject": event.subject, "year": event.period, "first": first[key].id, "rating": first[key].rating}))
+        first.setdefault(key, event)
+    return problems
+
+
+def _redeem_problems(event: Event, scheme: Scheme) -> list[Problem]:
+    """A redeem spends a prize of the scheme's catalogue, at its price, while the exchange is open."""
+    from jifen.core import exchange as exchange_  # only to check a redeem
+
+    found = scheme.exchange
+    if found is None:
+        return [Problem(event.source, "event.no-exchange", {"scheme": scheme.id})]
+    prize = found.prize(event.item or "")
+    if prize is None:
+        prizes = ", ".join(f"{p.name}({p.id}) {plain(p.price)}" for p in found.prizes)
+        return [Problem(event.at("item"), "event.unknown-prize", {"item": event.item, "prizes": prizes})]
+    if event.points != prize.price:
+        return [Problem(event.at("points"), "event.prize-price", {"item": prize.name, "points": plain(event.points or 0),
+                                                                 "price": plain(prize.price)})]
+    if not exchange_.opens(found, event.date):
+        start, end = exchange_.next_window(found, event.date)
+        return [Problem(event.at("date"), "event.exchange-closed", {"date": event.date, "start": start, "end": end,
+                                                                    "days": found.days,
+                                                                    "every": Word(f"word.{found.every}")})]
+    return []
+
+
+def _balance_problems(event: Event, standings: Standings) -> list[Problem]:
+    """A redeem may not spend more than the member has left before it: a balance never goes below 0."""
+    from jifen.core import exchange as exchange_
+
+    if event.id in standings.resolution.removed:
+        return []
+    before = exchange_.balance(standings, event.subject or "", until=event)
+    if before.left >= (event.points or 0):
+        return []
+    member = standings.members.get(event.subject or "")
+    prize = standings.scheme.exchange.prize(event.item or "") if standings.scheme.exchange else None
+    return [Problem(event.source, "event.balance-short", {
+        "subject": f"{member.name}({member.id})" if member else event.subject, "item": prize.name if prize else event.item,
+        "price": plain(event.points or 0), "earned": plain(before.earned), "spent": plain(before.spent),
+        "left": plain(before.left)})]
+
+
+def unreviewed_problems(ledger: Ledger, standings: Standings) -> list[Problem]:
+    """A warning for each member graded in a year the yearly review has begun (the log holds a review for
+    it) but who has no review yet: their grade waits (待民主评议); placed on their first join."""
+    review = standings.scheme.review
+    if review is None or not ledger.events:
+        return []
+    from jifen.core import outcomes  # only for jifen check, under a scheme with a review
+
+    years = sorted({int(e.period) for e in ledger.events
+                    if e.kind == "eval" and e.panel == review.panel and e.period and e.period.isdigit()})
+    joins: dict[str, Event] = {}
+    for event in ledger.events:
+        if event.kind == "join" and event.subject:
+            joins.setdefault(event.subject, event)
+    header = ledger.header or ledger.events[0]
+    problems = []
+    for year in years:
+        given = outcomes.reviews(standings, year)
+        for place in standings.ranked(Period(year, "year", 1)):
+            if place.subject not in given:
+                member = standings.members[place.subject]
+                problems.append(Problem(joins.get(place.subject, header).source, "event.unreviewed", {
+                    "subject": f"{member.name}({member.id})", "member": member.id, "year": year}, severity="warning"))
+    return problems
+
+
+def exchange_problems(ledger: Ledger, standings: Standings) -> list[Problem]:
+    """Each redeem that spent more than its member had left (warnings: a revoked earning can do that
+    after the spending was recorded; ``jifen check`` shows them)."""
+    if standings.scheme.exchange is None:
+        return []
+    return [dataclasses.replace(p, severity="warning")
+            for e in ledger.events if e.kind == "redeem" for p in _balance_problems(e, standings)]
+
+
+def _aspect_problems(event: Event, category: Category) -> list[Problem]:
+    """An evaluation form given aspect by aspect: each aspect the category's, within its marks; a form
+    lacking aspects is a warning (its panel counts as not in, 未评, until it is complete)."""
+    where = event.at("aspects")
+    if not category.aspects:
+        return [Problem(where, "event.aspects-not-here", {"category": category.id})]
+    marks = ", ".join(f"{name} {plain(mark)}" for name, mark in category.aspects.items())
+    problems = []
+    for name, score in typed.aspects(event.aspects or "").items():
+        if name not in category.aspects:
+            problems.append(Problem(where, "event.unknown-aspect", {"aspect": name, "aspects": marks}))
+        elif not 0 <= score <= category.aspects[name]:
+            problems.append(Problem(where, "event.aspect-outside", {"aspect": name, "score": plain(score),
+                                                                    "max": plain(category.aspects[name])}))
+    missing = [name for name in category.aspects if name not in typed.aspects(event.aspects or "")]
+    if missing and not problems:
+        problems.append(Problem(where, "event.aspects-missing", {"aspects": "、".join(missing), "panel": event.panel,
+                                                                 "id": event.id}, severity="warning"))
+    return problems
+
+
+def _eval_period_problems(event: Event, context: Context) -> list[Problem]:
+    scheme = context.scheme
     from jifen.core.engine import (
         eval_period,  # the replay engine is imported only to check an evaluation
     )

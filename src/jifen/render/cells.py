@@ -80,8 +80,8 @@ def period_words(period: str, lang: str, form: bool = False) -> str:
     args = {"year": parsed.year, "month": parsed.index, "month_name": _MONTHS[parsed.index - 1]}
     if parsed.kind == "month":
         return messages.text("period.month-form" if form else "period.month", lang, **args)
-    if parsed.kind == "quarter":
-        return messages.text(f"period.quarter-{parsed.index}", lang, **args)
+    if parsed.kind in ("quarter", "half"):
+        return messages.text(f"period.{parsed.kind}-{parsed.index}", lang, **args)
     return messages.text("period.year", lang, **args)
 
 

@@ -272,6 +272,8 @@ def _card(report: Report, lang: str, printed: dt.date | None) -> str:
     if grade.get("grade"):
         grade_line = "<p>" + escape(messages.text("card.grade", lang, period=period_words(str(grade["year"]), lang),
                                                   grade=grade["grade"], rank=grade["rank"])) + "</p>"
+    if data.get("balance"):  # the points exchange: earned, spent, left
+        grade_line += "<p>" + escape(messages.text("note.balance", lang, **words(data["balance"]))) + "</p>"
     sub = messages.text("card.sub", lang, body=visible(str(data.get("branch", ""))))
     return _document(title, False, f"""
 <h1>{escape(title)}</h1>

@@ -7,6 +7,7 @@ Column labels are catalogue codes, or literal text from the scheme.
 One module per report; this face names them for the callers.
 """
 
+from jifen.reports.balance import balance_report
 from jifen.reports.base import Column, Report
 from jifen.reports.chart import chart_data
 from jifen.reports.events import events_report
@@ -20,5 +21,5 @@ from jifen.reports.schemes import scheme_report, schemes_report
 from jifen.reports.show import show_report
 from jifen.reports.status import status_report
 
-__all__ = ["Column", "Report", "chart_data", "events_report", "grade_report", "handbook_report", "members_report", "period_report",
-           "rollup_report", "scheme_diff_report", "scheme_report", "schemes_report", "show_report", "status_report"]
+__all__ = ["Column", "Report", "balance_report", "chart_data", "events_report", "grade_report", "handbook_report", "members_report",
+           "period_report", "rollup_report", "scheme_diff_report", "scheme_report", "schemes_report", "show_report", "status_report"]

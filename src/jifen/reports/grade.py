@@ -35,7 +35,9 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
     period = Period(year, "year", 1)
     parts = [str(p) for p in period.parts(scheme.period)] if scheme.period != "year" else []
     show_eligible = outcomes.has_eligibility(standings)
-    show_flags = bool(scheme.flags) or any(b.quota for b in scheme.grades) or scheme.veto_effect == "disqualify"
+    show_flags = (bool(scheme.flags) or any(b.quota for b in scheme.grades) or scheme.veto_effect == "disqualify"
+                  or scheme.review is not None)
+    reviewed = outcomes.reviews(standings, year)
     rows = []
     for result in outcomes.annual(standings, year):
         row: dict[str, Any] = {
@@ -52,6 +54,8 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         absent = _absent(standings, result.subject, period) if explain else None
         if absent:
             row["absent"] = absent
+        if scheme.review is not None:
+            row["review"] = reviewed.get(result.subject)
         if scheme.stars:
             row["stars"] = result.stars
         if show_eligible:
@@ -63,6 +67,7 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         rows.append(row)
     if scheme.exemption:
         unscored: dict[str, Any] = {"grade": None, "veto": False, "periods": {}, "reasons": []}
+        unscored.update({"review": None} if scheme.review is not None else {})
         unscored.update({"stars": None} if scheme.stars else {})
         unscored.update({"eligible": None} if show_eligible else {})
         unscored.update({"flags": []} if show_flags else {})
@@ -80,6 +85,7 @@ def grade_report(ledger: Ledger, standings: engine.Standings, year: int, detail:
         *people_columns(standings),
         *(Column(f"periods.{p}", p, literal=True, short=p[4:].lstrip("-")) for p in parts),  # Q1, 03
         Column("score", "label.score"),
+        *([Column("review", "label.review")] if scheme.review is not None else []),
         *([Column("grade", "label.grade")] if scheme.grades else []),
         *([Column("stars", "label.stars")] if scheme.stars else []),
         *([Column("eligible", "label.eligible", words="eligible.")] if show_eligible else []),

@@ -11,6 +11,14 @@ from jifen.core.numbers import plain
 from jifen.reports.base import Column, Report, category_label
 
 
+def _evaluate(category, panels: str) -> str:
+    """What to type to record an evaluation of ``category``: its form aspect by aspect where it has aspects."""
+    if category.aspects:
+        first = next(iter(category.aspects))
+        return f"jifen eval --kind {panels} --aspect {first}=N …"
+    return f"jifen eval --kind {panels} --score N"
+
+
 def handbook_report(ledger: Ledger | None, scheme: Scheme) -> Report:
     """The handbook a member can keep: for each category (its name and marks once, on its first
     row), each rule's name, id, points (``rules.describe``) and what ``jifen add`` needs
@@ -23,7 +31,7 @@ def handbook_report(ledger: Ledger | None, scheme: Scheme) -> Report:
             panels = "|".join(category.panels)
             entries.append({"name": category.name, "rule": None, "kind": "evaluation",
                             "value": categories.Evaluation.describe(category),
-                            "give": f"jifen evaluate --kind {panels} --score N" if panels else "jifen evaluate"})
+                            "give": _evaluate(category, panels)})
         for rule in category.rules:
             item = category.item(rule.item) if rule.item else None
             entries.append({"name": f"{item.name}·{rule.name}" if item else rule.name, "rule": rule.id,
@@ -47,6 +55,10 @@ def handbook_report(ledger: Ledger | None, scheme: Scheme) -> Report:
     if scheme.grades:
         notes.append(("note.handbook-grades", {"grades": "、".join(
             f"{b.name} ≥{plain(b.min)}" if b.min is not None else b.name for b in scheme.grades)}))
+    if scheme.exchange is not None:
+        from jifen.reports.schemes import exchange_note
+
+        notes.append(exchange_note(scheme))
     if scheme.example_values:
         notes.append(("note.example-values", {}))
     return Report(("title.handbook", {"branch": branch, "scheme": scheme.id, "name": scheme.name}), columns,

@@ -9,8 +9,10 @@ from jifen.reports.base import (
 )
 
 
-def rollup_report(found, ranks: dict[str, int], year: int, errors: dict[str, str]) -> Report:
-    """The committee view: each branch's members, average, grade counts and rank; failures by name."""
+def rollup_report(found, ranks: dict[str, int], year: int, errors: dict[str, str], head=None) -> Report:
+    """The committee view: each branch's members, average, grade counts and rank; failures by name. Where
+    the branches' scheme scores leaders from them (bianban): each branch's secretary, whose work score is
+    the branch's average, and ``head``, the head's (the secretaries' average)."""
     grade_names: list[str] = []
     for summary in found:
         for name in summary.grades:
@@ -28,8 +30,11 @@ def rollup_report(found, ranks: dict[str, int], year: int, errors: dict[str, str
                 "average": summary.average,
                 "grades": dict(summary.grades),
                 "error": errors.get(summary.path),
+                **({"secretary": summary.secretary, "secretary_score": summary.average}
+                   if summary.secretary is not None else {}),
             }
         )
+    leaders = any(s.secretary is not None for s in found)
     columns = (
         Column("rank", "label.rank"),
         Column("branch", "label.branch-subject"),
@@ -37,8 +42,11 @@ def rollup_report(found, ranks: dict[str, int], year: int, errors: dict[str, str
         Column("members", "label.members"),
         Column("average", "label.average"),
         *(Column(f"grades.{g}", g, literal=True) for g in grade_names),
+        *((Column("secretary", "label.secretary"), Column("secretary_score", "label.secretary-score")) if leaders else ()),
         Column("error", "label.error"),
         Column("path", "label.path"),
     )
-    data = {"year": year, "branches": rows}
-    return Report(("title.rollup", {"year": year, "count": len(rows)}), columns, tuple(flat(r) for r in rows), data)
+    data = {"year": year, "branches": rows, **({"head_score": head} if head is not None else {})}
+    notes = (("note.head-score", {"score": head}),) if head is not None else ()
+    return Report(("title.rollup", {"year": year, "count": len(rows)}), columns, tuple(flat(r) for r in rows), data,
+                  notes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from jifen.core import categories, rules
 from jifen.core.model import Scheme
 from jifen.core.numbers import plain
+from jifen.messages import Word
 from jifen.reports.base import (
     Column,
     Report,
@@ -68,8 +69,30 @@ def scheme_report(scheme: Scheme) -> Report:
         "stars": [{"name": b.name, "min": b.min} for b in scheme.stars],
         "rules": rows,
     }
-    notes = (("note.example-values", {}),) if scheme.example_values else ()
+    notes: tuple = ()
+    if scheme.exchange is not None:
+        data["exchange"] = exchange_data(scheme)
+        notes += (exchange_note(scheme),)
+    if scheme.example_values:
+        notes += (("note.example-values", {}),)
     return Report(("title.scheme", {"scheme": scheme.id, "name": scheme.name}), columns, table_rows, data, notes)
+
+
+def exchange_data(scheme: Scheme) -> dict:
+    """The scheme's points exchange as JSON: what it spends, when it opens, its prizes and prices."""
+    found = scheme.exchange
+    assert found is not None
+    return {"spends": list(found.spends), "every": found.every, "days": found.days,
+            "prizes": [{"id": p.id, "name": p.name, "price": p.price} for p in found.prizes]}
+
+
+def exchange_note(scheme: Scheme) -> tuple[str, dict]:
+    """The scheme's points exchange in a line: when it opens, and each prize with its id and price."""
+    found = scheme.exchange
+    assert found is not None
+    prizes = "、".join(f"{p.name}({p.id}) {plain(p.price)}" for p in found.prizes)
+    return ("note.exchange-catalogue", {"every": Word(f"word.{found.every}"), "days": found.days, "prizes": prizes,
+                                        "spends": "、".join(scheme.category(c).name for c in found.spends)})
 
 
 def schemes_report(schemes: list[tuple[str, str, str]]) -> Report:

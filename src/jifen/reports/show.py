@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jifen.core import engine, outcomes
+from jifen.core import engine, exchange, outcomes
 from jifen.core.model import Event, Ledger
-from jifen.core.numbers import shown
+from jifen.core.numbers import plain, shown
 from jifen.core.periods import Period
 from jifen.core.roster import Member
 from jifen.reports.base import (
@@ -70,7 +70,8 @@ def show_report(
                 "rule": shown_as.rule,
                 "rule_name": _rule_name(of(shown_as.date.year).scheme, shown_as.rule),
                 "points": points,
-                "note": event.note or event.reason or event.name,
+                "note": _note(event, scheme),
+                **({"aspects": engine.form(event.aspects)} if event.kind == "eval" and event.aspects else {}),
                 "by": event.by,
                 "revoked": scored and status.removed,
                 "running": running,
@@ -118,8 +119,27 @@ def show_report(
         data["grade"] = {"year": max(graded), "grade": mine.grade if mine else None, "rank": mine.rank if mine else None}
         if mine is not None and mine.grade:
             notes = notes + (("note.grade", {"year": max(graded), "grade": mine.grade, "rank": mine.rank}),)
+    if scheme.exchange is not None:  # the points exchange: earned, spent, left (at the year's end, or now)
+        found = exchange.balance(standings, subject, day=Period(year, "year", 1).end if year is not None else None)
+        data["balance"] = {"earned": found.earned, "spent": found.spent, "left": found.left}
+        notes = notes + (("note.balance", data["balance"]),)
     title = ("title.show", {"member": member.name, "member_id": subject})
     return Report(title, columns, tuple(events), data, notes, form="card", printed=printed)
+
+
+def _note(event: Event, scheme) -> str | None:
+    """The note column: an evaluation form's aspects and their sum (95 = 理想信念 9 + 宗旨意识 10 + …), or
+    the prize a redeem spent points on and its price (一卷抽纸 −5), before its note; else the note, the
+    reason or the name."""
+    if event.kind == "redeem":
+        prize = scheme.exchange.prize(event.item or "") if scheme.exchange is not None else None
+        spent = f"{prize.name if prize else event.item} −{plain(event.points or 0)}"
+        return f"{spent} {event.note}" if event.note else spent
+    if event.kind == "eval" and event.aspects:
+        given = engine.form(event.aspects)
+        form = f"{plain(sum(given.values()))} = " + " + ".join(f"{n} {plain(v)}" for n, v in given.items())
+        return f"{form} {event.note}" if event.note else form
+    return event.note or event.reason or event.name
 
 
 def _rule_name(scheme, rule: str | None) -> str | None:

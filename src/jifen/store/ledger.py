@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from jifen.core import typed
 from jifen.core.kinds import (
     DATE_FIELDS,
     DECIMAL_FIELDS,
@@ -68,6 +69,15 @@ def _period(node: yamlsrc.Scalar) -> str:
         raise yamlsrc.Bad("ledger.want-period") from None
 
 
+def _aspects(node: yamlsrc.Scalar) -> str:
+    text = yamlsrc.as_text(node)
+    try:
+        typed.aspects(text)
+    except InvalidInput:
+        raise yamlsrc.Bad("ledger.want-aspects") from None
+    return text
+
+
 _READERS: dict[str, Callable[[yamlsrc.Scalar], Any]] = {
     "int": yamlsrc.as_int,
     "date": yamlsrc.as_date,
@@ -75,6 +85,7 @@ _READERS: dict[str, Callable[[yamlsrc.Scalar], Any]] = {
     "count": yamlsrc.as_count,
     "decimal": yamlsrc.as_decimal,
     "period": _period,
+    "aspects": _aspects,
     "subjects": _subjects,
     "decision": lambda node: yamlsrc.as_choice(node, DECISIONS),
 }

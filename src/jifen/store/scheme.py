@@ -15,10 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import jifen
-from jifen.core import categories, rules
-from jifen.core.kinds import MEMBER_STATUSES, STATUSES, SUBJECT_KINDS
+from jifen.core import categories, rules, typed
+from jifen.core.kinds import MEMBER_STATUSES, STATUSES, SUBJECT_KINDS, panel
 from jifen.core.kinds import status as status_id
-from jifen.core.model import Band, Category, FlagRule, Item, Problem, Rule, Scheme, Source
+from jifen.core.model import (
+    Band,
+    Category,
+    Exchange,
+    FlagRule,
+    Item,
+    Prize,
+    Problem,
+    Review,
+    Rule,
+    Scheme,
+    Source,
+)
 from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused
 from jifen.store import yamlsrc
 
@@ -202,6 +214,9 @@ _TOP = {
     "eligible": (_node, False),
     "flags": (_list, False),
     "exemption": (_bool, False),
+    "exchange": (_node, False),
+    "review": (_node, False),
+    "leaders": (_node, False),
 }
 _CATEGORY = {
     "id": (yamlsrc.as_text, True),
@@ -245,7 +260,8 @@ _VETO = {"effect": (_choice(VETO_EFFECTS), True)}
 _ELIGIBLE = {"min": (yamlsrc.as_decimal, False), "min_base": (_bool, False)}
 _FLAG = {
     "flag": (yamlsrc.as_text, True),
-    "per": (_choice(("year", "month")), False),
+    "per": (_choice(("year", "half", "month")), False),
+    "half": (yamlsrc.as_count, False),
     "below": (yamlsrc.as_decimal, False),
     "top": (yamlsrc.as_count, False),
     "bottom": (yamlsrc.as_count, False),
@@ -257,6 +273,19 @@ _FLAG = {
     "ineligible": (_bool, False),
     "grade": (yamlsrc.as_text, False),
 }
+_LEADERS = {"secretary": (_choice(("branch",)), False), "head": (_choice(("secretaries",)), False)}
+_REVIEW = {
+    "panel": (yamlsrc.as_text, True),
+    "ratings": (yamlsrc.as_text_list, True),
+    "combine": (_choice(("lower",)), True),
+}
+_EXCHANGE = {
+    "spends": (yamlsrc.as_text_list, True),
+    "every": (_choice(("month", "quarter", "year")), True),
+    "days": (yamlsrc.as_count, True),
+    "prizes": (_list, True),
+}
+_PRIZE = {"id": (yamlsrc.as_text, True), "name": (yamlsrc.as_text, True), "price": (yamlsrc.as_decimal, True)}
 _SPLIT = {"member": (_share, True), SECRETARY: (_share, True)}
 
 
@@ -356,7 +385,29 @@ def _scheme(path: str, root: yamlsrc.Node, problems: list[Problem]) -> Scheme | 
         holders=holders,
         statuses=statuses,
         statuses_apart=apart,
+        exchange=_exchange(top["exchange"], problems) if "exchange" in top else None,
+        review=_review(top["review"], problems) if "review" in top else None,
+        leaders=(yamlsrc.read_map(top["leaders"], _LEADERS, problems, "leaders") or {}) if "leaders" in top else {},
     )
+
+
+def _review(node: yamlsrc.Node, problems: list[Problem]) -> Review | None:
+    values = yamlsrc.read_map(node, _REVIEW, problems, "review")
+    if values is None:
+        return None
+    return Review(panel(values["panel"]), values["ratings"], values["combine"], node.source)
+
+
+def _exchange(node: yamlsrc.Node, problems: list[Problem]) -> Exchange | None:
+    values = yamlsrc.read_map(node, _EXCHANGE, problems, "exchange")
+    if values is None:
+        return None
+    prizes = []
+    for item in values["prizes"].items:
+        prize = yamlsrc.read_map(item, _PRIZE, problems, "prize")
+        if prize is not None:
+            prizes.append(Prize(prize["id"], prize["name"], prize["price"], item.source))
+    return Exchange(values["spends"], values["every"], values["days"], tuple(prizes), node.source)
 
 
 def _category(node: yamlsrc.Node, problems: list[Problem]) -> Category | None:
@@ -471,6 +522,16 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
                 problems.append(Problem(where, "scheme.total-mismatch", {"total": scheme.total, "sum": added}))
     for category in scheme.categories:
         problems += _category_problems(category, scheme)
+    if scheme.exchange is not None:
+        problems += _exchange_problems(scheme.exchange, scheme)
+    if scheme.review is not None:
+        problems += _review_problems(scheme.review, scheme)
+    if scheme.leaders and SECRETARY not in scheme.roles:
+        where = root.get("leaders").source if isinstance(root, yamlsrc.Map) else Source(scheme.path, 1)
+        problems.append(Problem(where, "scheme.leaders-need-secretary", {}))
+    if scheme.leaders.get("head") and not scheme.leaders.get("secretary"):
+        where = root.get("leaders").source if isinstance(root, yamlsrc.Map) else Source(scheme.path, 1)
+        problems.append(Problem(where, "scheme.leaders-head", {}))
     problems += _band_problems(scheme.grades)
     problems += _band_problems(scheme.stars)
     roles = set(scheme.roles)
@@ -485,6 +546,10 @@ def consistency(scheme: Scheme, root: yamlsrc.Node) -> list[Problem]:
             problems.append(Problem(flag.source, "scheme.flag-month-only", {"flag": flag.flag}))
         if flag.per == "month" and (flag.top or flag.bottom or flag.veto):
             problems.append(Problem(flag.source, "scheme.flag-year-only", {"flag": flag.flag}))
+        if flag.per == "half" and (month_only or flag.veto or flag.grade is not None):
+            problems.append(Problem(flag.source, "scheme.flag-half", {"flag": flag.flag}))
+        if flag.half is not None and (flag.per != "half" or flag.half not in (1, 2)):
+            problems.append(Problem(flag.source, "scheme.flag-which-half", {"flag": flag.flag, "half": flag.half}))
         conditions = (flag.below, flag.top, flag.bottom, flag.rank_at_most, flag.deductions_over)
         if all(c is None for c in conditions) and not flag.veto:
             problems.append(Problem(flag.source, "scheme.flag-no-condition", {"flag": flag.flag}))
@@ -495,6 +560,57 @@ def _full(category: Category) -> Decimal | None:
     """What a category contributes to the total at full marks: weight × its type's full value."""
     start = categories.of(category).full(category)
     return None if start is None else category.weight * start
+
+
+def _review_problems(review: Review, scheme: Scheme) -> list[Problem]:
+    """A review's ratings are the scheme's grade names (it combines with them); its panel is not one an
+    evaluation category reads (that would score it too)."""
+    problems = []
+    names = [b.name for b in scheme.grades]
+    for rating in review.ratings:
+        if rating not in names:
+            problems.append(Problem(review.source, "scheme.review-rating", {"rating": rating, "grades": ", ".join(names) or "-"}))
+    if review.panel in scheme.panels:
+        problems.append(Problem(review.source, "scheme.review-panel", {"panel": review.panel}))
+    return problems
+
+
+def _exchange_problems(exchange: Exchange, scheme: Scheme) -> list[Problem]:
+    """The exchange spends categories the scheme has, whose points are earned (not the base a member
+    starts with, not marks given by evaluators); its window fits its period; prizes have distinct ids and
+    names and a price above 0."""
+    problems: list[Problem] = []
+    ids = [c.id for c in scheme.categories]
+    for spent in exchange.spends:
+        category = next((c for c in scheme.categories if c.id == spent), None)
+        if category is None:
+            problems.append(Problem(exchange.source, "scheme.exchange-unknown-category",
+                                    {"category": spent, "categories": ", ".join(ids)}))
+        elif categories.of(category).evaluated or category.type == "deduct" or category.base_for(None):
+            problems.append(Problem(exchange.source, "scheme.exchange-not-earned", {"category": spent}))
+    shortest = {"month": 28, "quarter": 90, "year": 365}[exchange.every]
+    if exchange.days > shortest:
+        problems.append(Problem(exchange.source, "scheme.exchange-days", {"days": exchange.days, "most": shortest}))
+    if not exchange.prizes:
+        problems.append(Problem(exchange.source, "scheme.exchange-no-prizes"))
+    seen: dict[str, Source] = {}
+    for prize in exchange.prizes:
+        if prize.price <= 0:
+            problems.append(Problem(prize.source, "scheme.prize-price", {"prize": prize.id, "price": prize.price}))
+        for key in (prize.id, prize.name):
+            if key in seen and seen[key] != prize.source:
+                problems.append(Problem(prize.source, "scheme.duplicate-id", {"id": key, "line": seen[key].line}))
+            seen.setdefault(key, prize.source)
+    return problems
+
+
+def _typable_aspect(name: str) -> bool:
+    """Whether ``name`` can be typed as an aspect of a form (``jifen eval --aspect 理想信念=9``): it holds no
+    digit, space or separator, so ``typed.aspects`` reads it back as itself."""
+    try:
+        return list(typed.aspects(f"{name}=1")) == [name]
+    except InvalidInput:
+        return False
 
 
 def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
@@ -509,7 +625,7 @@ def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
         problems.append(Problem(where, "scheme.items-non-deduct", {"category": category.id}))
     if kind.evaluated and category.rules:
         problems.append(Problem(where, "scheme.evaluation-rules", {"category": category.id}))
-    if not kind.evaluated and (category.panels or category.ratings):
+    if not kind.evaluated and (category.panels or category.ratings or category.aspects):
         problems.append(Problem(where, "scheme.panels-non-evaluation", {"category": category.id}))
     if kind.wants_rules and kind.needs != ("base",) and not category.rules:
         problems.append(Problem(where, "scheme.no-rules", {"category": category.id}, "warning"))
@@ -523,6 +639,11 @@ def _category_problems(category: Category, scheme: Scheme) -> list[Problem]:
     for role in category.base:
         if role and role not in scheme.roles:
             problems.append(Problem(where, "scheme.unknown-role", {"role": role, "roles": ", ".join(scheme.roles) or "-"}))
+    for name, marks in category.aspects.items():
+        if marks <= 0:
+            problems.append(Problem(where, "scheme.aspect-marks", {"category": category.id, "aspect": name, "marks": marks}))
+        if not _typable_aspect(name):
+            problems.append(Problem(where, "scheme.aspect-name", {"category": category.id, "aspect": name}))
     if category.aspects and category.max is not None and sum(category.aspects.values()) != category.out_of:
         problems.append(Problem(where, "scheme.aspects-mismatch",
                                 {"category": category.id, "sum": sum(category.aspects.values()), "out_of": category.out_of}))
