@@ -37,19 +37,23 @@ def all_commands():
 
 @pytest.mark.parametrize("words", all_commands(), ids=lambda w: " ".join(w) or "jifen")
 def test_every_command_has_help(cli, words):
-    """Its own sentence is printed, and every option and argument says what it is for."""
+    """Its own sentence is printed (from the catalogue: help.<path>), and every option and argument
+    says what it is for (a catalogue code, said in the reader's language)."""
+    from jifen import messages
+
     command = typer.main.get_command(app)
     for word in words:
         command = command.commands[word]
     result = cli(*words, "--help")
     assert result.exit_code == 0
     assert (command.help or "").strip(), f"jifen {' '.join(words)} has no docstring"
-    sentence = " ".join(command.help.split("\n\n")[0].split())
-    assert sentence in " ".join(result.output.split())
+    sentence = messages.text("help." + (".".join(words) or "jifen"), "zh")
+    assert "".join(sentence.split()) in "".join(result.output.split())
     for param in command.params:
         if getattr(param, "hidden", False):
             continue
-        assert (getattr(param, "help", None) or "").strip(), f"jifen {' '.join(words)}: {param.name} has no help"
+        assert messages.known(getattr(param, "help", None) or ""), f"jifen {' '.join(words)}: {param.name} has no help"
+        assert messages.text(param.help, "zh")[:8] in result.output
 
 
 @pytest.mark.parametrize("words", all_commands(), ids=lambda w: " ".join(w) or "jifen")
@@ -71,7 +75,7 @@ def test_lazy_build_runs_commands_and_suggests_names(capsys):
     assert done.value.code == 0 and "quantified-2023" in capsys.readouterr().out
     with pytest.raises(SystemExit) as done:
         lazy.group(app)(["ad"], prog_name="jifen")
-    assert done.value.code == 2 and "Did you mean 'add'?" in capsys.readouterr().err
+    assert done.value.code == 2 and "是否要用 'add'？" in capsys.readouterr().err
 
 
 def test_python_dash_m_works():

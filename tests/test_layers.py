@@ -38,7 +38,7 @@ RANKS = {
     "jifen.web": 55, "jifen.web.accounts": 55, "jifen.web.guard": 55, "jifen.web.evidence": 55,
     "jifen.web.views": 56,
     "jifen.web.app": 57,
-    "jifen.cli.lazy": 60, "jifen.cli.common": 61,
+    "jifen.cli.words": 60, "jifen.cli.lazy": 60, "jifen.cli.common": 61,
     **{f"jifen.cli.{name}": 62 for name in ("record", "reading", "workflow", "history", "serve", "verify")},
     "jifen.cli": 63, "jifen.__main__": 64,
 }

@@ -39,16 +39,15 @@ from jifen.cli.common import (
     scheme_search,
 )
 
-MemberArg = Annotated[str, typer.Argument(help="Member (or branch) id or unique name.")]
-EventArg = Annotated[int, typer.Argument(help="Id of the earlier event (see jifen show).")]
-ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="Why, in words.")]
-CountOpt = Annotated[str | None, typer.Option("--count", "-c", help="Occurrences, for a fixed or progressive rule.", show_default=False)]
-PointsOpt = Annotated[str | None, typer.Option("--points", "-p", help="Points, for a discretionary (酌情) rule, e.g. -0.5.", show_default=False)]
-LevelOpt = Annotated[str | None, typer.Option("--level", help="For a graded rule: the level judged (较好, 一般 …).", show_default=False)]
-MeasureOpt = Annotated[str | None, typer.Option("--measure", help="For a rate rule: the measured value, e.g. an attendance rate 93.5.", show_default=False)]
-RefOpt = Annotated[str | None, typer.Option("--ref", help="The honour or matter this is about: the same --ref counts once at its highest level.", show_default=False)]
-RuleArg = Annotated[str, typer.Argument(help="Rule id of the scheme, e.g. study.absent (see jifen scheme show).")]
-NewRuleOpt = Annotated[str | None, typer.Option("--rule", help="The rule it should have been recorded under.", show_default=False)]
+MemberArg = Annotated[str, typer.Argument(help="arg.subject")]
+EventArg = Annotated[int, typer.Argument(help="arg.event-id")]
+ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="opt.reason")]
+CountOpt = Annotated[str | None, typer.Option("--count", "-c", help="opt.count", show_default=False)]
+PointsOpt = Annotated[str | None, typer.Option("--points", "-p", help="opt.points", show_default=False)]
+LevelOpt = Annotated[str | None, typer.Option("--level", help="opt.level", show_default=False)]
+MeasureOpt = Annotated[str | None, typer.Option("--measure", help="opt.measure", show_default=False)]
+RefOpt = Annotated[str | None, typer.Option("--ref", help="opt.ref", show_default=False)]
+NewRuleOpt = Annotated[str | None, typer.Option("--rule", help="opt.rule", show_default=False)]
 
 
 PINNED_SCHEME = "scheme.yaml"  # the copy of its scheme a ledger is scored by, beside ledger.yaml
@@ -56,11 +55,11 @@ PINNED_SCHEME = "scheme.yaml"  # the copy of its scheme a ledger is scored by, b
 @app.command()
 @handled
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder of the new ledger, e.g. ledgers/branch-1.")],
-    scheme: Annotated[str, typer.Option("--scheme", "-s", help="Scheme id (see jifen scheme list) or a scheme file.")],
-    name: Annotated[str, typer.Option("--name", help="The branch's name, as printed on reports.")],
-    subjects: Annotated[str | None, typer.Option("--subjects", help="Who is scored: members, or branches (a committee's ledger). Default: as the scheme says.", show_default=False)] = None,
-    above: Annotated[str | None, typer.Option("--above", help="The party organisation above the branch, as its notices name it (e.g. 中共某某委员会).", show_default=False)] = None,
+    directory: Annotated[Path, typer.Argument(help="arg.directory")],
+    scheme: Annotated[str, typer.Option("--scheme", "-s", help="opt.scheme")],
+    name: Annotated[str, typer.Option("--name", help="opt.name")],
+    subjects: Annotated[str | None, typer.Option("--subjects", help="opt.subjects", show_default=False)] = None,
+    above: Annotated[str | None, typer.Option("--above", help="opt.above", show_default=False)] = None,
     date: DateOpt = None,
     by: ByOpt = None,
     lang: LangOpt = None,
@@ -102,10 +101,10 @@ def init(
 @member_app.command("add")
 @handled
 def member_add(
-    name: Annotated[str, typer.Argument(help="The member's name (or the branch's, in a committee ledger).")],
-    id: Annotated[str | None, typer.Option("--id", help="Id to use. Default: the next free m01, m02 … (b01 … for branches).")] = None,
-    role: Annotated[str | None, typer.Option("--role", help="The member's role, where the scheme has roles (secretary, manager …).", show_default=False)] = None,
-    same_name: Annotated[bool, typer.Option("--same-name", help="Another person who has the same name as a member on the roll.")] = False,
+    name: Annotated[str, typer.Argument(help="arg.name.member-add")],
+    id: Annotated[str | None, typer.Option("--id", help="opt.id")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="opt.role.member-add", show_default=False)] = None,
+    same_name: Annotated[bool, typer.Option("--same-name", help="opt.same-name")] = False,
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,
@@ -143,7 +142,7 @@ def _next_id(members: dict, prefix: str) -> str:
 @handled
 def member_leave(
     member: MemberArg,
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Why: transferred out, died, expelled …")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="opt.reason.member-leave")],
     date: DateOpt = None,
     by: ByOpt = None,
     late: LateOpt = False,
@@ -161,8 +160,8 @@ def member_leave(
 @handled
 def member_exempt(
     member: MemberArg,
-    year: Annotated[int, typer.Option("--year", "-y", help="The year the member is not scored.")],
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Why (joined or transferred in under half a year ago …) and who approved it.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="opt.year.member-exempt")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="opt.reason.member-exempt")],
     date: DateOpt = None,
     by: ByOpt = None,
     late: LateOpt = False,
@@ -182,7 +181,7 @@ def _scored_command(kind: str, doc: str):
 
     def command(
         words: Annotated[list[str], typer.Argument(
-            help="Members (ids or unique names), then the rule: its id, its name, or a unique part of the name.",
+            help="arg.words",
             metavar="MEMBER... RULE", show_default=False)],
         date: DateOpt = None,
         count: CountOpt = None,
@@ -221,13 +220,13 @@ declare = app.command("declare")(_scored_command(
 @handled
 def evaluate(
     member: MemberArg,
-    kind: Annotated[str, typer.Option("--kind", "-k", help="The panel: 自评 (self), 互评 (peer), 群众 (masses), 民主评议 (democratic), 督查 (inspection) … (see jifen scheme show).")],
-    score: Annotated[str | None, typer.Option("--score", "-s", help="The score given, on the scheme's scale (usually out of 100).", show_default=False)] = None,
-    rating: Annotated[str | None, typer.Option("--rating", help="Or the rating given: 优秀, 合格, 基本合格, 不合格 (as the scheme lists).", show_default=False)] = None,
-    period: Annotated[str | None, typer.Option("--period", help="The period evaluated (2023, 2023Q4 …). Default: the scoring period of --date.", show_default=False)] = None,
+    kind: Annotated[str, typer.Option("--kind", "-k", help="opt.kind")],
+    score: Annotated[str | None, typer.Option("--score", "-s", help="opt.score", show_default=False)] = None,
+    rating: Annotated[str | None, typer.Option("--rating", help="opt.rating", show_default=False)] = None,
+    period: Annotated[str | None, typer.Option("--period", help="opt.period", show_default=False)] = None,
     date: DateOpt = None,
     note: NoteOpt = None,
-    by: Annotated[str | None, typer.Option("--by", help="The evaluator (one event per evaluator; several are averaged). Default as for add.", show_default=False)] = None,
+    by: Annotated[str | None, typer.Option("--by", help="opt.by.evaluate", show_default=False)] = None,
     late: LateOpt = False,
     reason: LateReasonOpt = None,
     commit: CommitOpt = False,
@@ -254,7 +253,7 @@ def _period_text(text: str | None) -> str | None:
 @handled
 def veto(
     member: MemberArg,
-    reason: Annotated[str, typer.Option("--reason", "-r", help="The breach (违纪、安全责任事故 …).")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="opt.reason.veto")],
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,
