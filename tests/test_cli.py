@@ -426,7 +426,7 @@ def by_hand_grade_en_txt(output):
 
 def by_hand_show_m10(output):
     assert "2023Q1:98" in output and "2023Q2:100" in output and "2023:99.25" in output
-    assert "优秀(第 7 名)" in output
+    assert "优秀（第 7 名）" in output
     assert cells(output, "service.complaint")[-1] == "是"  # revoked
 
 

@@ -139,7 +139,7 @@ def _fail(exc: errors.JifenError, lang: str) -> None:
         typer.echo(render.problems(exc.problems, lang), err=True, nl=False)
     message = messages.text(exc.code, lang, **render.printable(exc.args_))
     hint = messages.hint(exc.code, lang, **render.printable(exc.args_))
-    typer.echo(f"jifen: {message}" + (f"\n{hint}" if hint else ""), err=True)
+    typer.echo(messages.text("cli.said", lang, message=message) + (f"\n{hint}" if hint else ""), err=True)
     raise typer.Exit(exc.exit_code)
 
 
