@@ -184,7 +184,7 @@ def said_text(code: str | None, lang: str) -> str:
 
 
 def metavar(param: Any, lang: str) -> str:
-    """How an argument is named on the help page and in errors: ``成员``, ``成员... 规则``."""
+    """How an argument is named on the help page and in errors: ``党员``, ``党员... 规则``."""
     code = f"metavar.{param.name}"
     name = messages.text(code, lang) if messages.known(code) else (param.metavar or param.name or "").upper()
     return name + ("..." if param.nargs != 1 and "..." not in name else "")
@@ -193,8 +193,11 @@ def metavar(param: Any, lang: str) -> str:
 def _term(param: Any, term: str, lang: str) -> str:
     if param.param_type_name == "argument":
         return metavar(param, lang)
-    return re.sub(r"<(\w+)>", lambda m: "<" + said_text(f"metavar.{m.group(1)}", lang).removeprefix("metavar.") + ">",
-                  term)
+    def said(found: re.Match) -> str:  # <str> → <文字>
+        code = f"metavar.{found.group(1)}"
+        return f"<{messages.text(code, lang)}>" if messages.known(code) else found.group()
+
+    return re.sub(r"<(\w+)>", said, term)
 
 
 def _extras(param: Any, text: str, lang: str) -> str:
@@ -247,9 +250,9 @@ class Speaks:
         return pieces
 
     def format_help_text(self, ctx: Any, formatter: Any) -> None:
-        text = said_text(f"help.{path(ctx)}", formatter.lang)
-        if not messages.known(f"help.{path(ctx)}"):
-            text = (self.help or "").partition("\f")[0]  # type: ignore[attr-defined]
+        code = f"help.{path(ctx)}"
+        text = (messages.text(code, formatter.lang) if messages.known(code)
+                else (self.help or "").partition("\f")[0])  # type: ignore[attr-defined]
         if text.strip():
             formatter.write_paragraph()
             with formatter.indentation():
