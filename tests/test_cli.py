@@ -219,7 +219,7 @@ def test_several_rules_matching_are_listed_and_nothing_is_written(branch, cli):
 
 def test_no_rule_matching_suggests_the_closest_names(branch, cli):
     result = cli("add", "张三", "缺习", "-d", "2023-05-02", "-l", branch)
-    assert result.exit_code == 2 and "study.absent(缺席三会一课" in result.output
+    assert result.exit_code == 2 and "study.absent（缺席三会一课" in result.output
 
 
 @pytest.mark.parametrize(
@@ -763,7 +763,7 @@ def test_two_megabytes_of_junk_lines_print_200_problems_and_say_how_many_more(br
     result = cli("check", "-l", branch)
     assert result.exit_code == 1 and len(result.output) < 100_000
     assert result.output.count("事件应为键值映射") == MAX_PROBLEMS
-    assert f"另有 {500_000 - MAX_PROBLEMS} 个问题未列出(最多列出 {MAX_PROBLEMS} 个)" in result.output
+    assert f"另有 {500_000 - MAX_PROBLEMS} 个问题未列出（最多列出 {MAX_PROBLEMS} 个）" in result.output
     assert result.output.endswith("发现 500000 个问题\n")
     english = cli("check", "-l", branch, "--lang", "en").output
     assert f"{500_000 - MAX_PROBLEMS} more problem(s) not listed (at most {MAX_PROBLEMS} are)" in english

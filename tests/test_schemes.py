@@ -458,7 +458,7 @@ def test_longkou_a_missing_evaluation_is_missing_not_zero(make, cli):
     assert "未评" in table and "诫勉谈话" not in table
     check = cli("check", "-l", b.folder)
     assert check.exit_code == 0, check.output  # a warning: the log itself is fine
-    assert "尚未评议" in check.output and "masses" in check.output
+    assert "尚未评议" in check.output and "群众评议" in check.output
     assert check.output.count("尚未评议") == 2  # B and C for 2023, each on its join
     b.eval("B", "masses", "92")  # now complete: (96 + 94 + 92) / 3 = 94, ranked 1 above A's 91.33
     rows = b.rows()
