@@ -219,7 +219,7 @@ def test_several_rules_matching_are_listed_and_nothing_is_written(branch, cli):
 
 def test_no_rule_matching_suggests_the_closest_names(branch, cli):
     result = cli("add", "张三", "缺习", "-d", "2023-05-02", "-l", branch)
-    assert result.exit_code == 2 and "study.absent（缺席三会一课" in result.output
+    assert result.exit_code == 2 and "study.absent(缺席三会一课" in result.output
 
 
 @pytest.mark.parametrize(

@@ -456,6 +456,7 @@ def test_longkou_a_missing_evaluation_is_missing_not_zero(make, cli):
     }
     table = b.run("grade", "--year", "2023").stdout
     assert "未评" in table and "诫勉谈话" not in table
+    assert "自评、互评、群众评议" in table and "masses" not in table  # the panels still missing, in words
     check = cli("check", "-l", b.folder)
     assert check.exit_code == 0, check.output  # a warning: the log itself is fine
     assert "尚未评议" in check.output and "群众评议" in check.output

@@ -102,7 +102,7 @@ def test_the_examples_run_against_the_demo_ledger(cli, demo, monkeypatch, key):
     """An example that names the demo ledger runs on a copy of it; those that write are dry runs."""
     example = messages.text(key, "zh")
     if "ledgers/demo" not in example or key in ("example.serve", "example.verify", "example.log"):
-        pytest.skip("needs a server, a notice's code or git history")
+        pytest.skip("not about the demo ledger, or needs a server, a notice's code or git history")
     monkeypatch.chdir(demo.parent.parent)
     for line in example.splitlines():
         before = (demo / "ledger.yaml").read_bytes()
