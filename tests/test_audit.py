@@ -39,7 +39,7 @@ def repo(tmp_path, cli, monkeypatch):
 
 def test_commit_messages_say_what_was_recorded(repo):
     subjects = git(repo, "log", "--format=%s").splitlines()
-    assert subjects[0] == "一支部: #3 2023-01-10 张三(m01) study.absent(缺席三会一课、培训或主题教育实践活动)-2 缺席 — 记录人 记分员"
+    assert subjects[0] == "一支部: #3 2023-01-10 张三(m01) study.absent（缺席三会一课、培训或主题教育实践活动）-2 缺席 — 记录人 记分员"
     assert subjects[1] == "一支部: #2 2023-01-01 张三(m01) 加入支部 — 记分员"
 
 
@@ -96,11 +96,11 @@ def test_log_lists_what_was_added_in_words(repo, cli):
     result = cli("log", "--since", "HEAD~2", "-l", "b")
     assert result.output.splitlines() == [
         "#2 2023-01-01 张三(m01) 加入支部 — 记分员",
-        "#3 2023-01-10 张三(m01) study.absent(缺席三会一课、培训或主题教育实践活动)-2 缺席 — 记录人 记分员",
+        "#3 2023-01-10 张三(m01) study.absent（缺席三会一课、培训或主题教育实践活动）-2 缺席 — 记录人 记分员",
     ]
     assert "没有新事件" in cli("log", "-l", "b").output
     assert cli("veto", "张三", "-r", "违纪", "--date", "2023-02-01", "-l", "b").exit_code == 0
-    assert "一票否决:违纪" in cli("log", "-l", "b").output
+    assert "一票否决：违纪" in cli("log", "-l", "b").output
 
 
 def test_commit_outside_a_repository_is_refused_before_writing(tmp_path, cli, monkeypatch):
@@ -291,7 +291,7 @@ def test_log_says_when_an_honour_counted_less_than_its_rule(repo, cli):
         assert cli("add", "张三", level, "--ref", "劳模", "--date", date, "-l", "b").exit_code == 0
     lines = cli("log", "-l", "b").output.splitlines()
     assert "+5 " in lines[0] and "→" not in lines[0]
-    assert "honor.city(获得市级荣誉)+3 → 0" in lines[1]  # the same honour, already counted at its highest
+    assert "honor.city（获得市级荣誉）+3 → 0" in lines[1]  # the same honour, already counted at its highest
 
 
 def test_log_since_a_revision_older_than_the_history_listed_every_event_as_new(repo, cli):

@@ -112,7 +112,7 @@ def test_record_checks_appends_and_says_what_it_recorded(tmp_path):
         "date": dt.date(2023, 1, 10), "kind": "score", "subject": "m01", "rule": "study.absent", "count": 2,
         "by": "记分员"}, today=dt.date(2023, 12, 31), lang="zh", search=[SCHEMES], cached=False)
     assert done.event.id == 3 and done.commit is None
-    assert done.summary == "#3 2023-01-10 张三(m01) study.absent(缺席三会一课、培训或主题教育实践活动)-2 — 记录人 记分员"
+    assert done.summary == "#3 2023-01-10 张三(m01) study.absent（缺席三会一课、培训或主题教育实践活动）-2 — 记录人 记分员"
     opened = book.open(folder, [SCHEMES], cached=False).usable()
     assert opened.status(opened.events[-1]).counts
 

@@ -37,19 +37,23 @@ def all_commands():
 
 @pytest.mark.parametrize("words", all_commands(), ids=lambda w: " ".join(w) or "jifen")
 def test_every_command_has_help(cli, words):
-    """Its own sentence is printed, and every option and argument says what it is for."""
+    """Its own sentence is printed (from the catalogue: help.<path>), and every option and argument
+    says what it is for (a catalogue code, said in the reader's language)."""
+    from jifen import messages
+
     command = typer.main.get_command(app)
     for word in words:
         command = command.commands[word]
     result = cli(*words, "--help")
     assert result.exit_code == 0
     assert (command.help or "").strip(), f"jifen {' '.join(words)} has no docstring"
-    sentence = " ".join(command.help.split("\n\n")[0].split())
-    assert sentence in " ".join(result.output.split())
+    sentence = messages.text("help." + (".".join(words) or "jifen"), "zh")
+    assert "".join(sentence.split()) in "".join(result.output.split())
     for param in command.params:
         if getattr(param, "hidden", False):
             continue
-        assert (getattr(param, "help", None) or "").strip(), f"jifen {' '.join(words)}: {param.name} has no help"
+        assert messages.known(getattr(param, "help", None) or ""), f"jifen {' '.join(words)}: {param.name} has no help"
+        assert messages.text(param.help, "zh")[:8] in result.output
 
 
 @pytest.mark.parametrize("words", all_commands(), ids=lambda w: " ".join(w) or "jifen")
@@ -71,7 +75,7 @@ def test_lazy_build_runs_commands_and_suggests_names(capsys):
     assert done.value.code == 0 and "quantified-2023" in capsys.readouterr().out
     with pytest.raises(SystemExit) as done:
         lazy.group(app)(["ad"], prog_name="jifen")
-    assert done.value.code == 2 and "Did you mean 'add'?" in capsys.readouterr().err
+    assert done.value.code == 2 and "是否要用 'add'？" in capsys.readouterr().err
 
 
 def test_python_dash_m_works():
@@ -422,7 +426,7 @@ def by_hand_grade_en_txt(output):
 
 def by_hand_show_m10(output):
     assert "2023Q1:98" in output and "2023Q2:100" in output and "2023:99.25" in output
-    assert "优秀(第 7 名)" in output
+    assert "优秀（第 7 名）" in output
     assert cells(output, "service.complaint")[-1] == "是"  # revoked
 
 
@@ -759,7 +763,7 @@ def test_two_megabytes_of_junk_lines_print_200_problems_and_say_how_many_more(br
     result = cli("check", "-l", branch)
     assert result.exit_code == 1 and len(result.output) < 100_000
     assert result.output.count("事件应为键值映射") == MAX_PROBLEMS
-    assert f"另有 {500_000 - MAX_PROBLEMS} 个问题未列出(最多列出 {MAX_PROBLEMS} 个)" in result.output
+    assert f"另有 {500_000 - MAX_PROBLEMS} 个问题未列出（最多列出 {MAX_PROBLEMS} 个）" in result.output
     assert result.output.endswith("发现 500000 个问题\n")
     english = cli("check", "-l", branch, "--lang", "en").output
     assert f"{500_000 - MAX_PROBLEMS} more problem(s) not listed (at most {MAX_PROBLEMS} are)" in english

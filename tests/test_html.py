@@ -57,8 +57,8 @@ def test_quarter_notice_page(cli, tmp_path, demo):
     assert "thead" in parsed.tags and parsed.links == []  # nothing fetched from anywhere
     assert "display: table-header-group" in html and "break-inside: avoid" in html
     assert "size: A4 portrait" in html  # twelve columns without the ids: printed portrait
-    assert "公示期:______年" in text  # no notice event: a line to fill in
-    assert "可向机关第一党支部书面或当面提出" in text and "(盖章)" in text
+    assert "公示期：______年" in text  # no notice event: a line to fill in
+    assert "可向机关第一党支部书面或当面提出" in text and "（盖章）" in text
     assert "m01" not in text and "编号" not in text  # internal ids only on request
     assert "王志强:延迟完成日常工作 −10" in text  # each member's reasons, by rule name
     assert '"Noto Sans CJK SC"' in html
@@ -69,7 +69,7 @@ def test_notice_ids_on_request_and_the_notice_period(cli, tmp_path, demo):
     assert cli("notice", "--quarter", "2023Q1", "--from", "2023-04-03", "-l", demo, "--by", "刘芳").exit_code == 0
     _, _, parsed = page(cli, tmp_path, demo, "report", "--quarter", "2023Q1", "--ids")
     text = "".join(parsed.text)
-    assert "公示期:2023年4月3日至2023年4月9日" in text
+    assert "公示期：2023年4月3日至2023年4月9日" in text
     assert "张建国(m01)" in text and "编号" in text and "(#" in text
 
 

@@ -39,7 +39,7 @@ RANKS = {
     "jifen.web.views": 56,
     "jifen.web.app": 57,
     "jifen.web.committee": 58,
-    "jifen.cli.lazy": 60, "jifen.cli.common": 61,
+    "jifen.cli.words": 60, "jifen.cli.lazy": 60, "jifen.cli.common": 61,
     **{f"jifen.cli.{name}": 62 for name in ("record", "reading", "workflow", "history", "serve", "verify", "completion",
                                             "desk", "ask")},
     "jifen.cli": 63, "jifen.__main__": 64,

@@ -57,3 +57,33 @@ def test_every_code_the_sources_name_is_in_the_catalogue():
     missing = {code: where for code, where in used_codes().items()
                if not messages.known(code) and not any(k.startswith(code + ".") for k in messages.MESSAGES)}
     assert not missing, missing
+
+
+CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+ASCII_BESIDE_CJK = re.compile(rf"[{CJK}] *[,:;()?!]|[,:;()?!] *[{CJK}]")
+# zh entries that may keep ASCII punctuation beside Chinese, and why (none so far: a code, a command,
+# a path or a number inside a Chinese sentence is not beside a Chinese character, or is set off by a space)
+ASCII_PUNCTUATION_KEPT: dict[str, str] = {}
+
+
+@pytest.mark.parametrize("code", sorted(messages.MESSAGES))
+def test_chinese_text_has_chinese_punctuation(code):
+    """，。：；（）！？ in Chinese sentences: no ASCII , : ; ( ) ? ! touching a Chinese character."""
+    entry = messages.MESSAGES[code]
+    for zh in entry[0::2]:
+        found = ASCII_BESIDE_CJK.search(zh)
+        assert found is None or code in ASCII_PUNCTUATION_KEPT, f"{code}: {found and found.group()!r} in {zh!r}"
+
+
+def test_event_kinds_and_panels_are_said_in_chinese():
+    """A kind or panel name given to a Chinese message is put in its Chinese word ({kind:kind})."""
+    assert messages.text("event.wrong-target", "zh", target=10, kind="revoke", action="amend", kinds="score, declare") \
+        == "事件 10 是撤销，不能更正"
+    assert messages.hint("event.wrong-target", "zh", target=10, kind="revoke", action="amend", kinds="score, declare") \
+        == "更正只用于：记分、申报。"
+    assert messages.text("log.eval", "zh", id=3, date="2023-12-30", who="张三(m01)", panel="self", period="2023", given=95,
+                         by="李四", late="") == "#3 2023-12-30 张三(m01) 评议（自评，2023）：95 — 评议人 李四"
+    assert messages.text("event.unevaluated", "zh", subject="张三", year=2023, panels="masses, 卫生") \
+        == "张三 在 2023 年尚未评议（未评）：缺少 群众评议、卫生"
+    assert "revoke event: amend" in messages.text("event.wrong-target", "en", target=10, kind="revoke", action="amend",
+                                                  kinds="score")

@@ -104,4 +104,4 @@ def test_a_warning_is_labelled_as_one(tmp_path):
     path = write(tmp_path / "s.yaml", "grades: []\n")
     text = render.problems([Problem(Source(str(path), 1, 1), "event.unknown-subject", {"subject": "x"},
                                     severity="warning")], "zh")
-    assert text.startswith(f"{path}:1:1: 提醒: ")
+    assert text.startswith(f"{path}:1:1: 提醒：")

@@ -315,7 +315,7 @@ def test_serve_demo_prints_accounts_that_sign_in_and_runs_uvicorn_on_localhost(d
     assert result.exit_code == 0, result.output
     assert (seen["host"], seen["port"]) == ("127.0.0.1", 8123)
     lines = [line.split() for line in result.output.splitlines() if line.startswith("演示账户 ")]
-    printed = {words[1].split("(")[0]: words[-1] for words in lines}
+    printed = {words[1].split("（")[0]: words[-1] for words in lines}
     assert set(printed) == {"刘芳", "王志强", "陈明", "张建国", "李秀英"}
     c = TestClient(seen["app"], follow_redirects=False)
     r = c.post("/signin", data={"csrf": token(c), "name": "刘芳", "secret": printed["刘芳"]})

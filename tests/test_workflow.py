@@ -28,13 +28,13 @@ def test_declaration_counts_only_once_approved(run):
     board, data = scores(run)
     assert board == {"张三": 100, "李四": 100}
     assert [p["id"] for p in data["pending"]] == [4, 5]
-    assert "待审核的申报 #4:张三(m01) honor.city(2023-02-01)" in run("report", "--quarter", "2023Q1").output
+    assert "待审核的申报 #4：张三(m01) honor.city（2023-02-01）" in run("report", "--quarter", "2023Q1").output
     run("approve", "4", "--date", "2023-03-01")
     run("reject", "5", "-r", "无证明材料", "--date", "2023-03-01")
     board, data = scores(run)
     assert board == {"张三": 103, "李四": 100} and data["pending"] == []
     assert "已有决定" in run("approve", "5", "--date", "2023-03-02", code=2).output
-    assert "declare" in run("approve", "2", "--date", "2023-03-02", code=2).output  # a join is not a declaration
+    assert "只用于：申报" in run("approve", "2", "--date", "2023-03-02", code=2).output  # a join is not a declaration
 
 
 def test_notice_appeal_ruling_and_close(run, cli):
@@ -50,8 +50,8 @@ def test_notice_appeal_ruling_and_close(run, cli):
     assert data["notice"] == [{"period": "2023Q1", "from": "2023-04-01", "to": "2023-04-07", "note": "异议请向纪检委员王五提出"}]
     assert [a["id"] for a in data["appeals"]] == [7, 8]
     table = run("report", "--quarter", "2023Q1").output
-    assert "公示:2023Q1 2023-04-01 至 2023-04-07。异议请向纪检委员王五提出" in table
-    assert "未裁定的异议 #7:张三(m01) 对 #4:投诉不属实" in table
+    assert "公示：2023Q1 2023-04-01 至 2023-04-07。异议请向纪检委员王五提出" in table
+    assert "未裁定的异议 #7：张三(m01) 对 #4：投诉不属实" in table
     assert "未裁定的异议" in run("close", "--quarter", "2023Q1", "--date", "2023-04-09", code=2).output
     said = run("ruling", "7", "支持", "-r", "经核实投诉不属实", "--date", "2023-04-10").output  # cancels 4
     assert "异议 #7 裁定 支持" in said and "upheld" not in said

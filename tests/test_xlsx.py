@@ -18,7 +18,7 @@ def test_monthly_register(cli, tmp_path, demo):
     book = load_workbook(path)
     assert book.sheetnames == ["登记表", "明细"]
     sheet = book["登记表"]
-    assert sheet["A1"].value == "2023年8月份党员量化积分登记表" and sheet["A2"].value == "单位:机关第一党支部"
+    assert sheet["A1"].value == "2023年8月份党员量化积分登记表" and sheet["A2"].value == "单位：机关第一党支部"
     assert sorted(str(r) for r in sheet.merged_cells.ranges) == ["A1:M1", "A2:M2"]
     assert sheet.freeze_panes == "A4" and sheet.print_title_rows == "$3:$3"
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 and sheet.page_setup.orientation == "landscape"
@@ -55,7 +55,7 @@ def test_annual_summary_and_member_card(cli, tmp_path, demo):
     card = tmp_path / "card.xlsx"
     assert cli("show", "吴敏", "-l", demo, "-f", "xlsx", "-o", card).exit_code == 0
     sheet = load_workbook(card).worksheets[0]
-    assert sheet["A1"].value == "党员积分登记卡:吴敏(m10)"
+    assert sheet["A1"].value == "党员积分登记卡：吴敏（m10）"
     assert sheet.page_setup.orientation == "portrait"
     headers = [c.value for c in sheet[3]]
     revoked = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[4] == "发生责任投诉")

@@ -18,13 +18,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from jifen import errors, messages
+from jifen.cli import words
 
 if TYPE_CHECKING:  # jifen.model is imported where used: defining its classes costs ~15 ms of every start
     from decimal import Decimal
 
     from jifen.core.model import Event
 
-app = typer.Typer(
+app = words.Typer(
     name="jifen",
     help="党员量化积分台账 — a points ledger for party branches: record, replay, report.",
     no_args_is_help=True,
@@ -33,14 +34,14 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: drawing it with rich costs ~140 ms of imports on every start
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-member_app = typer.Typer(help="The roster: members (or branches) joining and leaving.", no_args_is_help=True,
+member_app = words.Typer(help="The roster: members (or branches) joining and leaving.", no_args_is_help=True,
                          rich_markup_mode=None)
-scheme_app = typer.Typer(help="Schemes: the scoring rules a ledger is replayed against.", no_args_is_help=True,
+scheme_app = words.Typer(help="Schemes: the scoring rules a ledger is replayed against.", no_args_is_help=True,
                          rich_markup_mode=None)
-hooks_app = typer.Typer(help="Git hooks that keep ledgers append-only.", no_args_is_help=True, rich_markup_mode=None)
+hooks_app = words.Typer(help="Git hooks that keep ledgers append-only.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(member_app, name="member")
 app.add_typer(scheme_app, name="scheme")
-user_app = typer.Typer(help="Web accounts: who may sign in to jifen serve.", no_args_is_help=True, rich_markup_mode=None)
+user_app = words.Typer(help="Web accounts: who may sign in to jifen serve.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(hooks_app, name="hooks")
 app.add_typer(user_app, name="user")
 
@@ -56,45 +57,49 @@ def _version(shown: bool) -> None:
 
 
 @app.callback()
-def _top(version: Annotated[bool, typer.Option("--version", help="Print jifen's version and exit.",
-                                               callback=_version, is_eager=True)] = False) -> None:
-    """党员量化积分台账 — a points ledger for party branches: record, replay, report."""
+def _top(version: Annotated[bool, typer.Option("--version", help="opt.version", callback=_version, is_eager=True)] = False,
+         lang: Annotated[str | None, typer.Option("--lang", help="opt.lang-all", show_default=False)] = None) -> None:
+    """党员量化积分台账 — a points ledger for party branches: record, replay, report.
+
+    ``--lang`` here is read from the command line before parsing (``jifen.cli.words``), and
+    holds for the help and the messages of the command that follows."""
 
 
 # --- shared options, declared once ----------------------------------------------
 
 LedgerOpt = Annotated[
     Path | None,
-    typer.Option("--ledger", "-l", help="Ledger folder. Default: $JIFEN_LEDGER, else the current folder.",
+    typer.Option("--ledger", "-l", help="opt.ledger",
                  show_default=False),
 ]
 FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="Output: table, json, csv, markdown, html or xlsx (with -o).")
+    str, typer.Option("--format", "-f", help="opt.format")
 ]
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of the terminal.", show_default=False)
+    Path | None, typer.Option("--output", "-o", help="opt.output", show_default=False)
 ]
 LangOpt = Annotated[
-    str | None, typer.Option("--lang", help="Language of messages and headers: zh (default) or en; or $JIFEN_LANG.",
+    str | None, typer.Option("--lang", help="opt.lang",
                                 show_default=False)
 ]
-DateOpt = Annotated[str | None, typer.Option("--date", "-d", help="Date YYYY-MM-DD. Default: today.",
+DateOpt = Annotated[str | None, typer.Option("--date", "-d", help="opt.date",
                                                 show_default=False)]
 ByOpt = Annotated[
     str | None,
-    typer.Option("--by", help="Who records it. Default: $JIFEN_USER, else git user.name, else the login name.",
+    typer.Option("--by", help="opt.by",
                  show_default=False),
 ]
-NoteOpt = Annotated[str | None, typer.Option("--note", "-n", help="Reason or evidence, in words.")]
-LateOpt = Annotated[bool, typer.Option("--late", help="Record it although its period is closed, as a late correction (give --reason).")]
-LateReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="With --late: why it is recorded after the period was closed.", show_default=False)]
-IdsOpt = Annotated[bool, typer.Option("--ids", help="On the HTML page: show each subject's internal id, and the ids of the events behind each reason.")]
-NoColorOpt = Annotated[bool, typer.Option("--no-color", help="Draw tables without colours (also when $NO_COLOR is set).")]
-CommitOpt = Annotated[bool, typer.Option("--commit", help="Commit the append to git, with a message that says what was recorded.")]
+NoteOpt = Annotated[str | None, typer.Option("--note", "-n", help="opt.note")]
+LateOpt = Annotated[bool, typer.Option("--late", help="opt.late")]
+LateReasonOpt = Annotated[str | None, typer.Option("--reason", "-r", help="opt.late-reason", show_default=False)]
+IdsOpt = Annotated[bool, typer.Option("--ids", help="opt.ids")]
+NoColorOpt = Annotated[bool, typer.Option("--no-color", help="opt.no-color")]
+CommitOpt = Annotated[bool, typer.Option("--commit", help="opt.commit")]
 
 
 def lang_of(lang: str | None) -> str:
-    return messages.lang_from_env(lang)
+    """The language asked for: the command's ``--lang``, else ``jifen --lang``, else $JIFEN_LANG, else zh."""
+    return messages.lang_from_env(lang) if lang else words.lang_of()
 
 
 def coloured(no_color: bool) -> bool:
@@ -141,7 +146,7 @@ def complain(exc: errors.JifenError, lang: str) -> None:
         typer.echo(render.problems(exc.problems, lang), err=True, nl=False)
     message = messages.text(exc.code, lang, **render.printable(exc.args_))
     hint = messages.hint(exc.code, lang, **render.printable(exc.args_))
-    typer.echo(f"jifen: {message}" + (f"\n{hint}" if hint else ""), err=True)
+    typer.echo(messages.text("cli.said", lang, message=message) + (f"\n{hint}" if hint else ""), err=True)
 
 
 # --- choosing and reading the ledger ------------------------------------------------
@@ -383,8 +388,8 @@ def member_id(members: dict, text: str) -> str:
     raise errors.InvalidInput("cli.unknown-subject", text=text)
 
 
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Check and show what would be recorded; write nothing.")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also print each event as written in the ledger (YAML).")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="opt.dry-run")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="opt.verbose")]
 
 
 def record_about(option: Path | None, lang: str, kind: str, member: str | list[str], date: str | None,

@@ -27,9 +27,9 @@ HOOK_MARK = "# installed by: jifen hooks install"
 @app.command()
 @handled
 def audit(
-    rev_range: Annotated[str | None, typer.Argument(help="Commits to check, as git takes them (e.g. main~10..main). Default: all of HEAD.", show_default=False)] = None,
-    staged: Annotated[bool, typer.Option("--staged", help="Check only the staged change against HEAD (what the pre-commit hook runs).")] = False,
-    repo: Annotated[Path | None, typer.Option("--repo", help="The repository. Default: the one holding the current folder.", show_default=False)] = None,
+    rev_range: Annotated[str | None, typer.Argument(help="arg.rev-range", show_default=False)] = None,
+    staged: Annotated[bool, typer.Option("--staged", help="opt.staged")] = False,
+    repo: Annotated[Path | None, typer.Option("--repo", help="opt.repo", show_default=False)] = None,
     lang: LangOpt = None,
 ) -> None:
     """Prove from git history that every ledger was only appended to. Exit 1 on any edit of history."""
@@ -64,8 +64,8 @@ def audit(
 @hooks_app.command("install")
 @handled
 def hooks_install(
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing pre-commit hook.")] = False,
-    repo: Annotated[Path | None, typer.Option("--repo", help="The repository. Default: the one holding the current folder.", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="opt.force")] = False,
+    repo: Annotated[Path | None, typer.Option("--repo", help="opt.repo", show_default=False)] = None,
     lang: LangOpt = None,
 ) -> None:
     """Install a git pre-commit hook that refuses a commit which edits the history of a ledger, and a
@@ -92,9 +92,9 @@ def hooks_install(
 @app.command("merge-driver", hidden=True)
 @handled
 def merge_driver(
-    base: Annotated[Path, typer.Argument(help="The common ancestor's ledger.yaml (git's %O).")],
-    ours: Annotated[Path, typer.Argument(help="This side's ledger.yaml, where the result is written (git's %A).")],
-    theirs: Annotated[Path, typer.Argument(help="The other side's ledger.yaml (git's %B).")],
+    base: Annotated[Path, typer.Argument(help="arg.base")],
+    ours: Annotated[Path, typer.Argument(help="arg.ours")],
+    theirs: Annotated[Path, typer.Argument(help="arg.theirs")],
     lang: LangOpt = None,
 ) -> None:
     """Merge two clones' appends to a ledger (git's merge driver, set up by jifen hooks install): keep this
@@ -108,7 +108,7 @@ def merge_driver(
 @app.command()
 @handled
 def log(
-    since: Annotated[str, typer.Option("--since", help="The revision to compare with (a commit, branch or tag).")] = "HEAD",
+    since: Annotated[str, typer.Option("--since", help="opt.since")] = "HEAD",
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
 ) -> None:

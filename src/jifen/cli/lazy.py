@@ -17,11 +17,12 @@ from typing import Any
 
 import typer
 import typer.main as typer_main
-from typer.core import TyperCommand, TyperGroup
 from typer.models import CommandInfo, TyperInfo
 
+from jifen.cli.words import Command, Group
 
-class LazyGroup(TyperGroup):
+
+class LazyGroup(Group):
     """A typer group whose subcommands are built when first asked for."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -80,12 +81,12 @@ def _group(info: TyperInfo, app: typer.Typer) -> LazyGroup:
                    lambda c=command, n=name: _stand_in(c, n))
     for sub in info.typer_instance.registered_groups:
         made.defer(sub.name, lambda s=sub: _group(s, app),
-                   lambda s=sub: TyperGroup(name=s.name, help=typer_main.solve_typer_info_help(s)))
+                   lambda s=sub: Group(name=s.name, help=typer_main.solve_typer_info_help(s)))
     return made
 
 
-def _stand_in(command: CommandInfo, name: str) -> TyperCommand:
+def _stand_in(command: CommandInfo, name: str) -> Command:
     """A command without its parameters: enough for a line of the top-level help."""
     text = inspect.cleandoc(command.help) if command.help is not None else inspect.getdoc(command.callback)
-    return TyperCommand(name=name, help=text,
+    return Command(name=name, help=text,
                         short_help=command.short_help, hidden=command.hidden, deprecated=command.deprecated)

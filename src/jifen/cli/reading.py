@@ -43,11 +43,11 @@ GroupOpt = Annotated[str | None, typer.Option("--group", "-g", help="Only the me
 @app.command()
 @handled
 def report(
-    month: Annotated[str | None, typer.Option("--month", "-m", help="A month, YYYY-MM (月度登记表).", show_default=False)] = None,
-    quarter: Annotated[str | None, typer.Option("--quarter", "-q", help="A quarter, YYYYQn (季度公示).", show_default=False)] = None,
-    year: Annotated[str | None, typer.Option("--year", "-y", help="A year, YYYY.", show_default=False)] = None,
+    month: Annotated[str | None, typer.Option("--month", "-m", help="opt.month", show_default=False)] = None,
+    quarter: Annotated[str | None, typer.Option("--quarter", "-q", help="opt.quarter.report", show_default=False)] = None,
+    year: Annotated[str | None, typer.Option("--year", "-y", help="opt.year.report", show_default=False)] = None,
     group: GroupOpt = None,
-    half: Annotated[str | None, typer.Option("--half", help="A half-year (半年测评, 期中测评): 2023H1, 2023年上半年, 下半年.", show_default=False)] = None,
+    half: Annotated[str | None, typer.Option("--half", help="opt.half", show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
@@ -80,7 +80,7 @@ def report(
 @app.command()
 @handled
 def grade(
-    year: Annotated[int, typer.Option("--year", "-y", help="The year to grade.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="opt.year.grade")],
     group: GroupOpt = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
@@ -112,8 +112,8 @@ def grade(
 @app.command()
 @handled
 def show(
-    member: Annotated[str, typer.Argument(help="Member id or unique name.", autocompletion=complete_members)],
-    year: Annotated[int | None, typer.Option("--year", "-y", help="Only this year.", show_default=False)] = None,
+    member: Annotated[str, typer.Argument(help="arg.member", autocompletion=complete_members)],
+    year: Annotated[int | None, typer.Option("--year", "-y", help="opt.year.show", show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
@@ -225,8 +225,7 @@ def scheme_list(format: FormatOpt = "table", lang: LangOpt = None, no_color: NoC
 @scheme_app.command("show")
 @handled
 def scheme_show(
-    scheme: Annotated[str | None, typer.Argument(help="Scheme id or file. Default: the scheme of the ledger "
-                                                      "(--ledger, $JIFEN_LEDGER or the current folder).",
+    scheme: Annotated[str | None, typer.Argument(help="arg.scheme.scheme-show",
                                                  show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
@@ -267,9 +266,7 @@ def rules(
 @scheme_app.command("check")
 @handled
 def scheme_check(
-    scheme: Annotated[str | None, typer.Argument(help="Scheme id or file. Default: every version of the ledger's scheme "
-                                                      "(--ledger, $JIFEN_LEDGER or the current folder), each file and each adopt event.",
-                                                 show_default=False)] = None,
+    scheme: Annotated[str | None, typer.Argument(help="arg.scheme.scheme-check", show_default=False)] = None,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -351,10 +348,10 @@ def member_list(ledger: LedgerOpt = None, format: FormatOpt = "table", lang: Lan
 @app.command()
 @handled
 def rollup(
-    folder: Annotated[Path, typer.Argument(help="A folder holding branch ledgers (any depth), e.g. ledgers/.")],
-    year: Annotated[int, typer.Option("--year", "-y", help="The year to sum up.")],
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use. Default: one per core.", show_default=False)] = None,
-    cluster: Annotated[str | None, typer.Option("--cluster", help="Run each branch on the Dask cluster whose scheduler is at this address (e.g. tcp://10.0.0.5:8786); its workers must see the ledgers at the same paths. Needs jifen[cluster].", show_default=False)] = None,
+    folder: Annotated[Path, typer.Argument(help="arg.folder")],
+    year: Annotated[int, typer.Option("--year", "-y", help="opt.year.rollup")],
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="opt.jobs", show_default=False)] = None,
+    cluster: Annotated[str | None, typer.Option("--cluster", help="opt.cluster", show_default=False)] = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
     lang: LangOpt = None,
@@ -398,9 +395,9 @@ def _with_progress(work, total: int, terminal: bool):
 @app.command()
 @handled
 def chart(
-    year: Annotated[int, typer.Option("--year", "-y", help="The year to draw.")],
-    member: Annotated[str | None, typer.Option("--member", "-m", help="Only this member (id or unique name): their trend.", show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="The image: .png or .svg. Default: chart-YEAR.png.", show_default=False)] = None,
+    year: Annotated[int, typer.Option("--year", "-y", help="opt.year.chart")],
+    member: Annotated[str | None, typer.Option("--member", "-m", help="opt.member", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="opt.output.chart", show_default=False)] = None,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
 ) -> None:

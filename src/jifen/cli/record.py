@@ -47,16 +47,15 @@ from jifen.cli.common import (
 )
 from jifen.cli.completion import complete_events, complete_members, complete_rules, complete_words
 
-MemberArg = Annotated[str, typer.Argument(help="Member (or branch) id or unique name.", autocompletion=complete_members)]
-EventArg = Annotated[int, typer.Argument(help="Id of the earlier event (see jifen show).", autocompletion=complete_events)]
-ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="Why, in words.")]
-CountOpt = Annotated[str | None, typer.Option("--count", "-c", help="Occurrences, for a fixed or progressive rule.", show_default=False)]
-PointsOpt = Annotated[str | None, typer.Option("--points", "-p", help="Points, for a discretionary (酌情) rule, e.g. -0.5.", show_default=False)]
-LevelOpt = Annotated[str | None, typer.Option("--level", help="For a graded rule: the level judged (较好, 一般 …).", show_default=False)]
-MeasureOpt = Annotated[str | None, typer.Option("--measure", help="For a rate rule: the measured value, e.g. an attendance rate 93.5.", show_default=False)]
-RefOpt = Annotated[str | None, typer.Option("--ref", help="The honour or matter this is about: the same --ref counts once at its highest level.", show_default=False)]
-RuleArg = Annotated[str, typer.Argument(help="Rule id of the scheme, e.g. study.absent (see jifen scheme show).")]
-NewRuleOpt = Annotated[str | None, typer.Option("--rule", help="The rule it should have been recorded under.", show_default=False,
+MemberArg = Annotated[str, typer.Argument(help="arg.subject", autocompletion=complete_members)]
+EventArg = Annotated[int, typer.Argument(help="arg.event-id", autocompletion=complete_events)]
+ReasonOpt = Annotated[str, typer.Option("--reason", "-r", help="opt.reason")]
+CountOpt = Annotated[str | None, typer.Option("--count", "-c", help="opt.count", show_default=False)]
+PointsOpt = Annotated[str | None, typer.Option("--points", "-p", help="opt.points", show_default=False)]
+LevelOpt = Annotated[str | None, typer.Option("--level", help="opt.level", show_default=False)]
+MeasureOpt = Annotated[str | None, typer.Option("--measure", help="opt.measure", show_default=False)]
+RefOpt = Annotated[str | None, typer.Option("--ref", help="opt.ref", show_default=False)]
+NewRuleOpt = Annotated[str | None, typer.Option("--rule", help="opt.rule", show_default=False,
                                                 autocompletion=complete_rules)]
 
 
@@ -65,11 +64,11 @@ PINNED_SCHEME = "scheme.yaml"  # the copy of its scheme a ledger is scored by, b
 @app.command()
 @handled
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder of the new ledger, e.g. ledgers/branch-1.")],
-    scheme: Annotated[str, typer.Option("--scheme", "-s", help="Scheme id (see jifen scheme list) or a scheme file.")],
-    name: Annotated[str, typer.Option("--name", help="The branch's name, as printed on reports.")],
-    subjects: Annotated[str | None, typer.Option("--subjects", help="Who is scored: members, or branches (a committee's ledger). Default: as the scheme says.", show_default=False)] = None,
-    above: Annotated[str | None, typer.Option("--above", help="The party organisation above the branch, as its notices name it (e.g. 中共某某委员会).", show_default=False)] = None,
+    directory: Annotated[Path, typer.Argument(help="arg.directory")],
+    scheme: Annotated[str, typer.Option("--scheme", "-s", help="opt.scheme")],
+    name: Annotated[str, typer.Option("--name", help="opt.name")],
+    subjects: Annotated[str | None, typer.Option("--subjects", help="opt.subjects", show_default=False)] = None,
+    above: Annotated[str | None, typer.Option("--above", help="opt.above", show_default=False)] = None,
     date: DateOpt = None,
     by: ByOpt = None,
     lang: LangOpt = None,
@@ -162,11 +161,11 @@ def scheme_adopt(
 @member_app.command("add")
 @handled
 def member_add(
-    name: Annotated[str, typer.Argument(help="The member's name (or the branch's, in a committee ledger).")],
-    id: Annotated[str | None, typer.Option("--id", help="Id to use. Default: the next free m01, m02 … (b01 … for branches).")] = None,
-    role: Annotated[str | None, typer.Option("--role", help="The member's role from the join on, where the scheme has roles: its id or its name (secretary, 支部书记 …).", show_default=False)] = None,
-    same_name: Annotated[bool, typer.Option("--same-name", help="Another person who has the same name as a member on the roll.")] = False,
-    status: Annotated[str | None, typer.Option("--status", help="入党积极分子, 发展对象 or 预备党员, for someone not yet a full member (see member status).", show_default=False)] = None,
+    name: Annotated[str, typer.Argument(help="arg.name.member-add")],
+    id: Annotated[str | None, typer.Option("--id", help="opt.id")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="opt.role.member-add", show_default=False)] = None,
+    same_name: Annotated[bool, typer.Option("--same-name", help="opt.same-name")] = False,
+    status: Annotated[str | None, typer.Option("--status", help="opt.status.member-add", show_default=False)] = None,
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,
@@ -210,7 +209,7 @@ def _next_id(members: dict, prefix: str) -> str:
 @handled
 def member_leave(
     member: MemberArg,
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Why: transferred out, died, expelled …")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="opt.reason.member-leave")],
     date: DateOpt = None,
     by: ByOpt = None,
     late: LateOpt = False,
@@ -228,8 +227,8 @@ def member_leave(
 @handled
 def member_exempt(
     member: MemberArg,
-    year: Annotated[int, typer.Option("--year", "-y", help="The year the member is not scored.")],
-    reason: Annotated[str, typer.Option("--reason", "-r", help="Why (joined or transferred in under half a year ago …) and who approved it.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="opt.year.member-exempt")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="opt.reason.member-exempt")],
     date: DateOpt = None,
     by: ByOpt = None,
     late: LateOpt = False,
@@ -249,10 +248,8 @@ def _scored_command(kind: str, doc: str):
 
     def command(
         words: Annotated[list[str] | None, typer.Argument(
-            help="Members (ids or unique names), then the rule: its id, its name, or a unique part of the name. "
-                 "Without a rule, on a terminal, each is asked for.",
-            metavar="MEMBER... RULE", show_default=False, autocompletion=complete_words)] = None,
-        interactive: Annotated[bool, typer.Option("--interactive", "-i", help="Ask for the member, rule, value, date and note, with completion; show the record and ask to confirm. The words given are the members.")] = False,
+            help="arg.words", metavar="MEMBER... RULE", show_default=False, autocompletion=complete_words)] = None,
+        interactive: Annotated[bool, typer.Option("--interactive", "-i", help="opt.interactive")] = False,
         date: DateOpt = None,
         count: CountOpt = None,
         points: PointsOpt = None,
@@ -298,14 +295,14 @@ declare = app.command("declare")(_scored_command(
 @handled
 def evaluate(
     member: MemberArg,
-    kind: Annotated[str, typer.Option("--kind", "-k", help="The panel: 自评 (self), 互评 (peer), 群众 (masses), 民主评议 (democratic), 督查 (inspection) … (see jifen scheme show).")],
-    score: Annotated[str | None, typer.Option("--score", "-s", help="The score given, on the scheme's scale (usually out of 100).", show_default=False)] = None,
-    rating: Annotated[str | None, typer.Option("--rating", help="Or the rating given: 优秀, 合格, 基本合格, 不合格 (as the scheme lists).", show_default=False)] = None,
-    aspect: Annotated[list[str] | None, typer.Option("--aspect", "-a", help="Or the form aspect by aspect, where the scheme's form has aspects: --aspect 理想信念=9 --aspect 宗旨意识=10 …, or \"理想信念9分、宗旨意识10分\". The panel's score is their sum.", show_default=False)] = None,
-    period: Annotated[str | None, typer.Option("--period", help="The period evaluated (2023, 2023Q4 …). Default: the scoring period of --date.", show_default=False)] = None,
+    kind: Annotated[str, typer.Option("--kind", "-k", help="opt.kind")],
+    score: Annotated[str | None, typer.Option("--score", "-s", help="opt.score", show_default=False)] = None,
+    rating: Annotated[str | None, typer.Option("--rating", help="opt.rating", show_default=False)] = None,
+    aspect: Annotated[list[str] | None, typer.Option("--aspect", "-a", help="opt.aspect", show_default=False)] = None,
+    period: Annotated[str | None, typer.Option("--period", help="opt.period", show_default=False)] = None,
     date: DateOpt = None,
     note: NoteOpt = None,
-    by: Annotated[str | None, typer.Option("--by", help="The evaluator (one event per evaluator; several are averaged). Default as for add.", show_default=False)] = None,
+    by: Annotated[str | None, typer.Option("--by", help="opt.by.evaluate", show_default=False)] = None,
     late: LateOpt = False,
     reason: LateReasonOpt = None,
     commit: CommitOpt = False,
@@ -334,7 +331,7 @@ def _period_text(text: str | None) -> str | None:
 @handled
 def veto(
     member: MemberArg,
-    reason: Annotated[str, typer.Option("--reason", "-r", help="The breach (违纪、安全责任事故 …).")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="opt.reason.veto")],
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,

@@ -32,9 +32,9 @@ DEMO_PEOPLE = (("m04", "recorder"), ("m03", "secretary"), ("m05", "supervisor"),
 @user_app.command("invite")
 @handled
 def invite(
-    name: Annotated[str, typer.Argument(help="The person's name: a member's name or id in the roster, or (for a supervisor) any name.")],
-    role: Annotated[str, typer.Option("--role", help="党员 (member), 记分员 (recorder), 书记 (secretary), 监督员 (supervisor), or 上级党委 (committee: with --ledger naming a folder of branch ledgers). For a member of the branch, the roster's role on the day decides once the roster names any office holder.")] = "党员",
-    email: Annotated[str, typer.Option("--email", help="The e-mail of the git commits of this person's appends. Default: one made of their roster id and the branch's folder.")] = "",
+    name: Annotated[str, typer.Argument(help="arg.name.invite")],
+    role: Annotated[str, typer.Option("--role", help="opt.role.invite")] = "党员",
+    email: Annotated[str, typer.Option("--email", help="opt.email")] = "",
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
 ) -> None:
@@ -66,11 +66,11 @@ def invite(
 @app.command()
 @handled
 def serve(
-    ledger: Annotated[Path | None, typer.Argument(help="Ledger folder. Default: as for --ledger.", show_default=False)] = None,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; 0.0.0.0 for the whole network (put HTTPS in front).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
-    demo: Annotated[bool, typer.Option("--demo", help="Create demo accounts (for the demo ledger) and print their passwords; nothing is committed.")] = False,
-    no_commit: Annotated[bool, typer.Option("--no-commit", help="Do not commit each append to git, even where git tracks the ledger.")] = False,
+    ledger: Annotated[Path | None, typer.Argument(help="arg.ledger", show_default=False)] = None,
+    host: Annotated[str, typer.Option("--host", help="opt.host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="opt.port")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="opt.demo")] = False,
+    no_commit: Annotated[bool, typer.Option("--no-commit", help="opt.no-commit")] = False,
     lang: LangOpt = None,
 ) -> None:
     """Serve the ledger's web pages: members see their points, declare and object; the recorder records.

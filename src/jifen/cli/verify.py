@@ -26,7 +26,7 @@ from jifen.cli.common import (
 @app.command()
 @handled
 def verify(
-    code: Annotated[str, typer.Argument(help="The verification code printed on a notice (JF1-…).")],
+    code: Annotated[str, typer.Argument(help="arg.code")],
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,

@@ -42,7 +42,7 @@ from jifen.cli.record import (
     record_on,
 )
 
-QuarterOpt = Annotated[str, typer.Option("--quarter", "-q", help="The quarter, YYYYQn.")]
+QuarterOpt = Annotated[str, typer.Option("--quarter", "-q", help="opt.quarter")]
 
 
 def _quarter(text: str) -> str:
@@ -63,7 +63,7 @@ def approve(
     date: DateOpt = None,
     by: ByOpt = None,
     late: LateOpt = False,
-    reason: Annotated[str | None, typer.Option("--reason", "-r", help="With --late: why.", show_default=False)] = None,
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="opt.late-reason", show_default=False)] = None,
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
@@ -96,9 +96,9 @@ def reject(
 @handled
 def notice(
     quarter: QuarterOpt,
-    start: Annotated[str, typer.Option("--from", help="First day of the notice (公示), YYYY-MM-DD.")],
-    days: Annotated[int, typer.Option("--days", min=1, help="How many days it lasts.")] = 7,
-    note: Annotated[str | None, typer.Option("--note", "-n", help="Where and to whom to object, as the notice will say.", show_default=False)] = None,
+    start: Annotated[str, typer.Option("--from", help="opt.from")],
+    days: Annotated[int, typer.Option("--days", min=1, help="opt.days")] = 7,
+    note: Annotated[str | None, typer.Option("--note", "-n", help="opt.note.notice", show_default=False)] = None,
     by: ByOpt = None,
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
@@ -115,7 +115,7 @@ def notice(
 @handled
 def appeal(
     event_id: EventArg,
-    member: Annotated[str, typer.Option("--by", help="The member who objects (id or unique name).")],
+    member: Annotated[str, typer.Option("--by", help="opt.by.appeal")],
     reason: ReasonOpt,
     date: DateOpt = None,
     late: LateOpt = False,
@@ -135,8 +135,8 @@ def appeal(
 @app.command()
 @handled
 def ruling(
-    appeal_id: Annotated[int, typer.Argument(help="Id of the appeal.", autocompletion=complete_events)],
-    decision: Annotated[str, typer.Argument(help="支持 or upheld (the objection stands); 驳回 or rejected.",
+    appeal_id: Annotated[int, typer.Argument(help="arg.appeal-id", autocompletion=complete_events)],
+    decision: Annotated[str, typer.Argument(help="arg.decision",
                                             autocompletion=lambda: ["支持", "驳回"])],
     reason: ReasonOpt,
     points: PointsOpt = None,

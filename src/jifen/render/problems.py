@@ -24,12 +24,12 @@ def problems(found: Iterable[Problem], lang: str) -> str:
         message = messages.text(problem.code, lang, **words(problem.args))
         hint = messages.hint(problem.code, lang, **words(problem.args))
         if where.line <= 0 and not problem.is_error:
-            message = f"{messages.text('label.warning', lang)}: {message}"
+            message = messages.text("label.warning", lang, message=message)
         if where.line <= 0:
-            blocks.append("\n".join(x for x in (f"jifen: {message}", hint) if x))
+            blocks.append("\n".join(x for x in (messages.text("cli.said", lang, message=message), hint) if x))
             continue
         if not problem.is_error:
-            message = f"{messages.text('label.warning', lang)}: {message}"
+            message = messages.text("label.warning", lang, message=message)
         block = [f"{where}: {message}"]
         quoted = _line(lines_of, where.path, where.line)
         if quoted is not None:

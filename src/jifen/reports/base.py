@@ -90,7 +90,7 @@ def unevaluated_rows(standings: engine.Standings, period: Period,
 
 def missing_column(rows: list[dict[str, Any]]) -> tuple[Column, ...]:
     """The 未评 column, naming the panels still missing, when some row waits for an evaluation."""
-    return (Column("missing", "label.missing"),) if any(r.get("missing") for r in rows) else ()
+    return (Column("missing", "label.missing", words="panel."),) if any(r.get("missing") for r in rows) else ()
 
 
 def reasons(standings: engine.Standings, subject: str, period: Period) -> list[dict[str, Any]]:
