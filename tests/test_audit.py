@@ -275,6 +275,26 @@ def test_two_clones_that_both_appended_merge_by_themselves_with_the_driver(repo,
     assert revoked[5] is True and revoked[4] is False
 
 
+def test_the_hook_let_a_merge_that_kept_one_side_be_committed(repo, cli, tmp_path):
+    """git runs pre-merge-commit, not pre-commit, on a merge: hooks install puts the audit there too,
+    and while a merge is under way the staged log is checked against the commit being merged."""
+    assert cli("hooks", "install").exit_code == 0
+    assert (repo / ".git" / "hooks" / "pre-merge-commit").exists()
+    other = tmp_path / "另一份"
+    subprocess.run(["git", "clone", "-q", str(repo), str(other)], check=True)
+    assert cli("add", "张三", "study.notes", "--date", "2023-02-01", "-l", other / "b", "--commit").exit_code == 0
+    assert cli("add", "张三", "study.report", "--date", "2023-02-02", "-l", repo / "b", "--commit").exit_code == 0
+    git(repo, "fetch", "-q", str(other), "HEAD")
+    head = git(repo, "rev-parse", "HEAD")
+    merged = subprocess.run(["git", "-C", str(repo), "merge", "-s", "ours", "--no-edit", "FETCH_HEAD"],
+                            capture_output=True, text=True)
+    assert merged.returncode != 0 and "合并" in merged.stdout + merged.stderr  # the audit's words
+    assert git(repo, "rev-parse", "HEAD") == head  # no merge commit was made
+    git(repo, "merge", "--abort")
+    git(repo, "merge", "-q", "--no-edit", "FETCH_HEAD")  # the driver's merge keeps both: the hook lets it through
+    assert len(git(repo, "log", "-1", "--format=%P").split()) == 2 and audit.history(repo) == []
+
+
 def test_the_merge_driver_leaves_a_history_edit_for_a_person(tmp_path):
     from jifen.errors import InvalidInput
     from jifen.store import ledger

@@ -441,7 +441,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
                                    "merge driver set: two clones' appends to a ledger merge by themselves ({path})"),
     "cli.scheme-copy-exists": ("{path} 已存在，且与所选方案不同，未建账", "{path} exists and differs from the scheme chosen; nothing was created",
                                "换一个文件夹建账，或先移走该文件。", "Create the ledger in another folder, or move that file away first."),
-    "cli.hook-installed": ("已安装 pre-commit 钩子 {path}：提交前检查台账只有追加", "installed the pre-commit hook {path}: commits that edit ledger history are refused"),
+    "cli.hook-installed": ("已安装钩子 {path}：提交（及合并）前检查台账只有追加", "installed the hook {path}: commits and merges that edit ledger history are refused"),
     "cli.hook-exists": ("{path} 已存在且不是 jifen 的钩子", "{path} exists and is not jifen's hook",
                         "用 --force 覆盖，或把 `jifen audit --staged` 加进现有钩子。", "Use --force to replace it, or add `jifen audit --staged` to your hook."),
     "cli.log-none": ("{since} 之后没有新事件", "no events added since {since}"),

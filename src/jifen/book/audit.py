@@ -126,11 +126,21 @@ def history(repo: Path, rev_range: str | None = None) -> list[Violation]:
     return found
 
 
-def staged(repo: Path) -> list[Violation]:
-    """Violations of the staged change against HEAD (what a pre-commit hook checks)."""
+def staged(repo: Path, merging: tuple[str, ...] = ()) -> list[Violation]:
+    """Violations of the staged change against HEAD (what a pre-commit hook checks); while a merge is
+    under way, also against each commit being merged (``merging``, else MERGE_HEAD), as the audit checks
+    a merge against every parent (what a pre-merge-commit hook checks): a merge that kept one side's
+    log loses the other's events."""
     found: list[Violation] = []
     has_head = gitrepo.has_head(repo)
-    for status, path in gitrepo.staged_ledgers(repo, watched(repo)):
+    paths = watched(repo)
+    for theirs in merging or tuple(filter(None, [gitrepo.merge_head(repo)])):
+        for status, path in gitrepo.staged_ledgers(repo, paths, theirs):
+            old = gitrepo.show(repo, theirs, path)
+            if status == "D" or old is None:
+                continue  # deleted against HEAD is found below; a file the other side has not is nothing lost
+            found += [_where(v, "staged") for v in kept(path, old, gitrepo.show(repo, "", path) or b"")]
+    for status, path in gitrepo.staged_ledgers(repo, paths):
         old = gitrepo.show(repo, "HEAD", path) if has_head else None
         if status == "D":
             found.append(Violation("audit.deleted", path, 1, "", "", where="staged"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -39,7 +41,11 @@ def audit(
     lang = lang_of(lang)
     top = gitrepo.toplevel(repo or Path.cwd())
     if staged:
-        found = audit_lib.staged(top)
+        # during a merge git's pre-merge-commit hook has no MERGE_HEAD yet: git names the commits being
+        # merged in GITHEAD_<sha> variables (its labels for conflict markers)
+        merging = tuple(sorted(name[len("GITHEAD_"):] for name in os.environ
+                               if re.fullmatch(r"GITHEAD_[0-9a-f]{40}(?:[0-9a-f]{24})?", name)))
+        found = audit_lib.staged(top, merging)
         commits = 0
     else:
         found = audit_lib.history(top, rev_range) + audit_lib.working(top)
@@ -68,21 +74,24 @@ def hooks_install(
     repo: Annotated[Path | None, typer.Option("--repo", help="opt.repo", show_default=False)] = None,
     lang: LangOpt = None,
 ) -> None:
-    """Install a git pre-commit hook that refuses a commit which edits the history of a ledger, and a
+    """Install git pre-commit and pre-merge-commit hooks that refuse a commit or merge which edits the
+    history of a ledger (or loses one side's events), and a
     merge driver that merges two clones' appends to a ledger.yaml by appending the other side's events again."""
     from jifen.store import gitrepo
 
     lang = lang_of(lang)
     top = gitrepo.toplevel(repo or Path.cwd())
-    path = gitrepo.hooks_dir(top) / "pre-commit"
-    if path.exists() and HOOK_MARK not in path.read_text(encoding="utf-8", errors="replace") and not force:
-        raise errors.InvalidInput("cli.hook-exists", path=str(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    hooks = [gitrepo.hooks_dir(top) / name for name in ("pre-commit", "pre-merge-commit")]  # git runs the second on merges
+    for path in hooks:
+        if path.exists() and HOOK_MARK not in path.read_text(encoding="utf-8", errors="replace") and not force:
+            raise errors.InvalidInput("cli.hook-exists", path=str(path))
     command = f"{shlex.quote(sys.executable)} -m jifen audit --staged"
-    path.write_text(f"#!/bin/sh\n{HOOK_MARK}\n# Refuses commits that change earlier bytes of a ledger.yaml.\nexec {command}\n",
-                    encoding="utf-8")
-    path.chmod(0o755)
-    typer.echo(messages.text("cli.hook-installed", lang, path=str(path)))
+    for path in hooks:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"#!/bin/sh\n{HOOK_MARK}\n# Refuses commits (and merges) that change earlier bytes of a ledger.yaml\n"
+                        f"# or lose events of either side.\nexec {command}\n", encoding="utf-8")
+        path.chmod(0o755)
+        typer.echo(messages.text("cli.hook-installed", lang, path=str(path)))
     driver = f"{shlex.quote(sys.executable)} -m jifen merge-driver %O %A %B"
     attributes = gitrepo.use_merge_driver(top, "jifen", "ledger.yaml", driver,
                                           messages.text("cli.merge-driver-name", "en"))

@@ -59,6 +59,12 @@ def has_head(repo: Path) -> bool:
     return _git(repo, "rev-parse", "--verify", "--quiet", "HEAD", ok=(0, 1)).returncode == 0
 
 
+def merge_head(repo: Path) -> str | None:
+    """The sha of the commit being merged (MERGE_HEAD) while a merge is under way, else None."""
+    done = _git(repo, "rev-parse", "--verify", "--quiet", "MERGE_HEAD", ok=(0, 1))
+    return done.stdout.decode().strip() if done.returncode == 0 else None
+
+
 def head(repo: Path) -> str:
     """The full sha of HEAD."""
     return _git(repo, "rev-parse", "--verify", "HEAD").stdout.decode().strip()
@@ -148,9 +154,12 @@ def tracked_ledgers(repo: Path, paths: tuple[str, ...] = (LEDGER_GLOB,)) -> list
     return [path for path in out.stdout.decode("utf-8", "surrogateescape").split("\0") if path]
 
 
-def staged_ledgers(repo: Path, paths: tuple[str, ...] = (LEDGER_GLOB,)) -> list[tuple[str, str]]:
-    """(status, path) of files of ``paths`` (default: ledger files) in the index that differ from HEAD."""
-    against = ["HEAD"] if has_head(repo) else []
+def staged_ledgers(repo: Path, paths: tuple[str, ...] = (LEDGER_GLOB,), rev: str = "HEAD") -> list[tuple[str, str]]:
+    """(status, path) of files of ``paths`` (default: ledger files) in the index that differ from ``rev``
+    (default HEAD)."""
+    if rev != "HEAD":
+        revision(rev)
+    against = [rev] if rev != "HEAD" or has_head(repo) else []
     out = _git(repo, "diff", "--cached", "-z", "--no-renames", "--name-status", *against, "--", *paths)
     return _name_status(out.stdout)
 
