@@ -499,9 +499,13 @@ def test_longkou_a_missing_evaluation_is_missing_not_zero(make, cli):
     assert check.exit_code == 0, check.output  # a warning: the log itself is fine
     assert "尚未评议" in check.output and "群众评议" in check.output
     assert check.output.count("尚未评议") == 2  # B and C for 2023, each on its join
+    card = b.json("show", "B", "--year", "2023")  # the card too: no partial year's score for B
+    assert (card["periods"], card["missing"]) == ({"2023": None}, {"2023": ["masses"]})
+    assert "2023：未评（缺少 群众评议）" in b.run("show", "B", "--year", "2023").stdout
     b.eval("B", "masses", "92")  # now complete: (96 + 94 + 92) / 3 = 94, ranked 1 above A's 91.33
     rows = b.rows()
     assert (rows["B"]["score"], rows["B"]["rank"], rows["A"]["rank"]) == (94, 1, 2)
+    assert b.json("show", "B", "--year", "2023")["periods"] == {"2023": 94}
 
 
 def test_dongli_a_graded_item_is_judged_once(make, cli):

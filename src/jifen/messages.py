@@ -619,6 +619,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "note.exchange-catalogue": ("积分兑换（jifen redeem）：{spends}可兑换，每{every}最后 {days} 天开放；奖品及所需积分：{prizes}", "Points exchange (jifen redeem): {spends} may be spent, the last {days} days of every {every}; prizes and prices: {prizes}"),
     "note.exchange-window": ("积分兑换每{every}最后 {days} 天开放；本期或下期：{start} 至 {end}", "The exchange opens the last {days} days of every {every}; this or the next window: {start} to {end}"),
     "note.period": ("{period}:{score}", "{period}: {score}"),
+    "note.period-missing": ("{period}：未评（缺少 {panels:panel}）", "{period}: not yet evaluated ({panels} missing)"),
     "title.report": ("{branch} 党员量化积分 {period}（方案 {scheme}）", "{branch}: points for {period} (scheme {scheme})"),
     "title.grade": ("{branch} {year} 年度党员量化积分评定（方案 {scheme}）", "{branch}: annual grades {year} (scheme {scheme})"),
     "title.report.branches": ("{branch} 党支部考评 {period}（方案 {scheme}）", "{branch}: branch scores for {period} (scheme {scheme})"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from jifen.core import engine, exchange, outcomes
 from jifen.core.model import Event, Ledger
@@ -79,11 +80,15 @@ def show_report(
                 "late": event.late,
             }
         )
-    periods = {}
+    periods: dict[str, Any] = {}
+    missing: dict[str, list[str]] = {}  # a period some panel has not evaluated yet: no score (未评), as on reports
     booked_years = [b.event.date.year for r in replays for b in r.entries(subject)]
     for period in _periods_of(member, booked_years, year, of):
         here = of(period.year)
-        periods[str(period)] = shown(here.score(subject, period).total, here.scheme.precision)
+        score = here.score(subject, period)
+        periods[str(period)] = None if score.missing else shown(score.total, here.scheme.precision)
+        if score.missing:
+            missing[str(period)] = list(score.missing)
     running = [
         *([Column("running_month", "label.running-month")] if scheme.period != "month" else []),
         Column("running", f"label.running-{scheme.period}"),  # the scoring period's: 本季累计, 本年累计 …
@@ -111,7 +116,10 @@ def show_report(
     )
     data = {"member_id": subject, "member": member.name, "events": events, "periods": periods,
             "branch": ledger.name, "subjects": ledger.subjects, "scheme_period": scheme.period}
-    notes = tuple(("note.period", {"period": p, "score": v}) for p, v in periods.items())
+    if missing:
+        data["missing"] = missing
+    notes = tuple(("note.period", {"period": p, "score": v}) if v is not None else
+                  ("note.period-missing", {"period": p, "panels": ", ".join(missing[p])}) for p, v in periods.items())
     graded = [int(p) for p in periods if p.isdigit()]
     if graded:
         latest = outcomes.annual(of(max(graded)), max(graded))

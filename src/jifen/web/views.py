@@ -97,7 +97,8 @@ def card(book: Book, member: str, today: dt.date, lang: str) -> dict[str, Any]:
     place = book.standings_for(quarter).standing(member, quarter)
     return {
         "member": report.data["member"], "member_id": member, "rows": rows[::-1],
-        "periods": [(p, number(v)) for p, v in report.data["periods"].items()][::-1],
+        "periods": [(p, number(v) if v is not None else messages.text("label.missing", lang))
+                    for p, v in report.data["periods"].items()][::-1],
         "quarter": str(quarter), "rank": place.rank if place else None,
         "score": number(place.shown) if place else None, "grade": report.data.get("grade"),
     }
