@@ -502,7 +502,9 @@ def test_longkou_a_missing_evaluation_is_missing_not_zero(make, cli):
     card = b.json("show", "B", "--year", "2023")  # the card too: no partial year's score for B
     assert (card["periods"], card["missing"]) == ({"2023": None}, {"2023": ["masses"]})
     assert "2023：未评（缺少 群众评议）" in b.run("show", "B", "--year", "2023").stdout
-    b.eval("B", "masses", "92")  # now complete: (96 + 94 + 92) / 3 = 94, ranked 1 above A's 91.33
+    said = b.run("eval", "B", "--kind", "masses", "--score", "92", "--period", "2023", "--date", "2024-01-10",
+                 "--by", "评议人").stdout  # now complete: (96 + 94 + 92) / 3 = 94, ranked 1 above A's 91.33
+    assert "（2023 未评 → 94）" in said  # the answer, too, had said the partial 95 → 94
     rows = b.rows()
     assert (rows["B"]["score"], rows["B"]["rank"], rows["A"]["rank"]) == (94, 1, 2)
     assert b.json("show", "B", "--year", "2023")["periods"] == {"2023": 94}

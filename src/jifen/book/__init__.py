@@ -267,13 +267,14 @@ BALANCE = "balance"  # an effect's ``period`` when it is on the exchange balance
 class Effect(NamedTuple):
     """What a new event does to its subject's score: the points it counts (``None`` if it counts
     nothing now: a declaration not yet approved, a roster or workflow event), in the scoring
-    ``period`` of its date, whose shown total goes from ``before`` to ``after``; ``why`` (a
+    ``period`` of its date, whose shown total goes from ``before`` to ``after`` (None while a panel
+    has not evaluated the period: 未评); ``why`` (a
     catalogue code and its arguments) if it counts less than its rule (dedupe, a cap)."""
 
     value: Decimal | None
     period: str
-    before: Decimal
-    after: Decimal
+    before: Decimal | None
+    after: Decimal | None
     why: tuple[str, Mapping[str, Any]] | None = None
 
 
@@ -423,21 +424,23 @@ def effects_of(directory: Path, spine: Spine, new: list[Event], scheme: Scheme, 
         after = engine.replay(kept, scheme, years)
         for event in group:  # one at a time: each new event's total before is the one after those before it
             before, after = after, after.extend([event])
-            if not event.subject or event.subject not in after.members:
-                continue
+            if not event.subject or event.subject not in after.members or event.kind in ROSTER_KINDS:
+                continue  # a join, a role, a group or a status counts no points of its own
             if event.kind == "redeem":  # what it does is to the balance, not to a score
                 from jifen.core import exchange
 
                 found[event.id] = Effect(None, BALANCE, exchange.balance(before, event.subject).left,
                                          exchange.balance(after, event.subject).left)
                 continue
-            period = Period.of(event.date, scheme.period)
+            # an evaluation counts in the period it evaluates (given with --period), not the one it was recorded in
+            period = engine.eval_period(event, scheme) if event.kind == "eval" else Period.of(event.date, scheme.period)
             booked = [b for b in after.entries(event.subject) if b.event.id == event.id]
             value = sum((b.value for b in booked), Decimal(0)) if booked else None
+            was, now = before.score(event.subject, period), after.score(event.subject, period)
             found[event.id] = Effect(
                 value, str(period),
-                shown(before.score(event.subject, period).total, scheme.precision),
-                shown(after.score(event.subject, period).total, scheme.precision),
+                None if was.missing else shown(was.total, scheme.precision),  # None: 未评, a panel not in
+                None if now.missing else shown(now.total, scheme.precision),
                 next((b.why for b in booked if b.why), None))
     return found
 

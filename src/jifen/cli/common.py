@@ -459,8 +459,9 @@ def say(done: list, lang: str, verbose: bool = False) -> None:
         line = recorded.said
         if effect is not None:
             period = messages.text("label.balance-left", lang) if effect.period == book.BALANCE else effect.period
-            line += messages.text("cli.effect", lang, period=period, before=plain(effect.before),
-                                  after=plain(effect.after))
+            total = {at: plain(value) if value is not None else messages.text("label.missing", lang)
+                     for at, value in (("before", effect.before), ("after", effect.after))}
+            line += messages.text("cli.effect", lang, period=period, **total)
         typer.echo(render_line(line))
         if effect is not None and effect.why is not None:
             code, args = effect.why
