@@ -403,10 +403,17 @@ def test_community_service_projects_top_ten_honoured_bottom_three_talked_with(ma
     for k, name in enumerate(names, start=1):
         b.add(name, "政策宣扬", "2023-05-10", "--count", str(k))  # 2k, in Q2; the year sums the quarters
     b.run("redeem", "张", "一卷抽纸", "--date", "2023-12-28")
+    # "社区将入党积极分子、发展对象都纳入积分管理": an activist with more points than any member (30 times: 60)
+    # is scored, ranked apart (the scheme's choice), and takes none of the members' places
+    b.run("member", "add", "积极分子甲", "--status", "入党积极分子", "--date", "2023-01-01")
+    b.add("积极分子甲", "政策宣扬", "2023-05-10", "--count", "30")
     rows = b.rows()
     assert [rows[n]["score"] for n in names] == [2 * k for k in range(1, 14)]
-    assert {n for n, r in rows.items() if "表彰" in r["flags"]} == set(names[3:])
-    assert {n for n, r in rows.items() if "帮扶谈话" in r["flags"]} == set(names[:3])
+    members = {n: r for n, r in rows.items() if n in names}
+    assert {n for n, r in members.items() if "表彰" in r["flags"]} == set(names[3:])
+    assert {n for n, r in members.items() if "帮扶谈话" in r["flags"]} == set(names[:3])
+    assert (rows["张"]["rank"], rows["积极分子甲"]["rank"], rows["积极分子甲"]["score"]) == (1, 1, 60)
+    assert (rows["积极分子甲"]["status"], rows["张"]["status"]) == ("activist", "full")
     assert b.json("show", "张")["balance"] == {"earned": 26, "spent": 5, "left": 21}
     golden("community-service/grade-2023.json", dump(b.grade()))
     golden("community-service/balance-2023.json", dump(b.json("balance", "--date", "2023-12-31")))
