@@ -152,10 +152,15 @@ def staged(repo: Path, merging: tuple[str, ...] = ()) -> list[Violation]:
 
 def working(repo: Path) -> list[Violation]:
     """Violations of the working tree's ledger files against HEAD (uncommitted edits)."""
-    found: list[Violation] = []
     if not gitrepo.has_head(repo):
-        return found
-    for path in gitrepo.tracked_ledgers(repo, watched(repo)):
+        return []
+    return _against_head(repo, gitrepo.tracked_ledgers(repo, watched(repo)))
+
+
+def _against_head(repo: Path, paths: list[str]) -> list[Violation]:
+    """Violations of the working tree's files ``paths`` (relative to the top) against HEAD."""
+    found: list[Violation] = []
+    for path in paths:
         old = gitrepo.show(repo, "HEAD", path)
         if old is None:
             continue
@@ -205,17 +210,7 @@ def working_of(repo: Path, paths: list[Path]) -> list[Violation]:
     if not gitrepo.has_head(repo) or not paths:
         return []
     relatives = [str(p.resolve().relative_to(repo.resolve())) for p in paths]
-    found: list[Violation] = []
-    for path in gitrepo.modified(repo, tuple(f":(literal){r}" for r in relatives)):
-        old = gitrepo.show(repo, "HEAD", path)
-        if old is None:
-            continue
-        file = repo / path
-        if not file.exists():
-            found.append(Violation("audit.deleted", path, 1, "", "", where="working"))
-            continue
-        found += [_where(v, "working") for v in compare(path, old, ledger_io.read_bytes(file))]
-    return found
+    return _against_head(repo, gitrepo.modified(repo, tuple(f":(literal){r}" for r in relatives)))
 
 
 def changes(repo: Path, path: Path, limit: int = 10) -> list[tuple[gitrepo.Commit, list]]:

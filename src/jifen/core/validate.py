@@ -399,11 +399,7 @@ def unreviewed_problems(ledger: Ledger, standings: Standings) -> list[Problem]:
 
     years = sorted({int(e.period) for e in ledger.events
                     if e.kind == "eval" and e.panel == review.panel and e.period and e.period.isdigit()})
-    joins: dict[str, Event] = {}
-    for event in ledger.events:
-        if event.kind == "join" and event.subject:
-            joins.setdefault(event.subject, event)
-    header = ledger.header or ledger.events[0]
+    joins, header = _first_joins(ledger), ledger.header or ledger.events[0]
     problems = []
     for year in years:
         given = outcomes.reviews(standings, year)
@@ -512,6 +508,15 @@ def _roster_problems(events: Iterable[Event]) -> list[Problem]:
     return problems
 
 
+def _first_joins(ledger: Ledger) -> dict[str, Event]:
+    """Each subject's first join: where a warning about the subject as a whole is placed."""
+    joins: dict[str, Event] = {}
+    for event in ledger.events:
+        if event.kind == "join" and event.subject:
+            joins.setdefault(event.subject, event)
+    return joins
+
+
 def unevaluated_problems(ledger: Ledger, standings: Standings) -> list[Problem]:
     """A warning for each subject and year a panel the scheme reads has not evaluated yet (未评: no
     grade or flag until it has), in the years the log holds evaluations for (before the first one,
@@ -519,11 +524,7 @@ def unevaluated_problems(ledger: Ledger, standings: Standings) -> list[Problem]:
     if not standings.scheme.panels or not ledger.events:
         return []
     years = sorted({Period.parse(e.period).year if e.period else e.date.year for e in ledger.events if e.kind == "eval"})
-    joins: dict[str, Event] = {}
-    for event in ledger.events:
-        if event.kind == "join" and event.subject:
-            joins.setdefault(event.subject, event)
-    header = ledger.header or ledger.events[0]
+    joins, header = _first_joins(ledger), ledger.header or ledger.events[0]
     problems = []
     for year in years:
         for score in standings.unevaluated(Period(year, "year", 1)):
