@@ -122,6 +122,48 @@ class _Booker:
         twin.prior, twin.best, twin.used = self.prior.copy(), dict(self.best), self.used.copy()
         return twin
 
+    def to_data(self) -> dict[str, Any]:
+        """What was booked, as plain data (str, int, lists, tuples, dicts: what ``marshal`` keeps), each
+        event by its id; ``from_data`` makes it a booker again. Every attribute is kept: one added to
+        the booker without a line here fails the differential test of ``Standings.data``."""
+        missing = set(vars(self)) - {"scheme", "in_part", *_KEPT}
+        assert not missing, f"booker state not kept: {missing}"
+        return {
+            "booked": {s: [(b.event.id, b.category, str(b.value), b.item, _why_data(b.why)) for b in entries]
+                       for s, entries in self.booked.items()},
+            "evals": {s: [(e.event.id, e.category, e.panel, _period_data(e.period), str(e.value)) for e in entries]
+                      for s, entries in self.evals.items()},
+            "vetoes": {s: [e.id for e in entries] for s, entries in self.vetoes.items()},
+            "exempt": {s: sorted(years) for s, years in self.exempt.items()},
+            "ids": sorted(self.ids),
+            "last": None if self.last is None else (self.last[0].toordinal(), self.last[1]),
+            "prior": dict(self.prior),
+            "best": {k: str(v) for k, v in self.best.items()},
+            "used": {(s, c, _period_data(p)): str(v) for (s, c, p), v in self.used.items()},
+        }
+
+    @classmethod
+    def from_data(cls, scheme: Scheme, data: Mapping[str, Any], by_id: Mapping[int, Event]) -> _Booker:
+        """The booker ``to_data`` described, its events found by id in ``by_id``."""
+        booker = cls(scheme)
+        for subject, rows in data["booked"].items():
+            for event_id, category, value, item, why in rows:
+                booker._put(subject, Booked(by_id[event_id], category, Decimal(value), item, _why_typed(why)))
+        for subject, rows in data["evals"].items():
+            booker.evals[subject] = [Evaluation(by_id[i], c, panel, Period(*p), Decimal(v))
+                                     for i, c, panel, p, v in rows]
+        for subject, ids in data["vetoes"].items():
+            booker.vetoes[subject] = [by_id[i] for i in ids]
+        for subject, years in data["exempt"].items():
+            booker.exempt[subject] = set(years)
+        booker.ids = set(data["ids"])
+        last = data["last"]
+        booker.last = None if last is None else (dt.date.fromordinal(last[0]), last[1])
+        booker.prior.update(data["prior"])
+        booker.best = {k: Decimal(v) for k, v in data["best"].items()}
+        booker.used.update({(s, c, Period(*p)): Decimal(v) for (s, c, p), v in data["used"].items()})
+        return booker
+
     def book(self, event: Event, members: dict[str, roster.Member]) -> None:
         """Count ``event``, which is later than all booked so far."""
         self.ids.add(event.id)
@@ -189,6 +231,28 @@ class _Booker:
         return value, why
 
 
+_KEPT = ("booked", "evals", "vetoes", "exempt", "ids", "last", "prior", "best", "used")  # ``to_data``'s keys
+
+
+def _period_data(period: Period) -> tuple[int, str, int]:
+    return period.year, period.kind, period.index
+
+
+def _why_data(why: tuple[str, Mapping[str, Any]] | None) -> tuple | None:
+    """A ``Booked.why`` as plain data: its numbers as text, marked."""
+    if why is None:
+        return None
+    code, args = why
+    return code, {k: ("D", str(v)) if isinstance(v, Decimal) else v for k, v in args.items()}
+
+
+def _why_typed(data: tuple | None) -> tuple[str, Mapping[str, Any]] | None:
+    if data is None:
+        return None
+    code, args = data
+    return code, {k: Decimal(v[1]) if isinstance(v, tuple) else v for k, v in args.items()}
+
+
 def _secretary(members: dict[str, roster.Member], event: Event) -> str | None:
     """The subject whose role is ``secretary`` on the day of ``event``, if there is one."""
     for member in members.values():
@@ -223,6 +287,19 @@ class Standings:
     def resolution(self) -> corrections.Resolution:
         """What every event has come to (``jifen.core.corrections``): the one answer every report reads."""
         return corrections.resolve(self.events)
+
+    def data(self) -> dict[str, Any]:
+        """What the replay booked, as plain data (``_Booker.to_data``): ``restore`` with the same events
+        and scheme gives these standings again."""
+        return {"events": len(self.events), "booker": self._booker.to_data()}
+
+    @classmethod
+    def restore(cls, scheme: Scheme, events: tuple[Event, ...], data: Mapping[str, Any]) -> Standings:
+        """The standings ``data`` describes (``Standings.data`` of a replay of ``events`` under ``scheme``)."""
+        if data["events"] != len(events):
+            raise ValueError("standings kept for other events")
+        resolution = corrections.resolve(events)  # what was booked: declarations and amendments as scores
+        return cls(scheme, events, _Booker.from_data(scheme, data["booker"], resolution.standing_for), resolution)
 
     def extend(self, events: Iterable[Event]) -> Standings:
         """These standings with ``events`` (recorded after the ones already in) added."""
