@@ -45,11 +45,13 @@ class Book:
     """A ledger as opened: its log, its scheme, every problem of either; then, on demand, what
     every event came to and the replay. Made by ``open``."""
 
-    def __init__(self, ledger: Ledger, scheme: Scheme | None, problems: tuple[Problem, ...], stale: bool) -> None:
+    def __init__(self, ledger: Ledger, scheme: Scheme | None, problems: tuple[Problem, ...], stale: bool,
+                 kept: Kept | None = None) -> None:
         self.ledger = ledger
         self.scheme = scheme
         self.problems = problems
         self.stale = stale  # the cache's copy of the log's start no longer matched: history was edited
+        self._kept = kept  # the replay of the log's start, kept in the cache, and where to keep it again
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -71,8 +73,19 @@ class Book:
         from jifen.core import engine
 
         assert self.scheme is not None, "replay of a book without a scheme"
+        kept, events = self._kept, self.ledger.events
         with collector_paused():
-            return engine.replay(self.ledger.events, self.scheme)
+            if kept is None:
+                return engine.replay(events, self.scheme)
+            if kept.replay is None:
+                found = engine.replay(events, self.scheme)
+            else:  # only what was appended since the kept replay is booked
+                start = engine.Standings.restore(self.scheme, events[:kept.count], kept.replay)
+                found = start.extend(events[kept.count:])
+            new = len(events) - (kept.count if kept.replay is not None else 0)
+            if not self.problems and (kept.replay is None or found.rebooked or new >= cache.REPLAY_TAIL):
+                cache.keep_replay(kept.directory, kept.data, events, found.data(), kept.marks, kept.day)
+            return found
 
     @property
     def resolution(self) -> Resolution:
@@ -112,22 +125,73 @@ def open(directory: Path, search: list[Path] | None = None, today: dt.date | Non
     search = search_path() if search is None else search
     with collector_paused():
         read = cache.read(directory, use=cached)
-        scheme, problems = checked(read.ledger, read.problems, search, today, cached)
-    return Book(read.ledger, scheme, tuple(problems), read.stale)
+        kept = _kept(directory, read, search, today) if cached else None
+        scheme, problems = checked(read.ledger, read.problems, search, today, cached,
+                                   kept.count if kept is not None and kept.replay is not None else 0)
+    return Book(read.ledger, scheme, tuple(problems), read.stale, kept)
+
+
+class Kept(NamedTuple):
+    """A replay of the log's start that the cache kept (``replay`` None: none, or not for this
+    scheme and code), and what a book needs to keep its own replay there."""
+
+    directory: Path
+    data: bytes  # the log's bytes as read
+    count: int  # the events the kept replay covers: they were found without any problem on ``day`` or before
+    replay: Any  # ``engine.Standings.data()``, or None
+    marks: str  # the scheme file, its hash and jifen's code, as a cache key
+    day: int
+
+
+def _kept(directory: Path, read: cache.Read, search: list[Path], today: dt.date | None) -> Kept | None:
+    """The replay the cache kept for the start of the log ``read`` found, if the log only grew since,
+    under the same scheme file and code, found clean on ``today`` or before; None if no replay can
+    be kept for it (no day to say it is clean on, problems already, or no scheme to find)."""
+    if today is None or read.problems or not read.data:
+        return None
+    marks = cache.result_key(directory, search, "replay", data=read.data, whole=False)  # the scheme and the code
+    if marks is None:
+        return None
+    found = cache.kept_replay(directory, read.data, read.ledger.events)
+    usable = found is not None and found.marks == marks and found.day <= today.toordinal()
+    return Kept(directory, read.data, found.count if usable else 0, found.replay if usable else None, marks,
+                found.day if usable else today.toordinal())
 
 
 def checked(ledger: Ledger, problems: list[Problem], search: list[Path], today: dt.date | None,
-            cached: bool = False) -> tuple[Scheme | None, list[Problem]]:
+            cached: bool = False, clean: int = 0) -> tuple[Scheme | None, list[Problem]]:
     """The scheme of ``ledger`` (read with ``problems``) and every problem of either, sorted by place:
     the one definition of "a ledger with problems" that every command uses (``open`` for readers,
-    ``record`` for writers). With ``today``, events dated after it are problems too."""
+    ``record`` for writers). With ``today``, events dated after it are problems too. ``clean``: the
+    first events of the log that were found without a problem (on ``today`` or before) under this
+    scheme; only those after them are checked, each as it was appended (``validate.event_problems``)."""
     found = list(problems)
     scheme, scheme_problems = scheme_of(ledger, search, cached)
     found += scheme_problems
-    if scheme is not None:
+    if scheme is not None and clean:
+        found += _appended_problems(ledger, clean, scheme, today)
+    elif scheme is not None:
         found += validate.ledger_problems(ledger, scheme, today)
     found.sort(key=Problem.sort_key)
     return scheme, found
+
+
+def _appended_problems(ledger: Ledger, clean: int, scheme: Scheme, today: dt.date | None) -> list[Problem]:
+    """The problems of the events of ``ledger`` after its first ``clean`` ones, which have none: each
+    checked against the log before it, as ``record`` checks an append."""
+    from jifen.core import roster
+
+    appended = ledger.events[clean:]
+    if not appended:
+        return []
+    spine = Spine.of(Ledger(ledger.path, ledger.events[:clean]))
+    members = roster.of(spine)
+    found: list[Problem] = []
+    for event in appended:
+        found += validate.event_problems(spine, scheme, event, today, members)
+        spine = spine.plus(event)
+        members = roster.of(spine) if event.kind in ROSTER_KINDS else members
+    return found
 
 
 def scheme_of(ledger: Ledger | Spine, search: list[Path], cached: bool = False) -> tuple[Scheme | None, list[Problem]]:

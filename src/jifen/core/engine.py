@@ -146,9 +146,21 @@ class _Booker:
     def from_data(cls, scheme: Scheme, data: Mapping[str, Any], by_id: Mapping[int, Event]) -> _Booker:
         """The booker ``to_data`` described, its events found by id in ``by_id``."""
         booker = cls(scheme)
+        numbers: dict[str, Decimal] = {}  # the few values points take, each made once
+        parts: dict[dt.date, Period] = {}  # the scoring period of each day
         for subject, rows in data["booked"].items():
+            entries = booker.booked[subject]
             for event_id, category, value, item, why in rows:
-                booker._put(subject, Booked(by_id[event_id], category, Decimal(value), item, _why_typed(why)))
+                event = by_id[event_id]
+                number = numbers.get(value)
+                if number is None:
+                    number = numbers[value] = Decimal(value)
+                entry = Booked(event, category, number, item, None if why is None else _why_typed(why))
+                entries.append(entry)
+                part = parts.get(event.date)
+                if part is None:
+                    part = parts[event.date] = Period.of(event.date, scheme.period)
+                booker.in_part[(subject, part)].append(entry)
         for subject, rows in data["evals"].items():
             booker.evals[subject] = [Evaluation(by_id[i], c, panel, Period(*p), Decimal(v))
                                      for i, c, panel, p, v in rows]
@@ -278,6 +290,7 @@ class Standings:
         self.evals = booker.evals
         self.vetoes = booker.vetoes
         self.exempt = booker.exempt
+        self.rebooked = False  # ``extend`` booked every event again (a late record, a correction)
         self._ranked: dict[Period, list[Standing]] = {}
         self._placed: dict[Period, dict[str, Standing]] = {}
         if resolution is not None:
@@ -312,7 +325,8 @@ class Standings:
         rewrites = any(e.kind in REWRITES for e in new)
         roster_changed = any(e.kind in ROSTER_KINDS for e in new) and bool(self._booker.ids)
         whole = resolved if not self.events else None
-        if in_order and not rewrites and not (roster_changed and self._has_split()):
+        rebook = not in_order or rewrites or (roster_changed and self._has_split())
+        if not rebook:
             booker = self._booker.copy()
         else:  # a late record, a correction or a new secretary changes what was booked: book all again
             booker = _Booker(self.scheme)
@@ -320,7 +334,9 @@ class Standings:
             fresh = whole.counted
         for event in fresh:
             booker.book(event, members)
-        return Standings(self.scheme, every, booker, whole)
+        extended = Standings(self.scheme, every, booker, whole)
+        extended.rebooked = rebook and bool(self.events)
+        return extended
 
     def _has_split(self) -> bool:
         return any(c.split for c in self.scheme.categories)
