@@ -1,6 +1,6 @@
 """The cache beside a ledger, in ``.jifen-cache/`` (ignored by git): never trusted over the log.
 
-It keeps four things, each tied to the exact bytes it was made from:
+It keeps five things, each tied to the exact bytes it was made from:
 
 - **a snapshot of the events** read from the log's first N bytes, with N and
   their BLAKE3 hash. A later read hashes those N bytes again: if they are the same,
@@ -15,6 +15,10 @@ It keeps four things, each tied to the exact bytes it was made from:
   the one or two other events a correction names straight from the log's bytes.
 - **the node tree of the scheme** (``yaml_parse``), under the BLAKE3 hash of its
   text, so a command need not load the YAML parser for a scheme it read before.
+- **the replay** of a log with no problem (``engine.Standings.data``), under the
+  BLAKE3 hash of the log's bytes and a key of its scheme file and jifen's code
+  (``kept_replay``, ``keep_replay``): a later read whose log only grew restores
+  it, and the book checks and books only what was appended.
 - **results** (a report as printed, a branch's year for the roll-up), each under
   a key that includes the BLAKE3 hash of the whole log, of the scheme file and of
   jifen's own code, so any change to any of them misses.
