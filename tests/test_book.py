@@ -202,3 +202,29 @@ def test_a_server_froze_what_every_request_built(tmp_path, monkeypatch):
     with book.collector_paused():
         pass
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_a_replay_kept_without_a_day_serves_only_readers_without_one(demo, monkeypatch):
+    """The web front end opens books without ``today`` (no event is checked against the clock): it
+    keeps and extends the replay too, but a replay found clean that way is never used by a command
+    that checks dates, which checks every event again."""
+    import datetime as dt
+
+    from jifen import book
+    from jifen.core import engine
+    from jifen.store import ledger
+
+    assert not book.open(demo).problems and book.open(demo).standings is not None  # kept, with no day
+    path = demo / ledger.FILENAME
+    last = ledger.read(demo)[0].events[-1]
+    path.write_bytes(path.read_bytes() + ledger.emit({"id": last.id + 1, "date": last.date, "kind": "score",
+                                                      "subject": "m01", "rule": "study.absent", "note": "迟到",
+                                                      "by": "记分员"}).encode("utf-8"))
+    booked = []
+    original = engine._Booker.book
+    monkeypatch.setattr(engine._Booker, "book", lambda self, event, members: (booked.append(event.id),
+                                                                               original(self, event, members)))
+    assert book.open(demo).standings is not None and booked == [last.id + 1]
+    booked.clear()
+    checked = book.open(demo, today=dt.date.today())
+    assert not checked.problems and checked.standings is not None and len(booked) > 10

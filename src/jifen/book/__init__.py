@@ -143,19 +143,24 @@ class Kept(NamedTuple):
     day: int
 
 
+NO_DAY = 10**7  # the day of a log found clean without ``today`` (no check of future dates): after any real day
+
+
 def _kept(directory: Path, read: cache.Read, search: list[Path], today: dt.date | None) -> Kept | None:
     """The replay the cache kept for the start of the log ``read`` found, if the log only grew since,
-    under the same scheme file and code, found clean on ``today`` or before; None if no replay can
-    be kept for it (no day to say it is clean on, problems already, or no scheme to find)."""
-    if today is None or read.problems or not read.data:
+    under the same scheme file and code, found clean on ``today`` or before (without ``today``: found
+    clean at all; a web page checks no dates against the clock); None if no replay can be kept for it
+    (problems already, or no scheme to find)."""
+    if read.problems or not read.data:
         return None
     marks = cache.result_key(directory, search, "replay", data=read.data, whole=False)  # the scheme and the code
     if marks is None:
         return None
     found = cache.kept_replay(directory, read.data, read.ledger.events)
-    usable = found is not None and found.marks == marks and found.day <= today.toordinal()
+    day = today.toordinal() if today is not None else NO_DAY
+    usable = found is not None and found.marks == marks and found.day <= day
     return Kept(directory, read.data, found.count if usable else 0, found.replay if usable else None, marks,
-                found.day if usable else today.toordinal())
+                found.day if usable else day)
 
 
 def checked(ledger: Ledger, problems: list[Problem], search: list[Path], today: dt.date | None,
