@@ -454,3 +454,18 @@ def test_reports_after_appends_equal_those_of_the_whole_log(tmp_path_factory, cl
         got = cli(*words, "-l", folder)
         want = cli(*words, "-l", folder, env={"JIFEN_CACHE": "off"})
         assert (got.exit_code, got.output) == (want.exit_code, want.output), words
+
+
+def test_show_prints_the_text_kept_for_the_same_log_and_member(demo, cli, monkeypatch):
+    """``show`` keeps its text as grade and report do: run again on the same bytes it books nothing;
+    another member, or one record appended, misses."""
+    first = cli("show", "m01", "-l", demo)
+    assert first.exit_code == 0
+    assert _booked_while(monkeypatch, lambda: cli("show", "m01", "-l", demo)) == []
+    assert cli("show", "m01", "-l", demo).output == first.output == cli("show", "m01", "-l", demo,
+                                                                       env={"JIFEN_CACHE": "off"}).output
+    assert cli("show", "m02", "-l", demo).output != first.output
+    assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "--note", "缺席", "-l", demo).exit_code == 0
+    after = cli("show", "m01", "-l", demo)
+    assert after.output != first.output and "缺席" in after.output
+    assert after.output == cli("show", "m01", "-l", demo, env={"JIFEN_CACHE": "off"}).output
