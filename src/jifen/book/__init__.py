@@ -140,7 +140,7 @@ class Kept(NamedTuple):
     count: int  # the events the kept replay covers: they were found without any problem on ``day`` or before
     replay: Any  # ``engine.Standings.data()``, or None
     marks: str  # the scheme file, its hash and jifen's code, as a cache key
-    day: int
+    day: int  # the day this book's events are checked on (``NO_DAY`` without one)
 
 
 NO_DAY = 10**7  # the day of a log found clean without ``today`` (no check of future dates): after any real day
@@ -159,8 +159,8 @@ def _kept(directory: Path, read: cache.Read, search: list[Path], today: dt.date 
     found = cache.kept_replay(directory, read.data, read.ledger.events)
     day = today.toordinal() if today is not None else NO_DAY
     usable = found is not None and found.marks == marks and found.day <= day
-    return Kept(directory, read.data, found.count if usable else 0, found.replay if usable else None, marks,
-                found.day if usable else day)
+    # a log clean on one day is clean on every later one; what this book keeps was checked on ``day``
+    return Kept(directory, read.data, found.count if usable else 0, found.replay if usable else None, marks, day)
 
 
 def checked(ledger: Ledger, problems: list[Problem], search: list[Path], today: dt.date | None,
