@@ -7,7 +7,7 @@ each on its own copy of the ledger, and reports the median of the per-pair ratio
 (this / base): below 1 this tree is faster. A machine that drifts or is busy slows both runs
 of a pair alike, so the ratio holds where either time alone would not.
 
-    python bench/compare.py --base 78aa8d2 [--sizes 10000,100000] [--pairs 5] [--write docs/benchmarks-compare.md]
+    python bench/compare.py --base 78aa8d2 [--sizes 10000,100000] [--pairs 5] [--only appended,add] [--write docs/benchmarks-compare.md]
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ COMMANDS = {  # name → (the words after jifen, what the cache is before each r
     "show, cold": (["show", "m00001"], "cold"),
     "check, cold": (["check"], "cold"),
     "add": (["add", "m00002", "study.notes", "--date", "2023-12-30"], "warm"),
+    "grade, one record appended": (["grade", "--year", "2023"], "appended"),
+    "report --month, one record appended": (["report", "--month", "2023-06"], "appended"),
+    "show, one record appended": (["show", "m00001"], "appended"),
     "--help": (["--help"], None),
     "add --help": (["add", "--help"], None),
 }
@@ -56,10 +59,16 @@ def install(rev: str) -> Path:
     return jifen
 
 
+APPEND = ["add", "m00002", "study.notes", "--date", "2023-12-31"]  # what "appended" runs, untimed, before each run
+
+
 def once(jifen: Path, words: list[str], folder: Path | None, cache: str | None) -> float:
-    """Wall seconds of one run of ``jifen words`` in ``folder`` (its cache deleted first if ``cold``)."""
+    """Wall seconds of one run of ``jifen words`` in ``folder`` (its cache deleted first if ``cold``;
+    one record appended first, by the same jifen, if ``appended``)."""
     if folder is not None and cache == "cold":
         shutil.rmtree(folder / ".jifen-cache", ignore_errors=True)
+    if folder is not None and cache == "appended":
+        once(jifen, APPEND, folder, None)
     ledger = ["-l", str(folder)] if folder is not None and words[0] != "--help" and "--help" not in words else []
     env = {"JIFEN_USER": "bench", "PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/")}
     start = time.perf_counter()
@@ -71,8 +80,9 @@ def once(jifen: Path, words: list[str], folder: Path | None, cache: str | None) 
     return wall
 
 
-def compare(base: Path, this: Path, size: int, pairs: int) -> list[tuple[str, float, float, float]]:
-    """(command, median base seconds, median this seconds, median ratio this / base) for each command."""
+def compare(base: Path, this: Path, size: int, pairs: int, only: list[str] | None = None) -> list[tuple[str, float, float, float]]:
+    """(command, median base seconds, median this seconds, median ratio this / base) for each command
+    (whose name holds one of ``only``, if given)."""
     source = run.build(size)
     copies = {}
     for who in ("base", "this"):  # each its own copy: add appends, and each version keeps its own cache
@@ -83,7 +93,9 @@ def compare(base: Path, this: Path, size: int, pairs: int) -> list[tuple[str, fl
         copies[who] = copy
     rows = []
     for name, (words, cache) in COMMANDS.items():
-        if cache == "warm":  # make the cache, once each
+        if only and not any(o in name for o in only):
+            continue
+        if cache in ("warm", "appended"):  # make the cache, once each
             once(base, words if words[0] != "add" else ["grade", "--year", "2023"], copies["base"], "cold")
             once(this, words if words[0] != "add" else ["grade", "--year", "2023"], copies["this"], "cold")
         walls = {"base": [], "this": []}
@@ -103,6 +115,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--write", help="also write the table to this markdown file")
+    parser.add_argument("--only", help="only the commands whose name holds one of these words, comma-separated")
     args = parser.parse_args()
     base = install(args.base)
     this = Path(sys.executable).with_name("jifen")
@@ -110,7 +123,7 @@ def main() -> int:
              "ratio = median of the per-pair ratios this / base (below 1: this is faster).", "",
              "| events | command | base s | this s | this / base |", "|---:|---|---:|---:|---:|"]
     for size in (int(s) for s in args.sizes.split(",")):
-        for name, b, t, ratio in compare(base, this, size, args.pairs):
+        for name, b, t, ratio in compare(base, this, size, args.pairs, args.only.split(",") if args.only else None):
             lines.append(f"| {size:,} | {name} | {b:.3f} | {t:.3f} | **{ratio:.2f}** |")
             print(lines[-1], flush=True)
     text = "\n".join(lines) + "\n"

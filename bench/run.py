@@ -9,7 +9,7 @@ the peers (ledger, hledger on two journal layouts, bean-check) against jifen's c
 ``grade``, and ``rollup --cluster`` on a Dask LocalCluster against the process pool; and ``jifen serve`` under load
 (``bench/load.py``: members reading and declaring at once against a local server).
 
-    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--only show,reports,peers,cluster,help,complete,serve] [--write docs/benchmarks.md]
+    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--only show,reports,append,peers,cluster,help,complete,serve] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ against the scheme and the roster and grades the year.
 """
 RULES = ["study.absent", "study.notes", "service.dress", "service.deadline", "service.complaint",
          "duty.life", "duty.dues", "work.temporary", "integrity.rating", "pledge.late"]
-GROUPS = ("grade", "reports", "peers", "show", "rollup", "cluster", "help", "complete", "serve")  # what --only picks from
+GROUPS = ("grade", "reports", "append", "peers", "show", "rollup", "cluster", "help", "complete", "serve")  # what --only picks from
 SHOW_LEDGERS = ((5_001, 1), (20_000, 5))  # (events, members): one member's 5,000 events; 4,000 of 20,000
 HONOURS = ["honor.company", "honor.city", "honor.provincial", "honor.national"]
 
@@ -174,6 +174,27 @@ def paired(a: list[str], b: list[str], folder: Path, pairs: int) -> tuple[float,
     return statistics.median(walls_a), statistics.median(walls_b), statistics.median(ratios)
 
 
+APPENDED = (["grade", "--year", "2023"], ["report", "--month", "2023-06"], ["show", "m00001"])
+
+
+def paired_append(size: int, words: list[str], pairs: int) -> tuple[float, float, float]:
+    """Median wall seconds of ``jifen words`` warm (nothing appended since its last run) and right
+    after ``jifen add`` appended one record (not timed), and the median of the per-pair ratios
+    after / warm, on a copy of the ledger whose cache the first, untimed, run made."""
+    scratch = OUT / f"append-{size}"
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(build(size), scratch, ignore=shutil.ignore_patterns(".jifen-cache", "*.journal", "*.beancount"))
+    command = [*words, "-l", str(scratch)]
+    timed(command)
+    warm, after, ratios = [], [], []
+    for _ in range(pairs):
+        warm.append(timed(command)[0])
+        timed(["add", "m00002", "study.notes", "--date", "2023-12-31", "-l", str(scratch)])
+        after.append(timed(command)[0])
+        ratios.append(after[-1] / warm[-1])
+    return statistics.median(warm), statistics.median(after), statistics.median(ratios)
+
+
 def member_events(folder: Path, subject: str) -> int:
     """How many events of the ledger in ``folder`` are about ``subject``."""
     text = (folder / ledger.FILENAME).read_text(encoding="utf-8")
@@ -292,6 +313,8 @@ def main() -> int:
         rows.append((size, "add (one record)", statistics.median(w for w, _ in add), max(r for _, r in add)))
         rows.append((size, "grade --year 2023 (one record appended since)", statistics.median(w for w, _ in appended),
                      max(r for _, r in appended)))
+    appends = [(size, " ".join(words), *paired_append(size, words, args.pairs))
+               for size in (int(s) for s in args.sizes.split(",")) if "append" in only for words in APPENDED]
     for size in (int(s) for s in args.sizes.split(",")) if "peers" in only else ():
         folder = build(size)
         grade_words = ["grade", "--year", "2023", "-l", str(folder)]
@@ -370,6 +393,13 @@ def main() -> int:
                   f"alternately {args.pairs} times; the ratio is the median of the per-pair ratios:", "",
                   "| branches | events | cluster (s) | pool (s) | cluster / pool |", "|---:|---:|---:|---:|---:|",
                   f"| {branches:,} | {branches * 1051:,} | {on_cluster:.2f} | {pool:.2f} | **{ratio:.2f}** |"]
+    if appends:
+        lines += ["", "Each command warm (nothing appended since its last run) and right after `jifen add` appended "
+                  f"one record, run alternately {args.pairs} times (warm, add, after, warm, add, after …); the ratio "
+                  "is the median of the per-pair ratios (goal: at most 2):", "",
+                  "| events | command | warm (s) | after one append (s) | after / warm |", "|---:|---|---:|---:|---:|"]
+        lines += [f"| {size:,} | {command} | {warm:.2f} | {after:.2f} | **{ratio:.2f}** |"
+                  for size, command, warm, after, ratio in appends]
     if ratios:
         lines += ["", f"`show m00000` (the member's statement) against `grade --year 2023` on the same ledger, both cold, "
                   f"run alternately {args.pairs} times; the ratio is the median of the per-pair ratios:", "",

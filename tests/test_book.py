@@ -237,3 +237,51 @@ def test_a_server_froze_what_every_request_built(tmp_path, monkeypatch):
     with book.collector_paused():
         pass
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_a_replay_kept_without_a_day_serves_only_readers_without_one(demo, monkeypatch):
+    """The web front end opens books without ``today`` (no event is checked against the clock): it
+    keeps and extends the replay too, but a replay found clean that way is never used by a command
+    that checks dates, which checks every event again."""
+    import datetime as dt
+
+    from jifen import book
+    from jifen.core import engine
+    from jifen.store import ledger
+
+    assert not book.open(demo).problems and book.open(demo).standings is not None  # kept, with no day
+    path = demo / ledger.FILENAME
+    last = ledger.read(demo)[0].events[-1]
+    path.write_bytes(path.read_bytes() + ledger.emit({"id": last.id + 1, "date": last.date, "kind": "score",
+                                                      "subject": "m01", "rule": "study.absent", "note": "迟到",
+                                                      "by": "记分员"}).encode("utf-8"))
+    booked = []
+    original = engine._Booker.book
+    monkeypatch.setattr(engine._Booker, "book", lambda self, event, members: (booked.append(event.id),
+                                                                               original(self, event, members)))
+    assert book.open(demo).standings is not None and booked == [last.id + 1]
+    booked.clear()
+    checked = book.open(demo, today=dt.date.today())
+    assert not checked.problems and checked.standings is not None and len(booked) > 10
+
+
+def test_a_replay_kept_again_is_clean_only_from_the_day_it_was_checked(demo):
+    """A replay restored, booked again after a correction and kept again was checked on the day of
+    that run: a run with the clock set back before it checks every event again and finds the
+    correction dated after its day."""
+    import datetime as dt
+
+    from jifen import book
+    from jifen.store import ledger
+
+    assert book.open(demo, today=dt.date(2024, 1, 1)).standings is not None  # kept, clean on 2024-01-01
+    events = ledger.read(demo)[0].events
+    target = next(e.id for e in events if e.kind == "score")
+    path = demo / ledger.FILENAME
+    path.write_bytes(path.read_bytes() + ledger.emit({"id": events[-1].id + 1, "date": dt.date(2024, 6, 1),
+                                                      "kind": "revoke", "target": target, "reason": "记错了人",
+                                                      "by": "记分员"}).encode("utf-8"))
+    later = book.open(demo, today=dt.date(2024, 7, 1))
+    assert not later.problems and later.standings.rebooked  # kept again
+    earlier = book.open(demo, today=dt.date(2024, 3, 1))
+    assert [p.code for p in earlier.problems] == ["event.future"]

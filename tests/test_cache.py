@@ -5,7 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from jifen.store import cache, ledger
+from tests import test_engine
 from tests.conftest import DEMO
 
 
@@ -348,3 +353,123 @@ def test_check_audit_and_handouts_read_the_log_never_the_cache(demo, cli, tmp_pa
     out = tmp_path / "公示.csv"
     assert cli("report", "--quarter", "2023Q1", "-f", "csv", "-o", out, "-l", demo).exit_code == 0
     assert not (demo / cache.FOLDER).exists()
+
+
+# --- the replay: what grade, report and show book after an append ---------------------------------
+
+
+def _booked_while(monkeypatch, run):
+    """The ids of the events the replay books while ``run()`` runs."""
+    from jifen.core import engine
+
+    booked, book = [], engine._Booker.book
+
+    def counting(self, event, members):
+        booked.append(event.id)
+        return book(self, event, members)
+
+    monkeypatch.setattr(engine._Booker, "book", counting)
+    try:
+        run()
+    finally:
+        monkeypatch.setattr(engine._Booker, "book", book)
+    return booked
+
+
+def test_after_an_append_reports_book_only_what_was_appended(demo, cli, monkeypatch):
+    """grade keeps its replay; after ``jifen add``, grade, report and show restore it and book the
+    one new event, and print what a whole replay of the log prints."""
+    assert cli("grade", "--year", "2023", "-l", demo).exit_code == 0
+    assert (demo / cache.FOLDER / "replay").is_file()
+    assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "--note", "缺席支委会", "-l", demo).exit_code == 0
+    last = full(demo)[-1].id
+    for words in (["grade", "--year", "2023"], ["report", "--quarter", "2023Q4"], ["show", "m01"],
+                  ["report", "--month", "2023-12", "-f", "json"]):
+        seen = {}
+        booked = _booked_while(monkeypatch, lambda seen=seen, words=words: seen.update(result=cli(*words, "-l", demo)))
+        assert booked == [last], words
+        whole = cli(*words, "-l", demo, env={"JIFEN_CACHE": "off"})
+        assert seen["result"].exit_code == whole.exit_code == 0 and seen["result"].output == whole.output, words
+
+
+def test_a_kept_replay_is_thrown_away_when_history_was_edited(demo, cli, monkeypatch):
+    """An edit of an earlier event is not an append: the kept replay is not used, every event is
+    booked again and the result is the log's."""
+    assert cli("grade", "--year", "2023", "-l", demo).exit_code == 0
+    path = demo / "ledger.yaml"
+    path.write_bytes(path.read_bytes().replace(b"study.absent", b"study.notes", 1))
+    booked = _booked_while(monkeypatch, lambda: cli("grade", "--year", "2023", "-l", demo))
+    assert len(booked) > 10
+    edited = cli("grade", "--year", "2023", "-l", demo)
+    assert edited.output == cli("grade", "--year", "2023", "-l", demo, env={"JIFEN_CACHE": "off"}).output
+
+
+def test_a_correction_appended_books_again_and_keeps_the_new_replay(demo, cli, monkeypatch):
+    """A revoke of an earlier score changes what was booked: the whole log is booked again once,
+    kept, and the next append books only itself."""
+    assert cli("grade", "--year", "2023", "-l", demo).exit_code == 0
+    target = next(e.id for e in full(demo) if e.kind == "score")
+    assert cli("revoke", str(target), "--reason", "记错了人", "--date", "2023-12-30", "-l", demo).exit_code == 0
+    assert len(_booked_while(monkeypatch, lambda: cli("grade", "--year", "2023", "-l", demo))) > 10
+    assert cli("add", "m02", "study.absent", "--date", "2023-12-31", "-l", demo).exit_code == 0
+    booked = _booked_while(monkeypatch, lambda: cli("report", "--quarter", "2023Q4", "-l", demo))
+    assert booked == [full(demo)[-1].id]
+    assert (cli("report", "--quarter", "2023Q4", "-l", demo).output
+            == cli("report", "--quarter", "2023Q4", "-l", demo, env={"JIFEN_CACHE": "off"}).output)
+
+
+def _ledger_text(name: str, scheme_id: str, events, roles=()) -> str:
+    """The canonical log of an ``open`` under ``scheme_id`` followed by ``events`` (renumbered after it;
+    a role the scheme does not have, left out)."""
+    chunks = [ledger.HEADER, ledger.emit({"id": 1, "date": dt.date(2023, 1, 1), "kind": "open", "name": name,
+                                          "scheme": scheme_id, "by": "记分员"})]
+    for event in events:
+        fields = {k: v for k, v in event.__dict__.items() if k not in ("source", "places") and v is not None
+                  and not (k == "role" and v not in roles)}
+        fields.update(id=event.id + 1, by="记分员", **({"target": event.target + 1} if event.target else {}))
+        chunks.append(ledger.emit(fields))
+    return "".join(chunks)
+
+
+@pytest.mark.parametrize("scheme_id", ["quantified-2023", "bianban-monthly", "dongli-branch-2023"])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(happenings=st.lists(test_engine.happening, max_size=14), later=st.lists(test_engine.appended, max_size=4),
+       dated=st.booleans())
+def test_reports_after_appends_equal_those_of_the_whole_log(tmp_path_factory, cli, scheme_id, happenings, later,
+                                                            dated):
+    """Over generated logs and append points: a report kept its replay, events were appended (bytes
+    added at the end, as jifen writes them), and grade, report and show through the cache print
+    what they print with the cache off."""
+    from jifen.store import scheme as scheme_io
+
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
+    if dated:
+        happenings, later = sorted(happenings, key=lambda h: h[2]), sorted(later, key=lambda h: h[2])
+    cut = len(test_engine.running_log(scheme, happenings))
+    events = test_engine.running_log(scheme, happenings + later)
+    folder = tmp_path_factory.mktemp("支部") / "第一党支部"
+    folder.mkdir()
+    path = folder / "ledger.yaml"
+    path.write_text(_ledger_text("第一党支部", scheme_id, events[:cut], scheme.roles), encoding="utf-8")
+    cli("grade", "--year", "2023", "-l", folder)  # keeps the replay of the start, where it has no problem
+    path.write_text(_ledger_text("第一党支部", scheme_id, events, scheme.roles), encoding="utf-8")
+    for words in (["grade", "--year", "2023", "-f", "json"], ["report", "--month", "2023-03"],
+                  ["report", "--quarter", "2023Q2"], ["show", "m1"]):
+        got = cli(*words, "-l", folder)
+        want = cli(*words, "-l", folder, env={"JIFEN_CACHE": "off"})
+        assert (got.exit_code, got.output) == (want.exit_code, want.output), words
+
+
+def test_show_prints_the_text_kept_for_the_same_log_and_member(demo, cli, monkeypatch):
+    """``show`` keeps its text as grade and report do: run again on the same bytes it books nothing;
+    another member, or one record appended, misses."""
+    first = cli("show", "m01", "-l", demo)
+    assert first.exit_code == 0
+    assert _booked_while(monkeypatch, lambda: cli("show", "m01", "-l", demo)) == []
+    assert cli("show", "m01", "-l", demo).output == first.output == cli("show", "m01", "-l", demo,
+                                                                       env={"JIFEN_CACHE": "off"}).output
+    assert cli("show", "m02", "-l", demo).output != first.output
+    assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "--note", "缺席", "-l", demo).exit_code == 0
+    after = cli("show", "m01", "-l", demo)
+    assert after.output != first.output and "缺席" in after.output
+    assert after.output == cli("show", "m01", "-l", demo, env={"JIFEN_CACHE": "off"}).output

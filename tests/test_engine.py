@@ -374,3 +374,90 @@ def test_running_scores_equal_score_until_each_event(scheme_id, happenings):
             for kind, fast in zip(kinds, scores):
                 slow = standings.score(subject, Period.of(event.date, kind), until=event)
                 assert (fast, str(fast.total)) == (slow, str(slow.total)), (subject, event, kind)
+
+
+# --- standings kept as data (the cache's replay state) against a whole replay ------------------------
+
+
+def _everything(standings, scheme) -> dict:
+    """What a report can read of ``standings``: every subject's score in every period of 2023–2024, the
+    booked entries with what each counted and why, evaluations, vetoes, exemptions."""
+    periods = [Period(y, k, i) for y in (2023, 2024) for k, n in (("year", 1), ("quarter", 4), ("month", 12))
+               for i in range(1, n + 1)]
+    subjects = sorted(standings.members)
+    return {
+        "scores": {(s, str(p)): (standings.score(s, p), str(standings.score(s, p).total))
+                   for s in subjects for p in periods},
+        "booked": {s: [(b.event.id, b.category, str(b.value), b.item, b.why) for b in standings.entries(s)]
+                   for s in subjects},
+        "evals": {s: list(standings.evals.get(s, ())) for s in subjects},
+        "vetoes": {s: [v.id for v in standings.vetoes.get(s, ())] for s in subjects},
+        "exempt": {s: set(standings.exempt.get(s, ())) for s in subjects},
+    }
+
+
+appended = happening.filter(lambda h: h[1] in ("score", "declare", "veto", "eval"))  # what an append adds
+# or one of the kept happenings again (its subject, rule, ref and amount: repeats, dedupe and caps), some days later
+again = st.tuples(st.integers(min_value=0, max_value=100), st.integers(min_value=0, max_value=40))
+
+
+@pytest.mark.parametrize("scheme_id", RUNNING_SCHEMES)
+@settings(max_examples=40, deadline=None)
+@given(happenings=st.lists(happening, max_size=30), later=st.lists(appended, max_size=6),
+       repeats=st.lists(again, max_size=6), dated=st.booleans())
+def test_standings_kept_as_data_then_extended_equal_a_whole_replay(scheme_id, happenings, later, repeats, dated):
+    """The replay of a log's start kept as data (marshal, as the cache keeps it), restored, then extended
+    by what was appended, is the replay of the whole log: with the appended events later than every
+    one kept (extended on the kept state) and in any order (booked again)."""
+    import datetime as dt
+    import marshal
+
+    from jifen.store import scheme as scheme_io
+
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
+    if dated:  # recorded in date order, as most logs are
+        happenings = sorted(happenings, key=lambda h: h[2])
+    last = happenings[-1][2] if happenings else dt.date(2023, 1, 1)
+    scored = [h for h in happenings if h[1] in ("score", "declare")]
+    later = [*later, *((*scored[i % len(scored)][:2], last + dt.timedelta(days=d), *scored[i % len(scored)][3:])
+                       for i, d in repeats if scored)]
+    if dated:
+        later = sorted((h for h in later if h[2] >= last), key=lambda h: h[2])
+    cut = len(running_log(scheme, happenings))
+    events = running_log(scheme, happenings + later)
+    kept = marshal.loads(marshal.dumps(engine.replay(events[:cut], scheme).data()))
+    restored = engine.Standings.restore(scheme, tuple(events[:cut]), kept)
+    assert _everything(restored, scheme) == _everything(engine.replay(events[:cut], scheme), scheme)
+    extended = restored.extend(events[cut:])
+    assert _everything(extended, scheme) == _everything(engine.replay(events, scheme), scheme)
+
+
+@pytest.mark.parametrize("scheme_id, rule, ref, dates", [
+    ("dongli-branch-2023", "key.accident", None, ["2023-03-01", "2023-04-01", "2023-05-01"]),  # progressive: −5, −10
+    ("quantified-2023", "honor.provincial", "省级表彰", ["2023-03-01", "2023-03-02", "2023-03-03"]),  # same ref
+    ("quantified-2023", "honor.national", None, ["2023-02-01", "2023-02-02", "2023-02-03"]),  # the bonus caps
+])
+def test_a_kept_replay_remembers_repeats_refs_and_caps(log, scheme_id, rule, ref, dates):
+    """The state an appended event is valued against survives being kept: earlier repeats of a
+    progressive rule, the best of a ref so far, what a cap has used up."""
+    import marshal
+
+    from jifen.store import scheme as scheme_io
+
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
+    log.join("张三")
+    for day in dates:
+        log.score("张三", rule, day, ref=ref)
+    kept = marshal.loads(marshal.dumps(engine.replay(log.events[:-1], scheme).data()))
+    extended = engine.Standings.restore(scheme, tuple(log.events[:-1]), kept).extend(log.events[-1:])
+    whole = engine.replay(log.events, scheme)
+    assert [b.value for b in extended.entries("张三")] == [b.value for b in whole.entries("张三")]
+    assert [b.why for b in extended.entries("张三")] == [b.why for b in whole.entries("张三")]
+
+
+def test_standings_kept_for_other_events_are_refused(log, s1):
+    log.join("甲")
+    log.score("甲", "study.absent", "2023-01-10")
+    kept = engine.replay(log.events, s1).data()
+    with pytest.raises(ValueError):
+        engine.Standings.restore(s1, tuple(log.events[:-1]), kept)

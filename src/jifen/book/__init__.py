@@ -51,7 +51,7 @@ class Book:
     ``standings_for`` its year."""
 
     def __init__(self, ledger: Ledger, scheme: Scheme | None, problems: tuple[Problem, ...], stale: bool,
-                 schemes: tuple[versions.Version, ...] = ()) -> None:
+                 schemes: tuple[versions.Version, ...] = (), kept: Kept | None = None) -> None:
         self.ledger = ledger
         self.scheme = scheme
         self.problems = problems
@@ -60,6 +60,7 @@ class Book:
             schemes = (versions.Version(scheme, ledger.header),)
         self.versions = schemes
         self._replays: dict[int, Standings] = {}
+        self._kept = kept  # the replay of the log's start, kept in the cache, and where to keep it again
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -103,8 +104,27 @@ class Book:
         if index not in self._replays:
             version = self.versions[index]
             with collector_paused():
-                self._replays[index] = engine.replay(self.ledger.events, version.scheme, version.years)
+                self._replays[index] = (self._kept_replay(version) if len(self.versions) == 1
+                                        else engine.replay(self.ledger.events, version.scheme, version.years))
         return self._replays[index]
+
+    def _kept_replay(self, version: versions.Version) -> Standings:
+        """The replay of a book with one version, through the replay of the log's start that the cache
+        kept (only what was appended since is booked), keeping this one for the next run."""
+        from jifen.core import engine
+
+        kept, events, scheme = self._kept, self.ledger.events, version.scheme
+        if kept is None:
+            return engine.replay(events, scheme, version.years)
+        if kept.replay is None:
+            found = engine.replay(events, scheme, version.years)
+        else:  # only what was appended since the kept replay is booked
+            start = engine.Standings.restore(scheme, events[:kept.count], kept.replay, version.years)
+            found = start.extend(events[kept.count:])
+        new = len(events) - (kept.count if kept.replay is not None else 0)
+        if not self.problems and (kept.replay is None or found.rebooked or new >= cache.REPLAY_TAIL):
+            cache.keep_replay(kept.directory, kept.data, events, found.data(), kept.marks, kept.day)
+        return found
 
     @property
     def resolution(self) -> Resolution:
@@ -153,22 +173,79 @@ def open(directory: Path, search: list[Path] | None = None, today: dt.date | Non
     search = search_path() if search is None else search
     with collector_paused():
         read = cache.read(directory, use=cached)
-        schemes, problems = checked(read.ledger, read.problems, search, today, cached)
-    return Book(read.ledger, schemes[0].scheme if schemes else None, tuple(problems), read.stale, schemes)
+        kept = _kept(directory, read, search, today) if cached else None
+        schemes, problems = checked(read.ledger, read.problems, search, today, cached,
+                                    kept.count if kept is not None and kept.replay is not None else 0)
+    return Book(read.ledger, schemes[0].scheme if schemes else None, tuple(problems), read.stale, schemes, kept)
+
+
+class Kept(NamedTuple):
+    """A replay of the log's start that the cache kept (``replay`` None: none, or not for this
+    scheme and code), and what a book needs to keep its own replay there."""
+
+    directory: Path
+    data: bytes  # the log's bytes as read
+    count: int  # the events the kept replay covers: they were found without any problem on ``day`` or before
+    replay: Any  # ``engine.Standings.data()``, or None
+    marks: str  # the scheme file, its hash and jifen's code, as a cache key
+    day: int  # the day this book's events are checked on (``NO_DAY`` without one)
+
+
+NO_DAY = 10**7  # the day of a log found clean without ``today`` (no check of future dates): after any real day
+
+
+def _kept(directory: Path, read: cache.Read, search: list[Path], today: dt.date | None) -> Kept | None:
+    """The replay the cache kept for the start of the log ``read`` found, if the log only grew since,
+    under the same scheme file and code, found clean on ``today`` or before (without ``today``: found
+    clean at all; a web page checks no dates against the clock); None if no replay can be kept for it
+    (problems already, or no scheme to find)."""
+    if read.problems or not read.data:
+        return None
+    marks = cache.result_key(directory, search, "replay", data=read.data, whole=False)  # the scheme and the code
+    if marks is None:
+        return None
+    found = cache.kept_replay(directory, read.data, read.ledger.events)
+    day = today.toordinal() if today is not None else NO_DAY
+    usable = found is not None and found.marks == marks and found.day <= day
+    # a log clean on one day is clean on every later one; what this book keeps was checked on ``day``
+    return Kept(directory, read.data, found.count if usable else 0, found.replay if usable else None, marks, day)
 
 
 def checked(ledger: Ledger, problems: list[Problem], search: list[Path], today: dt.date | None,
-            cached: bool = False) -> tuple[tuple[versions.Version, ...], list[Problem]]:
+            cached: bool = False, clean: int = 0) -> tuple[tuple[versions.Version, ...], list[Problem]]:
     """The versions of the scheme of ``ledger`` (read with ``problems``) and every problem of any of
     them, sorted by place: the one definition of "a ledger with problems" that every command uses
-    (``open`` for readers, ``record`` for writers). With ``today``, events dated after it are problems too."""
+    (``open`` for readers, ``record`` for writers). With ``today``, events dated after it are problems too.
+    ``clean``: the first events of the log that were found without a problem (on ``today`` or before)
+    under this scheme; where the scheme has one version, only those after them are checked, each as it
+    was appended (``validate.event_problems``)."""
     found = list(problems)
     schemes, scheme_problems = versions_of(ledger, search, cached)
     found += scheme_problems
-    if schemes:
+    if len(schemes) == 1 and clean:
+        found += _appended_problems(ledger, clean, schemes[0].scheme, today)
+    elif schemes:
         found += validate.ledger_problems(ledger, schemes[0].scheme, today, schemes)
     found.sort(key=Problem.sort_key)
     return schemes, found
+
+
+def _appended_problems(ledger: Ledger, clean: int, scheme: Scheme, today: dt.date | None) -> list[Problem]:
+    """The problems of the events of ``ledger`` after its first ``clean`` ones, which have none: each
+    checked against the log before it, as ``record`` checks an append."""
+    from jifen.core import roster
+
+    appended = ledger.events[clean:]
+    if not appended:
+        return []
+    spine = Spine.of(Ledger(ledger.path, ledger.events[:clean]))
+    members = roster.of(spine)
+    found: list[Problem] = []
+    for event in appended:
+        found += validate.event_problems(spine, scheme, event, today, members)
+        spine = spine.plus(event)
+        members = roster.of(spine) if event.kind in ROSTER_KINDS else members
+    return found
 
 
 def scheme_of(ledger: Ledger | Spine, search: list[Path], cached: bool = False) -> tuple[Scheme | None, list[Problem]]:

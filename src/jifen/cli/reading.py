@@ -125,9 +125,13 @@ def show(
 
     lang = lang_of(lang)
     year = year if year is None else parse_year(year)
-    opened = load_book(ledger, cached=output is None)
-    subject = member_id(opened.standings.members, member)
-    emit_report(reports.show_report(opened.ledger, opened.standings, subject, year, opened.standings_for), format, lang, output, color=coloured(no_color))
+
+    def make():
+        opened = load_book(ledger, cached=output is None)
+        subject = member_id(opened.standings.members, member)
+        return reports.show_report(opened.ledger, opened.standings, subject, year, opened.standings_for)
+
+    emit_kept(ledger, ("show", member, year), make, format, lang, output, color=coloured(no_color))
 
 
 @app.command()

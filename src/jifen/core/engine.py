@@ -130,6 +130,61 @@ class _Booker:
         twin.prior, twin.best, twin.used = self.prior.copy(), dict(self.best), self.used.copy()
         return twin
 
+    def to_data(self) -> dict[str, Any]:
+        """What was booked, as plain data (str, int, lists, tuples, dicts: what ``marshal`` keeps), each
+        event by its id; ``from_data`` makes it a booker again. Every attribute is kept: one added to
+        the booker without a line here fails the differential test of ``Standings.data``."""
+        missing = set(vars(self)) - {"scheme", "years", "bounded", "in_part", *_KEPT}  # the first three: made anew
+        assert not missing, f"booker state not kept: {missing}"
+        return {
+            "booked": {s: [(b.event.id, b.category, str(b.value), b.item, _why_data(b.why)) for b in entries]
+                       for s, entries in self.booked.items()},
+            "evals": {s: [(e.event.id, e.category, e.panel, _period_data(e.period), str(e.value), e.complete)
+                          for e in entries] for s, entries in self.evals.items()},
+            "vetoes": {s: [e.id for e in entries] for s, entries in self.vetoes.items()},
+            "exempt": {s: sorted(years) for s, years in self.exempt.items()},
+            "ids": sorted(self.ids),
+            "last": None if self.last is None else (self.last[0].toordinal(), self.last[1]),
+            "prior": dict(self.prior),
+            "best": {k: str(v) for k, v in self.best.items()},
+            "used": {(s, c, _period_data(p)): str(v) for (s, c, p), v in self.used.items()},
+        }
+
+    @classmethod
+    def from_data(cls, scheme: Scheme, data: Mapping[str, Any], by_id: Mapping[int, Event],
+                  years: Years = EVERY_YEAR) -> _Booker:
+        """The booker ``to_data`` described, its events found by id in ``by_id``, booking ``years``."""
+        booker = cls(scheme, years)
+        numbers: dict[str, Decimal] = {}  # the few values points take, each made once
+        parts: dict[dt.date, Period] = {}  # the scoring period of each day
+        for subject, rows in data["booked"].items():
+            entries = booker.booked[subject]
+            for event_id, category, value, item, why in rows:
+                event = by_id[event_id]
+                number = numbers.get(value)
+                if number is None:
+                    number = numbers[value] = Decimal(value)
+                entry = Booked(event, category, number, item, None if why is None else _why_typed(why))
+                entries.append(entry)
+                part = parts.get(event.date)
+                if part is None:
+                    part = parts[event.date] = Period.of(event.date, scheme.period)
+                booker.in_part[(subject, part)].append(entry)
+        for subject, rows in data["evals"].items():
+            booker.evals[subject] = [Evaluation(by_id[i], c, panel, Period(*p), Decimal(v), complete)
+                                     for i, c, panel, p, v, complete in rows]
+        for subject, ids in data["vetoes"].items():
+            booker.vetoes[subject] = [by_id[i] for i in ids]
+        for subject, years in data["exempt"].items():
+            booker.exempt[subject] = set(years)
+        booker.ids = set(data["ids"])
+        last = data["last"]
+        booker.last = None if last is None else (dt.date.fromordinal(last[0]), last[1])
+        booker.prior.update(data["prior"])
+        booker.best = {k: Decimal(v) for k, v in data["best"].items()}
+        booker.used.update({(s, c, Period(*p)): Decimal(v) for (s, c, p), v in data["used"].items()})
+        return booker
+
     def book(self, event: Event, members: dict[str, roster.Member]) -> None:
         """Count ``event``, which is later than all booked so far."""
         self.ids.add(event.id)
@@ -210,6 +265,28 @@ class _Booker:
         return value, why
 
 
+_KEPT = ("booked", "evals", "vetoes", "exempt", "ids", "last", "prior", "best", "used")  # ``to_data``'s keys
+
+
+def _period_data(period: Period) -> tuple[int, str, int]:
+    return period.year, period.kind, period.index
+
+
+def _why_data(why: tuple[str, Mapping[str, Any]] | None) -> tuple | None:
+    """A ``Booked.why`` as plain data: its numbers as text, marked."""
+    if why is None:
+        return None
+    code, args = why
+    return code, {k: ("D", str(v)) if isinstance(v, Decimal) else v for k, v in args.items()}
+
+
+def _why_typed(data: tuple | None) -> tuple[str, Mapping[str, Any]] | None:
+    if data is None:
+        return None
+    code, args = data
+    return code, {k: Decimal(v[1]) if isinstance(v, tuple) else v for k, v in args.items()}
+
+
 def _secretary(members: dict[str, roster.Member], event: Event) -> str | None:
     """The subject who holds the role ``secretary`` on the day of ``event``, if one does (the first by
     id, should a scheme without a limit have several)."""
@@ -234,6 +311,7 @@ class Standings:
         self.evals = booker.evals
         self.vetoes = booker.vetoes
         self.exempt = booker.exempt
+        self.rebooked = False  # ``extend`` booked every event again (a late record, a correction)
         self._ranked: dict[Period, list[Standing]] = {}
         self._placed: dict[Period, dict[str, Standing]] = {}
         if resolution is not None:
@@ -243,6 +321,21 @@ class Standings:
     def resolution(self) -> corrections.Resolution:
         """What every event has come to (``jifen.core.corrections``): the one answer every report reads."""
         return corrections.resolve(self.events)
+
+    def data(self) -> dict[str, Any]:
+        """What the replay booked, as plain data (``_Booker.to_data``): ``restore`` with the same events
+        and scheme gives these standings again."""
+        return {"events": len(self.events), "booker": self._booker.to_data()}
+
+    @classmethod
+    def restore(cls, scheme: Scheme, events: tuple[Event, ...], data: Mapping[str, Any],
+                years: Years = EVERY_YEAR) -> Standings:
+        """The standings ``data`` describes (``Standings.data`` of a replay of ``events`` under ``scheme``,
+        of ``years``)."""
+        if data["events"] != len(events):
+            raise ValueError("standings kept for other events")
+        resolution = corrections.resolve(events)  # what was booked: declarations and amendments as scores
+        return cls(scheme, events, _Booker.from_data(scheme, data["booker"], resolution.standing_for, years), resolution)
 
     def extend(self, events: Iterable[Event]) -> Standings:
         """These standings with ``events`` (recorded after the ones already in) added."""
@@ -255,7 +348,8 @@ class Standings:
         rewrites = any(e.kind in REWRITES for e in new)
         roster_changed = any(e.kind in ROSTER_KINDS for e in new) and bool(self._booker.ids)
         whole = resolved if not self.events else None
-        if in_order and not rewrites and not (roster_changed and self._has_split()):
+        rebook = not in_order or rewrites or (roster_changed and self._has_split())
+        if not rebook:
             booker = self._booker.copy()
         else:  # a late record, a correction or a new secretary changes what was booked: book all again
             booker = _Booker(self.scheme, self._booker.years)
@@ -263,7 +357,9 @@ class Standings:
             fresh = whole.counted
         for event in fresh:
             booker.book(event, members)
-        return Standings(self.scheme, every, booker, whole)
+        extended = Standings(self.scheme, every, booker, whole)
+        extended.rebooked = rebook and bool(self.events)
+        return extended
 
     def _has_split(self) -> bool:
         return any(c.split for c in self.scheme.categories)

@@ -1,6 +1,6 @@
 """The cache beside a ledger, in ``.jifen-cache/`` (ignored by git): never trusted over the log.
 
-It keeps four things, each tied to the exact bytes it was made from:
+It keeps five things, each tied to the exact bytes it was made from:
 
 - **a snapshot of the events** read from the log's first N bytes, with N and
   their BLAKE3 hash. A later read hashes those N bytes again: if they are the same,
@@ -15,6 +15,10 @@ It keeps four things, each tied to the exact bytes it was made from:
   the one or two other events a correction names straight from the log's bytes.
 - **the node tree of the scheme** (``yaml_parse``), under the BLAKE3 hash of its
   text, so a command need not load the YAML parser for a scheme it read before.
+- **the replay** of a log with no problem (``engine.Standings.data``), under the
+  BLAKE3 hash of the log's bytes and a key of its scheme file and jifen's code
+  (``kept_replay``, ``keep_replay``): a later read whose log only grew restores
+  it, and the book checks and books only what was appended.
 - **results** (a report as printed, a branch's year for the roll-up), each under
   a key that includes the BLAKE3 hash of the whole log, of every version of its
   scheme (the file the ``open`` event names and each one an ``adopt`` names) and of
@@ -54,7 +58,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 9  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses)
+FORMAT = 10  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -66,6 +70,7 @@ class Read(NamedTuple):
     problems: list[Problem]
     stale: bool = False  # the cached bytes no longer match the start of the log: it was edited
     parsed: int = 0  # bytes parsed this time (the rest came from the snapshot)
+    data: bytes = b""  # the log's bytes as read (through the cache only)
 
 
 def digest(data: bytes | memoryview) -> str:
@@ -82,7 +87,8 @@ def read(directory: Path, use: bool = True) -> Read:
     if not use or size > ledger.MAX_BYTES:
         book, problems = ledger.read(directory)
         return Read(book, problems, parsed=size)
-    return parse(directory, path, ledger.read_bytes(path))
+    data = ledger.read_bytes(path)
+    return parse(directory, path, data)._replace(data=data)
 
 
 def parse(directory: Path, path: Path, data: bytes) -> Read:
@@ -309,6 +315,43 @@ def _offsets(kept: bytes) -> array:
     return found
 
 
+# --- the replay ------------------------------------------------------------------
+
+
+class Kept(NamedTuple):
+    """A replay kept of the log's first ``count`` events (``keep_replay``)."""
+
+    count: int
+    replay: Any  # ``engine.Standings.data()``
+    marks: Any  # what the caller made it under (the scheme, its hash), compared by the caller
+    day: int  # the day (ordinal) those events were found without any problem
+
+
+REPLAY_TAIL = 1000  # appended events a kept replay is extended by, run after run, before it is kept again
+
+
+def kept_replay(directory: Path, data: bytes, events: tuple[Event, ...]) -> Kept | None:
+    """The replay kept for the start of the log whose bytes are ``data`` and events ``events``, if the
+    log only grew since (its first bytes hash as they did); None otherwise, and after any other change
+    (an edit of history) it is never used again."""
+    kept = _load(directory / FOLDER / "replay")
+    if kept is None or kept["size"] > len(data) or kept["count"] > len(events):
+        return None
+    if kept["count"] and events[kept["count"] - 1].id != kept["last_id"]:
+        return None
+    if digest(memoryview(data)[:kept["size"]]) != kept["digest"]:
+        return None
+    return Kept(kept["count"], kept["replay"], kept["marks"], kept["day"])
+
+
+def keep_replay(directory: Path, data: bytes, events: tuple[Event, ...], replay: Any, marks: Any, day: int) -> None:
+    """Keep ``replay`` (plain data) of the log whose bytes are ``data`` and events ``events``, all found
+    without a problem on ``day``, made under ``marks``."""
+    _store(directory / FOLDER / "replay", {"size": len(data), "digest": digest(data), "count": len(events),
+                                           "last_id": events[-1].id if events else 0, "replay": replay,
+                                           "marks": marks, "day": day})
+
+
 # --- YAML trees ---------------------------------------------------------------------
 
 
@@ -358,11 +401,12 @@ def key(*parts: Any) -> str:
     return digest(repr((code_digest(), *parts)).encode("utf-8"))
 
 
-def result_key(directory: Path, search: list[Path], *parts: Any, data: bytes | None = None) -> str | None:
+def result_key(directory: Path, search: list[Path], *parts: Any, data: bytes | None = None,
+               whole: bool = True) -> str | None:
     """The key of a result made from the ledger in ``directory`` (its bytes ``data``, if the caller
     has read them) and every version of its scheme (the ``open`` event's, found on ``search``, and
-    each ``adopt`` event's): it covers every one of those files' bytes, jifen's code and ``parts``.
-    None if the log's start is not canonical."""
+    each ``adopt`` event's): it covers every one of those files' bytes, jifen's code and ``parts``
+    (with ``whole`` False, the log's path but not its bytes). None if the log's start is not canonical."""
     from jifen.store import scheme as scheme_io
 
     try:
@@ -377,7 +421,7 @@ def result_key(directory: Path, search: list[Path], *parts: Any, data: bytes | N
             schemes += [str(scheme_path), digest(scheme_path.read_bytes())]
     except (JifenError, OSError):
         return None  # the full read reports it
-    return key(digest(data), *schemes, *parts)
+    return key(digest(data) if whole else str(path), *schemes, *parts)
 
 
 def clean(directory: Path, search: list[Path], data: bytes, today: Any) -> bool:
