@@ -75,7 +75,7 @@ def test_rules_by_chinese_name_and_id_after_a_member(inside, monkeypatch, capsys
 def test_events_by_id_with_their_words_newest_first(inside, monkeypatch, capsys):
     rows = tab(monkeypatch, capsys, "jifen revoke ")
     assert values(rows)[:3] == ["6", "5", "4"]
-    assert rows[0][2] == "#6 2023-03-05 李四(m03) study.notes(理论学习笔记每月少于1篇)-1 — 记录人 记分员"
+    assert rows[0][2] == "#6 2023-03-05 李四(m03) study.notes（理论学习笔记每月少于1篇）-1 — 记录人 记分员"
     assert "未请假" in rows[1][2]
     assert values(tab(monkeypatch, capsys, "jifen approve 5")) == ["5"]
     assert values(tab(monkeypatch, capsys, "jifen ruling 3 ")) == ["支持", "驳回"]

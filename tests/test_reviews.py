@@ -68,7 +68,7 @@ def test_an_aspect_over_its_marks_or_unknown_is_refused_and_nothing_written(cli,
     log = b.folder / "ledger.yaml"
     before = log.read_bytes()
     out = b.fails("eval", "张三", "--kind", "自评", "--aspect", "理想信念=11", "--period", "2023")
-    assert "方面 理想信念 评了 11 分,超出 0 到 10" in out and "理想信念 满分 10 分" in out
+    assert "方面 理想信念 评了 11 分，超出 0 到 10" in out and "理想信念 满分 10 分" in out
     out = b.fails("eval", "张三", "--kind", "自评", "--aspect", "理想=9", "--period", "2023")
     assert "评议表中没有方面 理想" in out and "理想信念 10, 宗旨意识 10, 爱岗敬业 15" in out
     out = b.fails("eval", "张三", "--kind", "自评", "--aspect", "理想信念=9", "--score", "90", "--period", "2023")
@@ -117,7 +117,7 @@ def test_scheme_check_knows_aspects(cli, tmp_path):
     line = next(n for n, text in enumerate(source.splitlines(), 1) if "- id: review" in text)
     assert f"方案.yaml:{line}:" in result.output
     assert "方面名 理想 信念 无法在 jifen eval --aspect 中写出" in result.output
-    assert "方面 宗旨意识 满分为 0,应大于 0" in result.output
+    assert "方面 宗旨意识 满分为 0，应大于 0" in result.output
 
 
 # --- points exchange (积分兑换): community-service, seed 001 ------------------------------------
@@ -139,16 +139,16 @@ def community(cli, folder) -> Branch:
 def test_redeem_spends_earned_service_points_and_never_the_score(cli, tmp_path):
     b = community(cli, tmp_path / "社区")
     said = b.run("redeem", "张三", "一卷抽纸", "--date", "2023-03-25").stdout
-    assert "积分兑换 一卷抽纸,花费 5 分" in said and "余额 8 → 3" in said  # earned 2 + 6 = 8; 8 − 5 = 3
+    assert "积分兑换 一卷抽纸，花费 5 分" in said and "余额 8 → 3" in said  # earned 2 + 6 = 8; 8 − 5 = 3
     assert "  kind: redeem\n  subject: m01\n  points: 5\n  item: tissue\n" in (b.folder / "ledger.yaml").read_text(encoding="utf-8")
     rows = {r["member"]: r for r in b.json("balance", "--date", "2023-03-31")["rows"]}
     assert {n: (r["earned"], r["spent"], r["left"]) for n, r in rows.items()} == {"张三": (8, 5, 3), "李四": (0, 0, 0)}
     # the score that grades is untouched by spending: 2 + 6 + 5 (bonus) = 13 for the quarter and the year
     assert b.rows()["张三"]["score"] == 13
     table = b.run("balance", "张三", "--date", "2023-04-01").stdout
-    assert "累计获得" in table and "余额" in table and "本期或下期:2023-06-21 至 2023-06-30" in table  # the next window
+    assert "累计获得" in table and "余额" in table and "本期或下期：2023-06-21 至 2023-06-30" in table  # the next window
     card = b.run("show", "张三").stdout
-    assert "一卷抽纸 −5" in card and "积分兑换:累计获得 8,已兑换 5,余额 3" in card
+    assert "一卷抽纸 −5" in card and "积分兑换：累计获得 8，已兑换 5，余额 3" in card
     assert b.json("show", "张三")["balance"] == {"earned": 8, "spent": 5, "left": 3}
 
 
@@ -158,12 +158,12 @@ def test_a_balance_never_goes_below_zero_and_the_exchange_opens_only_in_its_wind
     b.run("redeem", "张三", "一卷抽纸", "--date", "2023-03-25")  # left 3
     before = log.read_bytes()
     out = b.fails("redeem", "张三", "一块香皂", "--date", "2023-03-26")  # 5 > 3: refused, nothing written
-    assert "张三(m01) 的积分余额不足,不能兑换 一块香皂(需要 5 分):累计获得 8,已兑换 5,余额 3" in out
+    assert "张三(m01) 的积分余额不足，不能兑换 一块香皂（需要 5 分）：累计获得 8，已兑换 5，余额 3" in out
     assert "余额不能低于 0" in out
     out = b.fails("redeem", "李四", "tissue", "--date", "2023-03-26")  # 李四 earned nothing: 0 < 5
     assert "余额 0" in out
     out = b.fails("redeem", "张三", "一卷抽纸", "--date", "2023-04-10")  # Q2 opens 6-21
-    assert "2023-04-10 不在积分兑换时间内:每季度最后 10 天开放" in out and "2023-06-21 至 2023-06-30" in out
+    assert "2023-04-10 不在积分兑换时间内：每季度最后 10 天开放" in out and "2023-06-21 至 2023-06-30" in out
     out = b.fails("redeem", "张三", "电视机", "--date", "2023-03-26")
     assert "兑换目录中没有 电视机" in out and "热水壶(kettle) 60" in out
     assert log.read_bytes() == before
@@ -199,7 +199,7 @@ def test_scheme_check_knows_the_exchange(cli, tmp_path):
     exchange = next(n for n, text in enumerate(lines, 1) if text.startswith("exchange:")) + 1
     soap = next(n for n, text in enumerate(lines, 1) if "name: 一块香皂" in text)
     assert f"社区方案.yaml:{exchange}:3:" in result.output and "spends 中没有类别 nothing" in result.output
-    assert "开放 95 天,超过了一期的 90 天" in result.output
+    assert "开放 95 天，超过了一期的 90 天" in result.output
     assert f"社区方案.yaml:{soap}:7:" in result.output and "奖品 tissue 需要 0 分" in result.output
     assert "编号 tissue 重复" in result.output
 
@@ -249,8 +249,8 @@ def test_half_year_flags_are_checked_with_their_place(cli, tmp_path):
     line = next(n for n, text in enumerate(wrong.splitlines(), 1) if "教育谈话, per: half" in text)
     assert result.exit_code != 0
     assert f"电商方案.yaml:{line}:5:" in result.output
-    assert "half 为 3,应为 1(上半年)或 2(下半年)" in result.output
-    assert "半年的标记(per: half)只能用 top、bottom、below" in result.output
+    assert "标记 教育谈话：half 为 3，应为 1（上半年）或 2（下半年）" in result.output
+    assert "半年的标记（per: half）只能用 top、bottom、below" in result.output
 
 
 # --- reviews that combine with points: yongzhou (seed 002) ------------------------------------
@@ -333,7 +333,7 @@ def test_bianban_secretaries_score_their_branch_and_the_head_their_average(cli, 
         "一支部": (1205, "书记一(m01)", 1205), "二支部": (1195, "书记二(m01)", 1195)}
     assert data["head_score"] == 1200
     table = cli("rollup", root, "--year", "2023").stdout
-    assert "书记工作得分" in table and "办主要负责人的工作得分(各支部书记的平均分):1200" in table
+    assert "书记工作得分" in table and "办主要负责人的工作得分（各支部书记的平均分）：1200" in table
 
 
 def test_every_balance_at_once_equals_each_balance(cli, tmp_path):

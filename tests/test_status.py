@@ -186,4 +186,4 @@ def test_nothing_due_says_so(tmp_path, cli):
 def test_a_wrong_today_is_a_clear_error(tmp_path, cli, today):
     folder = ledger(tmp_path, HEAD.format(scheme="quantified-2023"))
     result = cli("status", "-l", folder, "--today", today)
-    assert result.exit_code == 2 and "Traceback" not in result.output and "jifen:" in result.output
+    assert result.exit_code == 2 and "Traceback" not in result.output and "jifen：" in result.output

@@ -254,7 +254,7 @@ def test_the_committee_sees_the_roll_up_the_audit_and_every_branch_read_only(cou
     top, codes, app = county
     c = sign_in(client(app), "县委组织部", codes["县委组织部"])
     page = c.get("/").text
-    assert "各支部积分汇总(2023 年度)" in page
+    assert "各支部积分汇总（2023 年度）" in page
     assert "第一支部" in page and "第二支部" in page and page.count("通过") == 2
     assert 'href="/notice"' not in page and 'href="/b/%E7%AC%AC%E4%B8%80%E6%94%AF%E9%83%A8/notice"' in page
     rollup = cli("rollup", top, "--year", "2023", "--format", "json", "--jobs", "1")
@@ -282,7 +282,7 @@ def test_the_audit_on_the_committee_page_names_the_branch_whose_history_was_edit
     page = c.get("/").text
     assert page.count("通过") == 1 and "1 处改动历史" in page  # in the commit added since
     history = c.get("/b/第二支部/history").text
-    assert "审计未通过:1 处改动了历史" in history and re.search(r"第 \d+ 行:.* — 提交 [0-9a-f]{10}", history)
+    assert "审计未通过：1 处改动了历史" in history and re.search(r"第 \d+ 行：.* — 提交 [0-9a-f]{10}（", history)
     git(top, "reset", "-q", "--hard", "HEAD~1")  # the edit gone from history: audited again from the start
     assert c.get("/").text.count("通过") == 2
 
@@ -336,7 +336,7 @@ def test_jifen_serve_of_a_folder_starts_the_committee_server_and_lists_its_branc
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.update(app=app, **options))
     result = cli("serve", top, "--port", "8123")
     assert result.exit_code == 0, result.output
-    assert "2 个支部的网页已启动:http://127.0.0.1:8123/" in result.output and started["port"] == 8123
+    assert "2 个支部的网页已启动：http://127.0.0.1:8123/" in result.output and started["port"] == 8123
     landing = client(started["app"]).get("/").text
     assert "第一支部" in landing and "第二支部" in landing and 'href="/signin"' in landing
     c = sign_in(client(started["app"]), "李四", codes["李四"], "/b/第二支部")

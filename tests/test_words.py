@@ -30,7 +30,8 @@ def test_top_help_is_chinese_by_default(cli):
     assert result.exit_code == 0
     assert result.output.startswith("用法：jifen [选项] 命令 [参数]...\n\n  党员量化积分台账：记录、重放、出表。\n")
     for line in ("选项：", "  -h, --help     显示本帮助并退出。", "命令：", "示例：",
-                 "  add      按方案的一条规则为党员记一笔扣分或加分；可一次记多名党员。"):
+                 "  add         按方案的一条规则为党员记一笔扣分或加分；可一次记多名党员。",
+                 "  completion  bash 和 zsh 的命令行补全：命令、选项、党员、规则、事件。"):
         assert line in result.output.splitlines(), line
     no_click_english(result.output)
 
@@ -51,10 +52,9 @@ def test_add_help_is_chinese_by_default(cli):
     result = cli("add", "--help")
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "用法：jifen add [选项] 党员... 规则"
+    assert lines[0] == "用法：jifen add [选项] [党员... 规则]"  # optional: without a rule, on a terminal, each is asked for
     assert "参数：" in lines and "选项：" in lines and "示例：" in lines
     assert any(line.startswith("  党员... 规则  党员（编号或唯一的姓名") for line in lines)
-    assert "[必填]" in result.output
     assert "  -d, --date <文字>    日期，如 2023-05-02、2023年5月2日、5月2日。默认：今天。" in lines
     assert "  -l, --ledger <路径>  台账文件夹。默认：$JIFEN_LEDGER，否则为当前文件夹。" in lines
     assert "  jifen add 张建国 李秀英 缺席 --date 2023年5月2日 -l ledgers/demo --dry-run" in lines
@@ -65,9 +65,9 @@ def test_add_help_is_english_with_lang_en(cli):
     result = cli("add", "--help", "--lang", "en")  # --lang after --help still counts: it is read before parsing
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert lines[0] == "Usage: jifen add [OPTIONS] MEMBER... RULE"
+    assert lines[0] == "Usage: jifen add [OPTIONS] [MEMBER... RULE]"
     assert "Arguments:" in lines and "Options:" in lines and "Example:" in lines
-    assert "[required]" in result.output and "  -d, --date <text>" in result.output
+    assert "  -d, --date <text>" in result.output
     assert not re.search("[\u4e00-\u9fff]{4}", result.output.split("Example:")[0].replace("扣分", "").replace("加分", ""))
 
 
@@ -76,6 +76,8 @@ def test_defaults_and_ranges_are_said_in_chinese(cli):
     assert "[默认：8000；1 至 65535]" in result.output
     assert "[默认：7；不小于 1]" in cli("notice", "--help").output
     assert "[default: 8000; 1 to 65535]" in cli("serve", "--help", "--lang", "en").output
+    assert "  事件编号  先前那条事件的编号（见 jifen show）。 [必填]" in cli("revoke", "--help").output.splitlines()
+    assert "[required]" in cli("revoke", "--help", "--lang", "en").output
 
 
 @pytest.mark.parametrize("path", all_commands(), ids=lambda w: " ".join(w) or "jifen")
@@ -115,9 +117,9 @@ def test_the_examples_run_against_the_demo_ledger(cli, demo, monkeypatch, key):
 
 
 @pytest.mark.parametrize("args, zh, en", [
-    (["add"], "错误：缺少参数 党员... 规则。", "Error: Missing argument MEMBER... RULE."),
-    (["add", "张三", "缺席", "--nope"], "错误：没有选项 --nope。是否要用 --note？",
-     "Error: No such option: --nope. Did you mean --note?"),
+    (["show"], "错误：缺少参数 党员。", "Error: Missing argument MEMBER."),
+    (["add", "张三", "缺席", "--nope"], "错误：没有选项 --nope。是否要用 --group, --note？",
+     "Error: No such option: --nope. Did you mean --group, --note?"),
     (["serve", "--port", "0"], "错误：--port 的值无效：0 不在范围内（1 至 65535）。",
      "Error: Invalid value for --port: 0 is not in the range 1 to 65535."),
     (["notice", "--quarter", "2023Q1", "--from", "2023-04-01", "--days", "0"],
@@ -143,8 +145,19 @@ def test_usage_errors_are_said_in_the_readers_language(cli, monkeypatch, args, z
 
 
 def test_a_usage_error_shows_the_usage_line_in_chinese(cli):
-    said = cli("add").output.splitlines()
-    assert said == ["用法：jifen add [选项] 党员... 规则", "错误：缺少参数 党员... 规则。", "请运行 jifen add -h 查看帮助。"]
+    said = cli("show").output.splitlines()
+    assert said == ["用法：jifen show [选项] 党员", "错误：缺少参数 党员。", "请运行 jifen show -h 查看帮助。"]
+
+
+def test_add_alone_outside_a_terminal_says_what_to_give(cli, monkeypatch):
+    """Without a rule, add asks on a terminal (the interactive add); elsewhere it says what to give
+    and that a terminal would ask, in the reader's language, and writes nothing."""
+    said = cli("add")
+    assert said.exit_code == 2
+    assert said.output.splitlines() == ["jifen：请给出成员和规则，如：jifen add 张三 缺席", "在终端中也可用 jifen add -i 逐项回答。"]
+    monkeypatch.setenv("JIFEN_LANG", "en")
+    assert cli("add").output.splitlines() == ["jifen: give the members, then the rule, e.g. jifen add 张三 study.absent",
+                                              "On a terminal, jifen add -i asks for each."]
 
 
 # --- display width --------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ app = words.Typer(
     rich_markup_mode=None,  # plain help: drawing it with rich costs ~140 ms of imports on every start
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-member_app = words.Typer(help="The roster: members (or branches) joining and leaving.", no_args_is_help=True,
+member_app = words.Typer(help="The roster: members (or branches) joining and leaving, their roles, groups and statuses.", no_args_is_help=True,
                          rich_markup_mode=None)
 scheme_app = words.Typer(help="Schemes: the scoring rules a ledger is replayed against.", no_args_is_help=True,
                          rich_markup_mode=None)

@@ -20,6 +20,7 @@ import typer
 from typer import _click as click  # typer's own click: jifen's commands are its classes
 
 from jifen import messages
+from jifen.cli import words
 from jifen.cli.common import app, handled, lang_of
 
 VARIABLE = "_JIFEN_COMPLETE"  # the variable the scripts set; click's name for a program called jifen
@@ -241,12 +242,12 @@ def place(shell: str) -> Path:
 
 # --- the commands -------------------------------------------------------------------------------
 
-completion_app = typer.Typer(help="Shell completion for bash and zsh: commands, options, members, rules, events.",
+completion_app = words.Typer(help="Shell completion for bash and zsh: commands, options, members, rules, events.",
                              no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(completion_app, name="completion")
 
-ShellArg = Annotated[str, typer.Argument(help="bash or zsh.", autocompletion=lambda: list(SHELLS))]
-LangOpt = Annotated[str | None, typer.Option("--lang", help="Language of messages: zh (default) or en; or $JIFEN_LANG.",
+ShellArg = Annotated[str, typer.Argument(help="arg.shell", autocompletion=lambda: list(SHELLS))]
+LangOpt = Annotated[str | None, typer.Option("--lang", help="opt.lang",
                                              show_default=False)]
 
 
@@ -267,7 +268,7 @@ def show(shell: ShellArg, lang: LangOpt = None) -> None:
 
 @completion_app.command("install")
 @handled
-def install(shell: Annotated[str | None, typer.Argument(help="bash or zsh. Default: the shell in $SHELL.", show_default=False,
+def install(shell: Annotated[str | None, typer.Argument(help="arg.shell.completion-install", show_default=False,
                                                         autocompletion=lambda: list(SHELLS))] = None,
             lang: LangOpt = None) -> None:
     """Write the completion script where the shell reads it, and say where (and what to add to the

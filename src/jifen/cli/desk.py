@@ -39,18 +39,18 @@ from jifen.cli.record import CountOpt, LevelOpt, MeasureOpt, PointsOpt
 @app.command("import")
 @handled
 def import_(
-    file: Annotated[Path, typer.Argument(help="The sheet: an .xlsx workbook or a .csv file (with --template: the template to write).")],
-    template: Annotated[bool, typer.Option("--template", help="Write jifen's import template to FILE (a header row and one example row) instead of importing.")] = False,
-    rule: Annotated[str | None, typer.Option("--rule", help="The rule of rows that give none, e.g. for a sign-in sheet: its id, name or a unique part of the name.", show_default=False)] = None,
-    date: Annotated[str | None, typer.Option("--date", "-d", help="The date of rows that give none, e.g. the meeting's (2023-5-2, 2023年5月2日 …).", show_default=False)] = None,
+    file: Annotated[Path, typer.Argument(help="arg.file.import")],
+    template: Annotated[bool, typer.Option("--template", help="opt.template")] = False,
+    rule: Annotated[str | None, typer.Option("--rule", help="opt.rule.import", show_default=False)] = None,
+    date: Annotated[str | None, typer.Option("--date", "-d", help="opt.date.import", show_default=False)] = None,
     count: CountOpt = None,
     points: PointsOpt = None,
     level: LevelOpt = None,
     measure: MeasureOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,
-    blank: Annotated[str | None, typer.Option("--blank", help="Import only the rows whose cell in this column is empty, e.g. --blank 签到 for those who did not sign in.", show_default=False)] = None,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Append without asking for confirmation.")] = False,
+    blank: Annotated[str | None, typer.Option("--blank", help="opt.blank", show_default=False)] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="opt.yes")] = False,
     commit: CommitOpt = False,
     ledger: LedgerOpt = None,
     lang: LangOpt = None,
@@ -195,7 +195,7 @@ def _write_template(file: Path, ledger: Path | None, lang: str) -> None:
 @app.command()
 @handled
 def status(
-    today: Annotated[str | None, typer.Option("--today", help="The day to take as today (2024-1-3, 2024年1月3日 …). Default: today.", show_default=False)] = None,
+    today: Annotated[str | None, typer.Option("--today", help="opt.today", show_default=False)] = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,
     ledger: LedgerOpt = None,

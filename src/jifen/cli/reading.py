@@ -37,7 +37,7 @@ from jifen.cli.common import (
 )
 from jifen.cli.completion import complete_members
 
-GroupOpt = Annotated[str | None, typer.Option("--group", "-g", help="Only the members of this group (党小组, 科室 …); ranks stay the whole branch's.", show_default=False)]
+GroupOpt = Annotated[str | None, typer.Option("--group", "-g", help="opt.group", show_default=False)]
 
 
 @app.command()
@@ -137,8 +137,8 @@ def show(
 @app.command()
 @handled
 def balance(
-    member: Annotated[str | None, typer.Argument(help="Member id or unique name. Default: every member.", show_default=False)] = None,
-    date: Annotated[str | None, typer.Option("--date", "-d", help="The balance as it stood on this day. Default: today.", show_default=False)] = None,
+    member: Annotated[str | None, typer.Argument(help="arg.member.balance", show_default=False)] = None,
+    date: Annotated[str | None, typer.Option("--date", "-d", help="opt.date.balance", show_default=False)] = None,
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     lang: LangOpt = None,
@@ -305,9 +305,9 @@ def _check_versions(ledger: Path | None, lang: str) -> None:
 @handled
 def scheme_diff(
     schemes: Annotated[list[str], typer.Argument(
-        help="OLD NEW: two scheme files or ids; or NEW alone, against the version in force in --year.",
+        help="arg.schemes",
         metavar="[OLD] NEW", show_default=False)],
-    year: Annotated[int, typer.Option("--year", "-y", help="The year to score both ways.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="opt.year.scheme-diff")],
     ledger: LedgerOpt = None,
     format: FormatOpt = "table",
     output: OutputOpt = None,

@@ -110,9 +110,9 @@ def init(
 @scheme_app.command("adopt")
 @handled
 def scheme_adopt(
-    scheme: Annotated[str, typer.Argument(help="The new version: a scheme file or id (see jifen scheme list).")],
-    effective: Annotated[str, typer.Option("--from", help="The day it takes effect: the first day of a year, e.g. 2024-01-01 or 2024年1月1日.")],
-    reason: Annotated[str | None, typer.Option("--reason", "-r", help="Why, and who decided it (支委会 2023-12-20 …).", show_default=False)] = None,
+    scheme: Annotated[str, typer.Argument(help="arg.scheme.scheme-adopt")],
+    effective: Annotated[str, typer.Option("--from", help="opt.from.scheme-adopt")],
+    reason: Annotated[str | None, typer.Option("--reason", "-r", help="opt.reason.scheme-adopt", show_default=False)] = None,
     date: DateOpt = None,
     by: ByOpt = None,
     commit: CommitOpt = False,
@@ -256,7 +256,7 @@ def _scored_command(kind: str, doc: str):
         level: LevelOpt = None,
         measure: MeasureOpt = None,
         ref: RefOpt = None,
-        group: Annotated[str | None, typer.Option("--group", "-g", help="A group (党小组, 科室, 调查组): one record for each of its members on --date, all or none.", show_default=False)] = None,
+        group: Annotated[str | None, typer.Option("--group", "-g", help="opt.group.add", show_default=False)] = None,
         note: NoteOpt = None,
         by: ByOpt = None,
         late: LateOpt = False,
@@ -350,7 +350,7 @@ def veto(
 @handled
 def redeem(
     member: MemberArg,
-    item: Annotated[str, typer.Argument(help="The prize: its id or its name in the scheme's exchange catalogue (see jifen scheme show).")],
+    item: Annotated[str, typer.Argument(help="arg.item")],
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,
@@ -418,8 +418,8 @@ def amend(
 
 # --- roles, groups and statuses over time --------------------------------------------------------
 
-RoleArg = Annotated[str, typer.Argument(help="The role: its id or its name in the scheme (secretary, 支部书记 …).")]
-GroupArg = Annotated[str, typer.Argument(help="The group: a 党小组, 科室 or 调查组, by the name the branch gives it.")]
+RoleArg = Annotated[str, typer.Argument(help="arg.role")]
+GroupArg = Annotated[str, typer.Argument(help="arg.group")]
 
 
 @member_app.command("role")
@@ -427,8 +427,8 @@ GroupArg = Annotated[str, typer.Argument(help="The group: a 党小组, 科室 or
 def member_role(
     member: MemberArg,
     role: RoleArg,
-    end: Annotated[bool, typer.Option("--end", help="The member no longer holds the role from --date on (卸任).")] = False,
-    replace: Annotated[bool, typer.Option("--replace", help="Relieve whoever holds the role on --date, in the same record (换届).")] = False,
+    end: Annotated[bool, typer.Option("--end", help="opt.end.member-role")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="opt.replace")] = False,
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,
@@ -479,7 +479,7 @@ def _role_id(spine, text: str) -> str:
 def member_group(
     member: MemberArg,
     group: GroupArg,
-    end: Annotated[bool, typer.Option("--end", help="The member leaves the group from --date on.")] = False,
+    end: Annotated[bool, typer.Option("--end", help="opt.end.member-group")] = False,
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,
@@ -500,7 +500,7 @@ def member_group(
 @handled
 def member_status(
     member: MemberArg,
-    status: Annotated[str, typer.Argument(help="入党积极分子, 发展对象, 预备党员 or 正式党员 (or activist, candidate, probationary, full).")],
+    status: Annotated[str, typer.Argument(help="arg.status")],
     date: DateOpt = None,
     note: NoteOpt = None,
     by: ByOpt = None,

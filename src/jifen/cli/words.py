@@ -184,10 +184,11 @@ def said_text(code: str | None, lang: str) -> str:
 
 
 def metavar(param: Any, lang: str) -> str:
-    """How an argument is named on the help page and in errors: ``党员``, ``党员... 规则``."""
+    """How an argument is named on the help page and in errors: ``党员``, ``党员... 规则``. As in click,
+    a metavar the command gives (``[OLD] NEW``) is the argument's whole shape: no ``...`` is added."""
     code = f"metavar.{param.name}"
     name = messages.text(code, lang) if messages.known(code) else (param.metavar or param.name or "").upper()
-    return name + ("..." if param.nargs != 1 and "..." not in name else "")
+    return name + ("..." if param.nargs != 1 and param.metavar is None and "..." not in name else "")
 
 
 def _term(param: Any, term: str, lang: str) -> str:
