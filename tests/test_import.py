@@ -145,10 +145,14 @@ def test_dry_run_and_an_unanswered_question_write_nothing(desk, cli, tmp_path):
     before = (desk / "ledger.yaml").read_bytes()
     dry = cli("import", sheet, "-l", desk, "--dry-run")
     assert dry.exit_code == 0 and "试算，未写入" in dry.output and "可导入 3 条" in dry.output
-    asked = cli("import", sheet, "-l", desk, input="n\n")
-    assert asked.exit_code == 1 and "导入以上 3 条记录？" in asked.output and "未导入" in asked.output
-    assert (desk / "ledger.yaml").read_bytes() == before
-    assert cli("import", sheet, "-l", desk, input="y\n").exit_code == 0
+    for answer in ("否\n", "n\n", "", "也许\n"):  # 否, no, no answer at all (Ctrl-D), a word that is neither
+        asked = cli("import", sheet, "-l", desk, input=answer)
+        assert asked.exit_code == 2, asked.output  # nothing written, as a cancelled jifen add -i
+        assert "导入以上 3 条记录？（是/否）：" in asked.output and "已取消，未导入任何记录" in asked.output
+        assert "Traceback" not in asked.output
+        assert (desk / "ledger.yaml").read_bytes() == before
+    assert "请回答 是 或 否" in cli("import", sheet, "-l", desk, input="也许\n").output
+    assert cli("import", sheet, "-l", desk, input="是\n").exit_code == 0
     assert len(events(desk)) == 3
 
 

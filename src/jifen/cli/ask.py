@@ -29,10 +29,8 @@ from jifen.cli.common import (
     record_about,
     scheme_search,
     today_date,
+    yes_or_no,
 )
-
-YES = ("是", "是的", "确认", "y", "yes")
-NO = ("否", "不", "取消", "n", "no")
 
 
 def add(option: Path | None, lang: str, kind: str, given: list[str], date: str | None, note: str | None,
@@ -118,11 +116,9 @@ class _Desk:
         choices = [(word, "") for word in ("是", "否")]
         while True:
             text = self.session.prompt(messages.text("desk.confirm", self.lang), completer=_choices(choices))
-            answer = unicodedata.normalize("NFKC", text).strip().lower()
-            if answer in YES:
-                return True
-            if answer in NO:
-                return False
+            answer = yes_or_no(text)
+            if answer is not None:
+                return answer
             complain(errors.InvalidInput("desk.yes-or-no", text=text), self.lang)
 
 

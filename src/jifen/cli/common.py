@@ -137,6 +137,35 @@ def _fail(exc: errors.JifenError, lang: str) -> None:
     raise typer.Exit(exc.exit_code)
 
 
+YES = ("是", "是的", "确认", "y", "yes")  # answers to a 是/否 question, as people type them
+NO = ("否", "不", "取消", "n", "no")
+
+
+def yes_or_no(text: str) -> bool | None:
+    """``text`` as an answer to a 是/否 question: True, False, or None if it is neither."""
+    import unicodedata
+
+    answer = unicodedata.normalize("NFKC", text).strip().lower()
+    return True if answer in YES else False if answer in NO else None
+
+
+def confirmed(question: str, lang: str) -> bool:
+    """The recorder's 是 or 否 to ``question``, read from standard input, asked again after anything
+    else; no answer (the end of the input, Ctrl-D) is 否."""
+    import sys
+
+    while True:
+        typer.echo(question + messages.text("cli.yes-no", lang), nl=False)
+        line = sys.stdin.readline()
+        if not line:
+            typer.echo()
+            return False
+        answer = yes_or_no(line)
+        if answer is not None:
+            return answer
+        complain(errors.InvalidInput("desk.yes-or-no", text=line.strip()), lang)
+
+
 def complain(exc: errors.JifenError, lang: str) -> None:
     """Say on stderr what ``exc`` reports, and how to fix it, as every command does on failing
     (the interactive add says it, then asks again)."""

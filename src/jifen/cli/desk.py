@@ -21,6 +21,7 @@ from jifen.cli.common import (
     app,
     caching,
     check_output,
+    confirmed,
     emit_report,
     handled,
     lang_of,
@@ -118,9 +119,8 @@ def import_(
     if not preview:
         typer.echo(messages.text("import.nothing", lang))
         return
-    if not yes and not _confirmed(messages.text("import.confirm", lang, count=len(preview))):
-        typer.echo(messages.text("import.cancelled", lang))
-        raise typer.Exit(errors.EXIT_PROBLEMS)
+    if not yes and not confirmed(messages.text("import.confirm", lang, count=len(preview)), lang):
+        raise errors.Cancelled("import.cancelled")  # nothing written: exit 2, as a cancelled jifen add -i
     done = record(write=True)
     if not done:
         typer.echo(messages.text("import.nothing", lang))
@@ -130,17 +130,6 @@ def import_(
         typer.echo(messages.text("import.done", lang, count=len(done), first=done[0].event.id, last=done[-1].event.id))
     if done and done[0].commit:
         typer.echo(messages.text("cli.committed", lang, sha=done[0].commit, summary=done[0].summary))
-
-
-def _confirmed(question: str) -> bool:
-    """The recorder's answer to ``question``; no answer (end of input) is no."""
-    import click
-
-    try:
-        return typer.confirm(question, default=False)
-    except click.exceptions.Abort:
-        typer.echo()
-        return False
 
 
 def _refusal_text(refusal, file_name: str, lang: str) -> str:
