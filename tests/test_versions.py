@@ -92,6 +92,10 @@ def test_a_year_cannot_straddle_two_versions(cli, branch, v2):
     result = adopt(cli, branch, v2, "2024年3月1日")
     assert result.exit_code == 2 and "不是一年的第一天" in result.output and "--from 2025-01-01" in result.output
     assert (branch / "ledger.yaml").read_bytes() == before and not (branch / "scheme-2024.yaml").exists()
+    for start in ("2023-01-01", "2022-01-01"):  # the year the log was opened in, or before it: would rescore 2023
+        early = adopt(cli, branch, v2, start)
+        assert early.exit_code == 2 and "不晚于 2023 年" in early.output, early.output
+        assert (branch / "ledger.yaml").read_bytes() == before
     assert adopt(cli, branch, v2).exit_code == 0
     again = adopt(cli, branch, v2, "2024-01-01")  # not later than the version in force from 2024
     assert again.exit_code == 2 and "不晚于 2024 年" in again.output

@@ -88,7 +88,8 @@ def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | 
     if event.kind == "adopt" and event.effective is not None:
         adopted = versions.valid(spine.events)
         closed = [e for e in spine.events if e.kind == "close"]
-        problems += versions.adopt_problems(event, adopted[-1].effective.year if adopted else None, closed)
+        opened = next((e.date.year for e in spine.events if e.kind == "open"), None)
+        problems += versions.adopt_problems(event, adopted[-1].effective.year if adopted else opened, closed)
     if event.kind == "eval" and scheme.review is not None and event.panel == scheme.review.panel and not problems:
         try:  # the member's own reviews, with the corrections that may have taken one out
             earlier = sorted({e.id: e for e in (*spine.events, *spine.about(event.subject or ""))}.values(),

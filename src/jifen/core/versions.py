@@ -80,6 +80,8 @@ def problems(events: Iterable[Event]) -> list[Problem]:
     latest: int | None = None
     closed: list[Event] = []
     for event in [e for e in events if e.kind in ADOPTING]:  # a few among many: filtered first
+        if event.kind == "open":  # the first version is in force from the year the log was opened
+            latest = event.date.year
         if event.kind == "close" and event.period:
             closed.append(event)
         if event.kind != "adopt" or event.effective is None:
@@ -91,8 +93,8 @@ def problems(events: Iterable[Event]) -> list[Problem]:
 
 
 def adopt_problems(event: Event, latest: int | None, closed: Sequence[Event]) -> list[Problem]:
-    """The problems of one ``adopt`` event, after a version effective from the year ``latest``
-    (None: only the first) and the ``close`` events before it."""
+    """The problems of one ``adopt`` event, after a version effective from the year ``latest`` (the
+    year the log was opened, for the first version; None: not known) and the ``close`` events before it."""
     day = event.effective
     assert day is not None
     where = event.at("effective")
@@ -115,4 +117,4 @@ def valid(events: Iterable[Event]) -> list[Event]:
     return [e for e in few if e.kind == "adopt" and e.effective is not None and e.at("effective") not in wrong]
 
 
-ADOPTING = frozenset(("adopt", "close"))  # the kinds whose order decides whether an adoption may stand
+ADOPTING = frozenset(("open", "adopt", "close"))  # the kinds whose order decides whether an adoption may stand
