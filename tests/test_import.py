@@ -263,3 +263,15 @@ def test_commit_puts_every_imported_row_in_one_commit(desk, cli, tmp_path):
     assert result.exit_code == 0 and "已提交" in result.output
     body = git("log", "-1", "--format=%B")
     assert "jifen events 5, 6, 7 in ledger.yaml" in body and git("status", "--porcelain", "ledger.yaml") == ""
+
+
+def test_a_formula_with_no_value_kept_was_read_as_an_empty_cell(desk, cli, tmp_path):
+    """A workbook written by a program keeps a formula without its result: read as empty, a 次数 of
+    =1+1 was imported as 1 (−1 instead of −2). The import is refused at the cell, nothing written."""
+    rows = [GOOD[0], ["张三", "缺席", dt.datetime(2023, 5, 2), "=1+1", None, "公式", "刘芳"]]
+    sheet = workbook(tmp_path / "公式.xlsx", rows)
+    before = (desk / "ledger.yaml").read_bytes()
+    result = cli("import", sheet, "-l", desk, "--yes")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "公式.xlsx「十二月」第 2 行 D 列是公式 =1+1" in result.output and "保存" in result.output
+    assert (desk / "ledger.yaml").read_bytes() == before

@@ -62,7 +62,25 @@ def _xlsx(data: bytes, path: Path) -> list[Sheet]:
             rows.append(tuple(cell_text(v) for v in row))
         sheets.append(Sheet(sheet.title, _trimmed(rows)))
     book.close()
+    _refuse_uncomputed(data, path, sheets)
     return sheets
+
+
+def _refuse_uncomputed(data: bytes, path: Path, sheets: list[Sheet]) -> None:
+    """InvalidInput if a formula cell has no value kept with it (a workbook written by a program, never
+    opened and saved in Excel): read as empty, it would import a wrong number (=1+1 as nothing)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for sheet, read in zip(book.worksheets, sheets):
+            for r, row in enumerate(sheet.iter_rows(values_only=True, max_row=len(read.rows))):
+                for c, value in enumerate(row):
+                    if isinstance(value, str) and value.startswith("=") and (c >= len(read.rows[r]) or not read.rows[r][c]):
+                        raise InvalidInput("import.formula-without-value", path=str(path), sheet=sheet.title,
+                                           row=r + 1, column=column_letter(c + 1), formula=value)
+    finally:
+        book.close()
 
 
 def _csv(data: bytes) -> list[Sheet]:
