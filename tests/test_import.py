@@ -275,3 +275,13 @@ def test_a_formula_with_no_value_kept_was_read_as_an_empty_cell(desk, cli, tmp_p
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "公式.xlsx「十二月」第 2 行 D 列是公式 =1+1" in result.output and "保存" in result.output
     assert (desk / "ledger.yaml").read_bytes() == before
+
+
+def test_a_file_that_is_not_there_or_is_a_folder_is_said_in_chinese(desk, cli, tmp_path):
+    """The system's refusals came through in English (``No such file or directory``)."""
+    missing = cli("import", tmp_path / "无此文件.xlsx", "-l", desk)
+    assert missing.exit_code == 2 and "找不到" in missing.output and "No such file" not in missing.output
+    (tmp_path / "目录.csv").mkdir()
+    folder = cli("import", tmp_path / "目录.csv", "-l", desk)
+    assert folder.exit_code == 2 and "是一个文件夹，不是文件" in folder.output
+    assert "does not exist" in cli("import", tmp_path / "无此文件.xlsx", "-l", desk, "--lang", "en").output

@@ -126,10 +126,20 @@ def handled(command: Callable) -> Callable:
         except errors.JifenError as exc:
             _fail(exc, lang)
         except OSError as exc:
-            typer.echo(f"jifen: {exc.filename or ''}: {exc.strerror}", err=True)
+            complain(errors.InvalidInput(_os_code(exc), path=str(exc.filename or ""), detail=exc.strerror or str(exc)), lang)
             raise typer.Exit(errors.EXIT_UNUSABLE) from None
 
     return wrapper
+
+
+def _os_code(exc: OSError) -> str:
+    """The catalogue code that says what the system refused, in the reader's language."""
+    for kind, code in ((FileNotFoundError, "os.not-found"), (IsADirectoryError, "os.is-directory"),
+                       (NotADirectoryError, "os.not-directory"), (PermissionError, "os.permission"),
+                       (FileExistsError, "os.exists")):
+        if isinstance(exc, kind):
+            return code
+    return "os.error"
 
 
 def _fail(exc: errors.JifenError, lang: str) -> None:
