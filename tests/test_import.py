@@ -168,11 +168,22 @@ def test_the_template_round_trips(desk, cli, tmp_path, name, monkeypatch):
         header = next(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     assert header == ["姓名", "规则", "日期", "次数", "分值", "等次", "测量值", "同一事项", "备注", "记分员"]
     assert cli("import", "--template", path, "-l", desk).exit_code == 2  # never overwritten
+    before = (desk / "ledger.yaml").read_bytes()
+    left = cli("import", path, "-l", desk, "--yes")  # the example row left as it was: a recorder's rows go below it
+    assert left.exit_code == 0 and "模板的示例行 1 行未导入" in left.output, left.output
+    assert (desk / "ledger.yaml").read_bytes() == before
+    if name.endswith(".xlsx"):  # the recorder writes over the example
+        book = load_workbook(path)
+        book.active["I2"] = "缺席5月支部党员大会"
+        book.save(path)
+    else:
+        path.write_text(path.read_text(encoding="utf-8-sig").replace("示例行：导入前请改成要记录的内容", "缺席5月支部党员大会"),
+                        encoding="utf-8-sig")
     result = cli("import", path, "-l", desk, "--yes")
     assert result.exit_code == 0, result.output
     (event,) = events(desk)
     assert (event.subject, event.rule, event.date, event.count) == ("m01", "study.absent", dt.date.today(), 1)
-    assert event.note == "示例行：导入前请改成要记录的内容"
+    assert event.note == "缺席5月支部党员大会"
 
 
 def test_a_sign_in_sheet_records_the_rule_for_those_who_did_not_sign(desk, cli, tmp_path):

@@ -885,6 +885,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "import.header.note": ("备注", "note"),
     "import.header.by": ("记分员", "by"),
     "import.sheet": ("记录", "Records"),
+    "import.examples": ("模板的示例行 {count} 行未导入（备注仍是“示例行”）", "{count} row(s) still holding the template's example not imported (the note says so)"),
     "import.example-note": ("示例行：导入前请改成要记录的内容", "example row: replace it with what is to be recorded"),
     "import.template-written": ("已写出导入模板 {path}：第一行是表头，第二行是示例", "wrote the import template {path}: a header row, then an example row"),
     "import.template-exists": ("{path} 已存在，未覆盖", "{path} exists; not overwritten",

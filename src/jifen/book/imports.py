@@ -89,6 +89,7 @@ class Plan:
     refused: list[Refusal] = field(default_factory=list)
     already: int = 0
     signed: int = 0
+    examples: int = 0  # rows still holding the template's example (its note unchanged): never imported
     rules: dict[str, str] = field(default_factory=dict, repr=False)  # rule texts → the ids they name
 
 
@@ -136,10 +137,11 @@ def layout(sheet: Sheet, words: Mapping[str, str], blank: str | None) -> tuple[i
 
 def plan(sheets: list[Sheet], file_name: str, spine: Spine, members: Mapping[str, Member], scheme: Scheme,
          today: dt.date, given: Mapping[str, str | None], recorder: str, words: Mapping[str, str],
-         blank: str | None = None) -> Plan:
+         blank: str | None = None, example_notes: tuple[str, ...] = ()) -> Plan:
     """What importing ``sheets`` (of the file called ``file_name``) into the log ``spine`` outlines
     would append and refuse (see the module's text). ``given``: a value for each field the sheet
-    has no column for, or no value in; ``recorder``: who records a row that names nobody."""
+    has no column for, or no value in; ``recorder``: who records a row that names nobody;
+    ``example_notes``: the notes of the template's example row, a row still holding one is skipped."""
     found = Plan()
     known: dict[str, set[str]] = {}  # member → hashes of the rows already imported about them
     seen: dict[str, int] = {}  # a row's content → how many times it came before, in this file
@@ -159,6 +161,9 @@ def plan(sheets: list[Sheet], file_name: str, spine: Spine, members: Mapping[str
                 continue
             if marked and marked - 1 < len(row) and row[marked - 1].strip():
                 found.signed += 1
+                continue
+            if cells.get("note") and cells["note"] in example_notes:  # the template's example, left in
+                found.examples += 1
                 continue
             made = _row(sheet, number, cells, columns, headers, members, scheme, today, given, recorder, found)
             if made is None:

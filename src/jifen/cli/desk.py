@@ -87,7 +87,8 @@ def import_(
         scheme, problems = book.scheme_of(spine, scheme_search(), caching())
         if scheme is None:
             raise errors.InvalidInput("scheme.has-problems", problems=problems, path=spine.scheme_ref)
-        made = imports.plan(sheets, file.name, spine, members, scheme, today, given, who, words, blank)
+        made = imports.plan(sheets, file.name, spine, members, scheme, today, given, who, words, blank,
+                            messages.MESSAGES["import.example-note"][:2])
         found["plan"] = made
         if made.refused and found.get("previewed"):  # the write, planned again under the lock
             raise errors.InvalidInput("import.refused", count=len({(r.sheet, r.row) for r in made.refused}))
@@ -110,6 +111,8 @@ def import_(
                              refused=refused_rows))
     if blank:
         typer.echo(messages.text("import.signed", lang, count=made.signed, column=blank))
+    if made.examples:
+        typer.echo(messages.text("import.examples", lang, count=made.examples))
     if made.refused:
         for refusal in made.refused:
             typer.echo(_refusal_text(refusal, file.name, lang), err=True)
