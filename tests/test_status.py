@@ -133,9 +133,13 @@ def test_a_member_below_the_grade_line_so_far_is_warned(tmp_path, cli):
     folder = ledger(tmp_path, WORKFLOW)
     (warning,) = [i for i in items(cli, folder, "2023-5-20") if i["level"] == "warning"]
     assert (warning["item"], warning["member"], warning["score"], warning["grade"], warning["line"]) == (
-        "grade", "李四", "87.5", "不合格", "92")  # Q1 100 and Q2 75 so far: the quarters to come do not count yet
+        "grade", "李四", 87.5, "不合格", 92)  # Q1 100 and Q2 75 so far: the quarters to come do not count yet
     assert "【预警】李四 本年目前 87.5 分，按此将评为“不合格”（合格线 92）" in cli("status", "-l", folder, "--today", "2023-5-20").output
     assert not [i for i in items(cli, folder, "2023-5-9") if i["level"] == "warning"]  # before the deductions
+    # a one-vote veto decides the year: the warning says the year's 0, not the 87.5 so far
+    assert cli("veto", "李四", "--reason", "受党纪处分", "--date", "2023-05-15", "-l", folder).exit_code == 0
+    (vetoed,) = [i for i in items(cli, folder, "2023-5-20") if i["level"] == "warning"]
+    assert (vetoed["member"], vetoed["score"], vetoed["grade"]) == ("李四", 0, "不合格")
 
 
 def test_a_talk_line_is_warned_in_the_year_and_in_the_month(tmp_path, cli):
@@ -150,7 +154,7 @@ def test_a_talk_line_is_warned_in_the_year_and_in_the_month(tmp_path, cli):
 """ for n, panel in ((4, "self"), (5, "peer"), (6, "masses"))), "科技局支部")
     found = items(cli, yearly, "2023-12-10")
     flag = next(i for i in found if i["item"] == "flag")
-    assert (flag["member"], flag["flag"], flag["score"], flag["line"]) == ("张三", "诫勉谈话", "50", "60")
+    assert (flag["member"], flag["flag"], flag["score"], flag["line"]) == ("张三", "诫勉谈话", 50, 60)
     missing = next(i for i in found if i["item"] == "eval")  # 李四 has no evaluation yet, in December
     assert (missing["member"], missing["panels"], missing["level"]) == ("李四", "自评、互评、群众", "due")
     assert not [i for i in items(cli, yearly, "2023-11-10") if i["item"] == "eval"]  # not asked before December

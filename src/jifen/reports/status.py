@@ -19,7 +19,7 @@ from typing import Any
 from jifen.core import engine, workflow
 from jifen.core.kinds import PANEL_WORDS
 from jifen.core.model import Ledger
-from jifen.core.numbers import plain, shown
+from jifen.core.numbers import shown
 from jifen.core.periods import Period
 from jifen.reports.base import Column, Report, subject_label
 
@@ -128,14 +128,16 @@ def _warnings(standings: engine.Standings, today: dt.date, name) -> list[dict[st
         member = standings.members[subject]
         if not member.belongs(today) or standings.is_exempt(subject, year):
             continue
-        if standings.score(subject, year).missing:
+        whole = standings.score(subject, year)
+        if whole.missing:
             continue
-        total = _so_far(standings, subject, year, today)
+        # a one-vote veto decides the year whatever comes (its score as the scheme sets it, usually 0)
+        total = shown(whole.total, scheme.precision) if whole.veto else _so_far(standings, subject, year, today)
         index = engine.band_index(total, bands)
         if len(bands) > 1 and index == len(bands) - 1 and bands[index - 1].min is not None:
             found.append({"item": "grade", "period": str(year), "member_id": subject, "member": name(subject),
-                          "score": plain(total), "grade": bands[index].name, "above": bands[index - 1].name,
-                          "line": plain(bands[index - 1].min)})
+                          "score": total, "grade": bands[index].name, "above": bands[index - 1].name,
+                          "line": bands[index - 1].min})
         for rule in scheme.flags:
             if rule.role is not None and member.role != rule.role:
                 continue
@@ -173,4 +175,4 @@ def _so_far(standings: engine.Standings, subject: str, year: Period, today: dt.d
 
 def _flag(flag: str, period: Period, subject: str, name, value: Decimal, line: Decimal) -> dict[str, Any]:
     return {"item": "flag", "period": str(period), "member_id": subject, "member": name(subject), "flag": flag,
-            "score": plain(value), "line": plain(line), "deductions": False}
+            "score": value, "line": line, "deductions": False}
