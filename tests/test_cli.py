@@ -783,7 +783,9 @@ def test_a_count_too_long_for_the_ledger_is_refused_clearly_not_as_an_internal_e
     before = ledger_bytes(branch)
     result = cli("add", "张三", "study.absent", "--count", "9" * 22, "--date", "2023-01-10", "-l", branch)
     assert result.exit_code == 2 and "内部错误" not in result.output
-    assert "--count 超过 18 位数字" in result.output  # read as typed first; a count the ledger holds meets the rule's limit
+    assert f"数字 {'9' * 22} 太长" in result.output  # read as typed first; a count the ledger holds meets the rule's limit
+    points = cli("add", "李四", "study.quality", "--points", "-1.50000000000000000001", "--date", "2023-01-10", "-l", branch)
+    assert points.exit_code == 2 and "小数点前后各至多 18 位" in points.output and "整数" not in points.output
     assert ledger_bytes(branch) == before
 
 

@@ -296,3 +296,11 @@ def test_a_file_that_is_not_there_or_is_a_folder_is_said_in_chinese(desk, cli, t
     folder = cli("import", tmp_path / "目录.csv", "-l", desk)
     assert folder.exit_code == 2 and "是一个文件夹，不是文件" in folder.output
     assert "does not exist" in cli("import", tmp_path / "无此文件.xlsx", "-l", desk, "--lang", "en").output
+
+
+def test_a_number_too_long_for_the_ledger_is_refused_at_its_cell(desk, cli, tmp_path):
+    """It aborted the whole import naming --points, with no file or row, and asked for a whole number."""
+    sheet = csv_file(tmp_path / "长.csv", [["姓名", "规则", "日期", "分值"], ["王五", "优质服务·其他情况", "2023-12-01",
+                                                                       "-1.50000000000000000001"]])
+    result = cli("import", sheet, "-l", desk, "--dry-run")
+    assert result.exit_code == 2 and "长.csv 第 2 行 D 列（分值）：数字 -1.50000000000000000001 太长" in result.output

@@ -37,6 +37,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "yaml.too-deep": ("列表和映射嵌套超过 {limit} 层", "lists and mappings are nested more than {limit} deep",
                       "台账和方案只需几层嵌套；检查此处的括号和缩进，文件是否损坏。",
                       "Ledgers and schemes nest only a few levels; check the brackets and indentation here: is the file damaged?"),
+    "typed.too-many-digits": ("数字 {text} 太长：小数点前后各至多 {limit} 位", "the number {text} is too long: at most {limit} digits each side of the point",
+                              "写一个位数较少的数，如 -1.5。", "Write it with fewer digits, e.g. -1.5."),
     "yaml.int-too-long": ("{field} 超过 {limit} 位数字", "{field} has more than {limit} digits",
                           "写一个较小的整数。", "Write a smaller whole number."),
     "yaml.complex-key": ("键必须是普通文字", "keys must be plain text"),

@@ -63,20 +63,23 @@ def number(text: str) -> Decimal:
         raise InvalidInput("typed.comma", text=text)
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", typed):
         raise InvalidInput("cli.bad-number", text=text)
+    whole_part, _, fraction = typed.lstrip("+-").partition(".")
+    if len(whole_part.lstrip("0")) > DIGITS or len(fraction) > DIGITS:  # what a ledger can hold
+        raise InvalidInput("typed.too-many-digits", text=text, limit=DIGITS)
     try:
         return Decimal(typed)
     except InvalidOperation:  # pragma: no cover - the pattern admits only what Decimal reads
         raise InvalidInput("cli.bad-number", text=text) from None
 
 
-DIGITS = 18  # the most digits a whole number in a ledger may have (as the ledger reader holds)
+DIGITS = 18  # the most digits a number in a ledger may have, each side of the point (as the reader holds)
 
 
 def whole(text: str, least: int = 1, field: str = "count") -> int:
     """A whole number of at least ``least`` as typed (``3``, ``３``); InvalidInput otherwise."""
     typed = plain(text)
     if re.fullmatch(rf"\+?\d{{{DIGITS + 1},}}", typed):
-        raise InvalidInput("yaml.int-too-long", field=field, limit=DIGITS)
+        raise InvalidInput("typed.too-many-digits", text=text, limit=DIGITS)
     if not re.fullmatch(r"\+?\d+", typed):
         raise InvalidInput("typed.bad-whole", text=text, least=least)
     value = int(typed)
