@@ -506,6 +506,7 @@ def test_longkou_a_missing_evaluation_is_missing_not_zero(make, cli):
     assert check.exit_code == 0, check.output  # a warning: the log itself is fine
     assert "尚未评议" in check.output and "群众评议" in check.output
     assert check.output.count("尚未评议") == 2  # B and C for 2023, each on its join
+    assert "未发现错误，2 个提醒：" in check.output and "未发现问题" not in check.output  # one last line, not both
     card = b.json("show", "B", "--year", "2023")  # the card too: no partial year's score for B
     assert (card["periods"], card["missing"]) == ({"2023": None}, {"2023": ["masses"]})
     assert "2023：未评（缺少 群众评议）" in b.run("show", "B", "--year", "2023").stdout

@@ -412,6 +412,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "cli.only-warnings": ("未发现错误，{count} 个提醒", "no errors, {count} warning(s)"),
     "label.warning": ("提醒：{message}", "warning: {message}"),
     "cli.said": ("jifen：{message}", "jifen: {message}"),
+    "cli.no-errors": ("未发现错误，{count} 个提醒：{events} 个事件，方案 {scheme}", "no errors, {count} warning(s): {events} events, scheme {scheme}"),
     "cli.no-problems": ("未发现问题：{events} 个事件，方案 {scheme}", "no problems: {events} events, scheme {scheme}"),
     "cli.scheme-ok": ("方案 {scheme} 无问题", "scheme {scheme}: no problems"),
     "cli.no-rows": ("该期间没有成员", "nobody belonged to the branch in this period"),

@@ -181,8 +181,11 @@ def check(ledger: LedgerOpt = None, lang: LangOpt = None) -> None:
             problems += [p for p in found
                          if (version.governs(p.args["year"]) if "year" in p.args else version is last)]
         problems.sort(key=lambda p: p.sort_key())
-    _report_problems(problems, lang, warnings_fail=False)
-    typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=_versions(opened)))
+    warnings = _report_problems(problems, lang, warnings_fail=False, say_warnings=False)
+    if warnings:  # one last line, not "no problems" under the warnings just listed
+        typer.echo(messages.text("cli.no-errors", lang, count=warnings, events=len(opened.events), scheme=_versions(opened)))
+    else:
+        typer.echo(messages.text("cli.no-problems", lang, events=len(opened.events), scheme=_versions(opened)))
 
 
 def _versions(opened) -> str:
@@ -192,13 +195,14 @@ def _versions(opened) -> str:
     return " → ".join(f"{v.scheme.id}({v.first or '…'}–{v.last or '…'})" for v in opened.versions)
 
 
-def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
-    """Print ``problems``; exit 1 if any is an error (or, with ``warnings_fail``, if there are any)."""
+def _report_problems(problems, lang: str, warnings_fail: bool, say_warnings: bool = True) -> int:
+    """Print ``problems``; exit 1 if any is an error (or, with ``warnings_fail``, if there are any); else
+    the number of warnings (said in a line of their own unless ``say_warnings`` is False)."""
     from jifen import render
     from jifen.core.model import capped, count
 
     if not problems:
-        return
+        return 0
     problems = capped(problems)
     typer.echo(render.problems(problems, lang), nl=False)
     errors_found = count(p for p in problems if p.is_error)
@@ -208,7 +212,9 @@ def _report_problems(problems, lang: str, warnings_fail: bool) -> None:
         if errors_found and warnings:
             typer.echo(messages.text("cli.warnings", lang, count=warnings))
         raise typer.Exit(errors.EXIT_PROBLEMS)
-    typer.echo(messages.text("cli.only-warnings", lang, count=warnings))
+    if say_warnings:
+        typer.echo(messages.text("cli.only-warnings", lang, count=warnings))
+    return warnings
 
 
 @scheme_app.command("list")
