@@ -170,6 +170,9 @@ def test_a_report_cut_by_group_keeps_the_branchs_ranks(make):
     assert [(r["member"], r["rank"], r["groups"]) for r in rows] == [("王五", 1, "第一党小组"), ("张三", 3, "第一党小组")]
     table = b.ok("report", "--quarter", "2023Q1", "--group", "第一党小组").output
     assert "小组" in table and "李四" not in table and "只列出 第一党小组 的成员" in table
+    for command in (("report", "--quarter", "2023Q1"), ("grade", "--year", "2023")):  # a mistyped name was an empty table
+        typo = b.cli(*command, "--group", "第三党小组", "-l", b.folder)
+        assert typo.exit_code == 2 and "没有小组 第三党小组" in typo.output and "第一党小组、第二党小组" in typo.output
 
 
 # --- statuses of people ----------------------------------------------------------------------

@@ -65,6 +65,7 @@ def report(
         from jifen import reports
         from jifen.render import WITH_DETAIL, WITHOUT_REASONS
 
+        _known_group(opened, group)
         return reports.period_report(opened.ledger, opened.standings_for(period), period, detail=format in WITH_DETAIL,
                                      explain=format not in WITHOUT_REASONS, group=group)
 
@@ -98,6 +99,7 @@ def grade(
         from jifen import reports
         from jifen.render import WITH_CHART, WITH_DETAIL, WITHOUT_REASONS
 
+        _known_group(opened, group)
         return reports.grade_report(opened.ledger, opened.standings_for(parse_year(year)), parse_year(year), detail=format in WITH_DETAIL,
                                     explain=format not in WITHOUT_REASONS,
                                     chart=format in WITH_CHART, group=group)
@@ -107,6 +109,14 @@ def grade(
         emit_notice(ledger, what[:2], make, lang, output, ids)  # the code seals the log; a group is a cut of it
         return
     emit_kept(ledger, ("grade", year) + what[2:], lambda: make(load_book(ledger, cached=output is None)), format, lang, output, color=coloured(no_color))
+
+
+def _known_group(opened, group: str | None) -> None:
+    """InvalidInput if ``group`` is given and nobody was ever in it (a name mistyped gave an empty table)."""
+    from jifen.core import roster
+
+    if group is not None and group not in (known := roster.groups(opened.standings.members)):
+        raise errors.InvalidInput("cli.unknown-group", group=group, groups="、".join(known) or "-")
 
 
 @app.command()
