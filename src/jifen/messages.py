@@ -365,8 +365,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "event.no-exemption": ("方案 {scheme} 没有免于考核的规定", "scheme {scheme} has no exemption"),
     # --- command line ---------------------------------------------------------
     "cli.bad-period": ("无法识别的期间 {text}", "not a period: {text}",
-                       "月写 2023-03 或 2023年3月，季度写 2023Q1、2023年第一季度或一季度（今年），年写 2023 或 2023年。",
-                       "Write a month as 2023-03 or 2023年3月, a quarter as 2023Q1, 2023年第一季度 or 一季度 (this year), a year as 2023."),
+                       "月写 2023-03 或 2023年3月，季度写 2023Q1、2023年第一季度或一季度（今年），半年写 2023H1、2023年上半年或下半年（今年），年写 2023 或 2023年。",
+                       "Write a month as 2023-03 or 2023年3月, a quarter as 2023Q1, 2023年第一季度 or 一季度 (this year), a half-year as 2023H1, 2023年上半年 or 下半年 (this year), a year as 2023."),
     "cli.one-period": ("请只给出 --month、--quarter、--half、--year 中的一个", "give exactly one of --month, --quarter, --half, --year"),
     "cli.bad-year": ("年份 {text} 超出范围", "year {text} is out of range",
                      "年份应在 1 到 9999 之间，如 2023。", "Write a year from 1 to 9999, such as 2023."),
