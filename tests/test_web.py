@@ -63,6 +63,12 @@ def test_every_page_without_a_session_goes_to_sign_in(site, path):
     assert r.status_code == 303 and r.headers["location"].startswith("/signin")
 
 
+def test_an_address_no_page_has_is_said_in_chinese_not_starlettes_english(site):
+    r = site[2]().get("/没有这一页")
+    assert r.status_code == 404 and "找不到该页面" in r.text and "Not Found" not in r.text
+    assert "not found" in site[2]().get("/nothing?lang=en").text
+
+
 @pytest.mark.parametrize("path", POSTS)
 def test_every_action_without_a_session_goes_to_sign_in_and_writes_nothing(site, path):
     c = site[2]()

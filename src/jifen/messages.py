@@ -781,6 +781,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "web.csrf": ("表单已失效，请返回刷新后重新提交", "the form has expired; go back, reload and submit again"),
     "web.forbidden": ("您没有权限访问此页面", "you may not use this page"),
     "web.not-found": ("找不到该页面", "not found"),
+    "web.home": ("返回首页", "Back to the first page"),
     "web.error": ("出错了", "Something went wrong"),
     "web.back": ("返回", "Back"),
     "web.signed-in-as": ("{name}({role})", "{name} ({role})"),

@@ -682,7 +682,19 @@ def application(routes: list, secret: str, lang: str, https_only: bool) -> Starl
                    https_only=https_only, max_age=12 * 60 * 60),
     ]
     static = Mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    return Starlette(routes=[*routes, static], middleware=middleware)
+    return Starlette(routes=[*routes, static], middleware=middleware, exception_handlers={404: not_found})
+
+
+async def not_found(request: Request, exc: Exception) -> HTMLResponse:
+    """An address no page has, said in the reader's language (Starlette's own answer is English)."""
+    from html import escape
+
+    lang = lang_of(request)
+    text = escape(messages.text("web.not-found", lang))
+    home = escape(messages.text("web.home", lang))
+    return HTMLResponse(f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+                        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{text}</title>'
+                        f'</head><body><p>{text}</p><p><a href="/">{home}</a></p></body></html>', status_code=404)
 
 
 def create_app(directory: Path, lang: str = "zh", today: Callable[[], dt.date] = dt.date.today,
