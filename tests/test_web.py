@@ -252,6 +252,17 @@ def test_a_refused_declaration_says_why_keeps_what_was_typed_and_not_its_evidenc
     assert not any((site[0] / "evidence").iterdir())
 
 
+def test_a_form_reads_dates_and_numbers_as_the_command_line_does(site):
+    """The pages had their own readers: 2023-2-30 was 无法识别的日期 (the command line: 2月没有30日) and
+    2023年12月18日 was refused."""
+    c = signed_in(site, "张建国")
+    wrong = declare(c, date="2023-2-30")
+    assert wrong.status_code == 400 and "2月没有30日" in wrong.text
+    before = len(events(site[0]))
+    assert declare(c, date="2023年12月18日").status_code == 303
+    assert len(events(site[0])) == before + 1 and events(site[0])[-1].date.isoformat() == "2023-12-18"
+
+
 def test_one_address_may_fail_more_often_than_one_name(site):
     _, passwords, client = site
     c = client()

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import threading
 from collections.abc import Awaitable, Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote
@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 
 from jifen import book as book_api
 from jifen import messages
+from jifen.core import typed
 from jifen.core.periods import Period
 from jifen.errors import InvalidInput, JifenError, PartlyWritten
 from jifen.render.cells import printable
@@ -270,32 +271,17 @@ def optional(request: Request, name: str) -> str | None:
 
 
 def date_of(site: Site, text: str) -> dt.date:
-    if not text:
-        return site.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("cli.bad-date", text=text) from None
+    """A date as the command line reads it (2023-5-2, 2023年5月2日 …, with the same words when it is wrong:
+    2月没有30日); empty: the server's today."""
+    return typed.date(text, site.today()) if text else site.today()
 
 
 def decimal_of(text: str) -> Decimal | None:
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise InvalidInput("cli.bad-number", text=text) from None
-    if not value.is_finite():
-        raise InvalidInput("cli.bad-number", text=text)
-    return value
+    return typed.number(text) if text else None
 
 
 def count_of(text: str) -> int | None:
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 6 or int(text) < 1:
-        raise InvalidInput("yaml.want-count", field=messages.text("web.count"), text=text)
-    return int(text)
+    return typed.whole(text) if text else None
 
 
 def quarter_of(text: str) -> str:
