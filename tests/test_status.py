@@ -160,6 +160,8 @@ def test_a_talk_line_is_warned_in_the_year_and_in_the_month(tmp_path, cli):
     assert not [i for i in items(cli, yearly, "2023-11-10") if i["item"] == "eval"]  # not asked before December
     late = items(cli, yearly, "2024-1-10")
     assert [(i["item"], i["level"], i["member"]) for i in late if i["item"] == "eval"] == [("eval", "overdue", "李四")]
+    early = [(i["item"], i["level"]) for i in items(cli, yearly, "2024-1-3")]  # what is late before what is due
+    assert early.index(("eval", "overdue")) < early.index(("register", "due")), early
     monthly = ledger(tmp_path, HEAD.format(scheme="bianban-monthly") + """
 - id: 4
   date: 2023-03-02

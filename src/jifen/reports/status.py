@@ -24,6 +24,7 @@ from jifen.core.periods import Period
 from jifen.reports.base import Column, Report, subject_label
 
 URGENCY = ("appeal", "pending", "close", "notice", "register", "eval", "grade", "flag")
+LEVEL_ORDER = ("overdue", "due", "warning")  # 逾期, then 待办, then 预警; within each, URGENCY
 PENDING_DAYS = 7  # a declaration waiting longer than this is late (支委初评 within a week)
 REGISTER_DAY = 5  # the month's register is due by this day of the next month
 LEVELS = {"appeal": "due", "pending": "overdue", "close": "overdue", "notice": "overdue", "register": "due",
@@ -68,7 +69,10 @@ def status_report(ledger: Ledger, standings: engine.Standings, today: dt.date) -
     items += _warnings(standings, today, name)
     for item in items:
         item.setdefault("level", LEVELS.get(item["item"], "due"))
-    items.sort(key=lambda i: (URGENCY.index(i["item"]), i.get("date") or i.get("period") or "", i.get("member_id") or ""))
+    # open appeals first (a member waits for the ruling while the notice runs), then what is late, what is
+    # due, the warnings; within each, URGENCY
+    items.sort(key=lambda i: (0 if i["item"] == "appeal" else 1 + LEVEL_ORDER.index(i["level"]), URGENCY.index(i["item"]),
+                              i.get("date") or i.get("period") or "", i.get("member_id") or ""))
     rows = tuple({"order": n, **item} for n, item in enumerate(items, start=1))
     columns = (Column("order", "label.seq"), Column("level", "label.status-level", words="status.level."),
                Column("item", "label.status-item", words="status.item."), Column("period", "label.period"),
