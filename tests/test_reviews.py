@@ -159,7 +159,8 @@ def test_a_balance_never_goes_below_zero_and_the_exchange_opens_only_in_its_wind
     before = log.read_bytes()
     out = b.fails("redeem", "张三", "一块香皂", "--date", "2023-03-26")  # 5 > 3: refused, nothing written
     assert "张三(m01) 的积分余额不足，不能兑换 一块香皂（需要 5 分）：累计获得 8，已兑换 5，余额 3" in out
-    assert "余额不能低于 0" in out
+    assert "余额不能低于 0" in out and "不超过 3 分的奖品" not in out  # no prize costs 3 or less: none to suggest
+    assert "余额 3 分还不够兑换任何奖品" in out
     out = b.fails("redeem", "李四", "tissue", "--date", "2023-03-26")  # 李四 earned nothing: 0 < 5
     assert "余额 0" in out
     out = b.fails("redeem", "张三", "一卷抽纸", "--date", "2023-04-10")  # Q2 opens 6-21

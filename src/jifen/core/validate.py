@@ -383,8 +383,10 @@ def _balance_problems(event: Event, standings: Standings) -> list[Problem]:
     if before.left >= (event.points or 0):
         return []
     member = standings.members.get(event.subject or "")
-    prize = standings.scheme.exchange.prize(event.item or "") if standings.scheme.exchange else None
-    return [Problem(event.source, "event.balance-short", {
+    exchange = standings.scheme.exchange
+    prize = exchange.prize(event.item or "") if exchange else None
+    affordable = exchange is not None and any(p.price <= before.left for p in exchange.prizes)
+    return [Problem(event.source, "event.balance-short" if affordable else "event.balance-none", {
         "subject": f"{member.name}({member.id})" if member else event.subject, "item": prize.name if prize else event.item,
         "price": plain(event.points or 0), "earned": plain(before.earned), "spent": plain(before.spent),
         "left": plain(before.left)})]
