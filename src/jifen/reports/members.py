@@ -36,7 +36,7 @@ def members_report(ledger: Ledger, members: Mapping[str, Member], roles: Mapping
         Column("member", subject_label(ledger)),
         Column("joined", "label.joined"),
         Column("left", "label.left"),
-        Column("active", "label.status"),
+        Column("active", "label.active"),  # 在册: on the roll today
         *([Column("roles", "label.roles")] if shown[0] else []),
         *([Column("groups", "label.group")] if shown[1] else []),
         *([Column("standing", "label.standing", words="status.")] if shown[2] else []),
