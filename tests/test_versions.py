@@ -145,6 +145,18 @@ def test_scheme_diff_shows_each_member_before_and_after(cli, branch, v2):
     assert not (branch / "scheme-2024.yaml").exists()  # a diff adopts nothing
 
 
+def test_scheme_diff_names_changed_grade_lines_even_when_no_rule_changed(cli, branch, tmp_path):
+    """It said 规则没有变化 when only a grade line moved (合格 ≥92 → ≥90), which moves members between grades."""
+    lines = tmp_path / "新等级线.yaml"
+    lines.write_text(V1.read_text(encoding="utf-8").replace("min: 92}", "min: 90}", 1), encoding="utf-8")
+    result = cli("scheme", "diff", lines, "--year", "2023", "-l", branch)
+    assert result.exit_code == 0, result.output
+    assert "等级线：优秀 ≥98、良好 ≥95、合格 ≥92、不合格 → 优秀 ≥98、良好 ≥95、合格 ≥90、不合格" in result.output
+    assert "规则没有变化" not in result.output
+    data = json.loads(cli("scheme", "diff", lines, "--year", "2023", "-l", branch, "-f", "json").output)
+    assert data["grades"]["after"].startswith("优秀 ≥98") and data["rules"] == []
+
+
 def test_the_audit_follows_every_version_file(tmp_path, cli, v2, monkeypatch):
     root = tmp_path / "仓库"
     root.mkdir()

@@ -618,6 +618,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "note.rule-added": ("新增规则 {rule}（{name}）：{after}", "rule added: {rule} ({name}): {after}"),
     "note.rule-removed": ("删除规则 {rule}（{name}）：原为 {before}；按它记录的事件不再计分", "rule removed: {rule} ({name}), was {before}; events recorded under it no longer count"),
     "note.rule-changed": ("规则 {rule}（{name}）：{before} → {after}", "rule changed: {rule} ({name}): {before} → {after}"),
+    "note.grades-lines": ("等级线：{before} → {after}", "grade lines: {before} → {after}"),
     "note.rules-same": ("规则没有变化", "no rule changes"),
     "kind.redeem": ("积分兑换", "redeem"),
     "title.balance": ("{branch} 积分兑换余额（{date}）", "{branch}: points to exchange ({date})"),

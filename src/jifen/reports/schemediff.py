@@ -6,6 +6,7 @@ from typing import Any
 
 from jifen.core import engine, outcomes, rules
 from jifen.core.model import Ledger, Rule, Scheme
+from jifen.core.numbers import plain
 from jifen.reports.base import Column, Report, subject_label
 
 
@@ -43,13 +44,26 @@ def scheme_diff_report(ledger: Ledger, before: engine.Standings, after: engine.S
     notes: list[tuple[str, dict[str, Any]]] = [
         ("note.grades-changed", {"count": sum(r["grade_changed"] for r in rows), "of": len(rows)})]
     notes += [(f"note.rule-{change['change']}", change) for change in changes]
-    if not changes:
+    bands = grade_changes(before.scheme, after.scheme)
+    notes += [("note.grades-lines", {"before": bands[0], "after": bands[1]})] if bands else []
+    if not changes and not bands:
         notes.append(("note.rules-same", {}))
     data = {"branch": ledger.name, "year": year, "before": before.scheme.id, "after": after.scheme.id,
-            "rows": rows, "rules": changes}
+            "rows": rows, "rules": changes, **({"grades": {"before": bands[0], "after": bands[1]}} if bands else {})}
     title = ("title.scheme-diff", {"branch": ledger.name, "year": year, "before": before.scheme.id,
                                    "after": after.scheme.id})
     return Report(title, columns, tuple(rows), data, tuple(notes))
+
+
+def grade_changes(before: Scheme, after: Scheme) -> tuple[str, str] | None:
+    """The grade lines of ``before`` and ``after`` in words (优秀 ≥95、良好 ≥85 …, with a quota where there is
+    one), if they differ: a change there moves members between grades with no rule changed."""
+    def words(scheme: Scheme) -> str:
+        return "、".join(f"{b.name}" + (f" ≥{plain(b.min)}" if b.min is not None else "")
+                        + (f"（名额 {b.quota}）" if b.quota is not None else "") for b in scheme.grades)
+
+    was, now = words(before), words(after)
+    return (was, now) if was != now else None
 
 
 def rule_changes(before: Scheme, after: Scheme) -> list[dict[str, str]]:
