@@ -260,3 +260,11 @@ def test_a_monthly_schemes_card_counted_each_event_twice_in_its_running_score(ma
     card = json.loads(b.ok("show", "书记甲", "-f", "json").stdout)
     assert [(e["id"], e["running"]) for e in card["events"] if e["kind"] == "score"] == [(4, 103)]
     assert card["periods"]["2024-03"] == 103.9
+
+
+def test_a_role_under_a_scheme_without_roles_says_so(make):
+    """It said 未知角色 记分员 / 方案的 roles：-。, naming nothing to do."""
+    b = make("quantified-2023")
+    b.member("刘芳")
+    out = b.fails("member", "role", "刘芳", "记分员", "--date", "2023-05-01")
+    assert "方案 quantified-2023 没有规定职务（roles），不能记录 记分员" in out and "jifen scheme adopt" in out

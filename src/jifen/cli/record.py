@@ -470,6 +470,8 @@ def _role_id(spine, text: str) -> str:
     named = [id for id, name in scheme.roles.items() if name == text.strip()]
     if len(named) == 1:
         return named[0]
+    if not scheme.roles:
+        raise errors.InvalidInput("event.no-roles", role=text, scheme=scheme.id)
     raise errors.InvalidInput("event.unknown-role", role=text,
                               roles=", ".join(f"{id} ({name})" for id, name in scheme.roles.items()) or "-")
 
