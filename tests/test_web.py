@@ -263,6 +263,15 @@ def test_a_form_reads_dates_and_numbers_as_the_command_line_does(site):
     assert len(events(site[0])) == before + 1 and events(site[0])[-1].date.isoformat() == "2023-12-18"
 
 
+def test_a_page_hints_in_its_own_words_not_the_command_lines(site):
+    """A declaration refused on a page said 去掉 --points；多次用 --count and 用 jifen scheme show … 查看规则."""
+    c = signed_in(site, "张建国")
+    fixed = declare(c, rule="study.absent", points="-1")
+    assert fixed.status_code == 400 and "分值一栏留空" in fixed.text and "--points" not in fixed.text
+    unknown = declare(c, rule="study.absentt")
+    assert unknown.status_code == 400 and "从列表中选择规则" in unknown.text and "jifen scheme show" not in unknown.text
+
+
 def test_one_address_may_fail_more_often_than_one_name(site):
     _, passwords, client = site
     c = client()

@@ -142,9 +142,13 @@ def say(request: Request, code: str, **args: Any) -> str:
 
 
 def error_text(request: Request, exc: JifenError) -> str:
+    """What went wrong and what to do, on a page: where the command line's hint names its options
+    (--points, jifen scheme show …), the page's own hint (``web.hint.<code>``) instead."""
     args = printable(exc.args_)
-    text = messages.text(exc.code, lang_of(request), **args)
-    hint = messages.hint(exc.code, lang_of(request), **args)
+    lang = lang_of(request)
+    text = messages.text(exc.code, lang, **args)
+    own = f"web.hint.{exc.code}"
+    hint = messages.text(own, lang, **args) if messages.known(own) else messages.hint(exc.code, lang, **args)
     return f"{text} {hint}".strip()
 
 
