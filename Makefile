@@ -23,9 +23,9 @@ demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/jifen serve ledgers/demo --demo
 
-## test: the whole test suite
+## test: the whole test suite, a worker per core (pytest-xdist)
 test: $(STAMP) os-packages
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto
 
 ## golden: rewrite the expected outputs in tests/cases/ from what jifen prints today.
 ## Only the tests that use them run; each is reported as skipped ("golden file updated"),
