@@ -157,6 +157,8 @@ def test_a_talk_line_is_warned_in_the_year_and_in_the_month(tmp_path, cli):
     assert (flag["member"], flag["flag"], flag["score"], flag["line"]) == ("张三", "诫勉谈话", 50, 60)
     missing = next(i for i in found if i["item"] == "eval")  # 李四 has no evaluation yet, in December
     assert (missing["member"], missing["panels"], missing["level"]) == ("李四", "自评、互评、群众", "due")
+    said = cli("status", "-l", yearly, "--today", "2023-12-10").output  # the command to run, with who and when
+    assert "尚缺评议：自评、互评、群众（2023-12-31 前完成）：jifen eval m02 --kind 评议方 --score 分数 --period 2023" in said
     assert not [i for i in items(cli, yearly, "2023-11-10") if i["item"] == "eval"]  # not asked before December
     late = items(cli, yearly, "2024-1-10")
     assert [(i["item"], i["level"], i["member"]) for i in late if i["item"] == "eval"] == [("eval", "overdue", "李四")]
