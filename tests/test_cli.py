@@ -585,6 +585,7 @@ def test_check_reports_a_torn_tail_and_repair_fixes_it(branch, cli):
     assert "jifen repair" in result.output
     refused = cli("add", "李四", "study.absent", "--date", "2023-01-11", "-l", branch)
     assert refused.exit_code == 2 and "jifen repair" in refused.output
+    assert "只缺结尾的换行，手工补上换行" in refused.output  # repair is not the only way: it said only "run repair"
     fixed = cli("repair", "-l", branch, "--lang", "en")
     assert fixed.exit_code == 0 and "line 23" in fixed.output
     assert path.read_bytes() == whole
