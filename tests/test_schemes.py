@@ -219,6 +219,17 @@ def test_bianban_shares_talks_and_base(make, golden):
     golden("bianban-monthly/grade-2023.json", dump(b.grade()))
 
 
+def test_ecommerce_quiet_months_rank_nobody_first(make):
+    """对连续6个月考评排名第一的 … : months in which nothing was recorded tie everyone at rank 1, and six of
+    them flagged the whole branch. A month where all who are ranked tie ranks nobody first."""
+    b = make("ecommerce-stars")
+    for name in ("甲", "乙", "丙"):
+        b.member(name)
+    b.add("甲", "plus.innovation", "2023-01-06", "--points", "15")  # 甲 first in January alone
+    rows = b.rows()
+    assert not [n for n, r in rows.items() if "连续6个月第一" in r["flags"]]
+
+
 def test_ecommerce_stars_runs_and_manager_probation(make, golden):
     b = make("ecommerce-stars")
     b.member("经理", role="manager")

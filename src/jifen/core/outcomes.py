@@ -233,5 +233,10 @@ def _month_meets(standings: engine.Standings, subject: str, month: Period, rule:
             return True
     if rule.rank_at_most is not None:
         place = standings.standing(subject, month)
-        return place is not None and place.rank <= rule.rank_at_most
+        if place is None or place.rank > rule.rank_at_most:
+            return False
+        # a month in which everyone ranked ties (nothing recorded that sets anyone apart) ranks nobody
+        # first: otherwise a run of quiet months flags the whole branch
+        ranked = standings.ranked(month)
+        return len(ranked) < 2 or any(p.rank != place.rank for p in ranked)
     return False
