@@ -802,7 +802,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "web.home": ("返回首页", "Back to the first page"),
     "web.error": ("出错了", "Something went wrong"),
     "web.back": ("返回", "Back"),
-    "web.signed-in-as": ("{name}({role})", "{name} ({role})"),
+    "web.signed-in-as": ("{name}（{role}）", "{name} ({role})"),
     "web.other-lang": ("English", "中文"),
     "web.nav.history": ("审计与变更", "Audit and changes"),
     "web.nav.branches": ("各支部", "Branches"),
