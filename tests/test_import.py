@@ -204,6 +204,11 @@ def test_a_sign_in_sheet_records_the_rule_for_those_who_did_not_sign(desk, cli, 
                                "--yes").output
     missing = cli("import", sheet, "-l", desk, "--date", "2023-6-2", "--yes")
     assert missing.exit_code == 2 and "第 3 行（规则）：没有规则" in missing.output
+    # a mistyped --blank column is the sheet's header that is wrong, not a row: it said 不能导入 1 行 and
+    # “签到到”一栏已填写的 0 行未导入
+    typo = cli("import", sheet, "-l", desk, "--rule", "缺席", "--date", "2023-7-2", "--blank", "签到到", "--yes")
+    assert typo.exit_code == 2 and "表头中没有“签到到”这一列" in typo.output
+    assert "不能导入 0 行" in typo.output and "有 1 张表不能导入" in typo.output and "一栏已填写" not in typo.output
 
 
 def test_a_register_jifen_wrote_is_recognised_and_refused(cli, tmp_path):

@@ -65,6 +65,9 @@ _BLAMED = {"event.closed-period": "date", "event.future": "date", "event.unknown
            "event.graded-twice": "level", "rule.rate-needs-measure": "measure"}
 
 
+SHEET_CODES = frozenset(("import.no-header", "import.no-blank-column", "import.register", "import.detail"))  # a whole sheet
+
+
 @dataclass(frozen=True)
 class Refusal:
     """A row that cannot be recorded: where (sheet, 1-based row, 1-based column or 0 when the value
@@ -77,6 +80,11 @@ class Refusal:
     header: str
     field: str
     code: str
+
+    @property
+    def whole_sheet(self) -> bool:
+        """Whether this refuses a sheet as a whole (its header), not one of its rows."""
+        return self.code in SHEET_CODES
     args: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -106,17 +106,20 @@ def import_(
     if preview:
         typer.echo(messages.text("cli.dry-run", lang) if dry_run else messages.text("import.preview", lang))
     say(preview, lang, verbose)
-    refused_rows = len({(r.sheet, r.row) for r in made.refused})
+    refused_rows = len({(r.sheet, r.row) for r in made.refused if not r.whole_sheet})
+    refused_sheets = sum(r.whole_sheet for r in made.refused)
     typer.echo(messages.text("import.summary", lang, file=file.name, count=len(preview), already=made.already,
                              refused=refused_rows))
-    if blank:
+    if blank and not any(r.code == "import.no-blank-column" for r in made.refused):
         typer.echo(messages.text("import.signed", lang, count=made.signed, column=blank))
     if made.examples:
         typer.echo(messages.text("import.examples", lang, count=made.examples))
     if made.refused:
         for refusal in made.refused:
             typer.echo(_refusal_text(refusal, file.name, lang), err=True)
-        raise errors.InvalidInput("import.refused", count=refused_rows)
+        if refused_rows:
+            raise errors.InvalidInput("import.refused", count=refused_rows)
+        raise errors.InvalidInput("import.sheets-refused", count=refused_sheets)
     if dry_run:
         return
     if not preview:
