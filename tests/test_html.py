@@ -60,7 +60,7 @@ def test_quarter_notice_page(cli, tmp_path, demo):
     assert "公示期：______年" in text  # no notice event: a line to fill in
     assert "可向机关第一党支部书面或当面提出" in text and "（盖章）" in text
     assert "m01" not in text and "编号" not in text  # internal ids only on request
-    assert "王志强:延迟完成日常工作 −10" in text  # each member's reasons, by rule name
+    assert "王志强：延迟完成日常工作 −10" in text  # each member's reasons, by rule name
     assert '"Noto Sans CJK SC"' in html
     assert re.search(r"JF1-R2023Q1-\d+-[0-9a-f]{16}-[0-9a-f]{8}", text) and "<svg" in html  # the code and its QR
 

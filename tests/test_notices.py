@@ -62,7 +62,7 @@ def test_each_shipped_schemes_notice_prints(cli, tmp_path, scheme_id):
     flat = squeeze(text)
     assert words in flat
     assert ("公示期：2023年4月3日至2023年4月9日" if scheme.period == "quarter" else "公示期：") in flat
-    assert "张三:" + squeeze(rule_name) in flat  # the reasons of the subject whose points moved
+    assert "张三：" + squeeze(rule_name) in flat  # the reasons of the subject whose points moved
     code = re.search(r"JF1-[RG][0-9QM]+-\d+-[0-9a-f]{16}-[0-9a-f]{8}", flat)
     assert code, flat[-400:]
     assert cli("verify", code.group(0), "-l", folder).exit_code == 0  # the printed code checks out

@@ -851,6 +851,8 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "notice.object.branches": ("公示期内，党支部对公示内容有异议的，可向{body}书面或当面提出，请写明所涉事项；逾期未提出的视为无异议。",
                                "During the notice period a branch that objects to anything shown may raise it with {body}, in writing or in person, naming the item; after it, the results stand."),
     "notice.object-above": ("对答复仍有异议的，可向{above}反映。", " If the answer does not settle it, the objection may go to {above}."),
+    "notice.reasons-of": ("：", ": "),  # after a name, before the reasons on a notice
+    "notice.reasons-between": ("；", "; "),  # between a subject's reasons on a notice
     "notice.reasons": ("加减分事由", "Why the points moved"),
     "notice.no-reasons": ("本期无加减分记录", "Nothing was added or deducted in this period"),
     "notice.pending": ("待审核的申报", "Declarations awaiting approval"),

@@ -182,7 +182,8 @@ def _reasons(report: Report, lang: str, ids: bool) -> str:
     if not rows:
         return f"<h2>{title}</h2><p class=\"notes\">{escape(messages.text('notice.no-reasons', lang))}</p>"
     items = "".join(
-        f"<li><b>{escape(_who(r, ids))}</b>:{escape(';'.join(reason_text(x, lang, ids) for x in r['reasons']))}</li>"
+        f"<li><b>{escape(_who(r, ids))}</b>{escape(messages.text('notice.reasons-of', lang))}"
+        f"{escape(messages.text('notice.reasons-between', lang).join(reason_text(x, lang, ids) for x in r['reasons']))}</li>"
         for r in rows
     )
     return f'<h2>{title}</h2><ul class="reasons">{items}</ul>'
