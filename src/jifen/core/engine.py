@@ -322,6 +322,12 @@ class Standings:
         """What every event has come to (``jifen.core.corrections``): the one answer every report reads."""
         return corrections.resolve(self.events)
 
+    @functools.cached_property
+    def grouped(self) -> bool:
+        """Whether anyone was ever in a group (a report then has a group column): asked once a
+        row, so answered once."""
+        return any(m.groups for m in self.members.values())
+
     def data(self) -> dict[str, Any]:
         """What the replay booked, as plain data (``_Booker.to_data``): ``restore`` with the same events
         and scheme gives these standings again."""

@@ -149,7 +149,7 @@ def people(standings: engine.Standings, subject: str, period: Period) -> dict[st
     if _shows_status(standings):
         found["status"] = standings.status(subject, period)
     member = standings.members.get(subject)
-    if member is not None and any(m.groups for m in standings.members.values()):
+    if member is not None and standings.grouped:
         found["groups"] = "、".join(member.groups_between(period.start, period.end))
     return found
 
@@ -157,7 +157,7 @@ def people(standings: engine.Standings, subject: str, period: Period) -> dict[st
 def people_columns(standings: engine.Standings) -> tuple[Column, ...]:
     """The status and group columns ``people`` fills, where it fills them."""
     return ((*([Column("status", "label.standing", words="status.")] if _shows_status(standings) else []),
-             *([Column("groups", "label.group")] if any(m.groups for m in standings.members.values()) else [])))
+             *([Column("groups", "label.group")] if standings.grouped else [])))
 
 
 def _shows_status(standings: engine.Standings) -> bool:
