@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jifen import book
 from jifen.core.periods import Period
 from jifen.errors import InvalidInput, LedgerNotFound
+from tests import test_engine
 from tests.conftest import SCHEMES, write
 
 HEAD = """
@@ -285,3 +288,29 @@ def test_a_replay_kept_again_is_clean_only_from_the_day_it_was_checked(demo):
     assert not later.problems and later.standings.rebooked  # kept again
     earlier = book.open(demo, today=dt.date(2024, 3, 1))
     assert [p.code for p in earlier.problems] == ["event.future"]
+
+
+@pytest.mark.parametrize("scheme_id", ["quantified-2023", "dongli-branch-2023"])
+@settings(max_examples=30, deadline=None)
+@given(happenings=st.lists(test_engine.happening, max_size=30))
+def test_what_each_booked_event_counted_as_is_found_through_the_spine_alone(scheme_id, happenings):
+    """After an append, the kept replay's events are read by id through the log's spine: each one as it
+    counted (an approved declaration, an amendment of an amendment) is what the whole log's
+    resolution says."""
+    from jifen.book import _counted_as
+    from jifen.core import corrections
+    from jifen.core.model import Event, Ledger, Source, Spine
+    from jifen.store import scheme as scheme_io
+
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
+    events = list(test_engine.running_log(scheme, happenings))
+    scores = [e for e in events if e.kind == "score"]
+    for number, score in enumerate(scores[:2]):  # appealed, and upheld: with new points, then without
+        appeal = Event(id=len(events) + 1, date=score.date, kind="appeal", source=Source("t", 0), target=score.id,
+                       reason="不是我")
+        values = {"count": 2} if number == 0 else {}
+        events += [appeal, Event(id=len(events) + 2, date=score.date, kind="ruling", source=Source("t", 0),
+                                 target=appeal.id, decision="upheld", reason="核实", **values)]
+    standing = corrections.resolve(events).standing_for
+    find = _counted_as(Spine.of(Ledger("ledger.yaml", tuple(events))))
+    assert {i: find(i) for i in standing} == standing

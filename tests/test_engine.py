@@ -404,8 +404,9 @@ again = st.tuples(st.integers(min_value=0, max_value=100), st.integers(min_value
 @pytest.mark.parametrize("scheme_id", RUNNING_SCHEMES)
 @settings(max_examples=40, deadline=None)
 @given(happenings=st.lists(happening, max_size=30), later=st.lists(appended, max_size=6),
-       repeats=st.lists(again, max_size=6), dated=st.booleans())
-def test_standings_kept_as_data_then_extended_equal_a_whole_replay(scheme_id, happenings, later, repeats, dated):
+       repeats=st.lists(again, max_size=6), dated=st.booleans(), asked=st.booleans())
+def test_standings_kept_as_data_then_extended_equal_a_whole_replay(scheme_id, happenings, later, repeats, dated,
+                                                                   asked):
     """The replay of a log's start kept as data (marshal, as the cache keeps it), restored, then extended
     by what was appended, is the replay of the whole log: with the appended events later than every
     one kept (extended on the kept state) and in any order (booked again)."""
@@ -425,11 +426,17 @@ def test_standings_kept_as_data_then_extended_equal_a_whole_replay(scheme_id, ha
         later = sorted((h for h in later if h[2] >= last), key=lambda h: h[2])
     cut = len(running_log(scheme, happenings))
     events = running_log(scheme, happenings + later)
-    kept = marshal.loads(marshal.dumps(engine.replay(events[:cut], scheme).data()))
+    first = engine.replay(events[:cut], scheme)
+    if asked:  # the scores asked of it are kept with it: after the append, those of the untouched are reused
+        _everything(first, scheme)
+    kept = marshal.loads(marshal.dumps(first.data()))
     restored = engine.Standings.restore(scheme, tuple(events[:cut]), kept)
     assert _everything(restored, scheme) == _everything(engine.replay(events[:cut], scheme), scheme)
-    extended = restored.extend(events[cut:])
+    extended = engine.Standings.restore(scheme, tuple(events[:cut]), kept).extend(events[cut:])
     assert _everything(extended, scheme) == _everything(engine.replay(events, scheme), scheme)
+    kept_again = marshal.loads(marshal.dumps(extended.data()))  # kept again, made only in part: the same
+    assert _everything(engine.Standings.restore(scheme, tuple(events), kept_again), scheme) == _everything(
+        engine.replay(events, scheme), scheme)
 
 
 @pytest.mark.parametrize("scheme_id, rule, ref, dates", [

@@ -36,6 +36,40 @@ if TYPE_CHECKING:
     from jifen.core.periods import Period
 
 
+def _counted_as(spine: Spine) -> Callable[[int], Event]:
+    """Each event the replay booked, by id, as it counted (``corrections.Resolution.standing_for``: a
+    declaration or an amendment as a score), from ``spine``: every correction is in it, with the
+    events they name read by id; any other counted event is read by id when asked for."""
+    import dataclasses
+
+    from jifen.core import corrections
+
+    named: dict[int, Event] = {e.id: e for e in spine.events}
+    for event in spine.events:
+        if event.kind not in ("amend", "ruling"):
+            continue
+        target = spine.get(event.target or 0)  # an amendment's score (or the amendment it amends), a ruling's appeal
+        while target is not None and target.id not in named:
+            named[target.id] = target
+            target = spine.get(target.target or 0) if target.kind in ("amend", "appeal") else None
+        if target is not None and target.kind == "appeal":  # an appeal in the spine: the event it appeals
+            appealed = spine.get(target.target or 0)
+            if appealed is not None:
+                named.setdefault(appealed.id, appealed)
+    standing = corrections.resolve(sorted(named.values(), key=lambda e: e.id)).standing_for
+
+    def find(event_id: int) -> Event:
+        found = standing.get(event_id)
+        if found is None:
+            found = spine.get(event_id)
+            assert found is not None, f"event {event_id} booked but not in the log"
+            if found.kind == "declare":  # an approved declaration counts as a score
+                found = dataclasses.replace(found, kind="score")
+        return found
+
+    return find
+
+
 def search_path() -> list[Path]:
     """Where scheme ids are looked up: $JIFEN_SCHEMES (os.pathsep-separated), then the shipped ones."""
     extra = [Path(p) for p in os.environ.get("JIFEN_SCHEMES", "").split(os.pathsep) if p]
@@ -61,6 +95,8 @@ class Book:
         self.versions = schemes
         self._replays: dict[int, Standings] = {}
         self._kept = kept  # the replay of the log's start, kept in the cache, and where to keep it again
+        self.deferred = False  # keep the replay when told (``keep``), with the scores asked of it by then
+        self._due: Standings | None = None  # the replay to keep, once ``keep`` is called
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -118,13 +154,31 @@ class Book:
             return engine.replay(events, scheme, version.years)
         if kept.replay is None:
             found = engine.replay(events, scheme, version.years)
-        else:  # only what was appended since the kept replay is booked
+        elif kept.spine is None:  # only what was appended since the kept replay is booked
             start = engine.Standings.restore(scheme, events[:kept.count], kept.replay, version.years)
             found = start.extend(events[kept.count:])
+        else:  # the same, the events the kept replay names read through the spine as they are asked for
+            from jifen.core import roster
+
+            appended = tuple(events[kept.count:])
+            before = kept.spine.without(appended, events[kept.count - 1].id)
+            start = engine.Standings.restore(scheme, events[:kept.count], kept.replay, version.years,
+                                             find=_counted_as(kept.spine), members=dict(roster.of(before)))
+            found = start.extend(appended, members=dict(roster.of(kept.spine)))
         new = len(events) - (kept.count if kept.replay is not None else 0)
         if not self.problems and (kept.replay is None or found.rebooked or new >= cache.REPLAY_TAIL):
-            cache.keep_replay(kept.directory, kept.data, events, found.data(), kept.marks, kept.day)
+            self._due = found
+            if not self.deferred:
+                self.keep()
         return found
+
+    def keep(self) -> None:
+        """Keep in the cache the replay this book made, if it is due to be kept: with every score asked
+        of it so far, which the next run reuses for the subjects nothing was booked to since."""
+        found, self._due = self._due, None
+        kept = self._kept
+        if found is not None and kept is not None:
+            cache.keep_replay(kept.directory, kept.data, self.ledger.events, found.data(), kept.marks, kept.day)
 
     @property
     def resolution(self) -> Resolution:
@@ -164,19 +218,26 @@ class Book:
 
 
 def open(directory: Path, search: list[Path] | None = None, today: dt.date | None = None,
-         cached: bool = True) -> Book:
+         cached: bool = True, deferred: bool = False) -> Book:
     """The ledger in ``directory``, its scheme, and every problem of either, sorted by place.
 
     ``today``, if given, also reports events dated after it. ``cached`` reads the
     log through ``jifen.store.cache`` (only what was appended since its last snapshot is parsed).
+    ``deferred``: the replay is kept in the cache when the caller says (``Book.keep``), once a
+    report has asked its scores, rather than as soon as it is made.
     """
     search = search_path() if search is None else search
     with collector_paused():
         read = cache.read(directory, use=cached)
         kept = _kept(directory, read, search, today) if cached else None
-        schemes, problems = checked(read.ledger, read.problems, search, today, cached,
-                                    kept.count if kept is not None and kept.replay is not None else 0)
-    return Book(read.ledger, schemes[0].scheme if schemes else None, tuple(problems), read.stale, schemes, kept)
+        clean = kept.count if kept is not None and kept.replay is not None else 0
+        if clean:  # the start of the log was found clean and replayed: what is asked of it is read through its spine
+            kept = kept._replace(spine=cache.spine(directory, ledger_io.locate(directory), read.data).spine)
+        schemes, problems = checked(read.ledger, read.problems, search, today, cached, clean,
+                                    kept.spine if kept is not None else None)
+    opened = Book(read.ledger, schemes[0].scheme if schemes else None, tuple(problems), read.stale, schemes, kept)
+    opened.deferred = deferred
+    return opened
 
 
 class Kept(NamedTuple):
@@ -189,6 +250,7 @@ class Kept(NamedTuple):
     replay: Any  # ``engine.Standings.data()``, or None
     marks: str  # the scheme file, its hash and jifen's code, as a cache key
     day: int  # the day this book's events are checked on (``NO_DAY`` without one)
+    spine: Spine | None = None  # the log's spine (where ``replay`` is kept): events by id, the roster
 
 
 NO_DAY = 10**7  # the day of a log found clean without ``today`` (no check of future dates): after any real day
@@ -212,33 +274,39 @@ def _kept(directory: Path, read: cache.Read, search: list[Path], today: dt.date 
 
 
 def checked(ledger: Ledger, problems: list[Problem], search: list[Path], today: dt.date | None,
-            cached: bool = False, clean: int = 0) -> tuple[tuple[versions.Version, ...], list[Problem]]:
+            cached: bool = False, clean: int = 0,
+            spine: Spine | None = None) -> tuple[tuple[versions.Version, ...], list[Problem]]:
     """The versions of the scheme of ``ledger`` (read with ``problems``) and every problem of any of
     them, sorted by place: the one definition of "a ledger with problems" that every command uses
     (``open`` for readers, ``record`` for writers). With ``today``, events dated after it are problems too.
     ``clean``: the first events of the log that were found without a problem (on ``today`` or before)
     under this scheme; where the scheme has one version, only those after them are checked, each as it
-    was appended (``validate.event_problems``)."""
+    was appended (``validate.event_problems``); ``spine``, the log's, if the caller has it: the
+    events before those are not read."""
     found = list(problems)
-    schemes, scheme_problems = versions_of(ledger, search, cached)
+    schemes, scheme_problems = versions_of(ledger if spine is None else spine, search, cached)
     found += scheme_problems
     if len(schemes) == 1 and clean:
-        found += _appended_problems(ledger, clean, schemes[0].scheme, today)
+        found += _appended_problems(ledger, clean, schemes[0].scheme, today, spine)
     elif schemes:
         found += validate.ledger_problems(ledger, schemes[0].scheme, today, schemes)
     found.sort(key=Problem.sort_key)
     return schemes, found
 
 
-def _appended_problems(ledger: Ledger, clean: int, scheme: Scheme, today: dt.date | None) -> list[Problem]:
+def _appended_problems(ledger: Ledger, clean: int, scheme: Scheme, today: dt.date | None,
+                       whole: Spine | None = None) -> list[Problem]:
     """The problems of the events of ``ledger`` after its first ``clean`` ones, which have none: each
-    checked against the log before it, as ``record`` checks an append."""
+    checked against the log before it, as ``record`` checks an append (``whole``: the log's spine)."""
     from jifen.core import roster
 
-    appended = ledger.events[clean:]
+    appended = tuple(ledger.events[clean:])
     if not appended:
         return []
-    spine = Spine.of(Ledger(ledger.path, ledger.events[:clean]))
+    if whole is not None:
+        spine = whole.without(appended, ledger.events[clean - 1].id)
+    else:
+        spine = Spine.of(Ledger(ledger.path, ledger.events[:clean]))
     members = roster.of(spine)
     found: list[Problem] = []
     for event in appended:

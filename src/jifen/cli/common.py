@@ -211,15 +211,25 @@ def scheme_search() -> list[Path]:
     return book.search_path()
 
 
-def load_book(option: Path | None, cached: bool = True):
+def made(option: Path | None, make: Callable[[Any], Any], cached: bool = True) -> Any:
+    """``make(book)`` of the usable book of the ledger (``load_book``); then the book's replay is kept
+    in the cache with the scores the report asked, for the next run to reuse."""
+    opened = load_book(option, cached, deferred=True)
+    report = make(opened)
+    opened.keep()
+    return report
+
+
+def load_book(option: Path | None, cached: bool = True, deferred: bool = False):
     """The usable book of the ledger (``jifen.book``), replayed; a spinner on a terminal while a
-    large ledger loads. ``cached`` False: read from the log alone (a handout written with ``-o``)."""
+    large ledger loads. ``cached`` False: read from the log alone (a handout written with ``-o``);
+    ``deferred``: its replay is kept in the cache when the caller says (``Book.keep``)."""
     from jifen.store import ledger as ledger_io
 
     directory = ledger_dir(option)
 
     def work():
-        opened = open_book(directory, today=today_date(), cached=cached).usable()  # a future-dated event is a problem here too
+        opened = open_book(directory, today=today_date(), cached=cached, deferred=deferred).usable()  # a future-dated event is a problem here too
         assert opened.standings is not None  # the replay, under the spinner
         return opened
 
@@ -232,12 +242,12 @@ def load_book(option: Path | None, cached: bool = True):
     return work()
 
 
-def open_book(directory: Path, today: dt.date | None = None, cached: bool = True):
+def open_book(directory: Path, today: dt.date | None = None, cached: bool = True, deferred: bool = False):
     """``book.open`` through the cache (unless turned off, or ``cached`` is False), warning if it
     found history edited."""
     from jifen import book
 
-    opened = book.open(directory, scheme_search(), today=today, cached=cached and caching())
+    opened = book.open(directory, scheme_search(), today=today, cached=cached and caching(), deferred=deferred)
     if opened.stale:
         warn_stale(opened.ledger.path)
     return opened

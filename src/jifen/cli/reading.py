@@ -26,6 +26,7 @@ from jifen.cli.common import (
     lang_of,
     ledger_dir,
     load_book,
+    made,
     member_app,
     member_id,
     open_book,
@@ -74,7 +75,7 @@ def report(
         emit_notice(ledger, what[:2], make, lang, output, ids)  # the code seals the log; a group is a cut of it
         return
     # a handout written with -o is made from the log alone, never the cache
-    emit_kept(ledger, what, lambda: make(load_book(ledger, cached=output is None)), format, lang,
+    emit_kept(ledger, what, lambda: made(ledger, make, cached=output is None), format, lang,
               output, color=coloured(no_color))
 
 
@@ -108,7 +109,8 @@ def grade(
     if format == "html":
         emit_notice(ledger, what[:2], make, lang, output, ids)  # the code seals the log; a group is a cut of it
         return
-    emit_kept(ledger, ("grade", year) + what[2:], lambda: make(load_book(ledger, cached=output is None)), format, lang, output, color=coloured(no_color))
+    emit_kept(ledger, ("grade", year) + what[2:], lambda: made(ledger, make, cached=output is None), format, lang,
+              output, color=coloured(no_color))
 
 
 def _known_group(opened, group: str | None) -> None:
@@ -136,12 +138,12 @@ def show(
     lang = lang_of(lang)
     year = year if year is None else parse_year(year)
 
-    def make():
-        opened = load_book(ledger, cached=output is None)
+    def make(opened):
         subject = member_id(opened.standings.members, member)
         return reports.show_report(opened.ledger, opened.standings, subject, year, opened.standings_for)
 
-    emit_kept(ledger, ("show", member, year), make, format, lang, output, color=coloured(no_color))
+    emit_kept(ledger, ("show", member, year), lambda: made(ledger, make, cached=output is None), format, lang,
+              output, color=coloured(no_color))
 
 
 @app.command()

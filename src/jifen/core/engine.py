@@ -23,7 +23,7 @@ import datetime as dt
 import functools
 import heapq
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -104,7 +104,11 @@ def raw_value(scheme: Scheme, event: Event) -> Decimal | None:
 
 
 class _Booker:
-    """Values events one by one in date order, keeping the state caps, dedupe and repeats need."""
+    """Values events one by one in date order, keeping the state caps, dedupe and repeats need.
+
+    A booker made from kept data (``from_data``) makes each subject's entries only when first
+    asked (``load``): after an append, a report of the branch needs the booked events of those the
+    append touched, not of everyone."""
 
     def __init__(self, scheme: Scheme, years: Years = EVERY_YEAR) -> None:
         self.scheme = scheme
@@ -120,6 +124,44 @@ class _Booker:
         self.prior: dict[tuple, int] = defaultdict(int)  # (subject, rule, year) → events so far
         self.best: dict[tuple, Decimal] = {}  # (subject, category, year, ref) → highest so far
         self.used: dict[tuple, Decimal] = defaultdict(Decimal)  # (subject, category, period) → credited
+        self.kept: dict[str, tuple] = {}  # subject → its state as ``to_data`` kept it, not made yet (``load``)
+        self.find: Callable[[int], Event] | None = None  # the events ``kept`` names, by id
+        self.touched: set[str] = set()  # the subjects booked to since this booker was made or copied
+
+    def load(self, subject: str) -> None:
+        """Make ``subject``'s kept state (``from_data``) into entries, if it is not made yet."""
+        row = self.kept.pop(subject, None) if self.kept else None
+        if row is None:
+            return
+        assert self.find is not None
+        booked, evals, vetoes, exempt, prior, best, used = row
+        find, period = self.find, self.scheme.period
+        entries = self.booked[subject]
+        for event_id, category, value, item, why in booked:
+            event = find(event_id)
+            entry = Booked(event, category, _number(value), item, None if why is None else _why_typed(why))
+            entries.append(entry)
+            self.in_part[(subject, _part(event.date, period))].append(entry)
+        if evals:
+            self.evals[subject] = [Evaluation(find(i), c, panel, Period(*p), Decimal(v), complete)
+                                   for i, c, panel, p, v, complete in evals]
+        if vetoes:
+            self.vetoes[subject] = [find(i) for i in vetoes]
+        if exempt:
+            self.exempt[subject] = set(exempt)
+        self.prior.update({(subject, *k): n for *k, n in prior})
+        self.best.update({(subject, *k): Decimal(v) for *k, v in best})
+        self.used.update({(subject, c, Period(*p)): Decimal(v) for c, p, v in used})
+
+    def exempt_years(self, subject: str) -> set[int] | tuple[int, ...]:
+        """The years ``subject`` is exempt for, without making their entries (asked of everyone)."""
+        row = self.kept.get(subject) if self.kept else None
+        return tuple(row[3]) if row is not None else self.exempt.get(subject, ())
+
+    def load_all(self) -> None:
+        """Make every subject's kept state into entries: for a reader of all of them."""
+        for subject in list(self.kept):
+            self.load(subject)
 
     def copy(self) -> _Booker:
         twin = _Booker(self.scheme, self.years)
@@ -128,61 +170,54 @@ class _Booker:
         twin.exempt = defaultdict(set, {k: set(v) for k, v in self.exempt.items()})
         twin.ids, twin.last = set(self.ids), self.last
         twin.prior, twin.best, twin.used = self.prior.copy(), dict(self.best), self.used.copy()
+        twin.kept, twin.find = dict(self.kept), self.find
         return twin
 
     def to_data(self) -> dict[str, Any]:
         """What was booked, as plain data (str, int, lists, tuples, dicts: what ``marshal`` keeps), each
-        event by its id; ``from_data`` makes it a booker again. Every attribute is kept: one added to
-        the booker without a line here fails the differential test of ``Standings.data``."""
-        missing = set(vars(self)) - {"scheme", "years", "bounded", "in_part", *_KEPT}  # the first three: made anew
-        assert not missing, f"booker state not kept: {missing}"
+        event by its id, subject by subject; ``from_data`` makes it a booker again. Every attribute is
+        kept: one added to the booker without a line here fails the differential test of ``Standings.data``."""
+        missing = set(vars(self)) - {"scheme", "years", "bounded", "in_part", "find", "touched", *_KEPT}
+        assert not missing, f"booker state not kept: {missing}"  # the ones named: made anew
+        subjects: dict[str, list] = {}
+
+        def of(subject: str) -> list:
+            found = subjects.get(subject)
+            if found is None:
+                found = subjects[subject] = [[], [], [], [], [], [], []]
+            return found
+
+        for s, entries in self.booked.items():
+            of(s)[0] = [(b.event.id, b.category, str(b.value), b.item, _why_data(b.why)) for b in entries]
+        for s, evaluations in self.evals.items():
+            of(s)[1] = [(e.event.id, e.category, e.panel, _period_data(e.period), str(e.value), e.complete)
+                        for e in evaluations]
+        for s, vetoes in self.vetoes.items():
+            of(s)[2] = [e.id for e in vetoes]
+        for s, years in self.exempt.items():
+            of(s)[3] = sorted(years)
+        for (s, *key), count in self.prior.items():
+            of(s)[4].append((*key, count))
+        for (s, *key), value in self.best.items():
+            of(s)[5].append((*key, str(value)))
+        for (s, category, period), value in self.used.items():
+            of(s)[6].append((category, _period_data(period), str(value)))
         return {
-            "booked": {s: [(b.event.id, b.category, str(b.value), b.item, _why_data(b.why)) for b in entries]
-                       for s, entries in self.booked.items()},
-            "evals": {s: [(e.event.id, e.category, e.panel, _period_data(e.period), str(e.value), e.complete)
-                          for e in entries] for s, entries in self.evals.items()},
-            "vetoes": {s: [e.id for e in entries] for s, entries in self.vetoes.items()},
-            "exempt": {s: sorted(years) for s, years in self.exempt.items()},
+            "subjects": {**self.kept, **{s: tuple(row) for s, row in subjects.items()}},
             "ids": sorted(self.ids),
             "last": None if self.last is None else (self.last[0].toordinal(), self.last[1]),
-            "prior": dict(self.prior),
-            "best": {k: str(v) for k, v in self.best.items()},
-            "used": {(s, c, _period_data(p)): str(v) for (s, c, p), v in self.used.items()},
         }
 
     @classmethod
-    def from_data(cls, scheme: Scheme, data: Mapping[str, Any], by_id: Mapping[int, Event],
+    def from_data(cls, scheme: Scheme, data: Mapping[str, Any], find: Callable[[int], Event],
                   years: Years = EVERY_YEAR) -> _Booker:
-        """The booker ``to_data`` described, its events found by id in ``by_id``, booking ``years``."""
+        """The booker ``to_data`` described, its events found by id with ``find`` (as each subject is
+        first asked for: ``load``), booking ``years``."""
         booker = cls(scheme, years)
-        numbers: dict[str, Decimal] = {}  # the few values points take, each made once
-        parts: dict[dt.date, Period] = {}  # the scoring period of each day
-        for subject, rows in data["booked"].items():
-            entries = booker.booked[subject]
-            for event_id, category, value, item, why in rows:
-                event = by_id[event_id]
-                number = numbers.get(value)
-                if number is None:
-                    number = numbers[value] = Decimal(value)
-                entry = Booked(event, category, number, item, None if why is None else _why_typed(why))
-                entries.append(entry)
-                part = parts.get(event.date)
-                if part is None:
-                    part = parts[event.date] = Period.of(event.date, scheme.period)
-                booker.in_part[(subject, part)].append(entry)
-        for subject, rows in data["evals"].items():
-            booker.evals[subject] = [Evaluation(by_id[i], c, panel, Period(*p), Decimal(v), complete)
-                                     for i, c, panel, p, v, complete in rows]
-        for subject, ids in data["vetoes"].items():
-            booker.vetoes[subject] = [by_id[i] for i in ids]
-        for subject, years in data["exempt"].items():
-            booker.exempt[subject] = set(years)
+        booker.kept, booker.find = dict(data["subjects"]), find
         booker.ids = set(data["ids"])
         last = data["last"]
         booker.last = None if last is None else (dt.date.fromordinal(last[0]), last[1])
-        booker.prior.update(data["prior"])
-        booker.best = {k: Decimal(v) for k, v in data["best"].items()}
-        booker.used.update({(s, c, Period(*p)): Decimal(v) for (s, c, p), v in data["used"].items()})
         return booker
 
     def book(self, event: Event, members: dict[str, roster.Member]) -> None:
@@ -192,6 +227,8 @@ class _Booker:
         if self.bounded and not self._governs(event):
             return  # scored by another version of the scheme
         subject = event.subject or ""
+        self.load(subject)
+        self.touched.add(subject)
         if event.kind == "veto":
             self.vetoes[subject].append(event)
         elif event.kind == "exempt":
@@ -236,12 +273,14 @@ class _Booker:
         if secretary is None or secretary == subject:
             self._put(subject, Booked(event, category.id, value, rule.item, why))
             return
+        self.load(secretary)
+        self.touched.add(secretary)
         self._put(subject, Booked(event, category.id, value * category.split["member"], rule.item, why))
         self._put(secretary, Booked(event, category.id, value * category.split["secretary"], rule.item, why))
 
     def _put(self, subject: str, entry: Booked) -> None:
         self.booked[subject].append(entry)
-        self.in_part[(subject, Period.of(entry.event.date, self.scheme.period))].append(entry)
+        self.in_part[(subject, _part(entry.event.date, self.scheme.period))].append(entry)
 
     def _credit(self, subject: str, category: Category, event: Event,
                 value: Decimal) -> tuple[Decimal, tuple[str, Mapping[str, Any]] | None]:
@@ -265,7 +304,31 @@ class _Booker:
         return value, why
 
 
-_KEPT = ("booked", "evals", "vetoes", "exempt", "ids", "last", "prior", "best", "used")  # ``to_data``'s keys
+_KEPT = ("booked", "evals", "vetoes", "exempt", "ids", "last", "prior", "best", "used", "kept")  # in ``to_data``
+
+
+@functools.lru_cache(maxsize=1024)
+def _number(text: str) -> Decimal:
+    """The points ``text`` says, each of the few values points take made once."""
+    return Decimal(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _part(day: dt.date, kind: str) -> Period:
+    """The scoring period of kind ``kind`` holding ``day``, each made once."""
+    return Period.of(day, kind)
+
+
+def _score_data(score: Score) -> tuple:
+    """A ``Score`` as plain data (its subject apart): ``_score_typed`` makes it again."""
+    return (_period_data(score.period), str(score.total), [(k, str(v)) for k, v in score.categories.items()],
+            score.veto, [(k, str(v)) for k, v in score.parts.items()], score.missing)
+
+
+def _score_typed(subject: str, data: tuple) -> Score:
+    period, total, categories, veto, parts, missing = data
+    return Score(subject, Period(*period), Decimal(total), {k: Decimal(v) for k, v in categories},
+                 veto, {k: Decimal(v) for k, v in parts}, tuple(missing))
 
 
 def _period_data(period: Period) -> tuple[int, str, int]:
@@ -302,18 +365,19 @@ class Standings:
     """
 
     def __init__(self, scheme: Scheme, events: tuple[Event, ...], booker: _Booker,
-                 resolution: corrections.Resolution | None = None) -> None:
+                 resolution: corrections.Resolution | None = None,
+                 members: dict[str, roster.Member] | None = None) -> None:
         self.scheme = scheme
         self.events = events
         self._booker = booker
-        self.members: dict[str, roster.Member] = roster.build(events)
-        self.booked = booker.booked
-        self.evals = booker.evals
-        self.vetoes = booker.vetoes
-        self.exempt = booker.exempt
+        self.members: dict[str, roster.Member] = roster.build(events) if members is None else members
         self.rebooked = False  # ``extend`` booked every event again (a late record, a correction)
         self._ranked: dict[Period, list[Standing]] = {}
         self._placed: dict[Period, dict[str, Standing]] = {}
+        # each score asked for, kept with the replay (``data``): a subject's score changes only when
+        # something is booked to them, so after an append only theirs are scored again
+        self._scores: dict[tuple[str, Period], Score] = {}
+        self._kept_scores: dict[str, list] = {}  # subject → scores as ``data`` kept them, not made yet
         if resolution is not None:
             self.__dict__["resolution"] = resolution
 
@@ -328,33 +392,71 @@ class Standings:
         row, so answered once."""
         return any(m.groups for m in self.members.values())
 
+    # what was booked, subject → entries: every subject's, made from what was kept if not made yet
+    @property
+    def booked(self) -> dict[str, list[Booked]]:
+        self._booker.load_all()
+        return self._booker.booked
+
+    @property
+    def evals(self) -> dict[str, list[Evaluation]]:
+        self._booker.load_all()
+        return self._booker.evals
+
+    @property
+    def vetoes(self) -> dict[str, list[Event]]:
+        self._booker.load_all()
+        return self._booker.vetoes
+
+    @property
+    def exempt(self) -> dict[str, set[int]]:
+        self._booker.load_all()
+        return self._booker.exempt
+
+    def _of(self, subject: str) -> _Booker:
+        """The booker, with ``subject``'s entries made."""
+        self._booker.load(subject)
+        return self._booker
+
     def data(self) -> dict[str, Any]:
-        """What the replay booked, as plain data (``_Booker.to_data``): ``restore`` with the same events
-        and scheme gives these standings again."""
-        return {"events": len(self.events), "booker": self._booker.to_data()}
+        """What the replay booked and the scores asked of it, as plain data (``_Booker.to_data``):
+        ``restore`` with the same events and scheme gives these standings again."""
+        scores: dict[str, list] = {s: list(rows) for s, rows in self._kept_scores.items()}
+        for (subject, _), score in self._scores.items():
+            scores.setdefault(subject, []).append(_score_data(score))
+        return {"events": len(self.events), "booker": self._booker.to_data(), "scores": scores}
 
     @classmethod
     def restore(cls, scheme: Scheme, events: tuple[Event, ...], data: Mapping[str, Any],
-                years: Years = EVERY_YEAR) -> Standings:
+                years: Years = EVERY_YEAR, find: Callable[[int], Event] | None = None,
+                members: dict[str, roster.Member] | None = None,
+                resolution: corrections.Resolution | None = None) -> Standings:
         """The standings ``data`` describes (``Standings.data`` of a replay of ``events`` under ``scheme``,
-        of ``years``)."""
+        of ``years``). ``find``: each booked event by id as it counts (a declaration or an amendment as
+        a score), ``members``: the roster of ``events``, where the caller has them without reading
+        ``events`` (which is then asked only for its length, and when a report reads every event)."""
         if data["events"] != len(events):
             raise ValueError("standings kept for other events")
-        resolution = corrections.resolve(events)  # what was booked: declarations and amendments as scores
-        return cls(scheme, events, _Booker.from_data(scheme, data["booker"], resolution.standing_for, years), resolution)
+        if find is None:
+            resolution = corrections.resolve(events)  # what was booked: declarations and amendments as scores
+            find = resolution.standing_for.__getitem__
+        restored = cls(scheme, events, _Booker.from_data(scheme, data["booker"], find, years), resolution, members)
+        restored._kept_scores = dict(data["scores"])
+        return restored
 
-    def extend(self, events: Iterable[Event]) -> Standings:
-        """These standings with ``events`` (recorded after the ones already in) added."""
+    def extend(self, events: Iterable[Event], members: dict[str, roster.Member] | None = None) -> Standings:
+        """These standings with ``events`` (recorded after the ones already in) added; ``members``: the
+        roster of all of them, if the caller has it."""
         new = tuple(events)
         every = self.events + new
-        members = roster.build(every)
+        members = roster.build(every) if members is None else members
         resolved = corrections.resolve(new)
         fresh = resolved.counted
         in_order = not fresh or self._booker.last is None or fresh[0].order > self._booker.last
         rewrites = any(e.kind in REWRITES for e in new)
-        roster_changed = any(e.kind in ROSTER_KINDS for e in new) and bool(self._booker.ids)
+        roster_changed = any(e.kind in ROSTER_KINDS for e in new)
         whole = resolved if not self.events else None
-        rebook = not in_order or rewrites or (roster_changed and self._has_split())
+        rebook = not in_order or rewrites or (roster_changed and bool(self._booker.ids) and self._has_split())
         if not rebook:
             booker = self._booker.copy()
         else:  # a late record, a correction or a new secretary changes what was booked: book all again
@@ -363,8 +465,11 @@ class Standings:
             fresh = whole.counted
         for event in fresh:
             booker.book(event, members)
-        extended = Standings(self.scheme, every, booker, whole)
+        extended = Standings(self.scheme, every, booker, whole, members)
         extended.rebooked = rebook and bool(self.events)
+        if not rebook and not roster_changed:  # a score is the subject's entries' and its spells': kept for the rest
+            extended._scores = {k: v for k, v in self._scores.items() if k[0] not in booker.touched}
+            extended._kept_scores = {s: v for s, v in self._kept_scores.items() if s not in booker.touched}
         return extended
 
     def _has_split(self) -> bool:
@@ -388,19 +493,34 @@ class Standings:
 
     def is_exempt(self, subject: str, period: Period) -> bool:
         """Whether ``subject`` is exempted (免于考核) for the year of ``period``."""
-        return period.year in self.exempt.get(subject, ())
+        return period.year in self._booker.exempt_years(subject)
 
     def score(self, subject: str, period: Period, until: Event | None = None) -> Score:
         """``subject``'s score over ``period``, counting only events up to ``until`` if given."""
+        if until is None:
+            found = self._scores.get((subject, period))
+            if found is not None:
+                return found
+            if subject in self._kept_scores:
+                for row in self._kept_scores.pop(subject):
+                    kept = _score_typed(subject, row)
+                    self._scores[(subject, kept.period)] = kept
+                found = self._scores.get((subject, period))
+                if found is not None:
+                    return found
         if period.is_within(self.scheme.period):
-            return self._direct(subject, period, until)
-        return self._aggregate(subject, period, until)
+            found = self._direct(subject, period, until)
+        else:
+            found = self._aggregate(subject, period, until)
+        if until is None:
+            self._scores[(subject, period)] = found
+        return found
 
     def vetoed(self, subject: str, period: Period, until: Event | None = None) -> bool:
         """Whether a counted veto against ``subject`` is dated inside ``period``."""
         return any(
             period.contains(v.date) and (until is None or v.order <= until.order)
-            for v in self.vetoes.get(subject, ())
+            for v in self._of(subject).vetoes.get(subject, ())
         )
 
     def _zeroed(self, subject: str, period: Period, until: Event | None) -> bool:
@@ -410,7 +530,7 @@ class Standings:
         if effect == "clear-year":  # the year's points are cleared from the veto on
             return any(
                 v.date.year == period.year and v.date <= period.end and (until is None or v.order <= until.order)
-                for v in self.vetoes.get(subject, ())
+                for v in self._of(subject).vetoes.get(subject, ())
             )
         return False
 
@@ -418,7 +538,7 @@ class Standings:
         sums: dict[str, Decimal] = defaultdict(Decimal)
         items: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         part = Period.of(period.start, self.scheme.period)  # the scoring period holding ``period``
-        for entry in self._booker.in_part.get((subject, part), ()):
+        for entry in self._of(subject).in_part.get((subject, part), ()):
             if period.contains(entry.event.date) and (until is None or entry.event.order <= until.order):
                 sums[entry.category] += entry.value
                 if entry.item is not None:
@@ -471,7 +591,7 @@ class Standings:
                    whole: bool) -> tuple[Decimal, tuple[str, ...]]:
         panels: dict[str, list[Decimal]] = defaultdict(list)
         incomplete: set[str] = set()
-        for entry in self.evals.get(subject, ()):
+        for entry in self._of(subject).evals.get(subject, ()):
             inside = entry.period.start >= period.start and entry.period.end <= period.end
             if entry.category == category.id and inside and (until is None or entry.event.order <= until.order):
                 if entry.complete:
@@ -494,9 +614,9 @@ class Standings:
             raise ValueError(f"running scores are for periods within a {self.scheme.period}")
         run = _Running(self.scheme, kinds)
         timeline = heapq.merge(
-            ((b.event.order, 0, b) for b in self.booked.get(subject, ())),
-            ((e.event.order, 1, e) for e in self.evals.get(subject, ())),
-            ((v.order, 2, v) for v in self.vetoes.get(subject, ())),
+            ((b.event.order, 0, b) for b in self._of(subject).booked.get(subject, ())),
+            ((e.event.order, 1, e) for e in self._of(subject).evals.get(subject, ())),
+            ((v.order, 2, v) for v in self._of(subject).vetoes.get(subject, ())),
             key=lambda t: t[:2],
         )
         pending = next(timeline, None)
@@ -546,7 +666,7 @@ class Standings:
     def deductions(self, subject: str, period: Period) -> Decimal:
         """The sum of the negative points booked to ``subject`` in ``period`` (a negative number)."""
         return sum(
-            (b.value for b in self.booked.get(subject, ()) if b.value < 0 and period.contains(b.event.date)), ZERO
+            (b.value for b in self._of(subject).booked.get(subject, ()) if b.value < 0 and period.contains(b.event.date)), ZERO
         )
 
     def unevaluated(self, period: Period) -> list[Score]:
@@ -594,7 +714,7 @@ class Standings:
 
     def entries(self, subject: str) -> list[Booked]:
         """``subject``'s counted events in replay order, with what each was worth."""
-        return list(self.booked.get(subject, ()))
+        return list(self._of(subject).booked.get(subject, ()))
 
 
 class _Running:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -314,6 +314,23 @@ class Spine(_Headed):
         events = self.events if event.kind in OUTSIDE_SPINE else (*self.events, event)
         return replace(self, events=events, last_id=event.id, find=found, joins=joins, members=members, lines=None,
                        about=about_too if event.kind in OUTSIDE_SPINE else about)
+
+    def without(self, appended: Sequence[Event], last_id: int) -> Spine:
+        """This spine as it stood before ``appended``, the events at the end of its log, were appended
+        (``last_id``: the id of the event before them): what checks each of them as it was appended."""
+        if not appended:
+            return self
+        gone = {e.id for e in appended}
+        find, joins, about = self.find, self.joins, self.about
+        moved = any(e.kind in ROSTER_KINDS for e in appended)  # else the roster is the same
+
+        def found(event_id: int) -> Event | None:
+            return None if event_id in gone else find(event_id)
+
+        return replace(self, events=tuple(e for e in self.events if e.id not in gone), last_id=last_id, find=found,
+                       joins=(lambda: tuple(e for e in joins() if e.id not in gone)) if moved else joins,
+                       members=None if moved else self.members, lines=None,
+                       about=lambda subject: tuple(e for e in about(subject) if e.id not in gone))
 
     def get(self, event_id: int, default: None = None) -> Event | None:
         """The event numbered ``event_id``, bulk or not (``dict.get``'s signature, for lookups)."""

@@ -40,6 +40,7 @@ import os
 import sys
 from array import array
 from bisect import bisect_left
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -58,7 +59,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 10  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay)
+FORMAT = 11  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -92,13 +93,14 @@ def read(directory: Path, use: bool = True) -> Read:
 
 
 def parse(directory: Path, path: Path, data: bytes) -> Read:
-    """``ledger.parse(path, data)`` through the snapshot of ``directory``'s cache (see ``read``)."""
+    """``ledger.parse(path, data)`` through the snapshot of ``directory``'s cache (see ``read``): the
+    snapshot's events are made only as they are asked for (``Events``)."""
     snapshot = _load(directory / FOLDER / "events")
     start, stale = _kept_start(snapshot, path, data)
     if snapshot is not None and start is not None:
         found = _extend(str(path), data, snapshot)
         if found is not None:
-            if len(data) > snapshot["size"]:
+            if len(data) - snapshot["size"] >= SPINE_TAIL:  # else the few appended are parsed again next time
                 _save_snapshot(directory, str(path), data, found.events, snapshot["rows"])
             return Read(found, [], parsed=len(data) - snapshot["size"])
     book, problems = ledger.parse(str(path), data)
@@ -121,9 +123,65 @@ def _kept_start(snapshot: dict[str, Any] | None, path: Path, data: bytes) -> tup
 
 def _extend(path: str, data: bytes, snapshot: dict[str, Any]) -> Ledger | None:
     """The snapshot's events and those of the bytes after it; None if those need a whole read."""
-    events = ledger.from_rows(path, snapshot["rows"])
-    tail = _tail(path, data, snapshot["size"], snapshot["newlines"], events[-1].id if events else 0)
-    return None if tail is None else Ledger(path, (*events, *tail))
+    rows = snapshot["rows"]
+    last_id = ledger.from_rows(path, rows[-1:])[0].id if rows else 0
+    tail = _tail(path, data, snapshot["size"], snapshot["newlines"], last_id)
+    return None if tail is None else Ledger(path, Events(path, rows, tail))
+
+
+class Events(Sequence):
+    """A log's events as a snapshot kept them (``ledger.to_rows``) and those appended since: each made
+    an ``Event`` only when asked for by its place, all of them once iterated. After an append, a
+    report reads few of them by place (the header, those appended, those a kept replay names);
+    anything else reads them all, exactly as a whole read would give them."""
+
+    def __init__(self, path: str, rows: list, tail: Sequence[Event] = ()) -> None:
+        self._path, self._rows, self._tail = path, rows, tuple(tail)
+        self._made: dict[int, Event] = {}
+        self._all: tuple[Event, ...] | None = None
+
+    def every(self) -> tuple[Event, ...]:
+        if self._all is None:
+            self._all = (*ledger.from_rows(self._path, self._rows), *self._tail)
+        return self._all
+
+    def __len__(self) -> int:
+        return len(self._rows) + len(self._tail)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            if self._all is not None or index.step not in (None, 1):
+                return self.every()[index]
+            start, stop, _ = index.indices(len(self))
+            kept = len(self._rows)
+            return Events(self._path, self._rows[start:min(stop, kept)],
+                          self._tail[max(start - kept, 0):max(stop - kept, 0)])
+        if self._all is not None:
+            return self._all[index]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if index >= len(self._rows):
+            return self._tail[index - len(self._rows)]
+        event = self._made.get(index)
+        if event is None:
+            event = self._made[index] = ledger.from_rows(self._path, [self._rows[index]])[0]
+        return event
+
+    def __iter__(self):
+        return iter(self.every())
+
+    def __add__(self, other: Sequence[Event]) -> Events | tuple[Event, ...]:
+        if self._all is not None:
+            return self._all + tuple(other)
+        return Events(self._path, self._rows, (*self._tail, *other))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and self.every() == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self.every())
 
 
 def _tail(path: str, data: bytes, size: int, newlines: int, last_id: int) -> list[Event] | None:
