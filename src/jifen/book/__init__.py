@@ -36,14 +36,10 @@ if TYPE_CHECKING:
     from jifen.core.periods import Period
 
 
-def _counted_as(spine: Spine) -> Callable[[int], Event]:
-    """Each event the replay booked, by id, as it counted (``corrections.Resolution.standing_for``: a
-    declaration or an amendment as a score), from ``spine``: every correction is in it, with the
-    events they name read by id; any other counted event is read by id when asked for."""
-    import dataclasses
-
-    from jifen.core import corrections
-
+def _named(spine: Spine) -> dict[int, Event]:
+    """The events of ``spine`` (every correction and workflow event) and those its amendments and
+    rulings name, read by id, following amendments of amendments and a ruling's appeal to the event
+    appealed: every event a resolution of the corrections needs, by id."""
     named: dict[int, Event] = {e.id: e for e in spine.events}
     for event in spine.events:
         if event.kind not in ("amend", "ruling"):
@@ -56,12 +52,24 @@ def _counted_as(spine: Spine) -> Callable[[int], Event]:
             appealed = spine.get(target.target or 0)
             if appealed is not None:
                 named.setdefault(appealed.id, appealed)
-    standing = corrections.resolve(sorted(named.values(), key=lambda e: e.id)).standing_for
+    return named
+
+
+def _counted_as(spine: Spine, events: Any = None) -> Callable[[int], Event]:
+    """Each event the replay booked, by id, as it counted (``corrections.Resolution.standing_for``: a
+    declaration or an amendment as a score), from ``spine``: every correction is in it, with the
+    events they name read by id; any other counted event is read by id when asked for, from
+    ``events`` (with a ``get`` by id, as ``cache.Events`` has) if given, else through the spine."""
+    import dataclasses
+
+    from jifen.core import corrections
+
+    standing = corrections.resolve(sorted(_named(spine).values(), key=lambda e: e.id)).standing_for
 
     def find(event_id: int) -> Event:
         found = standing.get(event_id)
         if found is None:
-            found = spine.get(event_id)
+            found = (events if events is not None else spine).get(event_id)
             assert found is not None, f"event {event_id} booked but not in the log"
             if found.kind == "declare":  # an approved declaration counts as a score
                 found = dataclasses.replace(found, kind="score")
@@ -97,6 +105,7 @@ class Book:
         self._kept = kept  # the replay of the log's start, kept in the cache, and where to keep it again
         self.deferred = False  # keep the replay when told (``keep``), with the scores asked of it by then
         self._due: Standings | None = None  # the replay to keep, once ``keep`` is called
+        self._due_anyway = False  # ``_due`` is kept whatever it scored
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -163,22 +172,46 @@ class Book:
             appended = tuple(events[kept.count:])
             before = kept.spine.without(appended, events[kept.count - 1].id)
             start = engine.Standings.restore(scheme, events[:kept.count], kept.replay, version.years,
-                                             find=_counted_as(kept.spine), members=dict(roster.of(before)))
+                                             find=_counted_as(kept.spine, getattr(events, "get", None) and events),
+                                             members=dict(roster.of(before)))
             found = start.extend(appended, members=dict(roster.of(kept.spine)))
         new = len(events) - (kept.count if kept.replay is not None else 0)
-        if not self.problems and (kept.replay is None or found.rebooked or new >= cache.REPLAY_TAIL):
+        if not self.problems:
             self._due = found
+            self._due_anyway = kept.replay is None or found.rebooked or new >= cache.REPLAY_TAIL
             if not self.deferred:
                 self.keep()
         return found
 
     def keep(self) -> None:
-        """Keep in the cache the replay this book made, if it is due to be kept: with every score asked
-        of it so far, which the next run reuses for the subjects nothing was booked to since."""
+        """Keep in the cache the replay this book made, if it is due to be kept (none was kept, it was
+        booked again, or ``REPLAY_TAIL`` events were appended since), or if it scored many subjects the
+        kept one had no score for: with every score asked of it so far, which the next run reuses for
+        the subjects nothing was booked to since."""
         found, self._due = self._due, None
         kept = self._kept
-        if found is not None and kept is not None:
+        if found is None or kept is None:
+            return
+        if self._due_anyway or found.scored >= max(SCORED_ANEW, 4 * len(found.touched)):
             cache.keep_replay(kept.directory, kept.data, self.ledger.events, found.data(), kept.marks, kept.day)
+
+    def about(self, subject: str) -> tuple[tuple[Event, ...], Resolution]:
+        """The events a statement of ``subject`` looks through, in file order: theirs, and every
+        correction and workflow event with what it names; and what each of those came to. Where the
+        book was opened through a kept replay, read through the log's spine (the rest of the log is
+        not read); else the whole log and its resolution."""
+        spine = self._kept.spine if self._kept is not None else None
+        if spine is None or len(self.versions) > 1:
+            return tuple(self.ledger.events), self.resolution
+        from jifen.core import corrections
+
+        try:
+            named = _named(spine)
+            named.update((e.id, e) for e in spine.about(subject))
+        except LookupError:  # an event not readable alone: the whole log
+            return tuple(self.ledger.events), self.resolution
+        found = tuple(sorted(named.values(), key=lambda e: e.id))
+        return found, corrections.resolve(found)
 
     @property
     def resolution(self) -> Resolution:
@@ -253,6 +286,7 @@ class Kept(NamedTuple):
     spine: Spine | None = None  # the log's spine (where ``replay`` is kept): events by id, the roster
 
 
+SCORED_ANEW = 64  # scores a run made that the kept replay did not have, beyond which it is kept again
 NO_DAY = 10**7  # the day of a log found clean without ``today`` (no check of future dates): after any real day
 
 

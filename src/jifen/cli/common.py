@@ -214,9 +214,12 @@ def scheme_search() -> list[Path]:
 def made(option: Path | None, make: Callable[[Any], Any], cached: bool = True) -> Any:
     """``make(book)`` of the usable book of the ledger (``load_book``); then the book's replay is kept
     in the cache with the scores the report asked, for the next run to reuse."""
+    from jifen import book
+
     opened = load_book(option, cached, deferred=True)
-    report = make(opened)
-    opened.keep()
+    with book.collector_paused():  # a report of a large log still builds many small objects (see there)
+        report = make(opened)
+        opened.keep()
     return report
 
 

@@ -140,7 +140,9 @@ def show(
 
     def make(opened):
         subject = member_id(opened.standings.members, member)
-        return reports.show_report(opened.ledger, opened.standings, subject, year, opened.standings_for)
+        about, resolution = opened.about(subject)
+        return reports.show_report(opened.ledger, opened.standings, subject, year,
+                                   opened.standings_for if len(opened.versions) > 1 else None, about, resolution)
 
     emit_kept(ledger, ("show", member, year), lambda: made(ledger, make, cached=output is None), format, lang,
               output, color=coloured(no_color))

@@ -378,6 +378,7 @@ class Standings:
         # something is booked to them, so after an append only theirs are scored again
         self._scores: dict[tuple[str, Period], Score] = {}
         self._kept_scores: dict[str, list] = {}  # subject → scores as ``data`` kept them, not made yet
+        self.scored = 0  # scores made, not found kept (``score``)
         if resolution is not None:
             self.__dict__["resolution"] = resolution
 
@@ -514,7 +515,13 @@ class Standings:
             found = self._aggregate(subject, period, until)
         if until is None:
             self._scores[(subject, period)] = found
+            self.scored += 1
         return found
+
+    @property
+    def touched(self) -> set[str]:
+        """The subjects booked to since the replay this one extends was kept (their scores are made again)."""
+        return self._booker.touched
 
     def vetoed(self, subject: str, period: Period, until: Event | None = None) -> bool:
         """Whether a counted veto against ``subject`` is dated inside ``period``."""

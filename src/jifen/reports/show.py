@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from jifen.core import engine, exchange, outcomes
+from jifen.core import corrections, engine, exchange, outcomes
 from jifen.core.model import Event, Ledger
 from jifen.core.numbers import plain, shown
 from jifen.core.periods import Period
@@ -21,24 +21,28 @@ SCORED_KINDS = ("score", "declare", "veto", "eval", "amend", "ruling")  # the ki
 def show_report(
     ledger: Ledger, standings: engine.Standings, subject: str, year: int | None = None,
     standings_of: Callable[[int], engine.Standings] | None = None,
+    about: Sequence[Event] | None = None, resolution: corrections.Resolution | None = None,
 ) -> Report:
     """One subject's statement: every event about them, what it counted, running scores.
     ``standings_of(year)``, where versions of the scheme govern different years
-    (``Book.standings_for``): each year's events and scores under its own version."""
+    (``Book.standings_for``): each year's events and scores under its own version. ``about``: the
+    events to look through (the subject's and every correction, in file order; ``Book.about``) and
+    ``resolution`` what they came to, where the caller has them without the whole log."""
     of = standings_of or (lambda _year: standings)
     member = standings.members[subject]
-    counts = standings.resolution.standing_for
-    resolution = standings.resolution
+    every = ledger.events if about is None else about
+    resolution = standings.resolution if resolution is None else resolution
+    counts = resolution.standing_for
     replays = [standings] if standings_of is None else list(
-        {id(r): r for r in map(of, sorted({e.date.year for e in ledger.events}))}.values())
+        {id(r): r for r in map(of, sorted({e.date.year for e in every}))}.values())
     counted = {b.event.id: b.value for r in replays for b in r.entries(subject)}  # each version books its own years
     rows = [
         counts.get(e.id, e) if e.kind in ("amend", "ruling") else e
-        for e in sorted(ledger.events, key=lambda e: e.order)
+        for e in sorted(every, key=lambda e: e.order)
         if (e.subject == subject and e.kind != "appeal") or (e.id in counted and e.kind in ("amend", "ruling"))
     ]
     by_id: dict[int, Event] = {}
-    for e in ledger.events:
+    for e in every:
         by_id.setdefault(e.id, e)  # the first recorded under an id, as the statement always showed
     rows = [(e, by_id[e.id]) for e in rows if year is None or e.date.year == year]
     years = sorted({e.date.year for e, _ in rows} | ({year} if year is not None else set()))
