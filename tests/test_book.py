@@ -314,3 +314,41 @@ def test_what_each_booked_event_counted_as_is_found_through_the_spine_alone(sche
     standing = corrections.resolve(events).standing_for
     find = _counted_as(Spine.of(Ledger("ledger.yaml", tuple(events))))
     assert {i: find(i) for i in standing} == standing
+
+
+@pytest.mark.parametrize("scheme_id", ["quantified-2023", "dongli-branch-2023"])
+@settings(max_examples=30, deadline=None)
+@given(happenings=st.lists(test_engine.happening, max_size=30), late=st.sets(st.integers(0, 40), max_size=5),
+       appealed=st.sets(st.integers(0, 40), max_size=3))
+def test_a_statement_and_a_periods_workflow_read_through_the_spine_equal_the_whole_log(scheme_id, happenings, late,
+                                                                                       appealed):
+    """What ``show`` and a period's workflow look through, read from the spine alone (the member's
+    events, the corrections, the declarations and late records it marks, what they name), gives the
+    statement's statuses and the workflow state the whole log gives: pending declarations, open
+    appeals, late records, in every month and quarter."""
+    import dataclasses
+
+    from jifen.book import events_about, workflow_events
+    from jifen.core import corrections, workflow
+    from jifen.core.model import Event, Ledger, Source, Spine
+    from jifen.store import scheme as scheme_io
+
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
+    events = [dataclasses.replace(e, late="补录") if n in late and e.kind != "join" else e
+              for n, e in enumerate(test_engine.running_log(scheme, happenings))]
+    for n in sorted(appealed):  # an appeal of a score, left open
+        scores = [e for e in events if e.kind == "score"]
+        if scores:
+            events.append(Event(id=len(events) + 1, date=scores[n % len(scores)].date, kind="appeal",
+                                source=Source("t", 0), target=scores[n % len(scores)].id, reason="不是我"))
+    spine = Spine.of(Ledger("ledger.yaml", tuple(events)))
+    whole = corrections.resolve(events)
+    flow = workflow_events(spine)
+    periods = [Period(2023, "month", m) for m in range(1, 13)] + [Period(2023, "quarter", q) for q in range(1, 5)]
+    for period in periods:
+        assert workflow.state(flow, corrections.resolve(flow), period) == workflow.state(tuple(events), whole, period)
+    for subject in ("m0", "m1", "m2"):
+        about = events_about(spine, subject)
+        mine = [e for e in events if e.subject == subject]
+        assert set(mine) <= set(about)
+        assert [corrections.resolve(about).status(e) for e in mine] == [whole.status(e) for e in mine]

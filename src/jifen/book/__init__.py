@@ -55,6 +55,27 @@ def _named(spine: Spine) -> dict[int, Event]:
     return named
 
 
+def events_about(spine: Spine, subject: str) -> tuple[Event, ...]:
+    """What a statement of ``subject`` looks through, from the log's spine, in file order: the
+    subject's events, every correction and workflow event, and what those name."""
+    named = _named(spine)
+    named.update((e.id, e) for e in spine.about(subject))
+    return tuple(sorted(named.values(), key=lambda e: e.id))
+
+
+def workflow_events(spine: Spine) -> tuple[Event, ...]:
+    """What the workflow of a period looks through, from the log's spine, in file order: its own
+    events (notices, appeals, corrections, closes), the declarations and late records it marks, and
+    the events any of them names."""
+    named = _named(spine)
+    named.update((e.id, e) for e in spine.marked())
+    for event in list(named.values()):  # what an appeal, a revoke or a late correction names
+        target = spine.get(event.target or 0) if event.target else None
+        if target is not None:
+            named.setdefault(target.id, target)
+    return tuple(sorted(named.values(), key=lambda e: e.id))
+
+
 def _counted_as(spine: Spine, events: Any = None) -> Callable[[int], Event]:
     """Each event the replay booked, by id, as it counted (``corrections.Resolution.standing_for``: a
     declaration or an amendment as a score), from ``spine``: every correction is in it, with the
@@ -206,11 +227,25 @@ class Book:
         from jifen.core import corrections
 
         try:
-            named = _named(spine)
-            named.update((e.id, e) for e in spine.about(subject))
+            found = events_about(spine, subject)
         except LookupError:  # an event not readable alone: the whole log
             return tuple(self.ledger.events), self.resolution
-        found = tuple(sorted(named.values(), key=lambda e: e.id))
+        return found, corrections.resolve(found)
+
+    def workflow(self) -> tuple[tuple[Event, ...], Resolution]:
+        """The events the workflow of a period (``jifen.core.workflow``: notices, appeals, pending
+        declarations, late records, closes) looks through, in file order, and what they came to:
+        through the log's spine where the book was opened through a kept replay (its own events,
+        what they name, the declarations and late records it marks), else the whole log."""
+        spine = self._kept.spine if self._kept is not None else None
+        if spine is None or len(self.versions) > 1:
+            return tuple(self.ledger.events), self.resolution
+        from jifen.core import corrections
+
+        try:
+            found = workflow_events(spine)
+        except LookupError:  # an event not readable alone: the whole log
+            return tuple(self.ledger.events), self.resolution
         return found, corrections.resolve(found)
 
     @property

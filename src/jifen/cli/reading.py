@@ -68,7 +68,7 @@ def report(
 
         _known_group(opened, group)
         return reports.period_report(opened.ledger, opened.standings_for(period), period, detail=format in WITH_DETAIL,
-                                     explain=format not in WITHOUT_REASONS, group=group)
+                                     explain=format not in WITHOUT_REASONS, group=group, flow=opened.workflow())
 
     what = ("report", str(period)) + ((group,) if group is not None else ())
     if format == "html":

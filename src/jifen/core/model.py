@@ -255,6 +255,12 @@ def _held(spells: tuple[tuple[str, dt.date, dt.date | None], ...], day: dt.date)
     return tuple(dict.fromkeys(what for what, start, until in spells if start <= day and (until is None or day < until)))
 
 
+def flagged(event: Event) -> bool:
+    """Whether a workflow report looks at ``event`` for itself: a declaration (pending until decided),
+    or a record marked late."""
+    return event.kind == "declare" or bool(event.late)
+
+
 @dataclass(frozen=True)
 class Spine(_Headed):
     """What appending to a log needs to know of it, without reading all of it.
@@ -278,6 +284,9 @@ class Spine(_Headed):
     lines: int | None = None  # newlines in the log, where the reader counted them already
     # the events about a subject (scores, declarations, evaluations, vetoes, joins and leaves), in file order
     about: Callable[[str], tuple[Event, ...]] = field(default=lambda subject: (), compare=False, repr=False)
+    # the declarations and the late records among the events it leaves out (``flagged``), in file order:
+    # with its own events, what the workflow of a period (``jifen.core.workflow``) looks through
+    marked: Callable[[], tuple[Event, ...]] = field(default=lambda: (), compare=False, repr=False)
 
     @classmethod
     def of(cls, ledger: Ledger) -> Spine:
@@ -295,7 +304,8 @@ class Spine(_Headed):
                 bulk.setdefault("", [])
             return tuple(bulk.get(subject, ()))
 
-        return cls(ledger.path, events, last_id, by_id.get, lambda: joins, about=about)
+        marked = tuple(e for e in ledger.events if e.kind in OUTSIDE_SPINE and flagged(e))
+        return cls(ledger.path, events, last_id, by_id.get, lambda: joins, about=about, marked=lambda: marked)
 
     def plus(self, event: Event) -> Spine:
         """This spine with ``event`` after its last event: what checks the next of several new
@@ -312,8 +322,10 @@ class Spine(_Headed):
             earlier = self.joins
             joins, members = (lambda: (*earlier(), event)), None
         events = self.events if event.kind in OUTSIDE_SPINE else (*self.events, event)
+        marked = self.marked
         return replace(self, events=events, last_id=event.id, find=found, joins=joins, members=members, lines=None,
-                       about=about_too if event.kind in OUTSIDE_SPINE else about)
+                       about=about_too if event.kind in OUTSIDE_SPINE else about,
+                       marked=(lambda: (*marked(), event)) if event.kind in OUTSIDE_SPINE and flagged(event) else marked)
 
     def without(self, appended: Sequence[Event], last_id: int) -> Spine:
         """This spine as it stood before ``appended``, the events at the end of its log, were appended
@@ -321,7 +333,7 @@ class Spine(_Headed):
         if not appended:
             return self
         gone = {e.id for e in appended}
-        find, joins, about = self.find, self.joins, self.about
+        find, joins, about, marked = self.find, self.joins, self.about, self.marked
         moved = any(e.kind in ROSTER_KINDS for e in appended)  # else the roster is the same
 
         def found(event_id: int) -> Event | None:
@@ -330,7 +342,8 @@ class Spine(_Headed):
         return replace(self, events=tuple(e for e in self.events if e.id not in gone), last_id=last_id, find=found,
                        joins=(lambda: tuple(e for e in joins() if e.id not in gone)) if moved else joins,
                        members=None if moved else self.members, lines=None,
-                       about=lambda subject: tuple(e for e in about(subject) if e.id not in gone))
+                       about=lambda subject: tuple(e for e in about(subject) if e.id not in gone),
+                       marked=lambda: tuple(e for e in marked() if e.id not in gone))
 
     def get(self, event_id: int, default: None = None) -> Event | None:
         """The event numbered ``event_id``, bulk or not (``dict.get``'s signature, for lookups)."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from jifen.core import categories, engine, workflow
-from jifen.core.model import Ledger
+from jifen.core import categories, corrections, engine, workflow
+from jifen.core.model import Event, Ledger
 from jifen.core.numbers import shown
 from jifen.core.periods import Period
 from jifen.reports.base import (
@@ -29,10 +30,13 @@ from jifen.reports.events import events_report
 
 
 def period_report(ledger: Ledger, standings: engine.Standings, period: Period, detail: bool = False,
-                  explain: bool = True, group: str | None = None) -> Report:
+                  explain: bool = True, group: str | None = None,
+                  flow: tuple[Sequence[Event], corrections.Resolution] | None = None) -> Report:
     """The ranked table of one month, quarter or year (月度登记表 / 季度公示); with ``detail``, the
     events behind it too; with ``explain``, each row's reasons (what a table leaves out); with
-    ``group``, only the rows of that group's members, ranked as in the whole branch."""
+    ``group``, only the rows of that group's members, ranked as in the whole branch. ``flow``: the
+    events the period's workflow looks through and what they came to (``Book.workflow``), where the
+    caller has them without the whole log."""
     scheme = standings.scheme
     scored = [c for c in scheme.categories if not categories.of(c).apart]
     bonuses = [c for c in scheme.categories if categories.of(c).apart]
@@ -73,13 +77,14 @@ def period_report(ledger: Ledger, standings: engine.Standings, period: Period, d
         *([Column("exempt", "label.exempt")] if scheme.exemption else []),
         *missing_column(rows),
     ]
-    flow = workflow.state(standings.events, standings.resolution, period)
+    flow_events, resolution = flow if flow is not None else (standings.events, standings.resolution)
+    state = workflow.state(tuple(flow_events), resolution, period)
     data = {"branch": ledger.name, "scheme": scheme.id, "period": str(period), "rows": rows,
             "subjects": ledger.subjects, "scheme_period": scheme.period, **_above(ledger),
-            **_workflow_data(flow, standings)}
+            **_workflow_data(state, standings)}
     title = ("title.report.branches" if ledger.subjects == "branches" else "title.report",
              {"branch": ledger.name, "period": str(period), "scheme": scheme.id})
-    notes = _workflow_notes(flow, standings) + (() if rows else (("cli.no-rows", {}),))
+    notes = _workflow_notes(state, standings) + (() if rows else (("cli.no-rows", {}),))
     if group is not None:
         notes += (("note.group", {"group": group}),)
         data["group"] = group

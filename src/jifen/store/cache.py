@@ -55,12 +55,13 @@ from jifen.core.model import (
     Ledger,
     Problem,
     Spine,
+    flagged,
 )
 from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 11  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores)
+FORMAT = 12  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -324,7 +325,20 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
             found.append(event)
         return (*found, *(e for e in tail if e.kind in OUTSIDE_SPINE and e.subject == subject))
 
-    return Spine(path, spine_events, tail[-1].id if tail else last_id, find, joins, members, lines, about)
+    def marked() -> tuple[Event, ...]:
+        """The declarations and late records outside the spine's own events, read by id, then those appended."""
+        ids = array("q")
+        ids.frombytes(kept["marked"])
+        found = []
+        for event_id in ids:
+            event = find(event_id)
+            if event is None:
+                raise LookupError(event_id)
+            found.append(event)
+        return (*found, *(e for e in tail if e.kind in OUTSIDE_SPINE and flagged(e)))
+
+    return Spine(path, spine_events, tail[-1].id if tail else last_id, find, joins, members, lines, about,
+                 functools.cache(marked))
 
 
 def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
@@ -346,9 +360,12 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
         joins, members = marshal.dumps([*rows, *new_joins]), roster.to_rows(roster.build(every))
     subjects = dict(base["subjects"]) if base else {}
     grown: dict[str, list[int]] = {}
+    marked = array("q", base["marked"] if base else b"")
     for event in events:
         if event.kind in OUTSIDE_SPINE and event.subject:
             grown.setdefault(event.subject, []).append(event.id)
+        if event.kind in OUTSIDE_SPINE and flagged(event):
+            marked.append(event.id)
     for subject, new_ids in grown.items():
         subjects[subject] = subjects.get(subject, b"") + array("q", new_ids).tobytes()
     ids = _more_ids(_ids(base["ids"]) if base else range(0), [e.id for e in events])
@@ -358,7 +375,7 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
                 "newlines": (base["newlines"] if base else 0) + data.count(b"\n", size),
                 "last_id": ids[-1] if ids else 0, "rows": [*(base["rows"] if base else ()), *new_rows],
                 "joins": joins, "members": members, "ids": _ids_kept(ids), "offsets": offsets.tobytes(),
-                "subjects": subjects}
+                "subjects": subjects, "marked": marked.tobytes()}
     _store(directory / FOLDER / "spine", snapshot)
 
 
