@@ -1,0 +1,75 @@
+"""What a command costs before and after its work: the modules it imports (jifen.cli.MODULES)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import typer.main as typer_main
+
+import jifen.cli
+from jifen.cli import app
+
+HEAVY = ("rich", "tabulate", "ruamel", "openpyxl", "jinja2", "starlette", "jifen.reports", "jifen.render.table",
+         "jifen.cli.reading", "jifen.cli.workflow", "jifen.cli.serve")  # what recording one event never needs
+
+
+def test_each_command_is_found_in_its_module():
+    """The entry point imports the module ``MODULES`` names for a command: it must be the one
+    that registers it, and every top-level command must be named (a group loads every module)."""
+    registered = {}
+    for command in app.registered_commands:
+        name = command.name or typer_main.get_command_name(command.callback.__name__)
+        registered[name] = command.callback.__module__.rpartition(".")[2]
+    assert registered == jifen.cli.MODULES
+    groups = {group.name for group in app.registered_groups}
+    assert not groups & set(jifen.cli.MODULES)
+
+
+def imported(args: list[str], cwd) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run ``python -X importtime -m jifen ARGS``; what it printed and every module it imported."""
+    env = {**os.environ, "JIFEN_USER": "记分员", "JIFEN_LANG": "zh"}
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "jifen", *args], capture_output=True,
+                          text=True, env=env, cwd=cwd, encoding="utf-8")
+    modules = {line.rpartition("|")[2].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    return done, modules
+
+
+def test_add_imports_no_report_module(tmp_path, cli):
+    """``jifen add`` on a ledger whose cache is warm records without importing what reports draw
+    with (rich, tabulate), the YAML parser (ruamel) or the other commands' modules."""
+    folder = tmp_path / "第一支部"
+    assert cli("init", folder, "--scheme", "quantified-2023", "--name", "第一支部", "--date", "2023-01-01").exit_code == 0
+    assert cli("member", "add", "张三", "--date", "2023-01-01", "-l", folder).exit_code == 0
+    first, _ = imported(["add", "张三", "study.absent", "--date", "2023-03-01", "-l", str(folder)], tmp_path)
+    assert first.returncode == 0, first.stderr[-2000:]  # the cache, warm for this interpreter and its path
+    done, modules = imported(["add", "张三", "study.absent", "--date", "2023-03-02", "--note", "缺席支部大会",
+                              "-l", str(folder)], tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "张三" in done.stdout and "jifen.cli.record" in modules and "jifen.book" in modules
+    loaded = sorted(m for m in modules if m.split(".")[0] in HEAVY or any(m == h or m.startswith(h + ".") for h in HEAVY))
+    assert loaded == []
+    assert (folder / "ledger.yaml").read_text(encoding="utf-8").count("缺席支部大会") == 1
+
+
+def test_add_in_english_after_the_top_level_lang(tmp_path, cli):
+    """``jifen --lang en add …``: the command is found after jifen's own option, and said in English."""
+    folder = tmp_path / "第二支部"
+    assert cli("init", folder, "--scheme", "quantified-2023", "--name", "第二支部", "--date", "2023-01-01").exit_code == 0
+    assert cli("member", "add", "李四", "--date", "2023-01-01", "-l", folder).exit_code == 0
+    done, modules = imported(["--lang", "en", "add", "李四", "study.absent", "-d", "2023-03-01", "-l", str(folder)],
+                             tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "jifen.cli.reading" not in modules and "李四" in done.stdout
+    wrong, _ = imported(["--lang", "en", "ad", "李四"], tmp_path)  # not a command: every module, and a suggestion
+    assert wrong.returncode == 2 and "add" in wrong.stderr
+
+
+def test_command_word():
+    import doctest
+
+    assert doctest.testmod(jifen.cli).failed == 0
+    assert jifen.cli.command_word(["--lang", "zh", "--", "add"]) is None
+    assert jifen.cli.command_word(["member", "add", "张三"]) == "member"
+    assert jifen.cli.command_word([]) is None
