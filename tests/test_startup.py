@@ -73,3 +73,26 @@ def test_command_word():
     assert jifen.cli.command_word(["--lang", "zh", "--", "add"]) is None
     assert jifen.cli.command_word(["member", "add", "张三"]) == "member"
     assert jifen.cli.command_word([]) is None
+
+
+def test_the_code_key_sees_every_module_change(tmp_path):
+    """The cache key of jifen's code (``cache.code_digest``) lists every ``.py`` file below the
+    package with its size and modification time, as ``Path.rglob`` finds them; a file edited in
+    place, to the same size, changes its entry."""
+    from pathlib import Path
+
+    import jifen
+    from jifen.store import cache
+
+    package = Path(jifen.__file__).parent
+    slow = sorted((str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns) for p in package.rglob("*.py"))
+    assert sorted(cache._sources(str(package), "")) == slow
+    module = tmp_path / "报表" / "年度.py"
+    module.parent.mkdir()
+    module.write_text("名单 = 1\n", encoding="utf-8")
+    (tmp_path / "说明.txt").write_text("不是模块", encoding="utf-8")
+    before = cache._sources(str(tmp_path), "")
+    assert [entry[0] for entry in before] == ["报表/年度.py"]
+    os.utime(module, ns=(1, 1))
+    module.write_text("名单 = 2\n", encoding="utf-8")
+    assert cache._sources(str(tmp_path), "") != before
