@@ -96,3 +96,54 @@ def test_the_code_key_sees_every_module_change(tmp_path):
     os.utime(module, ns=(1, 1))
     module.write_text("名单 = 2\n", encoding="utf-8")
     assert cache._sources(str(tmp_path), "") != before
+
+
+# --- the end: the console entry leaves without freeing what the command made -------------------------
+
+ENTRY = """
+import atexit, sys, threading, time
+from pathlib import Path
+out = Path(sys.argv[1])
+atexit.register(lambda: (out / "atexit").write_text("已运行", encoding="utf-8"))
+kept = open(out / "freed", "w", encoding="utf-8")  # written, never flushed: an exit that frees it flushes it
+kept.write("已释放")
+if sys.argv[2] == "thread":
+    threading.Thread(target=lambda: (time.sleep(1), (out / "thread").write_text("完成", encoding="utf-8"))).start()
+sys.argv = ["jifen", *sys.argv[3:]]
+from jifen.cli import main
+main()
+"""
+
+
+def entry(tmp_path, thread: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "JIFEN_USER": "记分员", "JIFEN_LANG": "zh"}
+    return subprocess.run([sys.executable, "-c", ENTRY, str(tmp_path), thread, *args], capture_output=True, text=True,
+                          env=env, encoding="utf-8")
+
+
+def test_the_entry_point_runs_atexit_and_frees_nothing(tmp_path, demo, cli):
+    """``jifen grade`` through a pipe: every line printed (as the in-process run prints them), the
+    atexit functions run, and a file object left open with unflushed text stays empty: the process
+    ended without freeing its objects (which is why jifen closes every file it writes)."""
+    done = entry(tmp_path, "-", "grade", "--year", "2023", "-l", str(demo))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == cli("grade", "--year", "2023", "-l", demo).stdout and "张建国" in done.stdout
+    assert (tmp_path / "atexit").read_text(encoding="utf-8") == "已运行"
+    assert (tmp_path / "freed").read_text(encoding="utf-8") == ""
+
+
+def test_the_entry_point_keeps_exit_codes_and_messages(tmp_path, demo):
+    refused = entry(tmp_path, "-", "add", "无此人", "study.absent", "-l", str(demo))
+    assert refused.returncode == 2 and "没有名为 无此人 的成员" in refused.stderr
+    assert (tmp_path / "atexit").exists() and (tmp_path / "freed").read_text(encoding="utf-8") == ""
+    usage = entry(tmp_path, "-", "grade", "--year")
+    assert usage.returncode == 2 and "--year" in usage.stderr
+
+
+def test_a_thread_still_running_gets_a_normal_exit(tmp_path, demo):
+    """With another thread running (a server's workers), the process exits as Python does: it
+    waits for the thread and frees its objects."""
+    done = entry(tmp_path, "thread", "check", "-l", str(demo))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "thread").read_text(encoding="utf-8") == "完成"
+    assert (tmp_path / "freed").read_text(encoding="utf-8") == "已释放" and (tmp_path / "atexit").exists()

@@ -71,9 +71,43 @@ def main() -> None:
     completing = os.environ.get(completion.VARIABLE)  # the shell asks for completions (or the script)
     module = None if completing else MODULES.get(command_word(sys.argv[1:]) or "")
     command = lazy.group(load((module,) if module else ORDER))
-    if completing:
-        raise SystemExit(completion.complete(command, os.environ[completion.VARIABLE]))
-    command()
+    try:
+        if completing:
+            raise SystemExit(completion.complete(command, os.environ[completion.VARIABLE]))
+        command()
+    except SystemExit as done:
+        leave(done.code)
+    leave(0)
+
+
+def leave(code: Any) -> None:
+    """End the process with ``code`` without freeing, one by one, the objects the command made
+    (at 100,000 events, 0.05–0.4 s spent after the last line is printed).
+
+    What an exit does besides is done first: stdout and stderr are flushed and the ``atexit``
+    functions run (libraries' clean-ups, ``weakref.finalize``). jifen leaves nothing else to an
+    exit: locks are released and files closed before a command returns, the cache's files are
+    renamed into place, a git commit has finished. A normal exit is kept where that is not known
+    to hold: another thread still running (a server's workers), an exit code that is not a
+    number, or a stream that cannot be flushed (a closed pipe: Python says so as it always has).
+    Only the console entry point calls this; in-process callers (tests, the web server) never do.
+    """
+    import threading
+
+    if code is None:
+        code = 0
+    if not isinstance(code, int) or threading.active_count() > 1:
+        raise SystemExit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise SystemExit(code) from None
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 if __name__ == "__main__":
