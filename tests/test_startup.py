@@ -147,3 +147,12 @@ def test_a_thread_still_running_gets_a_normal_exit(tmp_path, demo):
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "thread").read_text(encoding="utf-8") == "完成"
     assert (tmp_path / "freed").read_text(encoding="utf-8") == "已释放" and (tmp_path / "atexit").exists()
+
+
+def test_a_profiled_run_gets_a_normal_exit(tmp_path, demo):
+    """Under a profiler (python -m cProfile -m jifen …) the process exits as Python does, so the
+    profiler prints its report."""
+    env = {**os.environ, "JIFEN_USER": "记分员", "JIFEN_LANG": "zh"}
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-s", "tottime", "-m", "jifen", "check", "-l", str(demo)],
+                          capture_output=True, text=True, env=env, encoding="utf-8")
+    assert done.returncode == 0 and "未发现问题" in done.stdout and "function calls" in done.stdout

@@ -88,15 +88,17 @@ def leave(code: Any) -> None:
     functions run (libraries' clean-ups, ``weakref.finalize``). jifen leaves nothing else to an
     exit: locks are released and files closed before a command returns, the cache's files are
     renamed into place, a git commit has finished. A normal exit is kept where that is not known
-    to hold: another thread still running (a server's workers), an exit code that is not a
-    number, or a stream that cannot be flushed (a closed pipe: Python says so as it always has).
+    to hold: another thread still running (a server's workers), a profiler, debugger or coverage
+    watching (they report at exit), an exit code that is not a number, or a stream that cannot
+    be flushed (a closed pipe: Python says so as it always has).
     Only the console entry point calls this; in-process callers (tests, the web server) never do.
     """
     import threading
 
     if code is None:
         code = 0
-    if not isinstance(code, int) or threading.active_count() > 1:
+    watched = sys.getprofile() is not None or sys.gettrace() is not None
+    if not isinstance(code, int) or threading.active_count() > 1 or watched:
         raise SystemExit(code)
     try:
         sys.stdout.flush()
