@@ -107,3 +107,72 @@ def test_report_in_a_real_terminal_fits_its_width(demo, tmp_path, width):
     assert max(map(cell_len, lines)) <= width
     assert "得分" in next(line for line in lines if "名次" in line)
     assert sum("张建国" in line for line in lines) == 1 and next(line for line in lines if "张建国" in line).endswith("105")
+
+
+# --- the plain table (stdout not a terminal): jifen's own renderer, byte for byte tabulate's ---------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from tabulate import tabulate  # noqa: E402
+
+from jifen.render.table import plain  # noqa: E402
+
+# what cells hold: ASCII, CJK and its punctuation, the ideographic space, combining and zero-width marks,
+# emoji, Hangul, ASCII spaces at either end, any other printable character; now and then a control
+# character (which the renderer leaves to tabulate)
+LETTERS = st.sampled_from([*"ab Z09-.+", *"张三李四王五党员理论学习优秀合格", *"，。（）：；、…", "\u3000", "\u0301", "\u200b",
+                           "😀", "✓", "한", "Ａ", "·", "—"])
+CELL = st.one_of(st.text(LETTERS, max_size=8), st.sampled_from(["", " ", "True", "False", "1", "-2.5", "未评"]),
+                 st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=6))
+CONTROL = st.sampled_from(["\x1b[31m红\x1b[0m", "两\n行", "\t制表", "\x9b", "\x00"])
+
+
+@st.composite
+def tables(draw):
+    width = draw(st.integers(0, 6))
+    headers = draw(st.lists(CELL, min_size=width, max_size=width))
+    rows = draw(st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=12))
+    if rows and width and draw(st.integers(0, 9)) == 0:  # now and then a control character
+        rows[0][0] = draw(CONTROL)
+    if rows and draw(st.booleans()) and draw(st.booleans()):  # now and then a ragged row
+        rows[-1] = rows[-1] + [draw(CELL)]
+    return headers, rows
+
+
+def simple(headers, rows):
+    return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(tables())
+def test_plain_table_is_tabulates_byte_for_byte(table):
+    headers, rows = table
+    assert plain(headers, rows) == simple(headers, rows)
+
+
+def test_plain_table_of_every_kind_of_cell_is_tabulates():
+    """Generated tables of CJK names, empty cells, cells with spaces at either end and wide and
+    zero-width characters, from one column to nine and up to 300 rows."""
+    import random
+
+    chooser = random.Random(20231231)
+    pool = ["", " ", "张三", "欧阳娜娜", " 李四 ", "98.5", "-1", "优秀", "不合格", "Ａ", "e\u0301", "a\u200bb", "😀x",
+            "理论学习·缺席三会一课", "m00001", "\u3000王五", "True", "第一支部（机关）"]
+    for _ in range(300):
+        width = chooser.randint(1, 9)
+        headers = [chooser.choice(pool) for _ in range(width)]
+        rows = [[chooser.choice(pool) for _ in range(width)] for _ in range(chooser.randint(0, 300))]
+        assert plain(headers, rows) == simple(headers, rows)
+
+
+def test_grade_to_a_pipe_is_the_table_tabulate_writes(demo, cli):
+    """What a person piping ``jifen grade`` gets: the plain table, equal to tabulate's of the same cells."""
+    from jifen.render.cells import parts
+
+    result = cli("grade", "--year", "2023", "-l", demo)
+    assert result.exit_code == 0
+    opened = book.open(demo, [SCHEMES], cached=False).usable()
+    report = reports.grade_report(opened.ledger, opened.standings_for(2023), 2023, detail=False, explain=True,
+                                  chart=False, group=None)
+    headers, rows, _, _ = parts(report, "zh")
+    assert "张建国" in result.output and simple(headers, rows) in result.output
