@@ -473,3 +473,39 @@ def test_show_prints_the_text_kept_for_the_same_log_and_member(demo, cli, monkey
     after = cli("show", "m01", "-l", demo)
     assert after.output != first.output and "缺席" in after.output
     assert after.output == cli("show", "m01", "-l", demo, env={"JIFEN_CACHE": "off"}).output
+
+
+@settings(max_examples=60, deadline=None)
+@given(count=st.integers(0, 40), tail=st.integers(0, 5), chunk=st.integers(1, 7), appended=st.integers(0, 9),
+       cuts=st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50)), max_size=6))
+def test_events_made_as_asked_are_the_events_in_every_way_a_tuple_is_asked(count, tail, chunk, appended, cuts):
+    """A snapshot's events made only as they are asked for (cache.Events over rows kept in chunks, some
+    appended to the last chunk later) give by place, by slice, slice of a slice, by id, added to, and
+    iterated, exactly what the tuple of all of them gives."""
+    from jifen.core.model import Event, Source
+
+    made = [Event(id=i + 1, date=dt.date(2023, 1, 1) + dt.timedelta(days=i), kind="score", source=Source("l", i + 1),
+                  subject=f"m{i % 3}", rule="study.absent") for i in range(count + tail + appended)]
+    every = tuple(made[:count + tail])
+    rows = [(("id",), (e.id,), (e.id,)) for e in made]
+    by_row = {e.id: e for e in made}
+    original = ledger.from_rows
+    try:
+        ledger.from_rows = lambda path, found: [by_row[r[1][0]] for r in found]
+        old_chunk = cache.Rows.CHUNK
+        cache.Rows.CHUNK = chunk
+        kept = cache.Rows([], 0).plus(rows[:count])
+        kept = cache.Rows.of(kept.plus([]).kept())
+        lazy = cache.Events("l", kept, every[count:])
+        assert len(lazy) == len(every)
+        assert [lazy[i] for i in range(-len(every), len(every))] == [every[i] for i in range(-len(every), len(every))]
+        for a, b in cuts:
+            assert tuple(lazy[a:b]) == every[a:b] and len(lazy[a:b]) == len(every[a:b])
+            assert tuple(lazy[a:][:b]) == every[a:][:b]
+        assert [lazy.get(e.id) for e in every] == list(every) and lazy.get(10_000) is None
+        assert tuple(lazy + tuple(made[count + tail:])) == tuple(made)
+        grown = cache.Rows.of(kept.plus(rows[count:count + tail]).kept())
+        assert list(grown) == rows[:count + tail]
+    finally:
+        ledger.from_rows = original
+        cache.Rows.CHUNK = old_chunk

@@ -468,3 +468,23 @@ def test_standings_kept_for_other_events_are_refused(log, s1):
     kept = engine.replay(log.events, s1).data()
     with pytest.raises(ValueError):
         engine.Standings.restore(s1, tuple(log.events[:-1]), kept)
+
+
+def test_a_kept_replay_knows_who_is_exempt_without_making_their_entries(log):
+    """Ranking a year asks everyone whether they are exempt: a restored replay answers from what it
+    kept, for those whose entries it has not made, and after they are made, as before."""
+    import marshal
+
+    from jifen.store import scheme as scheme_io
+
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / "yongzhou-2018.yaml")
+    for name in ("张三", "李四"):
+        log.join(name)
+    log._add("exempt", "2023-03-01", subject="张三", period="2023", reason="转入未满半年")
+    year = Period(2023, "year", 1)
+    kept = marshal.loads(marshal.dumps(engine.replay(log.events, scheme).data()))
+    restored = engine.Standings.restore(scheme, tuple(log.events), kept)
+    assert [restored.is_exempt(s, year) for s in ("张三", "李四")] == [True, False]
+    assert [s.subject for s in restored.ranked(year)] == ["李四"]
+    restored.entries("张三")  # made now
+    assert restored.is_exempt("张三", year) and not restored.is_exempt("张三", Period(2024, "year", 1))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import heapq
+import marshal
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -125,6 +126,7 @@ class _Booker:
         self.best: dict[tuple, Decimal] = {}  # (subject, category, year, ref) → highest so far
         self.used: dict[tuple, Decimal] = defaultdict(Decimal)  # (subject, category, period) → credited
         self.kept: dict[str, tuple] = {}  # subject → its state as ``to_data`` kept it, not made yet (``load``)
+        self.kept_exempt: dict[str, list[int]] = {}  # subject → exempt years, of those in ``kept``
         self.find: Callable[[int], Event] | None = None  # the events ``kept`` names, by id
         self.touched: set[str] = set()  # the subjects booked to since this booker was made or copied
 
@@ -134,7 +136,7 @@ class _Booker:
         if row is None:
             return
         assert self.find is not None
-        booked, evals, vetoes, exempt, prior, best, used = row
+        booked, evals, vetoes, exempt, prior, best, used = unpacked(row)
         find, period = self.find, self.scheme.period
         entries = self.booked[subject]
         for event_id, category, value, item, why in booked:
@@ -155,8 +157,9 @@ class _Booker:
 
     def exempt_years(self, subject: str) -> set[int] | tuple[int, ...]:
         """The years ``subject`` is exempt for, without making their entries (asked of everyone)."""
-        row = self.kept.get(subject) if self.kept else None
-        return tuple(row[3]) if row is not None else self.exempt.get(subject, ())
+        if self.kept and subject in self.kept:
+            return self.kept_exempt.get(subject, ())
+        return self.exempt.get(subject, ())
 
     def load_all(self) -> None:
         """Make every subject's kept state into entries: for a reader of all of them."""
@@ -170,7 +173,7 @@ class _Booker:
         twin.exempt = defaultdict(set, {k: set(v) for k, v in self.exempt.items()})
         twin.ids, twin.last = set(self.ids), self.last
         twin.prior, twin.best, twin.used = self.prior.copy(), dict(self.best), self.used.copy()
-        twin.kept, twin.find = dict(self.kept), self.find
+        twin.kept, twin.find, twin.kept_exempt = dict(self.kept), self.find, self.kept_exempt
         return twin
 
     def to_data(self) -> dict[str, Any]:
@@ -204,6 +207,8 @@ class _Booker:
             of(s)[6].append((category, _period_data(period), str(value)))
         return {
             "subjects": {**self.kept, **{s: tuple(row) for s, row in subjects.items()}},
+            "exempt": {**{s: y for s, y in self.kept_exempt.items() if s in self.kept},
+                       **{s: sorted(years) for s, years in self.exempt.items() if years}},
             "ids": sorted(self.ids),
             "last": None if self.last is None else (self.last[0].toordinal(), self.last[1]),
         }
@@ -214,7 +219,7 @@ class _Booker:
         """The booker ``to_data`` described, its events found by id with ``find`` (as each subject is
         first asked for: ``load``), booking ``years``."""
         booker = cls(scheme, years)
-        booker.kept, booker.find = dict(data["subjects"]), find
+        booker.kept, booker.find, booker.kept_exempt = dict(data["subjects"]), find, dict(data["exempt"])
         booker.ids = set(data["ids"])
         last = data["last"]
         booker.last = None if last is None else (dt.date.fromordinal(last[0]), last[1])
@@ -304,7 +309,7 @@ class _Booker:
         return value, why
 
 
-_KEPT = ("booked", "evals", "vetoes", "exempt", "ids", "last", "prior", "best", "used", "kept")  # in ``to_data``
+_KEPT = ("booked", "evals", "vetoes", "exempt", "ids", "last", "prior", "best", "used", "kept", "kept_exempt")  # in ``to_data``
 
 
 @functools.lru_cache(maxsize=1024)
@@ -317,6 +322,13 @@ def _number(text: str) -> Decimal:
 def _part(day: dt.date, kind: str) -> Period:
     """The scoring period of kind ``kind`` holding ``day``, each made once."""
     return Period.of(day, kind)
+
+
+def unpacked(row: Any) -> Any:
+    """A subject's kept data (``Standings.data``'s ``booker.subjects`` and ``scores``), as given, or as
+    ``marshal`` bytes of it (``jifen.store.cache`` keeps each subject's so: a restored replay decodes
+    only those it is asked about)."""
+    return marshal.loads(row) if isinstance(row, bytes) else row
 
 
 def _score_data(score: Score) -> tuple:
@@ -503,7 +515,7 @@ class Standings:
             if found is not None:
                 return found
             if subject in self._kept_scores:
-                for row in self._kept_scores.pop(subject):
+                for row in unpacked(self._kept_scores.pop(subject)):
                     kept = _score_typed(subject, row)
                     self._scores[(subject, kept.period)] = kept
                 found = self._scores.get((subject, period))

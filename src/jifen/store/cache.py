@@ -61,7 +61,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 12  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records)
+FORMAT = 13  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -103,7 +103,7 @@ def parse(directory: Path, path: Path, data: bytes) -> Read:
         found = _extend(str(path), data, snapshot)
         if found is not None:
             if len(data) - snapshot["size"] >= SPINE_TAIL:  # else the few appended are parsed again next time
-                _save_snapshot(directory, str(path), data, found.events, snapshot["rows"])
+                _save_snapshot(directory, str(path), data, found.events, Rows.of(snapshot["rows"]))
             return Read(found, [], parsed=len(data) - snapshot["size"])
     book, problems = ledger.parse(str(path), data)
     if not problems:
@@ -123,10 +123,59 @@ def _kept_start(snapshot: dict[str, Any] | None, path: Path, data: bytes) -> tup
     return start, False
 
 
+class Rows:
+    """A snapshot's rows (``ledger.to_rows``), kept in chunks of ``CHUNK`` rows, each chunk ``marshal``
+    bytes decoded only when a row in it is asked for: after an append, a report asks for few."""
+
+    CHUNK = 4096
+
+    def __init__(self, chunks: list[bytes], count: int) -> None:
+        self._chunks, self._count = chunks, count
+        self._decoded: dict[int, list] = {}
+
+    @classmethod
+    def of(cls, kept: tuple[list[bytes], int]) -> Rows:
+        return cls(*kept)
+
+    def kept(self) -> tuple[list[bytes], int]:
+        return self._chunks, self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _chunk(self, number: int) -> list:
+        found = self._decoded.get(number)
+        if found is None:
+            found = self._decoded[number] = marshal.loads(self._chunks[number])
+        return found
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self._count)
+            return [self[i] for i in range(start, stop, step)] if step != 1 else [
+                row for number in range(start // self.CHUNK, (stop - 1) // self.CHUNK + 1) if start < stop
+                for row in self._chunk(number)[max(start - number * self.CHUNK, 0):stop - number * self.CHUNK]]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        return self._chunk(index // self.CHUNK)[index % self.CHUNK]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def plus(self, new: list) -> Rows:
+        """These rows and ``new`` after them: the full chunks as they were, the last made again."""
+        full = self._count // self.CHUNK
+        rows = [*(self._chunk(full) if self._count % self.CHUNK else ()), *new]
+        chunks = self._chunks[:full] + [marshal.dumps(rows[i:i + self.CHUNK]) for i in range(0, len(rows), self.CHUNK)]
+        return Rows(chunks, self._count + len(new))
+
+
 def _extend(path: str, data: bytes, snapshot: dict[str, Any]) -> Ledger | None:
     """The snapshot's events and those of the bytes after it; None if those need a whole read."""
-    rows = snapshot["rows"]
-    last_id = ledger.from_rows(path, rows[-1:])[0].id if rows else 0
+    rows = Rows.of(snapshot["rows"])
+    last_id = ledger.from_rows(path, [rows[-1]])[0].id if len(rows) else 0
     tail = _tail(path, data, snapshot["size"], snapshot["newlines"], last_id)
     return None if tail is None else Ledger(path, Events(path, rows, tail))
 
@@ -137,8 +186,10 @@ class Events(Sequence):
     report reads few of them by place (the header, those appended, those a kept replay names);
     anything else reads them all, exactly as a whole read would give them."""
 
-    def __init__(self, path: str, rows: list, tail: Sequence[Event] = ()) -> None:
+    def __init__(self, path: str, rows: Rows | list, tail: Sequence[Event] = (), start: int = 0,
+                 stop: int | None = None) -> None:
         self._path, self._rows, self._tail = path, rows, tuple(tail)
+        self._start, self._stop = start, len(rows) if stop is None else stop  # the rows in it: [start, stop)
         self._made: dict[int, Event] = {}
         self._all: tuple[Event, ...] | None = None
 
@@ -147,34 +198,35 @@ class Events(Sequence):
             paused = gc.isenabled()  # many small objects, no cycles: the collector would walk them again and again
             gc.disable()
             try:
-                self._all = (*ledger.from_rows(self._path, self._rows), *self._tail)
+                self._all = (*ledger.from_rows(self._path, self._rows[self._start:self._stop]), *self._tail)
             finally:
                 if paused:
                     gc.enable()
         return self._all
 
     def __len__(self) -> int:
-        return len(self._rows) + len(self._tail)
+        return self._stop - self._start + len(self._tail)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
             if self._all is not None or index.step not in (None, 1):
                 return self.every()[index]
             start, stop, _ = index.indices(len(self))
-            kept = len(self._rows)
-            return Events(self._path, self._rows[start:min(stop, kept)],
-                          self._tail[max(start - kept, 0):max(stop - kept, 0)])
+            kept = self._stop - self._start
+            return Events(self._path, self._rows, self._tail[max(start - kept, 0):max(stop - kept, 0)],
+                          self._start + min(start, kept), self._start + min(max(stop, start), kept))
         if self._all is not None:
             return self._all[index]
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
             raise IndexError(index)
-        if index >= len(self._rows):
-            return self._tail[index - len(self._rows)]
+        kept = self._stop - self._start
+        if index >= kept:
+            return self._tail[index - kept]
         event = self._made.get(index)
         if event is None:
-            event = self._made[index] = ledger.from_rows(self._path, [self._rows[index]])[0]
+            event = self._made[index] = ledger.from_rows(self._path, [self._rows[self._start + index]])[0]
         return event
 
     def __iter__(self):
@@ -198,7 +250,7 @@ class Events(Sequence):
     def __add__(self, other: Sequence[Event]) -> Events | tuple[Event, ...]:
         if self._all is not None:
             return self._all + tuple(other)
-        return Events(self._path, self._rows, (*self._tail, *other))
+        return Events(self._path, self._rows, (*self._tail, *other), self._start, self._stop)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and self.every() == tuple(other)
@@ -219,14 +271,14 @@ def _tail(path: str, data: bytes, size: int, newlines: int, last_id: int) -> lis
 
 
 def _save_snapshot(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
-                   rows: list | None = None) -> None:
+                   rows: Rows | None = None) -> None:
     """Keep ``events`` (all of ``data``'s) as a snapshot; ``rows``, if given, already encode the first ones.
     A whole read also keeps the log's spine."""
     new = ledger.to_rows(events[len(rows or ()):])
     if new is None:
         return  # read by YAML, not canonical: not worth a snapshot
     snapshot = {"path": path, "size": len(data), "digest": digest(data), "newlines": data.count(b"\n"),
-                "rows": [*(rows or ()), *new]}
+                "rows": (rows or Rows([], 0)).plus(new).kept()}
     _store(directory / FOLDER / "events", snapshot)
     if rows is None:
         _save_spine(directory, path, data, events)
@@ -444,9 +496,17 @@ def kept_replay(directory: Path, data: bytes, events: tuple[Event, ...]) -> Kept
 def keep_replay(directory: Path, data: bytes, events: tuple[Event, ...], replay: Any, marks: Any, day: int) -> None:
     """Keep ``replay`` (plain data) of the log whose bytes are ``data`` and events ``events``, all found
     without a problem on ``day``, made under ``marks``."""
+    replay = {**replay, "booker": {**replay["booker"], "subjects": _packed(replay["booker"]["subjects"])},
+              "scores": _packed(replay["scores"])}
     _store(directory / FOLDER / "replay", {"size": len(data), "digest": digest(data), "count": len(events),
                                            "last_id": events[-1].id if events else 0, "replay": replay,
                                            "marks": marks, "day": day})
+
+
+def _packed(rows: dict[str, Any]) -> dict[str, bytes]:
+    """A replay's data by subject with each subject's as ``marshal`` bytes, which the engine decodes
+    only for the subjects it is asked about (``engine.unpacked``)."""
+    return {s: row if isinstance(row, bytes) else marshal.dumps(row) for s, row in rows.items()}
 
 
 # --- YAML trees ---------------------------------------------------------------------
