@@ -173,3 +173,23 @@ def test_wrap_breaks_between_cjk_characters_but_never_before_closing_punctuation
     assert "".join(lines) == "按方案的一条规则为党员记一笔扣分或加分；可一次记多名党员。"
     assert not any(line[0] in words.CLOSING for line in lines)
     assert words.wrap("Ledger folder. Default: $JIFEN_LEDGER", 16) == ["Ledger folder.", "Default:", "$JIFEN_LEDGER"]
+
+
+def test_an_interrupted_command_says_it_was_aborted_in_chinese(monkeypatch, capsys):
+    """End of input (Ctrl-D) in a command, which click turns into Abort: 已中止。 and exit 1. The handler
+    named a class typer's click does not have, so it ended in an AttributeError's traceback."""
+    monkeypatch.setenv("JIFEN_LANG", "zh")
+    app = words.Typer(rich_markup_mode=None)
+
+    @app.command()
+    def interrupted() -> None:
+        raise EOFError
+
+    @app.command()
+    def other() -> None:  # two commands: a group, as jifen's own app is
+        pass
+
+    with pytest.raises(SystemExit) as ended:
+        app(["interrupted"], prog_name="jifen")
+    assert ended.value.code == 1
+    assert capsys.readouterr().err.strip() == "已中止。"

@@ -27,6 +27,7 @@ from typing import Any
 import typer
 from typer import _click as click  # typer's own copy of click, which its commands are made of
 from typer.core import TyperCommand, TyperGroup
+from typer.exceptions import Abort  # where typer's click keeps it (not in its exceptions module)
 
 from jifen import messages
 
@@ -292,7 +293,7 @@ class Speaks:
         except click.exceptions.ClickException as exc:
             show(exc)
             sys.exit(exc.exit_code)
-        except click.exceptions.Abort:
+        except Abort:
             typer.echo(messages.text("usage.aborted", lang_of(None)), err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)  # not standalone, an Exit comes back as its code
