@@ -492,9 +492,7 @@ def test_events_made_as_asked_are_the_events_in_every_way_a_tuple_is_asked(count
     original = ledger.from_rows
     try:
         ledger.from_rows = lambda path, found: [by_row[r[1][0]] for r in found]
-        old_chunk = cache.Rows.CHUNK
-        cache.Rows.CHUNK = chunk
-        kept = cache.Rows([], 0).plus(rows[:count])
+        kept = cache.Rows([], 0, chunk).plus(rows[:count])
         kept = cache.Rows.of(kept.plus([]).kept())
         lazy = cache.Events("l", kept, every[count:])
         assert len(lazy) == len(every)
@@ -508,4 +506,3 @@ def test_events_made_as_asked_are_the_events_in_every_way_a_tuple_is_asked(count
         assert list(grown) == rows[:count + tail]
     finally:
         ledger.from_rows = original
-        cache.Rows.CHUNK = old_chunk

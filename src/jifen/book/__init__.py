@@ -194,8 +194,8 @@ class Book:
             before = kept.spine.without(appended, events[kept.count - 1].id)
             start = engine.Standings.restore(scheme, events[:kept.count], kept.replay, version.years,
                                              find=_counted_as(kept.spine, getattr(events, "get", None) and events),
-                                             members=dict(roster.of(before)))
-            found = start.extend(appended, members=dict(roster.of(kept.spine)))
+                                             members=roster.of(before))  # made member by member, as asked
+            found = start.extend(appended, members=roster.of(kept.spine))
         new = len(events) - (kept.count if kept.replay is not None else 0)
         if not self.problems:
             self._due = found

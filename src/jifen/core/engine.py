@@ -225,7 +225,7 @@ class _Booker:
         booker.last = None if last is None else (dt.date.fromordinal(last[0]), last[1])
         return booker
 
-    def book(self, event: Event, members: dict[str, roster.Member]) -> None:
+    def book(self, event: Event, members: Mapping[str, roster.Member]) -> None:
         """Count ``event``, which is later than all booked so far."""
         self.ids.add(event.id)
         self.last = event.order
@@ -263,7 +263,7 @@ class _Booker:
             period = eval_period(event, self.scheme)
             self.evals[subject].append(Evaluation(event, category.id, event.panel or "", period, value, complete))
 
-    def _score(self, subject: str, event: Event, members: dict[str, roster.Member]) -> None:
+    def _score(self, subject: str, event: Event, members: Mapping[str, roster.Member]) -> None:
         rule = self.scheme.rule(event.rule or "")
         if rule is None:
             return
@@ -362,7 +362,7 @@ def _why_typed(data: tuple | None) -> tuple[str, Mapping[str, Any]] | None:
     return code, {k: Decimal(v[1]) if isinstance(v, tuple) else v for k, v in args.items()}
 
 
-def _secretary(members: dict[str, roster.Member], event: Event) -> str | None:
+def _secretary(members: Mapping[str, roster.Member], event: Event) -> str | None:
     """The subject who holds the role ``secretary`` on the day of ``event``, if one does (the first by
     id, should a scheme without a limit have several)."""
     found = roster.holders(members, "secretary", event.date)
@@ -378,11 +378,11 @@ class Standings:
 
     def __init__(self, scheme: Scheme, events: tuple[Event, ...], booker: _Booker,
                  resolution: corrections.Resolution | None = None,
-                 members: dict[str, roster.Member] | None = None) -> None:
+                 members: Mapping[str, roster.Member] | None = None) -> None:
         self.scheme = scheme
         self.events = events
         self._booker = booker
-        self.members: dict[str, roster.Member] = roster.build(events) if members is None else members
+        self.members: Mapping[str, roster.Member] = roster.build(events) if members is None else members
         self.rebooked = False  # ``extend`` booked every event again (a late record, a correction)
         self._ranked: dict[Period, list[Standing]] = {}
         self._placed: dict[Period, dict[str, Standing]] = {}
@@ -442,7 +442,7 @@ class Standings:
     @classmethod
     def restore(cls, scheme: Scheme, events: tuple[Event, ...], data: Mapping[str, Any],
                 years: Years = EVERY_YEAR, find: Callable[[int], Event] | None = None,
-                members: dict[str, roster.Member] | None = None,
+                members: Mapping[str, roster.Member] | None = None,
                 resolution: corrections.Resolution | None = None) -> Standings:
         """The standings ``data`` describes (``Standings.data`` of a replay of ``events`` under ``scheme``,
         of ``years``). ``find``: each booked event by id as it counts (a declaration or an amendment as
@@ -457,7 +457,7 @@ class Standings:
         restored._kept_scores = dict(data["scores"])
         return restored
 
-    def extend(self, events: Iterable[Event], members: dict[str, roster.Member] | None = None) -> Standings:
+    def extend(self, events: Iterable[Event], members: Mapping[str, roster.Member] | None = None) -> Standings:
         """These standings with ``events`` (recorded after the ones already in) added; ``members``: the
         roster of all of them, if the caller has it."""
         new = tuple(events)

@@ -61,7 +61,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 13  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks)
+FORMAT = 14  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -100,7 +100,10 @@ def parse(directory: Path, path: Path, data: bytes) -> Read:
     snapshot = _load(directory / FOLDER / "events")
     start, stale = _kept_start(snapshot, path, data)
     if snapshot is not None and start is not None:
-        found = _extend(str(path), data, snapshot)
+        try:
+            found = _extend(str(path), data, snapshot)
+        except (LookupError, ValueError, TypeError, EOFError):  # kept in another shape: read the log
+            found = None
         if found is not None:
             if len(data) - snapshot["size"] >= SPINE_TAIL:  # else the few appended are parsed again next time
                 _save_snapshot(directory, str(path), data, found.events, Rows.of(snapshot["rows"]))
@@ -127,18 +130,18 @@ class Rows:
     """A snapshot's rows (``ledger.to_rows``), kept in chunks of ``CHUNK`` rows, each chunk ``marshal``
     bytes decoded only when a row in it is asked for: after an append, a report asks for few."""
 
-    CHUNK = 4096
+    CHUNK = 256  # a member's events are spread over the log: a small chunk decodes few others with each
 
-    def __init__(self, chunks: list[bytes], count: int) -> None:
-        self._chunks, self._count = chunks, count
+    def __init__(self, chunks: list[bytes], count: int, size: int = CHUNK) -> None:
+        self._chunks, self._count, self.CHUNK = chunks, count, size
         self._decoded: dict[int, list] = {}
 
     @classmethod
-    def of(cls, kept: tuple[list[bytes], int]) -> Rows:
+    def of(cls, kept: tuple[list[bytes], int, int]) -> Rows:
         return cls(*kept)
 
-    def kept(self) -> tuple[list[bytes], int]:
-        return self._chunks, self._count
+    def kept(self) -> tuple[list[bytes], int, int]:
+        return self._chunks, self._count, self.CHUNK  # the size of a chunk as written: it may change
 
     def __len__(self) -> int:
         return self._count
@@ -169,7 +172,7 @@ class Rows:
         full = self._count // self.CHUNK
         rows = [*(self._chunk(full) if self._count % self.CHUNK else ()), *new]
         chunks = self._chunks[:full] + [marshal.dumps(rows[i:i + self.CHUNK]) for i in range(0, len(rows), self.CHUNK)]
-        return Rows(chunks, self._count + len(new))
+        return Rows(chunks, self._count + len(new), self.CHUNK)
 
 
 def _extend(path: str, data: bytes, snapshot: dict[str, Any]) -> Ledger | None:
