@@ -321,7 +321,7 @@ class Kept(NamedTuple):
     spine: Spine | None = None  # the log's spine (where ``replay`` is kept): events by id, the roster
 
 
-SCORED_ANEW = 64  # scores a run made that the kept replay did not have, beyond which it is kept again
+SCORED_ANEW = 16  # scores a run made that the kept replay did not have, beyond which it is kept again
 NO_DAY = 10**7  # the day of a log found clean without ``today`` (no check of future dates): after any real day
 
 
