@@ -218,35 +218,31 @@ class Book:
 
     def about(self, subject: str) -> tuple[tuple[Event, ...], Resolution]:
         """The events a statement of ``subject`` looks through, in file order: theirs, and every
-        correction and workflow event with what it names; and what each of those came to. Where the
-        book was opened through a kept replay, read through the log's spine (the rest of the log is
-        not read); else the whole log and its resolution."""
-        spine = self._kept.spine if self._kept is not None else None
-        if spine is None or len(self.versions) > 1:
-            return tuple(self.ledger.events), self.resolution
-        from jifen.core import corrections
-
-        try:
-            found = events_about(spine, subject)
-        except LookupError:  # an event not readable alone: the whole log
-            return tuple(self.ledger.events), self.resolution
-        return found, corrections.resolve(found)
+        correction and workflow event with what it names (``events_about``); and what each of those
+        came to."""
+        return self._through_spine(lambda spine: events_about(spine, subject))
 
     def workflow(self) -> tuple[tuple[Event, ...], Resolution]:
         """The events the workflow of a period (``jifen.core.workflow``: notices, appeals, pending
-        declarations, late records, closes) looks through, in file order, and what they came to:
-        through the log's spine where the book was opened through a kept replay (its own events,
-        what they name, the declarations and late records it marks), else the whole log."""
-        spine = self._kept.spine if self._kept is not None else None
-        if spine is None or len(self.versions) > 1:
-            return tuple(self.ledger.events), self.resolution
-        from jifen.core import corrections
+        declarations, late records, closes) looks through, in file order (``workflow_events``), and
+        what they came to."""
+        return self._through_spine(workflow_events)
 
-        try:
-            found = workflow_events(spine)
-        except LookupError:  # an event not readable alone: the whole log
-            return tuple(self.ledger.events), self.resolution
-        return found, corrections.resolve(found)
+    def _through_spine(self, gather: Callable[[Spine], tuple[Event, ...]]) -> tuple[tuple[Event, ...], Resolution]:
+        """``gather(spine)`` and their resolution, where the book was opened through a kept replay (the
+        rest of the log is not read); else the whole log and its resolution: with several versions
+        of the scheme, or an event not readable alone."""
+        spine = self._kept.spine if self._kept is not None else None
+        if spine is not None and len(self.versions) == 1:
+            from jifen.core import corrections
+
+            try:
+                found = gather(spine)
+            except LookupError:
+                pass
+            else:
+                return found, corrections.resolve(found)
+        return tuple(self.ledger.events), self.resolution
 
     @property
     def resolution(self) -> Resolution:
