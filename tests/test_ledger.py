@@ -296,6 +296,21 @@ def test_fast_reader_is_used_for_the_canonical_form_and_not_otherwise():
     assert ledger._fast("l", canonical.decode().replace('"张三: 书记"', "'张三: 书记'")) is None
 
 
+def test_a_line_the_fast_reader_knows_written_twice_in_one_event_goes_to_the_yaml_reader():
+    # the fast reader remembers each field's line it has read; seen again in the same event it is a
+    # duplicate key, which only the YAML reader reports
+    first = ledger.emit({"id": 2, "date": dt.date(2023, 1, 2), "kind": "join", "subject": "m1", "name": "张三",
+                         "note": "调入", "by": "记分员"})
+    twice = first.replace("  note: 调入\n", "  note: 调入\n  note: 调入\n").replace("id: 2", "id: 3")
+    text = HEAD + first + twice
+    assert ledger._fast("l", text) is None
+    fast, problems = ledger.parse("l", text.encode())
+    assert (fast, problems) == ledger.parse("l", text.encode(), fast=False)
+    assert [(p.code, p.source.line) for p in problems] == [("yaml.duplicate-key", 20)]
+    once = HEAD + first + first.replace("id: 2", "id: 3")
+    assert ledger._fast("l", once) == list(ledger.parse("l", once.encode(), fast=False)[0].events)
+
+
 def _limited(limit: int) -> list[str]:
     """The command line prefix that runs a command with files limited to ``limit`` bytes (a full disk)."""
     import shutil
