@@ -443,7 +443,7 @@ def _lines(text: str):
         start = end + 1
 
 
-_EVENT_START = re.compile(rb"^- id: ", re.MULTILINE)
+_EVENT_START = re.compile(rb"\n- id: ")  # a literal: found far faster than a line start (``^``, MULTILINE)
 
 
 def starts(data: bytes, offset: int = 0) -> list[int]:
@@ -451,8 +451,12 @@ def starts(data: bytes, offset: int = 0) -> list[int]:
 
     In the canonical form an event, and only an event, starts a line with
     ``- id: ``: the n-th offset is the n-th event's.
+
+    >>> starts(b"- id: 1\\n  kind: open\\n- id: 2\\n"), starts(b"- id: 1\\n- id: 2\\n- id: 3\\n", 8)
+    ([0, 21], [8, 16])
     """
-    return [match.start() for match in _EVENT_START.finditer(data, offset)]
+    first = [0] if offset == 0 and data.startswith(b"- id: ") else []
+    return first + [match.start() + 1 for match in _EVENT_START.finditer(data, max(offset - 1, 0))]
 
 
 def read_one(path: str, data: bytes, start: int, end: int, line: int, last_id: int) -> Event | None:
