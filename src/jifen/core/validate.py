@@ -247,9 +247,9 @@ def _workflow_problems(events: Sequence[Event], context: Context, only: Event | 
                 problems += _close_problems(event, events, closed, ruled, by_id)
             closed.setdefault(event.period, event)
             continue
-        if not checked:
+        if not checked or not closed:  # nothing closed yet: nothing to touch
             continue
-        hit = touched(event, by_id) & set(closed)
+        hit = touched(event, by_id) & closed.keys()
         if hit and event.late is None and event.kind != "notice":
             problems.append(Problem(event.at("date"), "event.closed-period", {"period": ", ".join(sorted(hit))}))
     return problems
