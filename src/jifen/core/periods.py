@@ -30,6 +30,9 @@ _PATTERNS = (
 )
 
 
+_OF: dict[tuple[dt.date, str], Period] = {}  # (day, kind) → the period of that kind holding that day (``Period.of``)
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A calendar month (index 1–12), quarter (1–4), half (1–2) or year (index 1) of ``year``."""
@@ -53,9 +56,13 @@ class Period:
 
     @classmethod
     def of(cls, day: dt.date, kind: str) -> Period:
-        """The period of ``kind`` that contains ``day``."""
-        months = _SIZE[kind]
-        return cls(day.year, kind, (day.month - 1) // months + 1)
+        """The period of ``kind`` that contains ``day``, each made once: a replay asks for the
+        periods of every event's day, and a log has a few thousand days."""
+        found = _OF.get((day, kind))
+        if found is None:
+            months = _SIZE[kind]
+            found = _OF[(day, kind)] = cls(day.year, kind, (day.month - 1) // months + 1)
+        return found
 
     @property
     def first_month(self) -> int:
