@@ -241,7 +241,10 @@ class Member:
         return found
 
     def belongs(self, day: dt.date) -> bool:
-        return any(start <= day and (end is None or day <= end) for start, end in self.spells)
+        for start, end in self.spells:  # a loop, not any(): asked for every event a check reads
+            if start <= day and (end is None or day <= end):
+                return True
+        return False
 
     def in_span(self, start: dt.date, end: dt.date) -> bool:
         return any(s <= end and (e is None or e >= start) for s, e in self.spells)

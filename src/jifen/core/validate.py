@@ -495,8 +495,10 @@ def rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
             close = ["、".join(f"{r.id}({r.name})" for r in rules.close(scheme, event.rule or ""))]
         return [Problem(event.at("rule"), "event.unknown-rule", {"rule": event.rule, "scheme": scheme.id, "close": close[0]})]
     wrong = rules.check(rule, event)
+    if wrong is None:
+        return []
     field = next((f for f in ("points", "level", "measure", "count") if getattr(event, f) is not None), "rule")
-    return [] if wrong is None else [Problem(event.at(field), wrong[0], wrong[1])]
+    return [Problem(event.at(field), wrong[0], wrong[1])]
 
 
 def _roster_problems(events: Iterable[Event]) -> list[Problem]:
