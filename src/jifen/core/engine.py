@@ -227,7 +227,8 @@ class _Booker:
             return
         category = self.scheme.category(rule.category)
         key = (subject, rule.id, event.date.year)
-        value = rules.value(rule, event, self.prior[key], full_marks(self.scheme, rule))
+        item = category.item(rule.item) if rule.item else None  # full marks (``full_marks``), from the category found
+        value = rules.value(rule, event, self.prior[key], item.max if item is not None else category.max)
         self.prior[key] += event.count or 1
         why = None
         if categories_.of(category).credits:
