@@ -61,6 +61,15 @@ class Booked:
     item: str | None = None
     why: tuple[str, Mapping[str, Any]] | None = None  # why it counts less than its rule: a code and its args
 
+    @classmethod
+    def of(cls, event: Event, category: str, value: Decimal, item: str | None, why: Any) -> Booked:
+        """``Booked(event, category, value, item, why)``, made faster, as ``Event.of`` makes an event:
+        the booker makes one per counted event, and a frozen dataclass's ``__init__`` sets each field
+        through ``object.__setattr__``."""
+        entry = object.__new__(cls)
+        entry.__dict__.update(event=event, category=category, value=value, item=item, why=why)
+        return entry
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -235,10 +244,10 @@ class _Booker:
             value, why = self._credit(subject, category, event, value)
         secretary = _secretary(members, event) if category.split else None
         if secretary is None or secretary == subject:
-            self._put(subject, Booked(event, category.id, value, rule.item, why))
+            self._put(subject, Booked.of(event, category.id, value, rule.item, why))
             return
-        self._put(subject, Booked(event, category.id, value * category.split["member"], rule.item, why))
-        self._put(secretary, Booked(event, category.id, value * category.split["secretary"], rule.item, why))
+        self._put(subject, Booked.of(event, category.id, value * category.split["member"], rule.item, why))
+        self._put(secretary, Booked.of(event, category.id, value * category.split["secretary"], rule.item, why))
 
     def _put(self, subject: str, entry: Booked) -> None:
         self.booked[subject].append(entry)
