@@ -333,6 +333,11 @@ class Standings:
         return corrections.resolve(self.events)
 
     @functools.cached_property
+    def _kinds(self) -> tuple[tuple[Category, type], ...]:
+        """Each category of the scheme with its type (``categories.of``), found once: every score asks."""
+        return tuple((c, categories_.of(c)) for c in self.scheme.categories)
+
+    @functools.cached_property
     def grouped(self) -> bool:
         """Whether anyone was ever in a group (a report then has a group column): asked once a
         row, so answered once."""
@@ -428,17 +433,14 @@ class Standings:
         sums: dict[str, Decimal] = defaultdict(Decimal)
         items: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         part = Period.of(period.start, self.scheme.period)  # the scoring period holding ``period``
+        whole_part = period == part  # then every entry booked in the part is inside ``period``
         for entry in self._booker.in_part.get((subject, part), ()):
-            if period.contains(entry.event.date) and (until is None or entry.event.order <= until.order):
+            if (whole_part or period.contains(entry.event.date)) and (until is None or entry.event.order <= until.order):
                 sums[entry.category] += entry.value
                 if entry.item is not None:
                     items[(entry.category, entry.item)] += entry.value
         whole = period.kind == self.scheme.period  # panels are owed for a whole scoring period, not a part of it
-        evaluated = {
-            c.id: self._evaluated(subject, c, period, until, whole)
-            for c in self.scheme.categories
-            if categories_.of(c).evaluated
-        }
+        evaluated = {c.id: self._evaluated(subject, c, period, until, whole) for c, kind in self._kinds if kind.evaluated}
         veto, zeroed = self.vetoed(subject, period, until), self._zeroed(subject, period, until)
         return self._assemble(subject, period, sums, items, evaluated, veto, zeroed)
 
@@ -457,8 +459,7 @@ class Standings:
         member = self.members.get(subject)
         role = member.role if member is not None else None
         categories: dict[str, Decimal] = {}
-        for category in self.scheme.categories:
-            kind = categories_.of(category)
+        for category, kind in self._kinds:
             if kind.evaluated:
                 categories[category.id] = evaluated.get(category.id, (ZERO, ()))[0]
             else:
