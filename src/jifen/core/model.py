@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -146,6 +147,8 @@ class Event:
 
 
 _EVENT_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Event) if f.default is not dataclasses.MISSING}
+IN_ORDER = operator.attrgetter("date", "id")
+"""``Event.order`` as a sort key, without a property call per event: a log is sorted into replay order whole."""
 
 
 class _Headed:
