@@ -55,7 +55,8 @@ os-packages:
 pictures: $(STAMP) os-packages
 	$(BIN)/python scripts/handout_pictures.py
 
-## bench: time jifen on synthetic 10,000 and 100,000 event ledgers, a 100-branch roll-up, and the peers
+## bench: time jifen on synthetic 10,000 and 100,000 event ledgers, a realistic branch (50 members, ten years)
+## against ledger, a 100-branch roll-up, and the peers
 ## (ledger and hledger from Debian, beancount into the bench's venv only: none is a dependency of jifen)
 bench: $(STAMP)
 	@command -v ledger >/dev/null 2>&1 && command -v hledger >/dev/null 2>&1 || \

@@ -7,9 +7,12 @@ and ``jifen add`` on it, and prints a markdown table of wall time and peak RSS.
 runs, which a slower or busier machine changes far less than either time; so are
 the peers (ledger, hledger on two journal layouts, bean-check) against jifen's cold
 ``grade``, and ``rollup --cluster`` on a Dask LocalCluster against the process pool; and ``jifen serve`` under load
-(``bench/load.py``: members reading and declaring at once against a local server).
+(``bench/load.py``: members reading and declaring at once against a local server). The group
+``branch`` is a realistic branch (50 members, ten years, 10,000 events): its cold ``grade``,
+``report --month`` and ``show`` each paired against ``ledger bal`` (``reg`` for show) on its
+one-account-per-member journal.
 
-    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--only show,reports,append,peers,cluster,help,complete,serve] [--write docs/benchmarks.md]
+    python bench/run.py [--sizes 10000,100000] [--repeat 3] [--only branch,show,reports,append,peers,cluster,help,complete,serve] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ against the scheme and the roster and grades the year.
 """
 RULES = ["study.absent", "study.notes", "service.dress", "service.deadline", "service.complaint",
          "duty.life", "duty.dues", "work.temporary", "integrity.rating", "pledge.late"]
-GROUPS = ("grade", "reports", "append", "peers", "show", "rollup", "cluster", "help", "complete", "serve")  # what --only picks from
+GROUPS = ("branch", "grade", "reports", "append", "peers", "show", "rollup", "cluster", "help", "complete", "serve")  # what --only picks from
 SHOW_LEDGERS = ((5_001, 1), (20_000, 5))  # (events, members): one member's 5,000 events; 4,000 of 20,000
 HONOURS = ["honor.company", "honor.city", "honor.provincial", "honor.national"]
 
@@ -55,15 +58,19 @@ POINTS = {"study.absent": -1, "study.notes": -1, "service.dress": -1, "service.d
           "pledge.late": -1, "honor.company": 1, "honor.city": 3, "honor.provincial": 5, "honor.national": 8}
 
 
-def synthetic_log(name: str, members: int, scores: int, rng: random.Random, honours: float = 0.0) -> str:
-    """The canonical text of a branch ledger: ``members`` joining on 2023-01-01, then ``scores`` score
-    events on random days of 2023 (a share ``honours`` of them honours with their own ref)."""
-    chunks = [ledger.HEADER, ledger.emit({"id": 1, "date": dt.date(2023, 1, 1), "kind": "open", "name": name,
+def synthetic_log(name: str, members: int, scores: int, rng: random.Random, honours: float = 0.0,
+                  years: int = 1) -> str:
+    """The canonical text of a branch ledger: ``members`` joining on the first day of the ``years``
+    years ending with 2023, then ``scores`` score events on random days of those years (a share
+    ``honours`` of them honours with their own ref)."""
+    start = dt.date(2024 - years, 1, 1)
+    chunks = [ledger.HEADER, ledger.emit({"id": 1, "date": start, "kind": "open", "name": name,
                                           "scheme": "quantified-2023", "by": "记分员"})]
     for m in range(members):
-        chunks.append(ledger.emit({"id": m + 2, "date": dt.date(2023, 1, 1), "kind": "join",
+        chunks.append(ledger.emit({"id": m + 2, "date": start, "kind": "join",
                                    "subject": f"m{m:05d}", "name": f"党员{m:05d}", "by": "记分员"}))
-    days = sorted(dt.date(2023, 1, 1) + dt.timedelta(days=rng.randrange(365)) for _ in range(scores))
+    span = (dt.date(2024, 1, 1) - start).days
+    days = sorted(start + dt.timedelta(days=rng.randrange(span)) for _ in range(scores))
     for number, day in enumerate(days, start=members + 2):
         fields = {"id": number, "date": day, "kind": "score", "subject": f"m{rng.randrange(members):05d}",
                   "note": "例行检查", "by": "记分员"}
@@ -91,6 +98,30 @@ def build(size: int) -> Path:
     return folder
 
 
+BRANCH = (50, 10, 10_000)  # the realistic branch: members, years (2014–2023), events
+BRANCH_COMMANDS = (  # each cold, against ledger on the branch's one-account-per-member journal
+    (["grade", "--year", "2023"], ["bal"]),
+    (["report", "--month", "2023-12"], ["bal"]),
+    (["show", "m00000"], ["reg", "Points:M00000"]),
+)
+
+
+def build_branch() -> Path:
+    """A realistic branch: 50 members joining on 2014-01-01, scores on random days of the ten years
+    to 2023, 10,000 events in all (what one branch's log holds after a decade); and its journals."""
+    members, years, size = BRANCH
+    folder = OUT / f"branch-{members}x{years}y-{size}"
+    path = folder / ledger.FILENAME
+    if path.exists() and all((folder / name).exists() for name in JOURNALS.values()):
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(synthetic_log("十年支部", members, size - members - 1, random.Random(7), honours=0.05, years=years),
+                    encoding="utf-8")
+    _peer_files(folder, ledger.parse(str(path), path.read_bytes())[0].events)
+    return folder
+
+
 # the ledger/hledger journal layouts: an account per member and category (ledger's worst case, as many
 # accounts as the records allow), and one account per member (what a branch's points book would keep)
 JOURNALS = {"member × category": "peers.journal", "member": "peers-member.journal"}
@@ -111,7 +142,7 @@ def _peer_files(folder: Path, events) -> None:
                          "    Equity:Base\n\n")
         bean.append(f'{event.date} * "{event.subject} {event.rule}"\n  Income:{account}  {amount} PTS\n'
                     f"  Equity:Base  {-amount} PTS\n\n")
-    opens = [f"2023-01-01 open {a}\n" for a in sorted({f"Income:{a}" for a in accounts} | {"Equity:Base"})]
+    opens = [f"{events[0].date} open {a}\n" for a in sorted({f"Income:{a}" for a in accounts} | {"Equity:Base"})]
     (folder / JOURNALS["member × category"]).write_text("".join(journal), encoding="utf-8")
     (folder / JOURNALS["member"]).write_text("".join(by_member), encoding="utf-8")
     (folder / "peers.beancount").write_text('option "operating_currency" "PTS"\n' + "".join(opens) + "\n" + "".join(bean),
@@ -132,13 +163,13 @@ def journal_accounts(path: Path) -> int:
     return len({line.split()[0] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("    ")})
 
 
-def paired_peer(grade_words: list[str], folder: Path, words: list[str], pairs: int) -> tuple[float, float, float] | None:
-    """Median wall seconds of jifen's cold ``grade_words`` and of the peer's ``words``, and the median of
+def paired_peer(mine: list[str], folder: Path, words: list[str], pairs: int) -> tuple[float, float, float] | None:
+    """Median wall seconds of jifen's cold ``mine`` (its words) and of the peer's ``words``, and the median of
     the per-pair ratios jifen / peer, run alternately (jifen, peer, jifen, peer, …); None if the peer
     is missing or fails."""
     walls_jifen, walls_peer, ratios = [], [], []
     for _ in range(pairs):
-        wall_jifen, _ = timed(grade_words, cold=folder)
+        wall_jifen, _ = timed(mine, cold=folder)
         wall_peer = peer(words)
         if wall_peer is None:
             return None
@@ -283,6 +314,14 @@ def main() -> int:
     peers: list[tuple[int, str, str, int, float, float, float]] = []
     cluster = None
     ratios: list[tuple[int, int, float, float, float]] = []
+    branch: list[tuple[str, str, float, float, float]] = []
+    if "branch" in only:
+        folder = build_branch()
+        journal = str(folder / JOURNALS["member"])
+        for words, theirs in BRANCH_COMMANDS:
+            found = paired_peer([*words, "-l", str(folder)], folder, ["ledger", "-f", journal, *theirs], args.peer_pairs)
+            if found:
+                branch.append((" ".join(words), " ".join(theirs), *found))
     for size in (int(s) for s in args.sizes.split(",")) if only & {"grade", "reports", "peers"} else ():
         folder = build(size)
         if "reports" in only:
@@ -385,6 +424,14 @@ def main() -> int:
                   "| jifen grade / peer |", "|---:|---|---|---:|---:|---:|---:|"]
         lines += [f"| {size:,} | {name} | {layout} | {accounts:,} | {mine:.2f} | {theirs:.2f} | **{ratio:.2f}** |"
                   for size, name, layout, accounts, mine, theirs, ratio in peers]
+    if branch:
+        members, years, size = BRANCH
+        lines += ["", f"A realistic branch: {members} members, {years} years (2014–2023), {size:,} events. Each jifen "
+                  "command cold (no cache), against `ledger` on the same scores as a journal of one account per "
+                  f"member, run alternately {args.peer_pairs} times (jifen, ledger, jifen, ledger, …); the ratio is "
+                  "the median of the per-pair ratios (goal: at most 2):", "",
+                  "| jifen (cold) | ledger -f J | jifen (s) | ledger (s) | jifen / ledger |", "|---|---|---:|---:|---:|"]
+        lines += [f"| {mine} | {theirs} | {a:.2f} | {b:.2f} | **{ratio:.2f}** |" for mine, theirs, a, b, ratio in branch]
     if cluster and cluster[1]:
         branches, (workers, on_cluster, pool, ratio) = cluster[0], cluster[1]
         lines += ["", f"`rollup` of {branches:,} branches × 50 members × a year ({branches * 1051:,} events), cold, "

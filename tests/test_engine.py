@@ -488,3 +488,16 @@ def test_a_kept_replay_knows_who_is_exempt_without_making_their_entries(log):
     assert [s.subject for s in restored.ranked(year)] == ["李四"]
     restored.entries("张三")  # made now
     assert restored.is_exempt("张三", year) and not restored.is_exempt("张三", Period(2024, "year", 1))
+
+
+def test_a_booked_entry_made_fast_is_the_one_its_constructor_makes():
+    import datetime as dt
+
+    from jifen.core.model import Event, Source
+
+    event = Event(7, dt.date(2023, 5, 4), "score", Source("台账.yaml", 40), subject="m01", rule="荣誉.市级", ref="表彰")
+    why = ("booked.cap", {"period": "year", "cap": Decimal(10)})
+    fast = engine.Booked.of(event, "荣誉", Decimal("-1.5"), "市级", why)
+    slow = engine.Booked(event, "荣誉", Decimal("-1.5"), "市级", why)
+    assert fast == slow and repr(fast) == repr(slow) and vars(fast) == vars(slow)
+    assert engine.Booked.of(event, "荣誉", Decimal(3), None, None) == engine.Booked(event, "荣誉", Decimal(3))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import multiprocessing
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -294,6 +296,36 @@ def test_fast_reader_is_used_for_the_canonical_form_and_not_otherwise():
                                      "name": "张三: 书记", "by": "x"})).encode()
     assert ledger._fast("l", canonical.decode()) is not None
     assert ledger._fast("l", canonical.decode().replace('"张三: 书记"', "'张三: 书记'")) is None
+
+
+def test_a_line_the_fast_reader_knows_written_twice_in_one_event_goes_to_the_yaml_reader():
+    # the fast reader remembers each field's line it has read; seen again in the same event it is a
+    # duplicate key, which only the YAML reader reports
+    first = ledger.emit({"id": 2, "date": dt.date(2023, 1, 2), "kind": "join", "subject": "m1", "name": "张三",
+                         "note": "调入", "by": "记分员"})
+    twice = first.replace("  note: 调入\n", "  note: 调入\n  note: 调入\n").replace("id: 2", "id: 3")
+    text = HEAD + first + twice
+    assert ledger._fast("l", text) is None
+    fast, problems = ledger.parse("l", text.encode())
+    assert (fast, problems) == ledger.parse("l", text.encode(), fast=False)
+    assert [(p.code, p.source.line) for p in problems] == [("yaml.duplicate-key", 20)]
+    once = HEAD + first + first.replace("id: 2", "id: 3")
+    assert ledger._fast("l", once) == list(ledger.parse("l", once.encode(), fast=False)[0].events)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(canonical_event, noise), min_size=1, max_size=8), st.integers(min_value=0, max_value=400))
+def test_each_event_start_is_found_from_any_offset(items, offset):
+    # the offsets the spine keeps: every line that starts with "- id: ", from ``offset`` on
+    text = HEAD + "".join(comment + ledger.emit({"id": i, **fields}) for i, (fields, comment) in enumerate(items, 2))
+    data = text.encode("utf-8")
+    lines = [m.start() for m in re.finditer(rb"^- id: ", data, re.MULTILINE) if m.start() >= offset]
+    assert ledger.starts(data, offset) == lines
+    assert ledger.starts(data) == [m.start() for m in re.finditer(rb"^- id: ", data, re.MULTILINE)]
+
+
+def test_doctests():
+    assert doctest.testmod(ledger).failed == 0
 
 
 def _limited(limit: int) -> list[str]:

@@ -1,5 +1,7 @@
 """The positioned YAML reader: what it refuses, and where it says the problem is."""
 
+import pytest
+
 from jifen.store import yamlsrc
 
 
@@ -98,3 +100,18 @@ def test_five_thousand_digit_id_is_a_positioned_problem():
         assert exc.code == "yaml.int-too-long" and exc.args_ == {"limit": yamlsrc.MAX_DIGITS}
     else:
         raise AssertionError("a 5000-digit number was read")
+
+
+@pytest.mark.parametrize("before", [0, 1, 32_767, 32_768, 40_000, 65_535, 65_536, 100_001])
+@pytest.mark.parametrize("length", [65_535, 65_536, 65_537, 98_304, 131_072])
+@pytest.mark.parametrize("newline_after", [True, False])
+def test_a_line_over_the_limit_is_found_wherever_it_lies(before, length, newline_after):
+    # the check looks at blocks of half the limit first: it must find every line of more than the
+    # limit, and name the line the byte-by-byte search names, whatever the line's place and length
+    short = "记分\n" * (before // 7) + "x" * (before % 7)
+    data = (short + ("\n" if short else "") + "注" * (length // 3) + "x" * (length % 3)
+            + ("\n一行\n" if newline_after else "")).encode("utf-8")
+    expected = yamlsrc._LONG.search(data)
+    found = yamlsrc._long_line(data)
+    assert found == (None if expected is None else data.count(b"\n", 0, expected.start()) + 1)
+    assert (found is not None) == (length > yamlsrc.MAX_LINE)

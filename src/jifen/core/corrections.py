@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from jifen.core.kinds import COUNTED, SCORED_FIELDS
-from jifen.core.model import Event, Lookup
+from jifen.core.model import IN_ORDER, Event, Lookup
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def resolve(events: Iterable[Event]) -> Resolution:
     ]
     replacing = frozenset(i for i in replaced if i not in removed)
     counted += [replaced[i] for i in replacing]
-    counted.sort(key=lambda e: e.order)
+    counted.sort(key=IN_ORDER)
     return Resolution(tuple(counted), removed, frozenset(approved), frozenset(decided), rulings, replacing)
 
 

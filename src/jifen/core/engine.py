@@ -62,6 +62,15 @@ class Booked:
     item: str | None = None
     why: tuple[str, Mapping[str, Any]] | None = None  # why it counts less than its rule: a code and its args
 
+    @classmethod
+    def of(cls, event: Event, category: str, value: Decimal, item: str | None, why: Any) -> Booked:
+        """``Booked(event, category, value, item, why)``, made faster, as ``Event.of`` makes an event:
+        the booker makes one per counted event, and a frozen dataclass's ``__init__`` sets each field
+        through ``object.__setattr__``."""
+        entry = object.__new__(cls)
+        entry.__dict__.update(event=event, category=category, value=value, item=item, why=why)
+        return entry
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -269,19 +278,20 @@ class _Booker:
             return
         category = self.scheme.category(rule.category)
         key = (subject, rule.id, event.date.year)
-        value = rules.value(rule, event, self.prior[key], full_marks(self.scheme, rule))
+        item = category.item(rule.item) if rule.item else None  # full marks (``full_marks``), from the category found
+        value = rules.value(rule, event, self.prior[key], item.max if item is not None else category.max)
         self.prior[key] += event.count or 1
         why = None
         if categories_.of(category).credits:
             value, why = self._credit(subject, category, event, value)
         secretary = _secretary(members, event) if category.split else None
         if secretary is None or secretary == subject:
-            self._put(subject, Booked(event, category.id, value, rule.item, why))
+            self._put(subject, Booked.of(event, category.id, value, rule.item, why))
             return
         self.load(secretary)
         self.touched.add(secretary)
-        self._put(subject, Booked(event, category.id, value * category.split["member"], rule.item, why))
-        self._put(secretary, Booked(event, category.id, value * category.split["secretary"], rule.item, why))
+        self._put(subject, Booked.of(event, category.id, value * category.split["member"], rule.item, why))
+        self._put(secretary, Booked.of(event, category.id, value * category.split["secretary"], rule.item, why))
 
     def _put(self, subject: str, entry: Booked) -> None:
         self.booked[subject].append(entry)
@@ -398,6 +408,11 @@ class Standings:
     def resolution(self) -> corrections.Resolution:
         """What every event has come to (``jifen.core.corrections``): the one answer every report reads."""
         return corrections.resolve(self.events)
+
+    @functools.cached_property
+    def _kinds(self) -> tuple[tuple[Category, type], ...]:
+        """Each category of the scheme with its type (``categories.of``), found once: every score asks."""
+        return tuple((c, categories_.of(c)) for c in self.scheme.categories)
 
     @functools.cached_property
     def grouped(self) -> bool:
@@ -557,17 +572,14 @@ class Standings:
         sums: dict[str, Decimal] = defaultdict(Decimal)
         items: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
         part = Period.of(period.start, self.scheme.period)  # the scoring period holding ``period``
+        whole_part = period == part  # then every entry booked in the part is inside ``period``
         for entry in self._of(subject).in_part.get((subject, part), ()):
-            if period.contains(entry.event.date) and (until is None or entry.event.order <= until.order):
+            if (whole_part or period.contains(entry.event.date)) and (until is None or entry.event.order <= until.order):
                 sums[entry.category] += entry.value
                 if entry.item is not None:
                     items[(entry.category, entry.item)] += entry.value
         whole = period.kind == self.scheme.period  # panels are owed for a whole scoring period, not a part of it
-        evaluated = {
-            c.id: self._evaluated(subject, c, period, until, whole)
-            for c in self.scheme.categories
-            if categories_.of(c).evaluated
-        }
+        evaluated = {c.id: self._evaluated(subject, c, period, until, whole) for c, kind in self._kinds if kind.evaluated}
         veto, zeroed = self.vetoed(subject, period, until), self._zeroed(subject, period, until)
         return self._assemble(subject, period, sums, items, evaluated, veto, zeroed)
 
@@ -586,8 +598,7 @@ class Standings:
         member = self.members.get(subject)
         role = member.role if member is not None else None
         categories: dict[str, Decimal] = {}
-        for category in self.scheme.categories:
-            kind = categories_.of(category)
+        for category, kind in self._kinds:
             if kind.evaluated:
                 categories[category.id] = evaluated.get(category.id, (ZERO, ()))[0]
             else:

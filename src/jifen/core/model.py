@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -146,6 +147,8 @@ class Event:
 
 
 _EVENT_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Event) if f.default is not dataclasses.MISSING}
+IN_ORDER = operator.attrgetter("date", "id")
+"""``Event.order`` as a sort key, without a property call per event: a log is sorted into replay order whole."""
 
 
 class _Headed:
@@ -241,7 +244,10 @@ class Member:
         return found
 
     def belongs(self, day: dt.date) -> bool:
-        return any(start <= day and (end is None or day <= end) for start, end in self.spells)
+        for start, end in self.spells:  # a loop, not any(): asked for every event a check reads
+            if start <= day and (end is None or day <= end):
+                return True
+        return False
 
     def in_span(self, start: dt.date, end: dt.date) -> bool:
         return any(s <= end and (e is None or e >= start) for s, e in self.spells)

@@ -30,6 +30,10 @@ _PATTERNS = (
 )
 
 
+_OF: dict[tuple[dt.date, str], Period] = {}  # (day, kind) → the period of that kind holding that day (``Period.of``)
+_PARTS: dict[tuple[Period, str], tuple[Period, ...]] = {}  # (period, kind) → its parts of that kind (``parts``)
+
+
 @dataclass(frozen=True, order=True)
 class Period:
     """A calendar month (index 1–12), quarter (1–4), half (1–2) or year (index 1) of ``year``."""
@@ -53,9 +57,13 @@ class Period:
 
     @classmethod
     def of(cls, day: dt.date, kind: str) -> Period:
-        """The period of ``kind`` that contains ``day``."""
-        months = _SIZE[kind]
-        return cls(day.year, kind, (day.month - 1) // months + 1)
+        """The period of ``kind`` that contains ``day``, each made once: a replay asks for the
+        periods of every event's day, and a log has a few thousand days."""
+        found = _OF.get((day, kind))
+        if found is None:
+            months = _SIZE[kind]
+            found = _OF[(day, kind)] = cls(day.year, kind, (day.month - 1) // months + 1)
+        return found
 
     @property
     def first_month(self) -> int:
@@ -74,12 +82,16 @@ class Period:
         return self.start <= day <= self.end
 
     def parts(self, kind: str) -> list[Period]:
-        """The periods of ``kind`` inside this one, in order (itself if ``kind`` is its own)."""
-        if _SIZE[kind] > _SIZE[self.kind]:
-            raise ValueError(f"a {self.kind} has no {kind}s")
-        per = _SIZE[kind]
-        first = (self.first_month - 1) // per + 1
-        return [Period(self.year, kind, first + i) for i in range(_SIZE[self.kind] // per)]
+        """The periods of ``kind`` inside this one, in order (itself if ``kind`` is its own); each
+        made once, so that its ``start`` and ``end`` are worked out once (grading asks every subject)."""
+        found = _PARTS.get((self, kind))
+        if found is None:
+            if _SIZE[kind] > _SIZE[self.kind]:
+                raise ValueError(f"a {self.kind} has no {kind}s")
+            per = _SIZE[kind]
+            first = (self.first_month - 1) // per + 1
+            found = _PARTS[(self, kind)] = tuple(Period(self.year, kind, first + i) for i in range(_SIZE[self.kind] // per))
+        return list(found)
 
     def is_within(self, kind: str) -> bool:
         """Whether this period is no longer than a period of ``kind``."""

@@ -247,9 +247,9 @@ def _workflow_problems(events: Sequence[Event], context: Context, only: Event | 
                 problems += _close_problems(event, events, closed, ruled, by_id)
             closed.setdefault(event.period, event)
             continue
-        if not checked:
+        if not checked or not closed:  # nothing closed yet: nothing to touch
             continue
-        hit = touched(event, by_id) & set(closed)
+        hit = touched(event, by_id) & closed.keys()
         if hit and event.late is None and event.kind != "notice":
             problems.append(Problem(event.at("date"), "event.closed-period", {"period": ", ".join(sorted(hit))}))
     return problems
@@ -495,8 +495,10 @@ def rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
             close = ["、".join(f"{r.id}({r.name})" for r in rules.close(scheme, event.rule or ""))]
         return [Problem(event.at("rule"), "event.unknown-rule", {"rule": event.rule, "scheme": scheme.id, "close": close[0]})]
     wrong = rules.check(rule, event)
+    if wrong is None:
+        return []
     field = next((f for f in ("points", "level", "measure", "count") if getattr(event, f) is not None), "rule")
-    return [] if wrong is None else [Problem(event.at(field), wrong[0], wrong[1])]
+    return [Problem(event.at(field), wrong[0], wrong[1])]
 
 
 def _roster_problems(events: Iterable[Event]) -> list[Problem]:

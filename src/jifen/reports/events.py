@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jifen.core import engine
+from jifen.core.model import IN_ORDER
 from jifen.core.periods import Period
 from jifen.reports.base import (
     Column,
@@ -16,7 +17,7 @@ def events_report(standings: engine.Standings, period: Period) -> Report:
     counted = {(b.event.id, s): b.value for s, entries in standings.booked.items() for b in entries}
     effective = standings.resolution.standing_for
     rows = []
-    for event in sorted(standings.events, key=lambda e: e.order):
+    for event in sorted(standings.events, key=IN_ORDER):
         if event.kind not in ("score", "declare", "veto", "eval") or not period.contains(event.date):
             continue
         rule = scheme.rule(event.rule or "") if event.rule else None

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from jifen.core import corrections, engine, exchange, outcomes
-from jifen.core.model import Event, Ledger
+from jifen.core.model import IN_ORDER, Event, Ledger
 from jifen.core.numbers import plain, shown
 from jifen.core.periods import Period
 from jifen.core.roster import Member
@@ -38,7 +38,7 @@ def show_report(
     counted = {b.event.id: b.value for r in replays for b in r.entries(subject)}  # each version books its own years
     rows = [
         counts.get(e.id, e) if e.kind in ("amend", "ruling") else e
-        for e in sorted(every, key=lambda e: e.order)
+        for e in sorted(every, key=IN_ORDER)
         if (e.subject == subject and e.kind != "appeal") or (e.id in counted and e.kind in ("amend", "ruling"))
     ]
     by_id: dict[int, Event] = {}

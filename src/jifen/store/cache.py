@@ -401,8 +401,24 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
     """Keep the spine of ``data``, whose events are ``events``; with ``base`` (the spine kept of
     its start), ``events`` are only those after it, and ``whole_digest`` is ``data``'s."""
     size = base["size"] if base else 0
-    new_rows = ledger.to_rows([e for e in events if e.kind not in OUTSIDE_SPINE])
-    joined = [e for e in events if e.kind in ROSTER_KINDS]
+    inside, joined, grown = [], [], {}  # the spine's own events, the roster's, the others' ids by subject
+    marked = array("q", base["marked"] if base else b"")  # the declarations and late records among the others
+    for event in events:  # one pass: a cold read keeps the spine of every event it read
+        kind = event.kind
+        if kind in _ROSTER:
+            joined.append(event)
+        if kind not in _OUTSIDE:
+            inside.append(event)
+            continue
+        if event.subject:
+            found = grown.get(event.subject)
+            if found is None:
+                grown[event.subject] = [event.id]
+            else:
+                found.append(event.id)
+        if kind == "declare" or event.late:  # model.flagged
+            marked.append(event.id)
+    new_rows = ledger.to_rows(inside)
     new_joins = ledger.to_rows(joined)
     new_offsets = ledger.starts(data, size)
     if new_rows is None or new_joins is None or len(new_offsets) != len(events):
@@ -414,13 +430,6 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
         every = (*ledger.from_rows(path, rows), *joined)
         joins, members = marshal.dumps([*rows, *new_joins]), roster.to_rows(roster.build(every))
     subjects = dict(base["subjects"]) if base else {}
-    grown: dict[str, list[int]] = {}
-    marked = array("q", base["marked"] if base else b"")
-    for event in events:
-        if event.kind in OUTSIDE_SPINE and event.subject:
-            grown.setdefault(event.subject, []).append(event.id)
-        if event.kind in OUTSIDE_SPINE and flagged(event):
-            marked.append(event.id)
     for subject, new_ids in grown.items():
         subjects[subject] = subjects.get(subject, b"") + array("q", new_ids).tobytes()
     ids = _more_ids(_ids(base["ids"]) if base else range(0), [e.id for e in events])
@@ -432,6 +441,9 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
                 "joins": joins, "members": members, "ids": _ids_kept(ids), "offsets": offsets.tobytes(),
                 "subjects": subjects, "marked": marked.tobytes()}
     _store(directory / FOLDER / "spine", snapshot)
+
+
+_OUTSIDE, _ROSTER = frozenset(OUTSIDE_SPINE), frozenset(ROSTER_KINDS)  # looked up once an event
 
 
 # Event ids as kept: the first and the count when they run 1, 2, 3 … as jifen writes them, else every one.
