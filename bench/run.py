@@ -48,6 +48,7 @@ against the scheme and the roster and grades the year.
 """
 RULES = ["study.absent", "study.notes", "service.dress", "service.deadline", "service.complaint",
          "duty.life", "duty.dues", "work.temporary", "integrity.rating", "pledge.late"]
+NOTES = "<!-- written by hand: bench/run.py --write keeps what follows -->"
 GROUPS = ("branch", "grade", "reports", "append", "peers", "show", "rollup", "cluster", "help", "complete", "serve")  # what --only picks from
 SHOW_LEDGERS = ((5_001, 1), (20_000, 5))  # (events, members): one member's 5,000 events; 4,000 of 20,000
 HONOURS = ["honor.company", "honor.city", "honor.provincial", "honor.national"]
@@ -463,7 +464,10 @@ def main() -> int:
         lines += ["", *load.markdown(served, command)]
     print("\n".join(lines))
     if args.write:
-        Path(args.write).write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+        target = Path(args.write)
+        old = target.read_text(encoding="utf-8") if target.exists() else ""
+        notes = old[old.index(NOTES):] if NOTES in old else ""  # what was written by hand below the mark stays
+        target.write_text(HEADER + "\n".join(lines) + "\n" + ("\n" + notes if notes else ""), encoding="utf-8")
     if served and not served.ok():
         print("bench: the serve load test failed its checks (see the table)", file=sys.stderr)
         return 1
