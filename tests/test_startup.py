@@ -156,3 +156,27 @@ def test_a_profiled_run_gets_a_normal_exit(tmp_path, demo):
     done = subprocess.run([sys.executable, "-m", "cProfile", "-s", "tottime", "-m", "jifen", "check", "-l", str(demo)],
                           capture_output=True, text=True, env=env, encoding="utf-8")
     assert done.returncode == 0 and "未发现问题" in done.stdout and "function calls" in done.stdout
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+LINES = st.sampled_from(["- id: 1\n", "  kind: open\n", "  scheme: 方案.yaml\n", '  scheme: "第二版 方案.yaml"\n',
+                         "  note: 缺席\n", "  kind: adopt\n", "  scheme: s3.yaml\n", "\n", "  scheme:\n", "- id: 2\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINES, max_size=12), st.lists(LINES, max_size=6), st.integers(0, 4), st.booleans())
+def test_scheme_lines_read_after_an_append_are_those_of_the_whole_log(start, appended, cut, edited):
+    """The cache key's list of scheme files (``cache._scheme_refs``) searches only what was appended
+    since the log it read last: always the list a search of the whole log gives, also when the log
+    before ended inside a line or was edited since."""
+    from jifen.store import cache, ledger
+
+    before = "".join(start).encode("utf-8")
+    before = before[: max(len(before) - cut, 0)]  # now and then the log read before ended inside a line
+    after = (before.replace("方案".encode(), "旧案".encode()) if edited else before) + "".join(appended).encode("utf-8")
+    cache._refs_read.clear()
+    assert cache._scheme_refs(before) == ledger.scheme_refs(before)
+    assert cache._scheme_refs(after) == ledger.scheme_refs(after)
+    assert cache._scheme_refs(after) == ledger.scheme_refs(after)  # the same bytes again
