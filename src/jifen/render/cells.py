@@ -19,7 +19,7 @@ def visible(text: str) -> str:
     """``text`` with each control character shown as a visible sign (``\\x1b`` → ``␛``, C1 as
     ``\\u009b``): text from a hand-edited ledger cannot drive a terminal or break a row.
 
-    >>> visible("张三\x1b[2J\r")
+    >>> visible("张三\\x1b[2J\\r")
     '张三␛[2J␍'
     """
     return text if text.isprintable() else text.translate(_VISIBLE)

@@ -160,7 +160,7 @@ def _starts(names: list[str]) -> list[str]:
     """The shortest start of each name, at least two cells wide, that no other name starts with.
 
     >>> _starts(["理论学习", "优质服务", "党员义务", "党员先锋"])
-    ['理论', '优质', '党员义', '党员先']
+    ['理', '优', '党员义', '党员先']
     """
     from rich.cells import cell_len
 
