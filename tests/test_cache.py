@@ -102,6 +102,28 @@ def test_a_damaged_cache_is_ignored(demo, cli):
     same_events(cache.read(demo).ledger.events, full(demo))
 
 
+def test_another_cache_file_in_the_place_of_the_kept_replay_is_read_past(demo, cli, tmp_path):
+    """A file of .jifen-cache/ copied over the kept replay (whole, so its hash is its own, but not
+    shaped as a replay) is read as no replay: the reports after an append are those of the whole
+    log, never a traceback."""
+    folder = tmp_path / "机关第一支部"
+    shutil.copytree(demo, folder)
+    words = [("show", "李秀英"), ("report", "--month", "2023-12", "-f", "json"), ("grade", "--year", "2023")]
+    cli("grade", "--year", "2023", "-l", folder)  # keeps the replay
+    assert cli("add", "李秀英", "缺席", "--date", "2023-12-20", "-n", "补记“缺席”", "-l", folder).exit_code == 0
+    truth = [cli(*w, "-l", folder, env={"JIFEN_CACHE": "off"}).output for w in words]
+    kept = folder / cache.FOLDER
+    cli("show", "李秀英", "-l", folder)  # every file kept: the spine, the snapshot, results, trees
+    files = {p.name: p.read_bytes() for p in kept.iterdir()}
+    assert {"events", "spine", "results", "trees", "replay"} <= set(files)
+    for other in ("events", "spine", "results", "trees"):
+        for name, data in files.items():
+            (kept / name).write_bytes(data)
+        (kept / "replay").write_bytes(files[other])
+        (kept / "results").unlink()  # no printed text kept: each report opens the book
+        assert [cli(*w, "-l", folder).output for w in words] == truth, other
+
+
 def test_the_cache_can_be_turned_off(demo, cli):
     assert cli("grade", "--year", "2023", "-l", demo, env={"JIFEN_CACHE": "off"}).exit_code == 0
     assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo, env={"JIFEN_CACHE": "off"}).exit_code == 0

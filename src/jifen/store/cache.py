@@ -480,6 +480,7 @@ class Kept(NamedTuple):
 
 
 REPLAY_TAIL = 1000  # appended events a kept replay is extended by, run after run, before it is kept again
+REPLAY_KEYS = {"size", "digest", "count", "last_id", "replay", "marks", "day"}  # what ``keep_replay`` keeps
 
 
 def kept_replay(directory: Path, data: bytes, events: tuple[Event, ...]) -> Kept | None:
@@ -487,7 +488,9 @@ def kept_replay(directory: Path, data: bytes, events: tuple[Event, ...]) -> Kept
     log only grew since (its first bytes hash as they did); None otherwise, and after any other change
     (an edit of history) it is never used again."""
     kept = _load(directory / FOLDER / "replay")
-    if kept is None or kept["size"] > len(data) or kept["count"] > len(events):
+    if not isinstance(kept, dict) or not REPLAY_KEYS <= kept.keys():  # another file of the cache in its place
+        return None
+    if kept["size"] > len(data) or kept["count"] > len(events):
         return None
     if kept["count"] and events[kept["count"] - 1].id != kept["last_id"]:
         return None
