@@ -124,6 +124,24 @@ def test_another_cache_file_in_the_place_of_the_kept_replay_is_read_past(demo, c
         assert [cli(*w, "-l", folder).output for w in words] == truth, other
 
 
+def test_a_line_added_to_the_last_event_is_not_taken_for_an_append(demo, cli, tmp_path):
+    """A line added by hand after the last event's ``by`` (``  count: 3``) leaves the log's first
+    bytes as they were, yet changes that event, not a new one: the replay kept of it is not used,
+    and every report gives what the whole log gives (3 absences, not 1)."""
+    folder = tmp_path / "机关第一支部"
+    shutil.copytree(demo, folder)
+    words = [("show", "张建国"), ("grade", "--year", "2023"), ("report", "--month", "2023-12", "-f", "json")]
+    assert cli("add", "张建国", "缺席", "--date", "2023-12-20", "-n", "例会缺席", "-l", folder).exit_code == 0
+    kept = [cli(*w, "-l", folder).output for w in words]  # keeps the replay of every event
+    with (folder / "ledger.yaml").open("a", encoding="utf-8") as log:
+        log.write("# 手工补记的次数\n  count: 3\n")
+    truth = [cli(*w, "-l", folder, env={"JIFEN_CACHE": "off"}).output for w in words]
+    assert truth != kept
+    assert [cli(*w, "-l", folder).output for w in words] == truth
+    assert cache.only_new_events("x\n\n# 注\n- id: 2\n".encode(), 2) and cache.only_new_events(b"", 0)
+    assert not cache.only_new_events("\n  # 注\n  note: 补记\n".encode(), 0)
+
+
 def test_the_cache_can_be_turned_off(demo, cli):
     assert cli("grade", "--year", "2023", "-l", demo, env={"JIFEN_CACHE": "off"}).exit_code == 0
     assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo, env={"JIFEN_CACHE": "off"}).exit_code == 0

@@ -494,9 +494,27 @@ def kept_replay(directory: Path, data: bytes, events: tuple[Event, ...]) -> Kept
         return None
     if kept["count"] and events[kept["count"] - 1].id != kept["last_id"]:
         return None
+    if not only_new_events(data, kept["size"]):  # lines added to the last event it booked: not only grown
+        return None
     if digest(memoryview(data)[:kept["size"]]) != kept["digest"]:
         return None
     return Kept(kept["count"], kept["replay"], kept["marks"], kept["day"])
+
+
+def only_new_events(data: bytes, size: int) -> bool:
+    """Whether the bytes of ``data`` after its first ``size`` (a whole log then) are only new events:
+    none, or, after any blank and comment lines, a new item of the log's sequence; not an indented
+    line, which YAML reads as going on with the event before them (a key added after its ``by``)."""
+    at = size
+    while at < len(data):
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end
+        line = data[at:end]
+        at = end + 1
+        stripped = line.strip()
+        if stripped and not stripped.startswith(b"#"):
+            return line.startswith(b"- ") or line.rstrip() == b"-"
+    return True
 
 
 def keep_replay(directory: Path, data: bytes, events: tuple[Event, ...], replay: Any, marks: Any, day: int) -> None:
