@@ -102,10 +102,10 @@ def test_a_damaged_cache_is_ignored(demo, cli):
     same_events(cache.read(demo).ledger.events, full(demo))
 
 
-def test_another_cache_file_in_the_place_of_the_kept_replay_is_read_past(demo, cli, tmp_path):
-    """A file of .jifen-cache/ copied over the kept replay (whole, so its hash is its own, but not
-    shaped as a replay) is read as no replay: the reports after an append are those of the whole
-    log, never a traceback."""
+def test_another_cache_file_in_the_place_of_the_kept_replay_or_spine_is_read_past(demo, cli, tmp_path):
+    """A file of .jifen-cache/ copied over the kept replay or the spine (whole, so its hash is its
+    own, but not shaped as one) is read as none kept: the reports after an append are those of the
+    whole log, and add appends, never a traceback."""
     folder = tmp_path / "机关第一支部"
     shutil.copytree(demo, folder)
     words = [("show", "李秀英"), ("report", "--month", "2023-12", "-f", "json"), ("grade", "--year", "2023")]
@@ -122,6 +122,12 @@ def test_another_cache_file_in_the_place_of_the_kept_replay_is_read_past(demo, c
         (kept / "replay").write_bytes(files[other])
         (kept / "results").unlink()  # no printed text kept: each report opens the book
         assert [cli(*w, "-l", folder).output for w in words] == truth, other
+    for name, data in files.items():
+        (kept / name).write_bytes(data)
+    (kept / "spine").write_bytes(files["events"])  # the snapshot, kept before the add, as the spine
+    (kept / "results").unlink()
+    assert [cli(*w, "-l", folder).output for w in words] == truth
+    assert cli("add", "李秀英", "缺席", "--date", "2023-12-21", "-l", folder).exit_code == 0
 
 
 def test_a_line_added_to_the_last_event_is_not_taken_for_an_append(demo, cli, tmp_path):

@@ -303,6 +303,8 @@ def spine(directory: Path, path: Path, data: bytes) -> SpineRead:
     """The spine of the log whose bytes are ``data``, parsing only what was appended since the
     last snapshot of it; with no usable snapshot, from a whole read (through ``parse``)."""
     kept = _load(directory / FOLDER / "spine")
+    if not isinstance(kept, dict) or not SPINE_KEYS <= kept.keys():  # another file of the cache in its place
+        kept = None
     start, stale = _kept_start(kept, path, data)
     if kept is not None and start is not None:
         found = _grow_spine(directory, str(path), data, kept, start)
@@ -314,6 +316,8 @@ def spine(directory: Path, path: Path, data: bytes) -> SpineRead:
     return SpineRead(Spine.of(read.ledger), read.problems, stale or read.stale, read.parsed)
 
 
+SPINE_KEYS = {"path", "size", "digest", "newlines", "last_id", "rows", "joins", "members", "ids", "offsets",
+              "subjects", "marked"}  # what ``_save_spine`` keeps
 SPINE_TAIL = 64 * 1024  # appended bytes of scores alone that add parses each time before keeping the spine again
 
 
