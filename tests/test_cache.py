@@ -148,6 +148,30 @@ def test_a_line_added_to_the_last_event_is_not_taken_for_an_append(demo, cli, tm
     assert not cache.only_new_events("\n  # 注\n  note: 补记\n".encode(), 0)
 
 
+def test_a_replay_kept_again_keeps_the_scores_no_report_asked_for(tmp_path, cli):
+    """A report after an append that scores many anew keeps the replay again, with the scores kept
+    before of those it did not ask for (a member who left before the month) as they were kept: a
+    later grade of the year reads them as a whole replay gives them (they were kept as the list of
+    their bytes, and the grade ended in a TypeError)."""
+    from jifen import book
+
+    count = 70
+    assert count - 1 >= book.SCORED_ANEW  # the month's report keeps the replay again
+    log = [{"date": "2023-01-01", "kind": "open", "name": "第六党支部", "scheme": "quantified-2023"},
+           *({"date": "2023-01-01", "kind": "join", "subject": f"m{i:02d}", "name": f"党员{i:02d}号"}
+             for i in range(1, count + 1)),
+           {"date": "2023-03-31", "kind": "leave", "subject": f"m{count}", "reason": "转出"}]
+    folder = tmp_path / "第六党支部"
+    folder.mkdir()
+    (folder / "ledger.yaml").write_text(_log_text(log), encoding="utf-8")
+    assert cli("grade", "--year", "2023", "-l", folder).exit_code == 0  # keeps everyone's scores of the year
+    assert cli("add", "党员01号", "缺席", "--date", "2023-12-20", "-n", "例会缺席", "-l", folder).exit_code == 0
+    assert cli("report", "--month", "2023-06", "-l", folder).exit_code == 0  # 党员70号 not asked for
+    words = [("grade", "--year", "2023"), ("show", f"党员{count}号", "-f", "json"), ("report", "--quarter", "2023Q1")]
+    truth = [cli(*w, "-l", folder, env={"JIFEN_CACHE": "off"}).output for w in words]
+    assert [cli(*w, "-l", folder).output for w in words] == truth
+
+
 def test_the_cache_can_be_turned_off(demo, cli):
     assert cli("grade", "--year", "2023", "-l", demo, env={"JIFEN_CACHE": "off"}).exit_code == 0
     assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo, env={"JIFEN_CACHE": "off"}).exit_code == 0
