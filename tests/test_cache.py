@@ -102,6 +102,76 @@ def test_a_damaged_cache_is_ignored(demo, cli):
     same_events(cache.read(demo).ledger.events, full(demo))
 
 
+def test_another_cache_file_in_the_place_of_the_kept_replay_or_spine_is_read_past(demo, cli, tmp_path):
+    """A file of .jifen-cache/ copied over the kept replay or the spine (whole, so its hash is its
+    own, but not shaped as one) is read as none kept: the reports after an append are those of the
+    whole log, and add appends, never a traceback."""
+    folder = tmp_path / "机关第一支部"
+    shutil.copytree(demo, folder)
+    words = [("show", "李秀英"), ("report", "--month", "2023-12", "-f", "json"), ("grade", "--year", "2023")]
+    cli("grade", "--year", "2023", "-l", folder)  # keeps the replay
+    assert cli("add", "李秀英", "缺席", "--date", "2023-12-20", "-n", "补记“缺席”", "-l", folder).exit_code == 0
+    truth = [cli(*w, "-l", folder, env={"JIFEN_CACHE": "off"}).output for w in words]
+    kept = folder / cache.FOLDER
+    cli("show", "李秀英", "-l", folder)  # every file kept: the spine, the snapshot, results, trees
+    files = {p.name: p.read_bytes() for p in kept.iterdir()}
+    assert {"events", "spine", "results", "trees", "replay"} <= set(files)
+    for other in ("events", "spine", "results", "trees"):
+        for name, data in files.items():
+            (kept / name).write_bytes(data)
+        (kept / "replay").write_bytes(files[other])
+        (kept / "results").unlink()  # no printed text kept: each report opens the book
+        assert [cli(*w, "-l", folder).output for w in words] == truth, other
+    for name, data in files.items():
+        (kept / name).write_bytes(data)
+    (kept / "spine").write_bytes(files["events"])  # the snapshot, kept before the add, as the spine
+    (kept / "results").unlink()
+    assert [cli(*w, "-l", folder).output for w in words] == truth
+    assert cli("add", "李秀英", "缺席", "--date", "2023-12-21", "-l", folder).exit_code == 0
+
+
+def test_a_line_added_to_the_last_event_is_not_taken_for_an_append(demo, cli, tmp_path):
+    """A line added by hand after the last event's ``by`` (``  count: 3``) leaves the log's first
+    bytes as they were, yet changes that event, not a new one: the replay kept of it is not used,
+    and every report gives what the whole log gives (3 absences, not 1)."""
+    folder = tmp_path / "机关第一支部"
+    shutil.copytree(demo, folder)
+    words = [("show", "张建国"), ("grade", "--year", "2023"), ("report", "--month", "2023-12", "-f", "json")]
+    assert cli("add", "张建国", "缺席", "--date", "2023-12-20", "-n", "例会缺席", "-l", folder).exit_code == 0
+    kept = [cli(*w, "-l", folder).output for w in words]  # keeps the replay of every event
+    with (folder / "ledger.yaml").open("a", encoding="utf-8") as log:
+        log.write("# 手工补记的次数\n  count: 3\n")
+    truth = [cli(*w, "-l", folder, env={"JIFEN_CACHE": "off"}).output for w in words]
+    assert truth != kept
+    assert [cli(*w, "-l", folder).output for w in words] == truth
+    assert cache.only_new_events("x\n\n# 注\n- id: 2\n".encode(), 2) and cache.only_new_events(b"", 0)
+    assert not cache.only_new_events("\n  # 注\n  note: 补记\n".encode(), 0)
+
+
+def test_a_replay_kept_again_keeps_the_scores_no_report_asked_for(tmp_path, cli):
+    """A report after an append that scores many anew keeps the replay again, with the scores kept
+    before of those it did not ask for (a member who left before the month) as they were kept: a
+    later grade of the year reads them as a whole replay gives them (they were kept as the list of
+    their bytes, and the grade ended in a TypeError)."""
+    from jifen import book
+
+    count = 70
+    assert count - 1 >= book.SCORED_ANEW  # the month's report keeps the replay again
+    log = [{"date": "2023-01-01", "kind": "open", "name": "第六党支部", "scheme": "quantified-2023"},
+           *({"date": "2023-01-01", "kind": "join", "subject": f"m{i:02d}", "name": f"党员{i:02d}号"}
+             for i in range(1, count + 1)),
+           {"date": "2023-03-31", "kind": "leave", "subject": f"m{count}", "reason": "转出"}]
+    folder = tmp_path / "第六党支部"
+    folder.mkdir()
+    (folder / "ledger.yaml").write_text(_log_text(log), encoding="utf-8")
+    assert cli("grade", "--year", "2023", "-l", folder).exit_code == 0  # keeps everyone's scores of the year
+    assert cli("add", "党员01号", "缺席", "--date", "2023-12-20", "-n", "例会缺席", "-l", folder).exit_code == 0
+    assert cli("report", "--month", "2023-06", "-l", folder).exit_code == 0  # 党员70号 not asked for
+    words = [("grade", "--year", "2023"), ("show", f"党员{count}号", "-f", "json"), ("report", "--quarter", "2023Q1")]
+    truth = [cli(*w, "-l", folder, env={"JIFEN_CACHE": "off"}).output for w in words]
+    assert [cli(*w, "-l", folder).output for w in words] == truth
+
+
 def test_the_cache_can_be_turned_off(demo, cli):
     assert cli("grade", "--year", "2023", "-l", demo, env={"JIFEN_CACHE": "off"}).exit_code == 0
     assert cli("add", "m01", "study.absent", "--date", "2023-12-30", "-l", demo, env={"JIFEN_CACHE": "off"}).exit_code == 0

@@ -449,8 +449,13 @@ class Standings:
     def data(self) -> dict[str, Any]:
         """What the replay booked and the scores asked of it, as plain data (``_Booker.to_data``):
         ``restore`` with the same events and scheme gives these standings again."""
-        scores: dict[str, list] = {s: list(rows) for s, rows in self._kept_scores.items()}
+        # the kept scores of those not asked for, as kept (``marshal`` bytes, restored: ``list`` would make them ints)
+        scores: dict[str, Any] = {s: rows if isinstance(rows, bytes) else list(rows)
+                                  for s, rows in self._kept_scores.items()}
         for (subject, _), score in self._scores.items():
+            rows = scores.get(subject)
+            if isinstance(rows, bytes):
+                rows = scores[subject] = list(unpacked(rows))
             scores.setdefault(subject, []).append(_score_data(score))
         return {"events": len(self.events), "booker": self._booker.to_data(), "scores": scores}
 

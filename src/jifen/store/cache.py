@@ -303,6 +303,8 @@ def spine(directory: Path, path: Path, data: bytes) -> SpineRead:
     """The spine of the log whose bytes are ``data``, parsing only what was appended since the
     last snapshot of it; with no usable snapshot, from a whole read (through ``parse``)."""
     kept = _load(directory / FOLDER / "spine")
+    if not isinstance(kept, dict) or not SPINE_KEYS <= kept.keys():  # another file of the cache in its place
+        kept = None
     start, stale = _kept_start(kept, path, data)
     if kept is not None and start is not None:
         found = _grow_spine(directory, str(path), data, kept, start)
@@ -314,6 +316,8 @@ def spine(directory: Path, path: Path, data: bytes) -> SpineRead:
     return SpineRead(Spine.of(read.ledger), read.problems, stale or read.stale, read.parsed)
 
 
+SPINE_KEYS = {"path", "size", "digest", "newlines", "last_id", "rows", "joins", "members", "ids", "offsets",
+              "subjects", "marked"}  # what ``_save_spine`` keeps
 SPINE_TAIL = 64 * 1024  # appended bytes of scores alone that add parses each time before keeping the spine again
 
 
@@ -492,6 +496,7 @@ class Kept(NamedTuple):
 
 
 REPLAY_TAIL = 1000  # appended events a kept replay is extended by, run after run, before it is kept again
+REPLAY_KEYS = {"size", "digest", "count", "last_id", "replay", "marks", "day"}  # what ``keep_replay`` keeps
 
 
 def kept_replay(directory: Path, data: bytes, events: tuple[Event, ...]) -> Kept | None:
@@ -499,13 +504,33 @@ def kept_replay(directory: Path, data: bytes, events: tuple[Event, ...]) -> Kept
     log only grew since (its first bytes hash as they did); None otherwise, and after any other change
     (an edit of history) it is never used again."""
     kept = _load(directory / FOLDER / "replay")
-    if kept is None or kept["size"] > len(data) or kept["count"] > len(events):
+    if not isinstance(kept, dict) or not REPLAY_KEYS <= kept.keys():  # another file of the cache in its place
+        return None
+    if kept["size"] > len(data) or kept["count"] > len(events):
         return None
     if kept["count"] and events[kept["count"] - 1].id != kept["last_id"]:
+        return None
+    if not only_new_events(data, kept["size"]):  # lines added to the last event it booked: not only grown
         return None
     if digest(memoryview(data)[:kept["size"]]) != kept["digest"]:
         return None
     return Kept(kept["count"], kept["replay"], kept["marks"], kept["day"])
+
+
+def only_new_events(data: bytes, size: int) -> bool:
+    """Whether the bytes of ``data`` after its first ``size`` (a whole log then) are only new events:
+    none, or, after any blank and comment lines, a new item of the log's sequence; not an indented
+    line, which YAML reads as going on with the event before them (a key added after its ``by``)."""
+    at = size
+    while at < len(data):
+        end = data.find(b"\n", at)
+        end = len(data) if end < 0 else end
+        line = data[at:end]
+        at = end + 1
+        stripped = line.strip()
+        if stripped and not stripped.startswith(b"#"):
+            return line.startswith(b"- ") or line.rstrip() == b"-"
+    return True
 
 
 def keep_replay(directory: Path, data: bytes, events: tuple[Event, ...], replay: Any, marks: Any, day: int) -> None:
