@@ -100,7 +100,9 @@ def test_a_second_secretary_beyond_the_limit_is_refused_until_the_first_is_relie
     assert "支部书记已由 张书记(m01) 担任" in out and "至多 1 人" in out
     assert "jifen member role 张书记 支部书记 --end --date 2024-01-01" in out  # what to do
     assert "未知角色 书记" in b.fails("member", "role", "李委员", "书记", "--date", "2024-01-01")
-    assert "并未担任" in b.fails("member", "role", "李委员", "secretary", "--end", "--date", "2024-01-01")
+    never = b.fails("member", "role", "李委员", "secretary", "--end", "--date", "2024-01-01")
+    assert "李委员（m02）在 2024-01-01 并未担任 支部书记" in never  # the role's name, not its id
+    assert "jifen member list" in never and "member show" not in never  # a command that exists
     assert "张书记（m01）在 2024-01-01 已担任 支部书记" in b.fails("member", "role", "张书记", "secretary", "--date", "2024-01-01")
     b.ok("member", "role", "张书记", "secretary", "--end", "--date", "2024-01-01")
     b.ok("member", "role", "李委员", "secretary", "--date", "2024-01-01")

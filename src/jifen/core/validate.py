@@ -185,8 +185,9 @@ def _ending_problems(event: Event, context: Context) -> list[Problem]:
     if any(name == what and since <= event.date and until == event.date for name, since, until in held):
         return []
     name = member.name if member is not None else (event.subject or "")
+    shown = context.scheme.roles.get(what or "", what) if field == "role" else what  # 支部书记, not its id
     return [Problem(event.at(field), f"event.not-{field}-then", {"name": name, "subject": event.subject,
-                                                                 field: what, "date": event.date})]
+                                                                 field: shown, "date": event.date})]
 
 
 def _target_problems(event: Event, context: Context) -> list[Problem]:
