@@ -576,3 +576,22 @@ def test_events_made_as_asked_are_the_events_in_every_way_a_tuple_is_asked(count
         assert list(grown) == rows[:count + tail]
     finally:
         ledger.from_rows = original
+
+
+def test_the_first_add_after_a_report_takes_its_replay_for_the_log_found_clean(demo, cli, monkeypatch):
+    """A report that replayed the log found it clean and kept the replay: the next ``add`` takes that for
+    these very bytes found clean (as it takes its own mark after an append) and does not read the whole
+    log; with the log's bytes changed by hand since, it reads it and refuses what is wrong."""
+    from jifen.store import ledger as ledger_io
+
+    assert cli("grade", "--year", "2023", "-l", demo).exit_code == 0
+    whole = []
+    real = ledger_io.parse
+    monkeypatch.setattr(ledger_io, "parse", lambda *args, **kwargs: whole.append(1) or real(*args, **kwargs))
+    assert cli("add", "m02", "study.absent", "--date", "2023-12-31", "-l", demo).exit_code == 0
+    assert whole == []
+    assert cli("grade", "--year", "2023", "-l", demo).exit_code == 0
+    path = demo / "ledger.yaml"
+    path.write_bytes(path.read_bytes().replace(b"rule: study.absent", b"rule: study.nothing", 1))
+    refused = cli("add", "m02", "study.absent", "--date", "2023-12-31", "-l", demo)
+    assert refused.exit_code != 0 and "study.nothing" in refused.output and whole

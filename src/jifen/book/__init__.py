@@ -740,7 +740,7 @@ def _errors(directory: Path, path: str, data: bytes, search: list[Path], today: 
     """The errors ``open`` would find in the log whose bytes are ``data`` (``checked``, with
     ``today``): an append is refused on the very ledger a report or ``jifen check`` refuses.
     The whole log is read only if the cache does not show these bytes found clean before."""
-    if cached and cache.clean(directory, search, data, today):
+    if cached and (cache.clean(directory, search, data, today) or _replayed_clean(directory, data, search, today)):
         return []
     whole, problems = ledger_io.parse(path, data)
     _, found = checked(whole, problems, search, today, cached)
@@ -748,6 +748,16 @@ def _errors(directory: Path, path: str, data: bytes, search: list[Path], today: 
     if not errors and cached:
         cache.keep_clean(directory, search, data, today)
     return errors
+
+
+def _replayed_clean(directory: Path, data: bytes, search: list[Path], today: dt.date) -> bool:
+    """Whether a report replayed exactly these bytes and found them clean, under the same scheme and
+    code, on ``today`` or before: the first ``add`` after a report need not read the whole log."""
+    found = cache.replayed_clean(directory, data)
+    if found is None:
+        return False
+    marks, day = found
+    return marks == cache.result_key(directory, search, "replay", data=data, whole=False) and day <= today.toordinal()
 
 
 def _commit(directory: Path, branch: str, events: list[Event], summaries: list[str], lang: str,

@@ -517,6 +517,16 @@ def kept_replay(directory: Path, data: bytes, events: tuple[Event, ...]) -> Kept
     return Kept(kept["count"], kept["replay"], kept["marks"], kept["day"])
 
 
+def replayed_clean(directory: Path, data: bytes) -> tuple[Any, int] | None:
+    """The marks and day of the replay kept for exactly the log whose bytes are ``data`` (a replay is
+    kept only of a log found without any problem, on that day): what ``jifen add`` takes, as it takes
+    ``clean``, for these bytes found clean; None if none was kept for them."""
+    kept = _load(directory / FOLDER / "replay")
+    if not isinstance(kept, dict) or not REPLAY_KEYS <= kept.keys() or kept["size"] != len(data):
+        return None
+    return (kept["marks"], kept["day"]) if digest(data) == kept["digest"] else None
+
+
 def only_new_events(data: bytes, size: int) -> bool:
     """Whether the bytes of ``data`` after its first ``size`` (a whole log then) are only new events:
     none, or, after any blank and comment lines, a new item of the log's sequence; not an indented
