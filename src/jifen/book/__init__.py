@@ -114,7 +114,7 @@ class Book:
     ``standings_for`` its year."""
 
     def __init__(self, ledger: Ledger, scheme: Scheme | None, problems: tuple[Problem, ...], stale: bool,
-                 schemes: tuple[versions.Version, ...] = (), kept: Kept | None = None) -> None:
+                 schemes: tuple[versions.Version, ...] = (), kept: Kept | None = None, deferred: bool = False) -> None:
         self.ledger = ledger
         self.scheme = scheme
         self.problems = problems
@@ -124,7 +124,7 @@ class Book:
         self.versions = schemes
         self._replays: dict[int, Standings] = {}
         self._kept = kept  # the replay of the log's start, kept in the cache, and where to keep it again
-        self.deferred = False  # keep the replay when told (``keep``), with the scores asked of it by then
+        self.deferred = deferred  # keep the replay when told (``keep``), with the scores asked of it by then
         self._due: Standings | None = None  # the replay to keep, once ``keep`` is called
         self._due_anyway = False  # ``_due`` is kept whatever it scored
 
@@ -182,12 +182,9 @@ class Book:
         kept, events, scheme = self._kept, self.ledger.events, version.scheme
         if kept is None:
             return engine.replay(events, scheme, version.years)
-        if kept.replay is None:
+        if kept.replay is None or kept.spine is None:
             found = engine.replay(events, scheme, version.years)
-        elif kept.spine is None:  # only what was appended since the kept replay is booked
-            start = engine.Standings.restore(scheme, events[:kept.count], kept.replay, version.years)
-            found = start.extend(events[kept.count:])
-        else:  # the same, the events the kept replay names read through the spine as they are asked for
+        else:  # only what was appended since is booked; the events the kept replay names read as asked for
             from jifen.core import roster
 
             appended = tuple(events[kept.count:])
@@ -299,9 +296,8 @@ def open(directory: Path, search: list[Path] | None = None, today: dt.date | Non
             kept = kept._replace(spine=cache.spine(directory, ledger_io.locate(directory), read.data).spine)
         schemes, problems = checked(read.ledger, read.problems, search, today, cached, clean,
                                     kept.spine if kept is not None else None)
-    opened = Book(read.ledger, schemes[0].scheme if schemes else None, tuple(problems), read.stale, schemes, kept)
-    opened.deferred = deferred
-    return opened
+    return Book(read.ledger, schemes[0].scheme if schemes else None, tuple(problems), read.stale, schemes, kept,
+                deferred)
 
 
 class Kept(NamedTuple):
@@ -345,13 +341,13 @@ def checked(ledger: Ledger, problems: list[Problem], search: list[Path], today: 
     them, sorted by place: the one definition of "a ledger with problems" that every command uses
     (``open`` for readers, ``record`` for writers). With ``today``, events dated after it are problems too.
     ``clean``: the first events of the log that were found without a problem (on ``today`` or before)
-    under this scheme; where the scheme has one version, only those after them are checked, each as it
-    was appended (``validate.event_problems``); ``spine``, the log's, if the caller has it: the
-    events before those are not read."""
+    under this scheme; where the scheme has one version and ``spine`` (the log's) is given, only
+    those after them are checked, each against the spine as it was before it was appended
+    (``validate.event_problems``): the events before them are not read."""
     found = list(problems)
     schemes, scheme_problems = versions_of(ledger if spine is None else spine, search, cached)
     found += scheme_problems
-    if len(schemes) == 1 and clean:
+    if len(schemes) == 1 and clean and spine is not None:
         found += _appended_problems(ledger, clean, schemes[0].scheme, today, spine)
     elif schemes:
         found += validate.ledger_problems(ledger, schemes[0].scheme, today, schemes)
@@ -360,7 +356,7 @@ def checked(ledger: Ledger, problems: list[Problem], search: list[Path], today: 
 
 
 def _appended_problems(ledger: Ledger, clean: int, scheme: Scheme, today: dt.date | None,
-                       whole: Spine | None = None) -> list[Problem]:
+                       whole: Spine) -> list[Problem]:
     """The problems of the events of ``ledger`` after its first ``clean`` ones, which have none: each
     checked against the log before it, as ``record`` checks an append (``whole``: the log's spine)."""
     from jifen.core import roster
@@ -368,10 +364,7 @@ def _appended_problems(ledger: Ledger, clean: int, scheme: Scheme, today: dt.dat
     appended = tuple(ledger.events[clean:])
     if not appended:
         return []
-    if whole is not None:
-        spine = whole.without(appended, ledger.events[clean - 1].id)
-    else:
-        spine = Spine.of(Ledger(ledger.path, ledger.events[:clean]))
+    spine = whole.without(appended, ledger.events[clean - 1].id)
     members = roster.of(spine)
     found: list[Problem] = []
     for event in appended:

@@ -462,14 +462,14 @@ class Standings:
     @classmethod
     def restore(cls, scheme: Scheme, events: tuple[Event, ...], data: Mapping[str, Any],
                 years: Years = EVERY_YEAR, find: Callable[[int], Event] | None = None,
-                members: Mapping[str, roster.Member] | None = None,
-                resolution: corrections.Resolution | None = None) -> Standings:
+                members: Mapping[str, roster.Member] | None = None) -> Standings:
         """The standings ``data`` describes (``Standings.data`` of a replay of ``events`` under ``scheme``,
         of ``years``). ``find``: each booked event by id as it counts (a declaration or an amendment as
         a score), ``members``: the roster of ``events``, where the caller has them without reading
         ``events`` (which is then asked only for its length, and when a report reads every event)."""
         if data["events"] != len(events):
             raise ValueError("standings kept for other events")
+        resolution = None
         if find is None:
             resolution = corrections.resolve(events)  # what was booked: declarations and amendments as scores
             find = resolution.standing_for.__getitem__
