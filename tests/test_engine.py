@@ -393,6 +393,8 @@ def _everything(standings, scheme) -> dict:
         "evals": {s: list(standings.evals.get(s, ())) for s in subjects},
         "vetoes": {s: [v.id for v in standings.vetoes.get(s, ())] for s in subjects},
         "exempt": {s: set(standings.exempt.get(s, ())) for s in subjects},
+        "subjects": {str(p): standings.subjects(p) for p in periods},
+        "ranked": {str(p): [(r.subject, str(r.shown), r.rank) for r in standings.ranked(p)] for p in periods},
     }
 
 
@@ -460,6 +462,32 @@ def test_a_kept_replay_remembers_repeats_refs_and_caps(log, scheme_id, rule, ref
     whole = engine.replay(log.events, scheme)
     assert [b.value for b in extended.entries("张三")] == [b.value for b in whole.entries("张三")]
     assert [b.why for b in extended.entries("张三")] == [b.why for b in whole.entries("张三")]
+
+
+@pytest.mark.parametrize("change", ["leave", "join", "status"])
+def test_the_subjects_kept_with_a_replay_are_asked_again_after_a_roster_change(log, s1, change):
+    """Who is scored in a period is kept with the replay (the roster's alone); a member who left, joined
+    or changed status since is scored, ranked and left out exactly as in a whole replay."""
+    import marshal
+
+    for name in ("张三", "李四", "王五"):
+        log.join(name)
+        log.score(name, "study.absent", "2023-02-01")
+    first = engine.replay(log.events, s1)
+    june = Period(2023, "month", 6)
+    assert first.subjects(june) == ["张三", "李四", "王五"] and len(first.ranked(june)) == 3
+    kept = marshal.loads(marshal.dumps(first.data()))
+    cut = len(log.events)
+    if change == "leave":
+        log.leave("李四", "2023-05-31")  # left before June: not scored in it
+    elif change == "join":
+        log.join("赵六", "2023-03-01")
+    else:
+        log._add("status", "2023-03-01", subject="王五", status="activist")  # not a party member: the scheme scores none
+    extended = engine.Standings.restore(s1, tuple(log.events[:cut]), kept).extend(log.events[cut:])
+    whole = engine.replay(log.events, s1)
+    assert extended.subjects(june) == whole.subjects(june) != first.subjects(june)
+    assert [(r.subject, r.rank) for r in extended.ranked(june)] == [(r.subject, r.rank) for r in whole.ranked(june)]
 
 
 def test_standings_kept_for_other_events_are_refused(log, s1):

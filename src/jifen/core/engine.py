@@ -348,9 +348,30 @@ def _score_data(score: Score) -> tuple:
 
 
 def _score_typed(subject: str, data: tuple) -> Score:
+    """``Score(subject, …)`` of ``_score_data``, made as ``Booked.of`` makes an entry: a report after an
+    append makes every kept score of a large branch again."""
     period, total, categories, veto, parts, missing = data
-    return Score(subject, Period(*period), Decimal(total), {k: Decimal(v) for k, v in categories},
-                 veto, {k: Decimal(v) for k, v in parts}, tuple(missing))
+    score = object.__new__(Score)
+    score.__dict__.update(subject=subject, period=_period(*period), total=_DECIMALS[total],
+                          categories={k: _DECIMALS[v] for k, v in categories}, veto=veto,
+                          parts={k: _DECIMALS[v] for k, v in parts}, missing=tuple(missing))
+    return score
+
+
+@functools.lru_cache(maxsize=4096)
+def _period(year: int, kind: str, index: int) -> Period:
+    return Period(year, kind, index)
+
+
+class _Decimals(dict):
+    """Each decimal written as text, made once: kept scores repeat the same few hundred values."""
+
+    def __missing__(self, text: str) -> Decimal:
+        value = self[text] = Decimal(text)
+        return value
+
+
+_DECIMALS = _Decimals()
 
 
 def _period_data(period: Period) -> tuple[int, str, int]:
@@ -400,6 +421,7 @@ class Standings:
         # something is booked to them, so after an append only theirs are scored again
         self._scores: dict[tuple[str, Period], Score] = {}
         self._kept_scores: dict[str, list] = {}  # subject → scores as ``data`` kept them, not made yet
+        self._subjects: dict[Period, list[str]] = {}  # ``subjects`` asked for: the roster's alone, kept likewise
         self.scored = 0  # scores made, not found kept (``score``)
         if resolution is not None:
             self.__dict__["resolution"] = resolution
@@ -457,7 +479,8 @@ class Standings:
             if isinstance(rows, bytes):
                 rows = scores[subject] = list(unpacked(rows))
             scores.setdefault(subject, []).append(_score_data(score))
-        return {"events": len(self.events), "booker": self._booker.to_data(), "scores": scores}
+        subjects = [(_period_data(period), ids) for period, ids in self._subjects.items()]
+        return {"events": len(self.events), "booker": self._booker.to_data(), "scores": scores, "subjects": subjects}
 
     @classmethod
     def restore(cls, scheme: Scheme, events: tuple[Event, ...], data: Mapping[str, Any],
@@ -475,6 +498,7 @@ class Standings:
             find = resolution.standing_for.__getitem__
         restored = cls(scheme, events, _Booker.from_data(scheme, data["booker"], find, years), resolution, members)
         restored._kept_scores = dict(data["scores"])
+        restored._subjects = {Period(*period): ids for period, ids in data["subjects"]}
         return restored
 
     def extend(self, events: Iterable[Event], members: Mapping[str, roster.Member] | None = None) -> Standings:
@@ -502,7 +526,9 @@ class Standings:
         extended.rebooked = rebook and bool(self.events)
         if not rebook and not roster_changed:  # a score is the subject's entries' and its spells': kept for the rest
             extended._scores = {k: v for k, v in self._scores.items() if k[0] not in booker.touched}
-            extended._kept_scores = {s: v for s, v in self._kept_scores.items() if s not in booker.touched}
+            extended._kept_scores = {s: v if isinstance(v, bytes) else list(v)
+                                     for s, v in self._kept_scores.items() if s not in booker.touched}
+            extended._subjects = dict(self._subjects)
         return extended
 
     def _has_split(self) -> bool:
@@ -511,9 +537,12 @@ class Standings:
     def subjects(self, period: Period) -> list[str]:
         """The subjects who belonged to the branch at some time in ``period`` with a status the scheme
         scores (party members, unless it says otherwise), by id."""
-        scored = self.scheme.statuses
-        return [m.id for m in self.members.values()
-                if m.in_span(period.start, period.end) and self.status(m.id, period) in scored]
+        found = self._subjects.get(period)
+        if found is None:
+            scored = self.scheme.statuses
+            found = self._subjects[period] = [m.id for m in self.members.values()
+                                              if m.in_span(period.start, period.end) and self.status(m.id, period) in scored]
+        return list(found)
 
     def status(self, subject: str, period: Period) -> str:
         """``subject``'s status (入党积极分子 …) at the end of ``period``, or on their last day in the branch
@@ -534,13 +563,13 @@ class Standings:
             found = self._scores.get((subject, period))
             if found is not None:
                 return found
-            if subject in self._kept_scores:
-                for row in unpacked(self._kept_scores.pop(subject)):
-                    kept = _score_typed(subject, row)
-                    self._scores[(subject, kept.period)] = kept
-                found = self._scores.get((subject, period))
-                if found is not None:
-                    return found
+            if subject in self._kept_scores:  # made only for the period asked: the others stay as kept
+                rows = self._kept_scores[subject] = list(unpacked(self._kept_scores[subject]))
+                asked = _period_data(period)
+                for index, row in enumerate(rows):
+                    if tuple(row[0]) == asked:
+                        found = self._scores[(subject, period)] = _score_typed(subject, rows.pop(index))
+                        return found
         if period.is_within(self.scheme.period):
             found = self._direct(subject, period, until)
         else:
@@ -835,9 +864,15 @@ def _evaluation_value(category: Category, panels: list[tuple[Decimal, int]]) -> 
 
 
 def _ranking(scores: Mapping[str, Score], shown_scores: Mapping[str, Decimal]) -> list[Standing]:
-    places = ranks({s: shown_scores[s] for s in scores})
-    order = sorted(scores, key=lambda s: (places[s], s))
-    return [Standing(scores[s], shown_scores[s], places[s]) for s in order]
+    """``scores`` ranked as ``ranks`` ranks their shown scores, best first, ties by subject: sorted once."""
+    placed: list[Standing] = []
+    rank, previous = 0, None
+    for position, subject in enumerate(sorted(scores, key=lambda s: (-shown_scores[s], s)), start=1):
+        value = shown_scores[subject]
+        if value != previous:
+            rank, previous = position, value
+        placed.append(Standing(scores[subject], value, rank))
+    return placed
 
 
 def ranks(values: dict[str, Decimal]) -> dict[str, int]:

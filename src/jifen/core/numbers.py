@@ -15,7 +15,10 @@ def shown(value: Decimal, precision: int) -> Decimal:
     >>> str(shown(Decimal("100.245"), 2)), str(shown(Decimal("90.4166"), 2))
     ('100.25', '90.42')
     """
-    return value.quantize(Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+    return value.quantize(_QUANTA.get(precision) or Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP)
+
+
+_QUANTA = {precision: Decimal(1).scaleb(-precision) for precision in range(7)}  # a scheme's precision is 0 to 6
 
 
 def plain(value: Decimal | None) -> str:
