@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jifen.core import engine, outcomes
 from jifen.store import scheme as scheme_io
 from tests.conftest import write
+from tests.test_engine import happening, running_log
 
 SCHEME = """
 scheme: test-outcomes
@@ -136,3 +139,41 @@ def test_a_flag_naming_a_grade_the_scheme_lacks_is_a_scheme_problem(tmp_path):
     path = write(tmp_path / "bad.yaml", SCHEME.replace("{flag: 表扬奖励, top: 1}", "{flag: 表扬奖励, top: 1, grade: 特优}"))
     _, problems = scheme_io.load(path)
     assert [(p.code, p.args["grade"]) for p in problems] == [("scheme.unknown-grade", "特优")]
+
+
+@pytest.mark.parametrize("apart", [False, True])
+def test_a_subjects_grade_and_rank_alone_are_the_ones_annual_decides(log, tmp_path, apart):
+    """``placed`` (what a statement shows) gives each subject the grade and rank ``annual`` gives them:
+    a tie, a veto, the unranked, a quota; with statuses ranked apart, each status's quota its own."""
+    statuses = f"statuses: {{scored: [入党积极分子, 预备党员, 正式党员]{', ranked: apart' if apart else ''}}}\n"
+    scheme = scheme_io.load_valid(write(tmp_path / "test-outcomes.yaml", SCHEME + statuses))
+    for name in ("甲", "乙", "丙", "丁"):
+        log.join(name)
+    log._add("status", "2023-01-01", subject="丙", status="activist")
+    log._add("status", "2023-01-01", subject="丁", status="activist")
+    log.score("甲", "points.activity", "2023-02-01")  # 62
+    log.score("乙", "points.activity", "2023-02-01")  # 62: tied
+    log.score("丙", "points.activity", "2023-02-01", count=5)  # 70: the only one in 优秀's range
+    log.veto("丁", "2023-11-01")
+    log.join("庚", "2024-01-01")  # not in 2023: not ranked
+    standings = engine.replay(log.events, scheme)
+    annual = {r.subject: (r.grade, r.rank) for r in outcomes.annual(standings, 2023)}
+    # 1/3 of four is one: 丙's; ranked apart among the two activists, 1/3 of two is nobody
+    assert annual["丙"] == (("合格", 1) if apart else ("优秀", 1)) and annual["甲"] == annual["乙"]
+    for subject in standings.members:
+        assert outcomes.placed(standings, 2023, subject) == annual.get(subject)
+
+
+@pytest.mark.parametrize("scheme_id", ["quantified-2023", "yongzhou-2018", "township-branch", "longkou-8",
+                                       "dongli-branch-2023"])
+@settings(max_examples=25, deadline=None)
+@given(happenings=st.lists(happening, max_size=30))
+def test_placed_equals_annual_on_generated_logs(scheme_id, happenings):
+    """The same over generated logs under shipped schemes: evaluations still missing, a yearly review,
+    vetoes, corrections."""
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
+    standings = engine.replay(running_log(scheme, happenings), scheme)
+    for year in (2023, 2024):
+        annual = {r.subject: (r.grade, r.rank) for r in outcomes.annual(standings, year)}
+        for subject in standings.members:
+            assert outcomes.placed(standings, year, subject) == annual.get(subject)

@@ -82,6 +82,18 @@ def annual(standings: engine.Standings, year: int) -> list[Outcome]:
     return results
 
 
+def placed(standings: engine.Standings, year: int, subject: str) -> tuple[str | None, int] | None:
+    """``subject``'s grade and rank in ``year``, as ``annual`` decides them (None if not ranked), without
+    deciding everyone else's flags, stars and eligibility: a statement shows only its own."""
+    period = Period(year, "year", 1)
+    place = standings.standing(subject, period)
+    if place is None:
+        return None
+    ranking = next(r for r in standings.rankings(period) if place in r)  # statuses ranked apart are graded apart
+    grade, _ = _reviewed(standings, _grades(standings, ranking), year)[subject]
+    return grade, place.rank
+
+
 def _grades(standings: engine.Standings, ranked: list[engine.Standing]) -> dict[str, tuple[str | None, str | None]]:
     """Each subject's band, after veto disqualification and quotas; and why it was lowered, if it was."""
     bands = standings.scheme.grades

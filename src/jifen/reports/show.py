@@ -126,11 +126,10 @@ def show_report(
                   ("note.period-missing", {"period": p, "panels": ", ".join(missing[p])}) for p, v in periods.items())
     graded = [int(p) for p in periods if p.isdigit()]
     if graded:
-        latest = outcomes.annual(of(max(graded)), max(graded))
-        mine = next((o for o in latest if o.subject == subject), None)
-        data["grade"] = {"year": max(graded), "grade": mine.grade if mine else None, "rank": mine.rank if mine else None}
-        if mine is not None and mine.grade:
-            notes = notes + (("note.grade", {"year": max(graded), "grade": mine.grade, "rank": mine.rank}),)
+        grade, rank = outcomes.placed(of(max(graded)), max(graded), subject) or (None, None)
+        data["grade"] = {"year": max(graded), "grade": grade, "rank": rank}
+        if grade:
+            notes = notes + (("note.grade", {"year": max(graded), "grade": grade, "rank": rank}),)
     if scheme.exchange is not None:  # the points exchange: earned, spent, left (at the year's end, or now)
         found = exchange.balance(standings, subject, day=Period(year, "year", 1).end if year is not None else None)
         data["balance"] = {"earned": found.earned, "spent": found.spent, "left": found.left}
