@@ -76,7 +76,7 @@ def test_the_cli_warns_when_history_was_edited(demo, cli):
 
 def test_a_kept_result_is_the_same_text_and_misses_on_any_change(demo, cli, tmp_path):
     first = cli("grade", "--year", "2023", "-l", demo)
-    assert first.exit_code == 0 and (demo / cache.FOLDER / "results").is_file()
+    assert first.exit_code == 0 and len(list((demo / cache.FOLDER / cache.RESULTS).iterdir())) == 1
     assert cli("grade", "--year", "2023", "-l", demo).output == first.output
     # the scheme changes: a copy of it found first, with another grade name
     schemes = tmp_path / "schemes"
@@ -114,14 +114,18 @@ def test_another_cache_file_in_the_place_of_the_kept_replay_or_spine_is_read_pas
     truth = [cli(*w, "-l", folder, env={"JIFEN_CACHE": "off"}).output for w in words]
     kept = folder / cache.FOLDER
     cli("show", "李秀英", "-l", folder)  # every file kept: the spine, the snapshot, results, trees
-    files = {p.name: p.read_bytes() for p in kept.iterdir()}
+    files = {p.name: p.read_bytes() for p in kept.iterdir() if p.is_file()}
+    files["results"] = next((kept / cache.RESULTS).iterdir()).read_bytes()  # a printed text, as a file
+    shutil.rmtree(kept / cache.RESULTS)
     assert {"events", "spine", "results", "trees", "replay"} <= set(files)
     for other in ("events", "spine", "results", "trees"):
+        shutil.rmtree(kept / cache.RESULTS, ignore_errors=True)  # the texts the last round kept
         for name, data in files.items():
             (kept / name).write_bytes(data)
         (kept / "replay").write_bytes(files[other])
-        (kept / "results").unlink()  # no printed text kept: each report opens the book
+        (kept / "results").unlink()  # no printed text kept (a file where they are kept): each report opens the book
         assert [cli(*w, "-l", folder).output for w in words] == truth, other
+    shutil.rmtree(kept / cache.RESULTS)
     for name, data in files.items():
         (kept / name).write_bytes(data)
     (kept / "spine").write_bytes(files["events"])  # the snapshot, kept before the add, as the spine
@@ -193,7 +197,7 @@ def test_the_rollup_keeps_each_branch_year_until_its_log_changes(tmp_path, cli):
         shutil.copytree(DEMO, tmp_path / "c" / name, ignore=shutil.ignore_patterns(cache.FOLDER))
     words = ("rollup", tmp_path / "c", "--year", "2023", "-f", "json", "--jobs", "1")
     first = cli(*words)
-    assert first.exit_code == 0 and (tmp_path / "c" / "a" / cache.FOLDER / "results").is_file()
+    assert first.exit_code == 0 and (tmp_path / "c" / "a" / cache.FOLDER / cache.RESULTS).is_dir()
     assert cli(*words).output == first.output
     assert cli("veto", "m01", "--reason", "x", "--date", "2023-12-30", "-l", tmp_path / "c" / "b").exit_code == 0
     after = cli(*words)
@@ -399,8 +403,8 @@ def test_a_tampered_cache_entry_changed_printed_output(demo, cli, monkeypatch):
     monkeypatch.setenv("JIFEN_CACHE", "on")
     assert [cli(*w, "-l", demo).output for w in words] == truth  # events, trees and results kept too
     folder = demo / cache.FOLDER
-    kept = {p.name: p.read_bytes() for p in folder.iterdir()}
-    assert {"events", "spine", "trees", "results"} <= set(kept)
+    kept = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert {"events", "spine", "trees"} <= set(kept) and any(name.startswith(f"{cache.RESULTS}/") for name in kept)
     chance = random.Random(13)
     for name, data in sorted(kept.items()):
         for _ in range(8):
@@ -595,3 +599,19 @@ def test_the_first_add_after_a_report_takes_its_replay_for_the_log_found_clean(d
     path.write_bytes(path.read_bytes().replace(b"rule: study.absent", b"rule: study.nothing", 1))
     refused = cli("add", "m02", "study.absent", "--date", "2023-12-31", "-l", demo)
     assert refused.exit_code != 0 and "study.nothing" in refused.output and whole
+
+
+def test_each_kept_text_is_a_file_of_its_own_and_the_oldest_go(demo, cli, monkeypatch):
+    """A report's printed text is kept in a file of its own (a warm run reads only its own); beyond
+    ``RESULTS_KEPT`` the oldest go; the one file an earlier jifen kept every text in is replaced."""
+    folder = demo / cache.FOLDER
+    folder.mkdir()
+    (folder / cache.RESULTS).write_bytes(b"every text, as kept before")
+    monkeypatch.setattr(cache, "RESULTS_KEPT", 3)
+    months = [f"2023-{m:02d}" for m in range(1, 6)]
+    printed = {m: cli("report", "--month", m, "-l", demo).output for m in months}
+    kept = sorted((folder / cache.RESULTS).iterdir(), key=lambda p: p.stat().st_mtime_ns)
+    assert len(kept) == 3 and all(cache._is_key(p.name) for p in kept)
+    assert {cache._load(p) for p in kept} == {printed[m] for m in months[-3:]}
+    for month in months:  # kept or not, the same text
+        assert cli("report", "--month", month, "-l", demo).output == printed[month]

@@ -61,7 +61,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 15  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the replay keeps the subjects of each period asked)
+FORMAT = 15  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the replay keeps the subjects of each period asked; results/ a file each)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -589,18 +589,33 @@ def yaml_parse(directory: Path):
 
 def result(directory: Path, key: str) -> Any | None:
     """The result kept under ``key`` for the ledger in ``directory``, if any."""
-    kept = _load(directory / FOLDER / "results")
-    return None if kept is None else kept.get(key)
+    return _load(directory / FOLDER / RESULTS / key) if _is_key(key) else None
 
 
 def keep(directory: Path, key: str, value: Any) -> None:
-    """Keep ``value`` (made of str, int, float, bytes, None, lists, tuples and dicts) under ``key``."""
-    kept = _load(directory / FOLDER / "results") or {}
-    kept.pop(key, None)
-    kept[key] = value
-    while len(kept) > RESULTS_KEPT:
-        kept.pop(next(iter(kept)))
-    _store(directory / FOLDER / "results", kept)
+    """Keep ``value`` (made of str, int, float, bytes, None, lists, tuples and dicts) under ``key``, in a
+    file of its own: a run reads and writes its own text, not every report's (at 100,000 events a
+    grade's text is 0.5 MB). Beyond ``RESULTS_KEPT`` the oldest go."""
+    if not _is_key(key):
+        return
+    folder = directory / FOLDER / RESULTS
+    try:
+        if folder.is_file():  # every result in one file, as jifen kept them before
+            folder.unlink()
+        _store(folder / key, value)
+        found = [(entry.stat().st_mtime_ns, entry) for entry in os.scandir(folder) if _is_key(entry.name)]
+    except OSError:
+        return
+    for _, old in sorted(found)[:-RESULTS_KEPT]:
+        Path(old.path).unlink(missing_ok=True)
+
+
+RESULTS = "results"  # a folder: one file a result, named by its key
+
+
+def _is_key(name: str) -> bool:
+    """Whether ``name`` is a key as ``key`` and ``result_key`` make them (a BLAKE3 hash in hex)."""
+    return len(name) == 64 and not name.strip("0123456789abcdef")
 
 
 def key(*parts: Any) -> str:
@@ -726,7 +741,7 @@ def _load(path: Path) -> Any | None:
 def _store(path: Path, value: Any) -> None:
     """Write ``value`` to ``path`` atomically; a cache that cannot be written is skipped."""
     try:
-        path.parent.mkdir(exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}")  # one writer per process at a time
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError:
