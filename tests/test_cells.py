@@ -1,13 +1,16 @@
 """What every text format shares (``jifen.render.cells``): display widths counted without wcwidth where
-they are certain, held equal to wcwidth's."""
+they are certain, and a column's cells written once per distinct value; each held equal to the slow truth."""
 
 from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from wcwidth import wcswidth
 
-from jifen.render.cells import SURE, UNSURE, width
+from jifen.render.cells import SURE, UNSURE, cell, column_texts, width
 
 
 def test_sure_ranges_are_in_order_and_apart():
@@ -52,3 +55,23 @@ def test_text_of_sure_characters_is_as_wide_as_wcwidth_says(text):
 def test_any_text_is_as_wide_as_wcwidth_says(text):
     """Emoji and their joiners, combining marks, Hangul jamo, controls mixed in with Chinese text."""
     assert width(text) == wcswidth(text)
+
+
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3),
+    st.sampled_from([Decimal("0"), Decimal("-0"), Decimal("0.00"), Decimal("-0.0"), Decimal("1"), Decimal("1.0"),
+                     Decimal("1E+1"), Decimal("10"), Decimal("-2.50"), Decimal("98.333"), Decimal("NaN"),
+                     Decimal("sNaN"), Decimal("Infinity")]),
+    st.sampled_from(["", "是", "优秀", "张三", "True", "1", "0", "m00001", "self", "masses", "active", "a\x1bb", "\x9b"]),
+    st.lists(st.sampled_from(["self", "peer", "张三", Decimal("1.0")]), max_size=3),
+    st.just(dt.date(2023, 6, 30)),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(VALUES, max_size=30), st.sampled_from(["", "panel.", "status.", "flag.", "eligible."]),
+       st.sampled_from(["zh", "en"]))
+def test_a_column_is_each_cell_written_on_its_own(values, words, lang):
+    """Equal values that are written apart (-0 and 0, 1.0 and 1 under a catalogue prefix, True and 1, a
+    signalling NaN that cannot be hashed) stay apart; a column is exactly ``cell`` of each value."""
+    assert column_texts(values, lang, words) == [cell(value, lang, words) for value in values]

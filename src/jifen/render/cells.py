@@ -185,19 +185,48 @@ def form_title(report: Report, lang: str, paper: str) -> str:
 
 
 def parts(report: Report, lang: str) -> tuple[list[str], list[list[str]], str, list[str]]:
-    """What every text format of a table writes: the headers, the rows as cell text, the title, the notes."""
+    """What every text format of a table writes: the headers, the rows as cell text (``cell`` of each
+    value; 未评 for the score of a subject waiting for an evaluation), the title, the notes."""
     headers = [c.label if c.literal else messages.text(c.label, lang) for c in report.columns]
-    rows = [[_cell(row, c, lang) for c in report.columns] for row in report.rows]
+    columns = [column_texts([row.get(c.key) for row in report.rows], lang, c.words) for c in report.columns]
+    for c, texts in zip(report.columns, columns):
+        if c.key == "score":
+            for at, row in enumerate(report.rows):
+                if row.get("score") is None and row.get("missing"):
+                    texts[at] = messages.text("label.missing", lang)
+    rows = [list(row) for row in zip(*columns)] if columns else [[] for _ in report.rows]
     title = messages.text(report.title[0], lang, **printable(report.title[1]))
     notes = [messages.text(code, lang, **words(args)) for code, args in report.notes]
     return headers, rows, title, notes
 
 
-def _cell(row: dict[str, Any], column, lang: str) -> str:
-    """A cell of a text table: its value, or 未评 for the score of a subject waiting for an evaluation."""
-    if column.key == "score" and row.get("score") is None and row.get("missing"):
-        return messages.text("label.missing", lang)
-    return cell(row.get(column.key), lang, column.words)
+def column_texts(values: list[Any], lang: str, words: str = "") -> list[str]:
+    """``cell`` of each of a column's values, each distinct value put in words once (a column repeats
+    its grades, 是 and numbers: a grade of 5,000 members has a few dozen distinct scores).
+
+    >>> column_texts([Decimal("98.50"), Decimal("98.5"), True, 1, None, Decimal("-0"), Decimal("0")], "zh")
+    ['98.5', '98.5', '是', '1', '', '-0', '0']
+    """
+    memo: dict[tuple[type, Any], str] = {}
+    texts = []
+    for value in values:
+        kind = value.__class__
+        if kind is str and not words:  # a name, an id: most are seen once, and ``cell`` would only check them
+            texts.append(value if value.isprintable() else visible(value))
+            continue
+        if kind not in _ALIKE:  # a list, a date …: put in words each time
+            texts.append(cell(value, lang, words))
+            continue
+        # a decimal by its digits: -0 equals 0 and 1.0 equals 1, but a catalogue word or a sign tells them apart
+        key = (kind, str(value) if kind is Decimal else value)
+        text = memo.get(key)
+        if text is None:
+            text = memo[key] = cell(value, lang, words)
+        texts.append(text)
+    return texts
+
+
+_ALIKE = frozenset({str, int, bool, type(None), Decimal})  # values of these classes with one key are written alike
 
 
 def block(notes: list[str]) -> list[str]:
