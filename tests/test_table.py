@@ -121,7 +121,9 @@ from jifen.render.table import plain  # noqa: E402
 # emoji, Hangul, ASCII spaces at either end, any other printable character; now and then a control
 # character (which the renderer leaves to tabulate)
 LETTERS = st.sampled_from([*"ab Z09-.+", *"张三李四王五党员理论学习优秀合格", *"，。（）：；、…", "\u3000", "\u0301", "\u200b",
-                           "😀", "✓", "한", "Ａ", "·", "—"])
+                           "😀", "✓", "한", "Ａ", "·", "—", "“", "￥", "〇",
+                           # just outside the ranges whose width jifen counts itself (cells.SURE)
+                           "\u302a", "\u303f", "\uff61", "\u4dc0", "\u00b8", "\u2013"])
 CELL = st.one_of(st.text(LETTERS, max_size=8), st.sampled_from(["", " ", "True", "False", "1", "-2.5", "未评"]),
                  st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=6))
 CONTROL = st.sampled_from(["\x1b[31m红\x1b[0m", "两\n行", "\t制表", "\x9b", "\x00"])
@@ -176,3 +178,88 @@ def test_grade_to_a_pipe_is_the_table_tabulate_writes(demo, cli):
                                   chart=False, group=None)
     headers, rows, _, _ = parts(report, "zh")
     assert "张建国" in result.output and simple(headers, rows) in result.output
+
+
+def test_a_header_that_is_also_a_cell_is_stripped_as_a_cell_only():
+    """tabulate strips cells, not headers: a header spelled like a cell of its own column, spaces and all."""
+    for headers, rows in (([" 张三 ", "得分"], [[" 张三 ", "1"], ["李四", " 2 "]]),
+                          (["优秀", " 优秀"], [["优秀", " 优秀"], ["优秀 ", "优秀"]])):
+        assert plain(headers, rows) == simple(headers, rows)
+
+
+def slow_table(report, lang: str) -> str:
+    """The table as tabulate draws it from each cell written on its own (``cells.cell``; 未评 for the score
+    of a subject waiting for an evaluation): the truth the memo and jifen's own widths must keep."""
+    from jifen import messages
+    from jifen.render.cells import cell
+
+    headers = [c.label if c.literal else messages.text(c.label, lang) for c in report.columns]
+    rows = [[messages.text("label.missing", lang) if c.key == "score" and row.get("score") is None and row.get("missing")
+             else cell(row.get(c.key), lang, c.words) for c in report.columns] for row in report.rows]
+    return simple(headers, rows)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_registers_and_grades_to_a_pipe_are_tabulate_of_each_cell(demo, cli, tmp_path, lang):
+    """``jifen grade``, ``report --month`` and ``report --quarter`` piped, from a folder named in Chinese."""
+    folder = tmp_path / "第一支部（机关）"
+    shutil.copytree(demo, folder)
+    opened = book.open(folder, [SCHEMES], cached=False).usable()
+    shown = {
+        ("grade", "--year", "2023"): reports.grade_report(opened.ledger, opened.standings_for(2023), 2023, explain=False),
+        ("report", "--month", "2023-06"): reports.period_report(opened.ledger, opened.standings_for(Period.parse("2023-06")),
+                                                                Period.parse("2023-06"), explain=False,
+                                                                flow=opened.workflow()),
+        ("report", "--quarter", "2023Q1"): reports.period_report(opened.ledger, opened.standings_for(Period.parse("2023Q1")),
+                                                                 Period.parse("2023Q1"), explain=False,
+                                                                 flow=opened.workflow()),
+    }
+    for words, report in shown.items():
+        for _ in range(2):  # made, then printed from the cache
+            result = cli(*words, "-l", folder, "--lang", lang)
+            assert result.exit_code == 0, result.output
+            assert slow_table(report, lang) in result.output and "张建国" in result.output
+
+
+def test_a_missing_evaluation_is_shown_in_the_piped_table(cli, tmp_path):
+    """A subject waiting for a panel's evaluation has 未评 for its score, the others their scores."""
+    from tests.test_schemes import Branch
+
+    b = Branch(cli, tmp_path / "龙口党支部", "longkou-8")
+    for name in ("王小明", "李 娜"):
+        b.member(name)
+    for kind, score in (("self", "95"), ("peer", "91"), ("masses", "88")):
+        b.eval("王小明", kind, score)
+    b.eval("李 娜", "self", "96")
+    table = b.run("grade", "--year", "2023").stdout
+    opened = book.open(b.folder, [SCHEMES], cached=False).usable()
+    report = reports.grade_report(opened.ledger, opened.standings_for(2023), 2023, explain=False)
+    assert slow_table(report, "zh") in table
+    assert next(line for line in table.splitlines() if "李 娜" in line).count("未评") == 1
+
+
+def test_a_piped_table_of_chinese_names_does_not_load_wcwidth(demo, tmp_path):
+    """The widths of ASCII and Chinese text are jifen's own (``cells.SURE``): wcwidth (24 ms to import) is
+    loaded only for a text with another character, and the table is tabulate's either way."""
+    from tests.test_startup import imported
+
+    done, modules = imported(["grade", "--year", "2023", "-l", str(demo)], tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "张建国" in done.stdout and "jifen.render.table" in modules and "wcwidth" not in modules
+
+
+def test_a_name_of_other_letters_is_measured_by_wcwidth(cli, tmp_path):
+    """Names jifen cannot measure itself (ë, a combining accent, an emoji) line up as tabulate lines them up."""
+    from tests.test_startup import imported
+
+    folder = tmp_path / "第三支部"
+    assert cli("init", folder, "--scheme", "quantified-2023", "--name", "第三支部", "--date", "2023-01-01").exit_code == 0
+    for name in ("Zoë", "Rene\u0301e", "张三😀", "阿依古丽·吐尔逊"):
+        assert cli("member", "add", name, "--date", "2023-01-01", "-l", folder).exit_code == 0
+    assert cli("add", "张三😀", "study.absent", "--date", "2023-03-01", "-l", folder).exit_code == 0
+    done, modules = imported(["grade", "--year", "2023", "-l", str(folder)], tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "wcwidth" in modules
+    opened = book.open(folder, [SCHEMES], cached=False).usable()
+    report = reports.grade_report(opened.ledger, opened.standings_for(2023), 2023, explain=False)
+    assert slow_table(report, "zh") in done.stdout and "Rene\u0301e" in done.stdout

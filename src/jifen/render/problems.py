@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jifen import messages
-from jifen.render.cells import visible, words
+from jifen.render.cells import visible, width, words
 
 if TYPE_CHECKING:
     from jifen.core.model import Problem
@@ -78,7 +78,5 @@ def _line(cache: dict[str, list], path: str, line: int) -> str | None:
 
 def _width(text: str) -> int:
     """Terminal columns ``text`` takes (CJK characters take two)."""
-    from wcwidth import wcswidth
-
-    width = wcswidth(text)
-    return width if width >= 0 else len(text)
+    columns = width(text)
+    return columns if columns >= 0 else len(text)

@@ -7,10 +7,8 @@ import re
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from wcwidth import wcswidth
-
 from jifen import messages
-from jifen.render.cells import block, parts
+from jifen.render.cells import block, parts, width
 
 if TYPE_CHECKING:
     from jifen.reports import Report
@@ -34,10 +32,10 @@ WIDE = 120  # the width of a terminal that does not say its own
 
 
 def plain(headers: list[str], rows: list[list[str]]) -> str:
-    """The table as text aligned by display width (a CJK character takes two columns): byte for byte
-    what ``tabulate(rows, headers, tablefmt="simple", disable_numparse=True)`` writes, in a fifth of
-    its time (``tests/test_table.py`` holds the two equal). A cell with a control character, a row
-    not as wide as the headers, or a table without columns is left to tabulate itself.
+    """The table as text aligned by display width (``cells.width``: a CJK character takes two columns):
+    byte for byte what ``tabulate(rows, headers, tablefmt="simple", disable_numparse=True)`` writes, in a
+    tenth of its time (``tests/test_table.py`` holds the two equal). A cell with a control character, a
+    row not as wide as the headers, or a table without columns is left to tabulate itself.
 
     >>> print(plain(["姓名", "得分"], [["张三", "98"], [" 李四四 ", ""]]))
     姓名    得分
@@ -45,30 +43,27 @@ def plain(headers: list[str], rows: list[list[str]]) -> str:
     张三    98
     李四四
     """
-    if not headers or any(len(row) != len(headers) for row in rows) or _CONTROL.search("".join([*headers, *map("".join, rows)])):
+    columns = list(zip(*rows)) or [() for _ in headers]
+    distinct = [set(column) for column in columns]  # a column repeats its texts: each is measured once
+    if (not headers or any(len(row) != len(headers) for row in rows)
+            or _CONTROL.search("".join([*headers, *(text for texts in distinct for text in texts)]))):
         from tabulate import tabulate
 
         return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
-    widths = _Widths()
-    columns = [[cell.strip() for cell in column] for column in zip(*rows)] or [[] for _ in headers]
-    sizes = [max([widths[header] + 2, *map(widths.__getitem__, column)]) for header, column in zip(headers, columns)]
-    lines = ["  ".join(header.ljust(size + len(header) - widths[header]) for header, size in zip(headers, sizes)),
-             "  ".join("-" * size for size in sizes)]
-    padded = [[cell.ljust(size + len(cell) - widths[cell]) for cell in column] for column, size in zip(columns, sizes)]
-    lines += ["  ".join(row) for row in zip(*padded)]
-    return "\n".join(line.rstrip() for line in lines)
+    head, rule, padded = [], [], []
+    for header, column, texts in zip(headers, columns, distinct):
+        stripped = {text: text.strip() for text in texts}  # tabulate strips cells, not headers
+        widths = {text: width(text) for text in {header, *stripped.values()}}
+        size = max([widths[header] + 2, *map(widths.__getitem__, stripped.values())])
+        pad = {text: shown.ljust(size + len(shown) - widths[shown]) for text, shown in stripped.items()}
+        head.append(header.ljust(size + len(header) - widths[header]))
+        rule.append("-" * size)
+        padded.append(map(pad.__getitem__, column))
+    lines = ["  ".join(head), "  ".join(rule), *map("  ".join, zip(*padded))]
+    return "\n".join(map(str.rstrip, lines))
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0 and C1: tabulate measures and splits such text its own way
-
-
-class _Widths(dict):
-    """Display width of each text, as wcwidth measures it (tabulate's measure), found once per text."""
-
-    def __missing__(self, text: str) -> int:
-        width = len(text) if text.isascii() else wcswidth(text)
-        self[text] = width
-        return width
 
 
 def _grade_counts(report: Report, lang: str) -> str:
