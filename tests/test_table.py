@@ -263,3 +263,22 @@ def test_a_name_of_other_letters_is_measured_by_wcwidth(cli, tmp_path):
     opened = book.open(folder, [SCHEMES], cached=False).usable()
     report = reports.grade_report(opened.ledger, opened.standings_for(2023), 2023, explain=False)
     assert slow_table(report, "zh") in done.stdout and "Rene\u0301e" in done.stdout
+
+
+@pytest.mark.parametrize("width", [60, 70, 80, 100, 120])
+def test_a_statement_on_a_narrow_terminal_keeps_id_date_kind_points_and_revoked_whole(opened, width):
+    """A statement cut to fit leaves out who recorded each line, then the running scores, then the
+    note, before it cuts an id, a date, a kind, points or the 已撤销 mark short; the rule and the
+    note are cut with …; no line is wider than the terminal."""
+    subject = next(m.id for m in opened.standings.members.values() if m.name == "吴敏")  # a deduction revoked
+    revoked = {e.target for e in opened.ledger.events if e.kind == "revoke"}
+    report = reports.show_report(opened.ledger, opened.standings, subject)
+    lines = drawn(report, width)
+    assert max(map(cell_len, lines)) <= width
+    header = next(line for line in lines if "编号" in line)
+    assert all(word in header for word in ("编号", "日期", "类型", "规则", "分值", "已撤销")), header
+    assert ("记录人" in header) == (width >= 100) and ("说明" in header) == (width >= 70)
+    for row in report.rows:
+        line = next(line for line in lines if line.split()[:2] == [str(row["id"]), row["date"]])
+        assert line.split()[-1] == "是" if row["id"] in revoked else "是" not in line.split()
+    assert revoked & {row["id"] for row in report.rows}

@@ -75,7 +75,8 @@ def _grade_counts(report: Report, lang: str) -> str:
     return "  ".join(f"{name} {count}" for name, count in counts.items())
 
 
-KEPT = ("rank", "member", "score", "grade")  # columns never cut short, however narrow the terminal
+NARROWEST = 8  # cells a column cut short keeps: 2023年初… , study.n…
+KEPT = ("rank", "member", "score", "grade", "id", "date", "kind", "points", "revoked")  # columns never cut short, however narrow the terminal
 _GRADE_STYLES = ("bold green", "green", "yellow", "red")
 
 
@@ -91,11 +92,13 @@ def _rich_table(report: Report, lang: str, title: str, headers: list[str], rows:
     console = Console(file=out, width=width, force_terminal=True, highlight=False,
                       color_system="standard" if color else None)
     legend: list[str] = []
+    sizes = None
     for layout in _layouts(report, lang, headers, rows):
         shown_headers, shown_rows, shown_numeric, shown_keys, legend = layout(numeric)
-        table = _draw(title, shown_headers, shown_rows, shown_numeric, shown_keys, color)
-        if _measure(console, table) <= width:
+        sizes = _sizes(shown_headers, shown_rows, shown_keys, width)
+        if sizes is not None:
             break
+    table = _draw(title, shown_headers, shown_rows, shown_numeric, shown_keys, color, sizes)
     table.expand = False
     console.print(table)
     for line in _packed(legend, width):
@@ -114,7 +117,8 @@ def _numeric(report: Report, key: str) -> bool:
 def _layouts(report: Report, lang: str, headers: list[str], rows: list[list[str]]):
     """The ways to lay the table out, widest first: the full headers; foldable columns headed by
     their short names; by the shortest unique start of those, with a legend; folded into one
-    compact column listing only the cells that differ from the column's full marks."""
+    compact column listing only the cells that differ from the column's full marks; then that
+    last one without the spare columns (``Column.spare``), one more left out each time."""
     folding = [i for i, c in enumerate(report.columns) if c.short]
     keys = [c.key for c in report.columns]
 
@@ -148,7 +152,19 @@ def _layouts(report: Report, lang: str, headers: list[str], rows: list[list[str]
         legend = [f"{starts[i]}={headers[i]}" for i in folding]
         return shown_headers, folded_rows, shown_numeric, shown_keys, legend
 
-    return (full, short, abbreviated, compact) if folding else (full,)
+    layouts = (full, short, abbreviated, compact) if folding else (full,)
+    spare = [c.key for c in sorted((c for c in report.columns if c.spare), key=lambda c: c.spare)]
+    return layouts + tuple(_without(layouts[-1], set(spare[:n])) for n in range(1, len(spare) + 1))
+
+
+def _without(layout, left_out: set[str]):
+    """``layout`` without the columns keyed ``left_out`` (see ``Column.spare``)."""
+    def made(numeric):
+        headers, rows, numeric, keys, legend = layout(numeric)
+        kept = [i for i, key in enumerate(keys) if key not in left_out]
+        return ([headers[i] for i in kept], [[row[i] for i in kept] for row in rows], [numeric[i] for i in kept],
+                [keys[i] for i in kept], legend)
+    return made
 
 
 def _starts(names: list[str]) -> list[str]:
@@ -169,9 +185,31 @@ def _starts(names: list[str]) -> list[str]:
     return found
 
 
+def _sizes(headers: list[str], rows: list[list[str]], keys: list[str], width: int) -> list[int] | None:
+    """The width of each column in a table ``width`` cells wide: each as wide as its widest cell if they
+    all fit; else the ``KEPT`` ones so, and the others cut short, each keeping at least its header and
+    ``NARROWEST`` cells (less only if its cells are narrower), sharing what is left in proportion to
+    what they lack; None if even that does not fit."""
+    from rich.cells import cell_len
+
+    natural = [max([cell_len(header), *(cell_len(row[at]) for row in rows)]) for at, header in enumerate(headers)]
+    room = width - 3 * len(headers) - 1  # each column's padding and rule, as rich's SIMPLE_HEAD box draws them
+    if sum(natural) <= room:
+        return natural
+    least = [size if key in KEPT else min(size, max(cell_len(header), NARROWEST))
+             for size, header, key in zip(natural, headers, keys)]
+    spare = room - sum(least)
+    if spare < 0:
+        return None
+    lacking = [size - low for size, low in zip(natural, least)]
+    share = [spare * lack // sum(lacking) for lack in lacking]
+    return [low + given for low, given in zip(least, share)]
+
+
 def _draw(title: str, headers: list[str], rows: list[list[str]], numeric: list[bool], keys: list[str],
-          color: bool):
-    """The rich table of these columns (``keys`` names them: a ``grade`` column is coloured)."""
+          color: bool, sizes: list[int] | None = None):
+    """The rich table of these columns (``keys`` names them: a ``grade`` column is coloured), each as
+    wide as ``sizes`` says (``_sizes``; if None, rich fits them, the ``KEPT`` ones whole)."""
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table
@@ -183,7 +221,7 @@ def _draw(title: str, headers: list[str], rows: list[list[str]], numeric: list[b
     for at, (header, right) in enumerate(zip(headers, numeric)):
         whole = max([cell_len(header), *(cell_len(row[at]) for row in rows)]) if keys[at] in KEPT else None
         table.add_column(Text(header), justify="right" if right else "left", no_wrap=True, overflow="ellipsis",
-                         min_width=whole)
+                         min_width=whole, width=sizes[at] if sizes else None)
     order: list[str] = []
     for row in rows:
         if grade_column is not None and row[grade_column] and row[grade_column] not in order:
@@ -196,13 +234,6 @@ def _draw(title: str, headers: list[str], rows: list[list[str]], numeric: list[b
             cells[grade_column] = Text(row[grade_column], style=style)
         table.add_row(*cells)
     return table
-
-
-def _measure(console, table) -> int:
-    """How many columns ``table`` takes at its widest."""
-    from rich.measure import Measurement
-
-    return Measurement.get(console, console.options.update_width(10_000), table).maximum
 
 
 def _packed(entries: list[str], width: int) -> list[str]:

@@ -23,6 +23,9 @@ class Column:
     # one compact column, listing the cells that differ from ``full`` (a category's marks)
     short: str = ""
     full: Any = None
+    # a terminal too narrow for every column leaves out those with a ``spare`` rank (1 first, then 2 …)
+    # before it cuts any cell short
+    spare: int = 0
 
 
 @dataclass(frozen=True)

@@ -94,8 +94,8 @@ def show_report(
         if score.missing:
             missing[str(period)] = list(score.missing)
     running = [
-        *([Column("running_month", "label.running-month")] if scheme.period != "month" else []),
-        Column("running", f"label.running-{scheme.period}"),  # the scoring period's: 本季累计, 本年累计 …
+        *([Column("running_month", "label.running-month", spare=2)] if scheme.period != "month" else []),
+        Column("running", f"label.running-{scheme.period}", spare=3),  # the scoring period's: 本季累计, 本年累计 …
     ]
     columns = (
         Column("id", "label.id"),
@@ -104,8 +104,8 @@ def show_report(
         Column("rule", "label.rule"),
         Column("points", "label.points"),
         *running,
-        Column("note", "label.note"),
-        Column("by", "label.by"),
+        Column("note", "label.note", spare=4),
+        Column("by", "label.by", spare=1),  # a narrow terminal shows what happened before who wrote it down
         Column("revoked", "label.revoked"),
     )
     printed = (  # the card on paper: rule names, not ids
