@@ -428,12 +428,13 @@ def test_the_form_offers_a_graded_rules_levels_in_the_schemes_words(under):
     assert 'value="team.decisions" data-takes="level"' in page
     assert 'value="key.accident" data-takes="count"' in page and 'value="team.life" data-takes=""' in page
     group = re.search(r'<optgroup label="集体决策参与情况[^"]*" data-rule="team.decisions">(.*?)</optgroup>', page, re.S)
-    assert re.findall(r'<option value="([^"]*)"', group.group(1)) == ["较好", "一般", "未经集体决策"]
+    assert re.findall(r'<option value="([^"]*)">([^<]*)<', group.group(1)) == [
+        ("较好", "较好（5 分）"), ("一般", "一般（2 分）"), ("未经集体决策", "未经集体决策（0 分）")]
     assert "等级（分档评定的条目选择）" in page and "请选择等级" in page
     assert "填 -5 到 -0.5 之间的数" in page  # a range rule's points said beside the points
     assert '<script src="/static/rules.js" defer></script>' in page
     english = member.get("/declare?lang=en").text
-    assert "Level (for a rule judged by level)" in english and ">较好</option>" in english  # levels as the scheme says
+    assert "Level (for a rule judged by level)" in english and ">较好 (5 points)</option>" in english  # levels as the scheme says
     assert "实测值" not in page  # no rate rule in this scheme: no measure to give
 
 

@@ -759,6 +759,7 @@ MESSAGES: dict[str, tuple[str, ...]] = {
     "web.points-hint": ("填 {min} 到 {max} 之间的数", "between {min} and {max}"),
     "web.level": ("等级（分档评定的条目选择）", "Level (for a rule judged by level)"),
     "web.level.choose": ("请选择等级", "choose a level"),
+    "web.level-option": ("{level}（{points} 分）", "{level} ({points} points)"),
     "web.measure": ("实测值（按比率计分的条目填写，如出勤率 93.5）", "Measured value (for a rate rule, e.g. an attendance rate of 93.5)"),
     "web.measure-hint": ("标准为 {threshold}，每低 {step} 计 {per_step} 分", "the standard is {threshold}: {per_step} points for each {step} below it"),
     "web.rule-hint": ("{rule}：{hint}", "{rule}: {hint}"),

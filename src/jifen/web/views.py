@@ -158,7 +158,7 @@ def rules(book: Book, today: dt.date | None = None, lang: str = "zh") -> list[di
     """The rules of the version of the scheme in force ``today`` (default: the one the log was
     opened under) for a form's choice: id, name, category and kind; the fields an event of the rule
     takes (``takes``: count, points, level, measure, as ``rules.values`` says and ``jifen add`` asks);
-    a graded rule's ``levels`` in the scheme's words; and what to give, in words, for a field whose
+    a graded rule's ``levels`` in the scheme's words, each with its points said; and what to give, in words, for a field whose
     value the rule bounds (``hints``: a range rule's points, a rate rule's threshold)."""
     assert book.scheme is not None
     scheme = book.scheme_for(today.year) if today is not None else book.scheme
@@ -176,7 +176,8 @@ def rules(book: Book, today: dt.date | None = None, lang: str = "zh") -> list[di
                                              per_step=plain(r.params["per_step"]))
         found.append({"id": r.id, "name": r.name, "category": names.get(r.category, r.category), "kind": r.kind,
                       "takes": " ".join(v.field for v in values),
-                      "levels": [c for v in values if v.field == "level" for c in v.choices], "hints": hints})
+                      "levels": [(c, messages.text("web.level-option", lang, level=c, points=plain(r.params["levels"][c])))
+                                 for v in values if v.field == "level" for c in v.choices], "hints": hints})
     return found
 
 
