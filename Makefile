@@ -33,7 +33,7 @@ test: $(STAMP) os-packages
 golden: $(STAMP)
 	JIFEN_UPDATE_GOLDEN=1 $(BIN)/python -m pytest -q -p no:cacheprovider -m golden
 
-## screenshots: the phone view of jifen serve (card, declare, notice, objection, the committee's roll-up) into docs/screenshots,
+## screenshots: the phone view of jifen serve (card, declare, a graded rule's declaration, notice, objection, the committee's roll-up) into docs/screenshots,
 ## taken by the browser test; a normal test run writes nothing there
 screenshots: $(STAMP) os-packages
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_web_browser.py --screenshots docs/screenshots

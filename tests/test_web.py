@@ -121,7 +121,8 @@ def test_the_session_cookie_is_signed_httponly_and_samesite_lax_and_pages_carry_
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     page = c.get("/card")
-    assert "script-src" not in page.headers["content-security-policy"]
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "unsafe" not in policy  # the server's own file only: nothing inline
     assert "default-src 'none'" in page.headers["content-security-policy"]
     assert page.headers["x-content-type-options"] == "nosniff"
     c.cookies.set("jifen", c.cookies.get("jifen")[:-3] + "AAA")  # tampered: not signed by the server
@@ -390,3 +391,129 @@ def test_the_load_test_on_a_ledger_in_git_finds_one_commit_per_declaration_by_it
     assert result.commits == result.by_members == len(result.accepted) and result.clean and result.ok()
     result.by_members -= 1  # what the check must catch: a commit not authored by the member
     assert not result.one_commit_each
+
+
+# --- every kind of rule declared from the form: a graded rule's level, a rate rule's measure ---------
+
+
+@pytest.fixture
+def under(tmp_path, cli):
+    """A ledger of a shipped scheme in a Chinese folder with one subject, an account for it and one
+    for the office that decides (no office in the roster: the invitation's role stands); gives
+    (folder, subject id, client of the subject, client of the office)."""
+
+    def make(scheme: str, subject: str, subjects: str = "members"):
+        folder = tmp_path / "台账" / scheme
+        assert cli("init", folder, "--scheme", scheme, "--subjects", subjects, "--name", "测试单位",
+                   "--date", "2023-01-01").exit_code == 0
+        assert cli("member", "add", subject, "--date", "2023-01-01", "-l", folder).exit_code == 0
+        member = next(iter(book.open(folder, cached=False).members))
+        people = [(subject, "member", member), ("党办周敏", "secretary", None)]
+        passwords = {name: pw for name, _, pw in accounts.demo(folder, people)}
+        app = create_app(folder, today=lambda: TODAY)
+        clients = []
+        for name in (subject, "党办周敏"):
+            c = TestClient(app, follow_redirects=False)
+            r = c.post("/signin", data={"csrf": token(c), "name": name, "secret": passwords[name], "next": "/"})
+            assert r.status_code == 303, r.text
+            clients.append(c)
+        return folder, member, *clients
+
+    return make
+
+
+def test_the_form_offers_a_graded_rules_levels_in_the_schemes_words(under):
+    _, _, member, _ = under("dongli-branch-2023", "二支部", "branches")
+    page = member.get("/declare").text
+    assert 'value="team.decisions" data-takes="level"' in page
+    assert 'value="key.accident" data-takes="count"' in page and 'value="team.life" data-takes=""' in page
+    group = re.search(r'<optgroup label="集体决策参与情况[^"]*" data-rule="team.decisions">(.*?)</optgroup>', page, re.S)
+    assert re.findall(r'<option value="([^"]*)">([^<]*)<', group.group(1)) == [
+        ("较好", "较好（5 分）"), ("一般", "一般（2 分）"), ("未经集体决策", "未经集体决策（0 分）")]
+    assert "等级（分档评定的条目选择）" in page and "请选择等级" in page
+    assert "填 -5 到 -0.5 之间的数" in page  # a range rule's points said beside the points
+    assert '<script src="/static/rules.js" defer></script>' in page
+    english = member.get("/declare?lang=en").text
+    assert "Level (for a rule judged by level)" in english and ">较好 (5 points)</option>" in english  # levels as the scheme says
+    assert "实测值" not in page  # no rate rule in this scheme: no measure to give
+
+
+def test_a_member_declares_a_graded_rule_with_its_level_and_the_office_approves_it(under):
+    folder, branch, member, office = under("dongli-branch-2023", "二支部", "branches")
+    r = member.post("/declare", data={"csrf": token(member, "/declare"), "rule": "team.decisions",
+                                      "date": "2023年12月18日", "level": "一般", "note": "支委会集体研究了五项决策"})
+    assert r.status_code == 303, r.text
+    declared = events(folder)[-1]
+    assert (declared.kind, declared.subject, declared.rule, declared.level, declared.by) == (
+        "declare", branch, "team.decisions", "一般", "二支部")
+    assert declared.note == "支委会集体研究了五项决策" and declared.measure is None and declared.count is None
+    mine = member.get("/mine").text
+    assert f"#{declared.id}" in mine and "待审核" in mine and "集体决策参与情况" in mine
+    assert f"approve-{declared.id}" in office.get("/desk").text
+    assert office.post(f"/approve/{declared.id}", data={"csrf": token(office, "/desk")}).status_code == 303
+    assert "待审核" not in member.get("/mine").text
+    opened = book.open(folder, cached=False)
+    assert opened.status(declared).state == "counts" and not [p for p in opened.problems if p.is_error]
+
+
+def test_a_member_declares_a_rate_rule_with_its_measure_as_the_command_line_reads_it(under):
+    folder, member_id, member, _ = under("jisheng-staff", "王小燕")
+    page = member.get("/declare").text
+    assert 'value="attendance.rate" data-takes="measure"' in page
+    assert "实测值（按比率计分的条目填写，如出勤率 93.5）" in page
+    assert "全年出勤率95%以上满分，每低一个百分点：标准为 95，每低 1 计 -3 分" in page
+    r = member.post("/declare", data={"csrf": token(member, "/declare"), "rule": "attendance.rate",
+                                      "date": "2023-12-18", "measure": "９１.５", "note": "全年病假七天"})
+    assert r.status_code == 303, r.text
+    declared = events(folder)[-1]
+    assert (declared.kind, declared.subject, declared.rule, str(declared.measure), declared.level) == (
+        "declare", member_id, "attendance.rate", "91.5", None)
+    assert "measure: 91.5\n  note: 全年病假七天\n  by: 王小燕\n" in (folder / "ledger.yaml").read_text("utf-8")
+    assert f"#{declared.id}" in member.get("/mine").text
+
+
+@pytest.mark.parametrize(("scheme", "subject", "subjects", "fields", "takes", "words"), [
+    ("dongli-branch-2023", "二支部", "branches", {"rule": "team.decisions", "level": "很好"}, "level",
+     ["需给出等级", "选择这条规则的一个等级：较好、一般、未经集体决策"]),
+    ("dongli-branch-2023", "二支部", "branches", {"rule": "team.decisions"}, "level", ["需给出等级"]),
+    ("jisheng-staff", "王小燕", "members", {"rule": "attendance.rate"}, "measure",
+     ["需给出实测值", "在“实测值”一栏填写测得的数，如 93.5（标准为 95）"]),
+    ("jisheng-staff", "王小燕", "members", {"rule": "attendance.rate", "measure": "九十"}, "measure", ["九十"]),
+    ("jisheng-staff", "王小燕", "members", {"rule": "attendance.late", "measure": "93"}, "count",
+     ["不接受", "这条规则不填“实测值”一栏"]),
+])
+def test_a_wrong_or_missing_level_or_measure_is_said_on_the_page_with_the_values_kept(
+        under, scheme, subject, subjects, fields, takes, words):
+    folder, _, member, _ = under(scheme, subject, subjects)
+    before = (folder / "ledger.yaml").read_bytes()
+    r = member.post("/declare", data={"csrf": token(member, "/declare"), "date": "2023-12-18",
+                                      "note": "请支部核实", **fields})
+    assert r.status_code == 400 and "Traceback" not in r.text
+    for said in words:
+        assert said in r.text, said
+    assert "请支部核实</textarea>" in r.text and f'value="{fields["rule"]}" data-takes="{takes}" selected' in r.text
+    if "measure" in fields:
+        assert f'name="measure" inputmode="decimal" value="{fields["measure"]}"' in r.text
+    assert (folder / "ledger.yaml").read_bytes() == before
+
+
+def test_a_level_kept_after_a_refusal_is_chosen_again(under):
+    folder, _, member, _ = under("dongli-branch-2023", "二支部", "branches")
+    r = member.post("/declare", data={"csrf": token(member, "/declare"), "rule": "team.decisions",
+                                      "date": "2023-2-30", "level": "较好"})
+    assert r.status_code == 400 and "2月没有30日" in r.text
+    assert '<option value="较好" selected>' in r.text
+
+
+def test_the_office_records_a_graded_rule_from_the_record_page(under):
+    folder, branch, _, office = under("dongli-branch-2023", "二支部", "branches")
+    r = office.post("/record", data={"csrf": token(office, "/record"), "member": [branch], "rule": "team.decisions",
+                                     "date": "2023-12-19", "level": "较好", "note": "集体决策记录齐全"})
+    assert r.status_code == 303, r.text
+    last = events(folder)[-1]
+    assert (last.kind, last.subject, last.level, last.by) == ("score", branch, "较好", "党办周敏")
+
+
+def test_the_script_that_shows_a_rules_fields_is_served_locally(site):
+    r = site[2]().get("/static/rules.js")
+    assert r.status_code == 200 and "javascript" in r.headers["content-type"] and "data-takes" in r.text

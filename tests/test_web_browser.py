@@ -2,13 +2,14 @@
 through chromium-driver (`make os-packages`), against uvicorn started here on a free port.
 
 With ``pytest tests/test_web_browser.py --screenshots docs/screenshots`` (``make screenshots``)
-the phone view (390×844) of the card, declare, notice and objection pages, and of the committee's
-roll-up, is saved there;
+the phone view (390×844) of the card, declare, notice and objection pages, of a graded rule's
+declaration (declare-level) and of the committee's roll-up, is saved there;
 a normal run writes nothing outside its temporary folder.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import socket
@@ -39,17 +40,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(demo):
-    """uvicorn serving the demo copy on 127.0.0.1, in a thread; yields (base url, passwords, folder)."""
+@contextlib.contextmanager
+def serving(app):
+    """uvicorn serving ``app`` on 127.0.0.1, in a thread, while the block runs; gives its base url."""
     import uvicorn
 
-    from jifen.web.app import create_app
-
-    passwords = {name: pw for name, _, pw in accounts.demo(demo, PEOPLE)}
     port = free_port()
-    config = uvicorn.Config(create_app(demo, today=lambda: TODAY), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="off")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
@@ -57,9 +54,33 @@ def server(demo):
     while not running.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", passwords, demo
-    running.should_exit = True
-    thread.join(WAIT)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(WAIT)
+
+
+def save_shot(browser, shots: str | None, name: str) -> None:
+    """The page as the phone shows it, as ``<shots>/<name>.png`` (only with --screenshots)."""
+    if shots:
+        # matplotlib's dependency: the screenshots kept small, in 64 colours
+        from PIL import Image
+
+        path = Path(shots) / f"{name}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(path))
+        Image.open(path).convert("RGB").quantize(colors=64).save(path, optimize=True)
+
+
+@pytest.fixture
+def server(demo):
+    """uvicorn serving the demo copy on 127.0.0.1, in a thread; yields (base url, passwords, folder)."""
+    from jifen.web.app import create_app
+
+    passwords = {name: pw for name, _, pw in accounts.demo(demo, PEOPLE)}
+    with serving(create_app(demo, today=lambda: TODAY)) as base:
+        yield base, passwords, demo
 
 
 @pytest.fixture
@@ -99,14 +120,7 @@ def test_a_member_declares_and_objects_the_secretary_approves_rules_and_closes(s
         wait.until(until.text_to_be_present_in_element((By.CSS_SELECTOR, "p.flash"), words))
 
     def shot(name):
-        if shots:
-            # matplotlib's dependency: the screenshots kept small, in 64 colours
-            from PIL import Image
-
-            path = Path(shots) / f"{name}.png"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            browser.save_screenshot(str(path))
-            Image.open(path).convert("RGB").quantize(colors=64).save(path, optimize=True)
+        save_shot(browser, shots, name)
 
     def sign_in(name):
         go("/signin")
@@ -178,8 +192,6 @@ def test_a_member_declares_and_objects_the_secretary_approves_rules_and_closes(s
 def county(demo, cli):
     """uvicorn serving a folder of two branch ledgers (the demo copy and a small one made with the command
     line) with a committee account; yields (base url, password)."""
-    import uvicorn
-
     from jifen.web.committee import create_folder_app
 
     top = demo.parent  # <tmp>/ledgers, holding 机关第一党支部's demo copy
@@ -189,19 +201,8 @@ def county(demo, cli):
         assert cli("member", "add", name, "--date", "2023-01-01", "--ledger", small).exit_code == 0
     assert cli("add", "周红", "study.absent", "--date", "2023-03-01", "--ledger", small).exit_code == 0
     password = accounts.demo(top, [("县委组织部", "committee", None)])[0][2]
-    port = free_port()
-    config = uvicorn.Config(create_folder_app(top, today=lambda: TODAY), host="127.0.0.1", port=port,
-                            log_level="warning", lifespan="off")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT
-    while not running.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", password
-    running.should_exit = True
-    thread.join(WAIT)
+    with serving(create_folder_app(top, today=lambda: TODAY)) as base:
+        yield base, password
 
 
 def test_the_committee_reads_the_roll_up_opens_a_branch_and_switches_to_english(county, browser, request):
@@ -220,12 +221,7 @@ def test_the_committee_reads_the_roll_up_opens_a_branch_and_switches_to_english(
     table = browser.find_element(By.CSS_SELECTOR, "table.board").text
     assert "机关第一党支部" in table and "机关第二党支部" in table and "不在 git 中" in table
     shots = request.config.getoption("screenshots")
-    if shots:
-        from PIL import Image
-
-        path = Path(shots) / "rollup.png"
-        browser.save_screenshot(str(path))
-        Image.open(path).convert("RGB").quantize(colors=64).save(path, optimize=True)
+    save_shot(browser, shots, "rollup")
     browser.find_element(By.LINK_TEXT, "机关第一党支部").click()  # its notice, read-only
     wait.until(until.text_to_be_present_in_element((By.TAG_NAME, "h1"), "积分公示"))
     assert "/b/" in browser.current_url
@@ -233,3 +229,63 @@ def test_the_committee_reads_the_roll_up_opens_a_branch_and_switches_to_english(
     wait.until(until.text_to_be_present_in_element((By.TAG_NAME, "h1"), "points of"))
     browser.find_element(By.LINK_TEXT, "Branches").click()
     wait.until(until.text_to_be_present_in_element((By.TAG_NAME, "h1"), "The branches' points (2023)"))
+
+
+@pytest.fixture
+def graded(tmp_path, cli):
+    """uvicorn serving a ledger of dongli-branch-2023 (its subjects are branches; team.decisions is
+    graded: 较好, 一般, 未经集体决策) in a Chinese folder, with 二支部 and its account 二支部王强;
+    yields (base url, password, folder)."""
+    from jifen.web.app import create_app
+
+    folder = tmp_path / "动力厂党委"
+    assert cli("init", folder, "--scheme", "dongli-branch-2023", "--subjects", "branches", "--name", "动力厂党委",
+               "--date", "2023-01-01").exit_code == 0
+    assert cli("member", "add", "二支部", "--date", "2023-01-01", "--ledger", folder).exit_code == 0
+    subject = next(iter(book.open(folder, cached=False).members))
+    password = accounts.demo(folder, [("二支部王强", "member", subject)])[0][2]
+    with serving(create_app(folder, today=lambda: TODAY)) as base:
+        yield base, password, folder
+
+
+def test_a_member_picks_a_graded_rule_sees_its_levels_and_declares_one(graded, browser, request):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as until
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    base, password, folder = graded
+    wait = WebDriverWait(browser, WAIT)
+    browser.get(base + "/signin")
+    browser.find_element(By.NAME, "name").send_keys("二支部王强")
+    browser.find_element(By.NAME, "secret").send_keys(password)
+    browser.find_element(By.ID, "signin").click()
+    wait.until(until.presence_of_element_located((By.CSS_SELECTOR, "form.signout")))
+    browser.get(base + "/declare")
+
+    def shown(field):
+        return browser.find_element(By.CSS_SELECTOR, f"[data-field={field}]").is_displayed()
+
+    rule = Select(browser.find_element(By.NAME, "rule"))
+    assert rule.first_selected_option.get_attribute("value") == "key.production"  # a fixed rule: a count only
+    assert shown("count") and not shown("level") and not shown("points")
+    rule.select_by_value("team.decisions")
+    assert shown("level") and not shown("count") and not shown("points")
+    level = Select(browser.find_element(By.NAME, "level"))
+    assert [o.text for o in level.options] == ["请选择等级", "较好（5 分）", "一般（2 分）", "未经集体决策（0 分）"]  # its own
+    assert [o.get_attribute("value") for o in level.options] == ["", "较好", "一般", "未经集体决策"]
+    browser.execute_script("arguments[0].value = '2023-12-18'", browser.find_element(By.NAME, "date"))
+    browser.find_element(By.NAME, "note").send_keys("五项“三重一大”事项均经支委会集体研究")
+    before = (folder / "ledger.yaml").read_bytes()
+    browser.find_element(By.ID, "declare").click()  # no level chosen: the browser asks for one, nothing is sent
+    assert browser.execute_script("return document.querySelector('select[name=level]').validity.valueMissing")
+    assert (folder / "ledger.yaml").read_bytes() == before
+    level.select_by_value("较好")
+    save_shot(browser, request.config.getoption("screenshots"), "declare-level")
+    browser.find_element(By.ID, "declare").click()
+    wait.until(until.text_to_be_present_in_element((By.CSS_SELECTOR, "p.flash"), "等待支部审核"))
+    declared = book.open(folder, cached=False).events[-1]
+    assert (declared.kind, declared.rule, declared.level, declared.by) == ("declare", "team.decisions", "较好", "二支部王强")
+    assert declared.count is None and declared.points is None  # the hidden fields were not sent
+    assert "/mine" in browser.current_url
+    listed = browser.find_element(By.TAG_NAME, "main").text
+    assert f"#{declared.id}" in listed and "集体决策参与情况" in listed and "待审核" in listed

@@ -31,6 +31,7 @@ from starlette.staticfiles import StaticFiles
 from jifen import book as book_api
 from jifen import messages
 from jifen.core import typed
+from jifen.core.kinds import RULE_VALUES
 from jifen.core.periods import Period
 from jifen.errors import InvalidInput, JifenError, PartlyWritten
 from jifen.render.cells import printable
@@ -288,6 +289,14 @@ def count_of(text: str) -> int | None:
     return typed.whole(text) if text else None
 
 
+def rule_values(values: dict[str, str]) -> dict[str, Any]:
+    """The values a form gives under its rule (count, points, level, measure), read as ``jifen add``
+    and ``jifen declare`` read their options; an empty field is not given. Whether the rule takes
+    them is the book's check, as on the command line."""
+    return {"count": count_of(values["count"]), "points": decimal_of(values["points"]),
+            "level": values["level"] or None, "measure": decimal_of(values["measure"])}
+
+
 def quarter_of(text: str) -> str:
     try:
         period = Period.parse(text)
@@ -416,11 +425,11 @@ async def notice(site: Site, request: Request, account: Account) -> Response:
 @allowed("member")
 async def declare(site: Site, request: Request, account: Account) -> Response:
     opened = await run_in_threadpool(site.book, request)
-    rules = views.rules(opened, site.today())
+    rules = views.rules(opened, site.today(), lang_of(request))
     values = {"date": site.today().isoformat()}
     if request.method == "GET":
         return site.page(request, "declare.html", rules=rules, values=values)
-    values = {k: field(request, k) for k in ("rule", "date", "count", "points", "note")}
+    values = {k: field(request, k) for k in ("rule", "date", *RULE_VALUES, "note")}
     kept = None  # an evidence file this declaration stored: removed again if the declaration is refused
     try:
         note = note_text(values["note"])
@@ -430,8 +439,7 @@ async def declare(site: Site, request: Request, account: Account) -> Response:
             digest, kept = await run_in_threadpool(evidence.store, site.directory, data)
             note = f"{note} {evidence.NOTE_PREFIX}{digest}" if note else f"{evidence.NOTE_PREFIX}{digest}"
         fields = {"date": date_of(site, values["date"]), "kind": "declare", "subject": account.member,
-                  "rule": values["rule"], "count": count_of(values["count"]), "points": decimal_of(values["points"]),
-                  "note": note, "by": account.name}
+                  "rule": values["rule"], **rule_values(values), "note": note, "by": account.name}
         done = await run_in_threadpool(site.record, request, fields)
     except JifenError as exc:
         if kept is not None:
@@ -555,10 +563,10 @@ async def close(site: Site, request: Request, account: Account) -> Response:
 @allowed("writer")
 async def record(site: Site, request: Request, account: Account) -> Response:
     opened = await run_in_threadpool(site.book, request)
-    rules, people = views.rules(opened, site.today()), views.members(opened, site.today())
+    rules, people = views.rules(opened, site.today(), lang_of(request)), views.members(opened, site.today())
     if request.method == "GET":
         return site.page(request, "record.html", rules=rules, people=people, values={"date": site.today().isoformat()})
-    values = {k: field(request, k) for k in ("rule", "date", "count", "points", "note")}
+    values = {k: field(request, k) for k in ("rule", "date", *RULE_VALUES, "note")}
     chosen = [m for m in request.state.form.getlist("member") if isinstance(m, str)]
     done: list[int] = []
     uncommitted = None
@@ -566,8 +574,7 @@ async def record(site: Site, request: Request, account: Account) -> Response:
         if not chosen:
             raise InvalidInput("yaml.want-text", field=say(request, "web.members"))
         base = {"date": date_of(site, values["date"]), "kind": "score", "rule": values["rule"],
-                "count": count_of(values["count"]), "points": decimal_of(values["points"]),
-                "note": note_text(values["note"]), "by": account.name}
+                **rule_values(values), "note": note_text(values["note"]), "by": account.name}
         for member in chosen:  # one event each, each through the book: a refusal stops the rest
             written = await run_in_threadpool(site.record, request, {**base, "subject": member})
             done.append(written.id)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from jifen import messages, reports
 from jifen.book import Book
+from jifen.core import rules as scheme_rules
 from jifen.core import workflow
 from jifen.core.kinds import CORRECTABLE
 from jifen.core.model import Event
@@ -152,14 +154,31 @@ def log(book: Book, lang: str, limit: int = 500) -> list[dict[str, Any]]:
             for e in list(reversed(book.events))[:limit]]
 
 
-def rules(book: Book, today: dt.date | None = None) -> list[dict[str, str]]:
+def rules(book: Book, today: dt.date | None = None, lang: str = "zh") -> list[dict[str, Any]]:
     """The rules of the version of the scheme in force ``today`` (default: the one the log was
-    opened under) for a form's choice: id, name, category and kind."""
+    opened under) for a form's choice: id, name, category and kind; the fields an event of the rule
+    takes (``takes``: count, points, level, measure, as ``rules.values`` says and ``jifen add`` asks);
+    a graded rule's ``levels`` in the scheme's words, each with its points said; and what to give, in words, for a field whose
+    value the rule bounds (``hints``: a range rule's points, a rate rule's threshold)."""
     assert book.scheme is not None
     scheme = book.scheme_for(today.year) if today is not None else book.scheme
     names = {c.id: c.name for c in scheme.categories}
-    return [{"id": r.id, "name": r.name, "category": names.get(r.category, r.category), "kind": r.kind}
-            for r in scheme.rules]
+    found = []
+    for r in scheme.rules:
+        values = scheme_rules.values(r)
+        hints = {}
+        if r.kind == "range":
+            hints["points"] = messages.text("web.points-hint", lang, min=plain(r.params["min"]),
+                                            max=plain(r.params["max"]))
+        if r.kind == "rate":
+            hints["measure"] = messages.text("web.measure-hint", lang, threshold=plain(r.params["threshold"]),
+                                             step=plain(r.params.get("step") or Decimal(1)),
+                                             per_step=plain(r.params["per_step"]))
+        found.append({"id": r.id, "name": r.name, "category": names.get(r.category, r.category), "kind": r.kind,
+                      "takes": " ".join(v.field for v in values),
+                      "levels": [(c, messages.text("web.level-option", lang, level=c, points=plain(r.params["levels"][c])))
+                                 for v in values if v.field == "level" for c in v.choices], "hints": hints})
+    return found
 
 
 def members(book: Book, today: dt.date) -> list[dict[str, str]]:
