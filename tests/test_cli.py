@@ -900,3 +900,14 @@ def test_the_printed_notice_left_out_where_the_branch_said_to_object(branch, cli
     page = tmp_path / "公示.html"
     assert cli("report", "--quarter", "2023Q1", "-f", "html", "-o", page, "-l", branch).exit_code == 0
     assert "异议请向纪检委员提出" in page.read_text(encoding="utf-8")
+
+
+def test_a_field_a_rule_does_not_take_is_named_in_the_users_words(demo, cli):
+    """``--level`` given to a fixed rule: the message names the field as the form and help do (等级), not as
+    the log spells it, and nothing is appended."""
+    before = (demo / "ledger.yaml").read_bytes()
+    result = cli("add", "m01", "study.absent", "--date", "2023-12-30", "--level", "一般", "-l", demo)
+    assert result.exit_code == 2 and "不接受“等级”" in result.output and "level" not in result.output
+    english = cli("--lang", "en", "add", "m01", "study.absent", "--date", "2023-12-30", "--measure", "93.5", "-l", demo)
+    assert english.exit_code == 2 and "takes no measured value" in english.output
+    assert (demo / "ledger.yaml").read_bytes() == before
