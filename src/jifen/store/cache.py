@@ -61,7 +61,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 15  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the replay keeps the subjects of each period asked; results/ a file each)
+FORMAT = 15  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the replay keeps the subjects of each period asked; results/ a file each; a head, then the value read in place)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -727,11 +727,11 @@ def _load(path: Path) -> Any | None:
     """What ``_store`` wrote to ``path``, if its bytes are still those it wrote (their BLAKE3 hash
     matches); else None, and the caller reads the log and writes the entry again."""
     try:
-        found = marshal.loads(path.read_bytes())
-        if not isinstance(found, dict) or found.get("format") != (FORMAT, jifen.__version__):
-            return None
-        payload = found.get("value")
-        if not isinstance(payload, bytes) or found.get("blake3") != digest(payload):
+        data = path.read_bytes()
+        size = int.from_bytes(data[:4], "little")
+        kept_format, kept_version, kept_digest = marshal.loads(data[4:4 + size])
+        payload = memoryview(data)[4 + size:]
+        if (kept_format, kept_version) != (FORMAT, jifen.__version__) or kept_digest != digest(payload):
             return None
         return marshal.loads(payload)
     except (OSError, EOFError, ValueError, TypeError):
@@ -739,7 +739,9 @@ def _load(path: Path) -> Any | None:
 
 
 def _store(path: Path, value: Any) -> None:
-    """Write ``value`` to ``path`` atomically; a cache that cannot be written is skipped."""
+    """Write ``value`` to ``path`` atomically; a cache that cannot be written is skipped. The file is
+    a head (its size in 4 bytes, then the format, jifen's version and the BLAKE3 hash of the rest) and
+    ``value`` as ``marshal`` bytes, read in place: an 8 MB snapshot is not copied out of a wrapper."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}")  # one writer per process at a time
@@ -748,8 +750,10 @@ def _store(path: Path, value: Any) -> None:
         return
     try:
         payload = marshal.dumps(value)
+        head = marshal.dumps((FORMAT, jifen.__version__, digest(payload)))
         with os.fdopen(handle, "wb") as out:
-            marshal.dump({"format": (FORMAT, jifen.__version__), "blake3": digest(payload), "value": payload}, out)
+            out.write(len(head).to_bytes(4, "little") + head)
+            out.write(payload)
         os.replace(temporary, path)
     except (OSError, ValueError):
         Path(temporary).unlink(missing_ok=True)
