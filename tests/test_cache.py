@@ -595,3 +595,54 @@ def test_the_first_add_after_a_report_takes_its_replay_for_the_log_found_clean(d
     path.write_bytes(path.read_bytes().replace(b"rule: study.absent", b"rule: study.nothing", 1))
     refused = cli("add", "m02", "study.absent", "--date", "2023-12-31", "-l", demo)
     assert refused.exit_code != 0 and "study.nothing" in refused.output and whole
+
+
+CHUNKS = st.sampled_from(["- id: 1\n", "  kind: score\n", "  subject: 张三\n", "  note: 缺席支部大会\n", "\n", "  by: 记分员\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.lists(CHUNKS, max_size=8), st.sampled_from(["same", "appended", "edited", "cut"]),
+                          st.floats(0, 1)), min_size=1, max_size=6))
+def test_a_log_hashed_again_is_hashed_as_a_whole_hash_would(steps):
+    """``cache.log_digest`` hashes only past the bytes it hashed last, when the log is those very bytes or starts
+    with them (a ``jifen add`` hashes its log's kept start, the log, then the log with the new record): each
+    digest is always BLAKE3 of the bytes asked for, also when the log was cut, edited or replaced since."""
+    import blake3
+
+    cache._hashed.clear()
+    data = b""
+    for chunks, change, share in steps:
+        more = "".join(chunks).encode("utf-8")
+        if change == "appended":
+            data = data + more
+        elif change == "edited":  # the same length, a byte changed: never the hasher of the bytes before
+            data = data[:-1] + bytes([(data[-1] + 1) % 256]) + more if data else more
+        elif change == "cut":
+            data = data[: len(data) // 2]
+        size = round(len(data) * share)
+        for asked in (size, len(data)):  # a kept start, then all of it (the same bytes: only the rest is hashed)
+            assert cache.log_digest(data, asked) == blake3.blake3(data[:asked]).hexdigest()
+        assert cache.log_digest(data) == blake3.blake3(data).hexdigest()
+
+
+def test_add_hashes_its_log_once(demo, cli, monkeypatch):
+    """``jifen add`` after a report hashes the log's bytes once (the start its kept spine covers), not again
+    to key the check of the log and then the log with the new record: only the bytes past those are hashed."""
+    import blake3
+
+    assert cli("grade", "--year", "2023", "-l", demo).exit_code == 0  # keeps the spine add reads through
+    log = (demo / "ledger.yaml").read_bytes()
+    whole = []
+    real = blake3.blake3
+
+    def counted(data=b"", **options):
+        if len(data) > len(log) // 2 and log.startswith(bytes(data[:len(log)])):
+            whole.append(len(data))
+        return real(data, **options)
+
+    monkeypatch.setattr(blake3, "blake3", counted)
+    cache._hashed.clear()  # as a new process starts
+    done = cli("add", "m02", "study.absent", "--date", "2023-12-31", "--note", "缺席支部大会", "-l", demo)
+    assert done.exit_code == 0, done.output
+    assert whole == [len(log)]
+    assert (demo / "ledger.yaml").read_bytes().startswith(log)

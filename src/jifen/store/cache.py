@@ -82,6 +82,31 @@ def digest(data: bytes | memoryview) -> str:
     return blake3.blake3(data).hexdigest()
 
 
+_hashed: list[tuple[bytes, int, Any]] = []  # the log hashed last in this process: its bytes, how many, their hasher
+
+
+def log_digest(data: bytes, size: int | None = None) -> str:
+    """``digest(data[:size])`` (of all of ``data`` by default), ``data`` being a log's bytes: see ``_log_hasher``."""
+    return _log_hasher(data, len(data) if size is None else size).hexdigest()
+
+
+def _log_hasher(data: bytes, size: int) -> Any:
+    """A BLAKE3 hasher of ``data[:size]``, the first bytes of a log. A command hashes its log
+    several times (``jifen add``: the start its kept spine covers, the whole log to key the check,
+    then the log with the new record); the bytes hashed last are not hashed again when ``data``
+    is those very bytes or starts with them: only the bytes after them are."""
+    if _hashed:
+        before, done, hasher = _hashed[0]
+        if done <= size <= len(data) and (data is before or (done == len(before) and data.startswith(before))):
+            hasher = hasher.copy()
+            hasher.update(memoryview(data)[done:size])
+            _hashed[0] = (data, size, hasher)
+            return hasher.copy()
+    hasher = blake3.blake3(memoryview(data)[:size])
+    _hashed[:] = [(data, size, hasher)]
+    return hasher.copy()
+
+
 def read(directory: Path, use: bool = True) -> Read:
     """The ledger in ``directory``, parsing only what was appended since the last snapshot
     (with ``use`` False: all of it, and the cache is left alone)."""
@@ -120,7 +145,7 @@ def _kept_start(snapshot: dict[str, Any] | None, path: Path, data: bytes) -> tup
     if snapshot is None or snapshot.get("path") != str(path):
         return None, False
     size = snapshot["size"]
-    start = blake3.blake3(memoryview(data)[:size]) if size <= len(data) else None
+    start = _log_hasher(data, size) if size <= len(data) else None
     if start is None or start.hexdigest() != snapshot["digest"]:
         return None, True
     return start, False
@@ -280,7 +305,7 @@ def _save_snapshot(directory: Path, path: str, data: bytes, events: tuple[Event,
     new = ledger.to_rows(events[len(rows or ()):])
     if new is None:
         return  # read by YAML, not canonical: not worth a snapshot
-    snapshot = {"path": path, "size": len(data), "digest": digest(data), "newlines": data.count(b"\n"),
+    snapshot = {"path": path, "size": len(data), "digest": log_digest(data), "newlines": data.count(b"\n"),
                 "rows": (rows or Rows([], 0)).plus(new).kept()}
     _store(directory / FOLDER / "events", snapshot)
     if rows is None:
@@ -439,7 +464,7 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
     ids = _more_ids(_ids(base["ids"]) if base else range(0), [e.id for e in events])
     offsets = _offsets(base["offsets"]) if base else array("I")
     offsets.extend(new_offsets)
-    snapshot = {"path": path, "size": len(data), "digest": whole_digest or digest(data),
+    snapshot = {"path": path, "size": len(data), "digest": whole_digest or log_digest(data),
                 "newlines": (base["newlines"] if base else 0) + data.count(b"\n", size),
                 "last_id": ids[-1] if ids else 0, "rows": [*(base["rows"] if base else ()), *new_rows],
                 "joins": joins, "members": members, "ids": _ids_kept(ids), "offsets": offsets.tobytes(),
@@ -512,7 +537,7 @@ def kept_replay(directory: Path, data: bytes, events: tuple[Event, ...]) -> Kept
         return None
     if not only_new_events(data, kept["size"]):  # lines added to the last event it booked: not only grown
         return None
-    if digest(memoryview(data)[:kept["size"]]) != kept["digest"]:
+    if log_digest(data, kept["size"]) != kept["digest"]:
         return None
     return Kept(kept["count"], kept["replay"], kept["marks"], kept["day"])
 
@@ -524,7 +549,7 @@ def replayed_clean(directory: Path, data: bytes) -> tuple[Any, int] | None:
     kept = _load(directory / FOLDER / "replay")
     if not isinstance(kept, dict) or not REPLAY_KEYS <= kept.keys() or kept["size"] != len(data):
         return None
-    return (kept["marks"], kept["day"]) if digest(data) == kept["digest"] else None
+    return (kept["marks"], kept["day"]) if log_digest(data) == kept["digest"] else None
 
 
 def only_new_events(data: bytes, size: int) -> bool:
@@ -548,7 +573,7 @@ def keep_replay(directory: Path, data: bytes, events: tuple[Event, ...], replay:
     without a problem on ``day``, made under ``marks``."""
     replay = {**replay, "booker": {**replay["booker"], "subjects": _packed(replay["booker"]["subjects"])},
               "scores": _packed(replay["scores"])}
-    _store(directory / FOLDER / "replay", {"size": len(data), "digest": digest(data), "count": len(events),
+    _store(directory / FOLDER / "replay", {"size": len(data), "digest": log_digest(data), "count": len(events),
                                            "last_id": events[-1].id if events else 0, "replay": replay,
                                            "marks": marks, "day": day})
 
@@ -628,7 +653,7 @@ def result_key(directory: Path, search: list[Path], *parts: Any, data: bytes | N
             schemes += [str(scheme_path), digest(scheme_path.read_bytes())]
     except (JifenError, OSError):
         return None  # the full read reports it
-    return key(digest(data) if whole else str(path), *schemes, *parts)
+    return key(log_digest(data) if whole else str(path), *schemes, *parts)
 
 
 _refs_read: list[tuple[bytes, list[str]]] = []  # the last log whose scheme lines were read here, and them
