@@ -646,3 +646,46 @@ def test_add_hashes_its_log_once(demo, cli, monkeypatch):
     assert done.exit_code == 0, done.output
     assert whole == [len(log)]
     assert (demo / "ledger.yaml").read_bytes().startswith(log)
+
+
+@pytest.mark.parametrize("every", [cache.LINES_EVERY, 3])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(extras=st.lists(st.sampled_from([{}, {"note": "缺席支部大会"}, {"ref": "通报一", "note": "迟到"}, {"count": 2}]),
+                       min_size=1, max_size=400),
+       kept_share=st.floats(0, 1), regrown=st.booleans(), picks=st.lists(st.integers(0, 10_000), max_size=20))
+def test_events_read_alone_through_a_kept_spine_have_the_lines_of_the_whole_log(tmp_path, monkeypatch, every, extras,
+                                                                                   kept_share, regrown, picks):
+    """An event the kept spine reads from its own bytes (``about`` a member, ``get`` by id, in any order) is
+    placed on the line the whole log's reader places it, its line counted from the line the spine keeps of
+    every ``LINES_EVERY``-th event: events of four to six lines, the spine kept of the log's start, then
+    grown by what was appended since and (``regrown``: a join among it) kept again."""
+    from jifen.core.model import Spine
+
+    monkeypatch.setattr(cache, "LINES_EVERY", every)
+    events = [{"date": "2023-01-01", "kind": "open", "name": "第一支部", "scheme": "quantified-2023"},
+              *({"date": "2023-01-01", "kind": "join", "subject": f"m0{n}", "name": f"党员{n}"} for n in (1, 2))]
+    events += [{"date": "2023-03-01", "kind": "score", "subject": f"m0{1 + n % 2}", "rule": "study.absent", **extra}
+               for n, extra in enumerate(extras)]
+    kept = max(3, round(len(events) * kept_share))
+    if regrown:
+        events.insert(kept + (len(events) - kept) // 2, {"date": "2023-03-01", "kind": "join", "subject": "m03",
+                                                         "name": "党员3"})
+    folder = tmp_path / f"支部{every}-{len(events)}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    path = folder / "ledger.yaml"
+    half = _log_text(events[:kept]).encode("utf-8")
+    path.write_bytes(half)
+    cache.spine(folder, path, half)  # keeps the spine of the start
+    data = _log_text(events).encode("utf-8")
+    path.write_bytes(data)
+    whole = Spine.of(ledger.parse(str(path), data)[0])
+    for _ in range(2):  # grown from the kept start, then (regrown) from the spine kept again
+        for member in ("m01", "m02"):
+            spine = cache.spine(folder, path, data).spine  # a new one: nothing read yet
+            assert [(e.id, e.source) for e in spine.about(member)] == [(e.id, e.source) for e in whole.about(member)]
+        spine = cache.spine(folder, path, data).spine
+        for number in picks:
+            number = number % (len(events) + 1)
+            found, want = spine.get(number), whole.get(number)
+            assert (found is None and want is None) or (found.id, found.source) == (want.id, want.source)

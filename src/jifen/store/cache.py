@@ -61,7 +61,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 14  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size)
+FORMAT = 15  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the spine keeps the line of every 128th event)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -342,7 +342,8 @@ def spine(directory: Path, path: Path, data: bytes) -> SpineRead:
 
 
 SPINE_KEYS = {"path", "size", "digest", "newlines", "last_id", "rows", "joins", "members", "ids", "offsets",
-              "subjects", "marked"}  # what ``_save_spine`` keeps
+              "lines", "subjects", "marked"}  # what ``_save_spine`` keeps
+LINES_EVERY = 128  # the spine keeps the line on which every 128th event starts: an event read alone counts its line from there
 SPINE_TAIL = 64 * 1024  # appended bytes of scores alone that add parses each time before keeping the spine again
 
 
@@ -351,7 +352,7 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
     None if those need a whole read."""
     size, last_id = kept["size"], kept["last_id"]
     events = ledger.from_rows(path, kept["rows"])
-    ids, offsets = _ids(kept["ids"]), _offsets(kept["offsets"])
+    ids, offsets, marks = _ids(kept["ids"]), _offsets(kept["offsets"]), _offsets(kept["lines"])
     tail = _tail(path, data, size, kept["newlines"], last_id)
     if tail is None:
         return None
@@ -361,11 +362,12 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
         whole.update(memoryview(data)[size:])
         _save_spine(directory, path, data, tail, kept, whole.hexdigest())
     known = {e.id: e for e in (*events, *tail)}
-    # (offset, its line) from which an event's line is counted: the start, the end of the kept
-    # bytes, and the last event read, whichever is nearest (the latest events are near the end)
+    # (offset, its line) from which an event's line is counted: the kept line nearest before it, the end of
+    # the kept bytes, and the last event read, whichever is nearest (the latest events are near the end)
     anchors = [(0, 1), (size, kept["newlines"] + 1), (0, 1)]
 
-    def line_at(offset: int) -> int:
+    def line_at(offset: int, index: int) -> int:
+        anchors[0] = (offsets[index // LINES_EVERY * LINES_EVERY], marks[index // LINES_EVERY])
         near, line = min(anchors, key=lambda anchor: abs(anchor[0] - offset))
         line += data.count(b"\n", near, offset) if offset >= near else -data.count(b"\n", offset, near)
         anchors[2] = (offset, line)
@@ -378,7 +380,7 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
         if event is not None or index == len(ids) or ids[index] != event_id:
             return event
         begin, end = offsets[index], offsets[index + 1] if index + 1 < len(offsets) else size
-        line = line_at(begin)
+        line = line_at(begin, index)
         event = ledger.read_one(path, data, begin, end, line, ids[index - 1] if index else 0)
         known[event_id] = event
         return event
@@ -391,8 +393,8 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
 
     def about(subject: str) -> tuple[Event, ...]:
         """The events about ``subject`` outside the spine's own (scores, declarations, evaluations,
-        vetoes, joins, leaves): those the kept index names, read from their own bytes (their lines
-        counted once, from one to the next), then those appended since."""
+        vetoes, joins, leaves): those the kept index names, read from their own bytes (each one's line
+        counted from the event before it or the nearer kept line), then those appended since."""
         kept_ids = array("q")
         kept_ids.frombytes(subjects.get(subject, b""))
         found, line, at = [], 1, 0
@@ -401,6 +403,9 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
             if event is None:
                 index = bisect_left(ids, event_id)
                 begin, end = offsets[index], offsets[index + 1] if index + 1 < len(offsets) else size
+                mark = index // LINES_EVERY
+                if offsets[mark * LINES_EVERY] > at:  # a kept line past the event before: count from there
+                    line, at = marks[mark], offsets[mark * LINES_EVERY]
                 line, at = line + data.count(b"\n", at, begin), begin
                 event = ledger.read_one(path, data, begin, end, line, ids[index - 1] if index else 0)
                 if event is None:  # not readable alone: the caller reads the whole log
@@ -464,11 +469,17 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
     ids = _more_ids(_ids(base["ids"]) if base else range(0), [e.id for e in events])
     offsets = _offsets(base["offsets"]) if base else array("I")
     offsets.extend(new_offsets)
+    marks = _offsets(base["lines"]) if base else array("I")  # the line of every LINES_EVERY-th event's start
+    at, line = size, (base["newlines"] if base else 0) + 1  # the newlines are counted once, mark to mark
+    for index in range(len(marks) * LINES_EVERY, len(offsets), LINES_EVERY):
+        line += data.count(b"\n", at, offsets[index])
+        at = offsets[index]
+        marks.append(line)
     snapshot = {"path": path, "size": len(data), "digest": whole_digest or log_digest(data),
-                "newlines": (base["newlines"] if base else 0) + data.count(b"\n", size),
+                "newlines": line - 1 + data.count(b"\n", at),
                 "last_id": ids[-1] if ids else 0, "rows": [*(base["rows"] if base else ()), *new_rows],
                 "joins": joins, "members": members, "ids": _ids_kept(ids), "offsets": offsets.tobytes(),
-                "subjects": subjects, "marked": marked.tobytes()}
+                "lines": marks.tobytes(), "subjects": subjects, "marked": marked.tobytes()}
     _store(directory / FOLDER / "spine", snapshot)
 
 
