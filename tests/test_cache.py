@@ -625,27 +625,45 @@ def test_a_log_hashed_again_is_hashed_as_a_whole_hash_would(steps):
         assert cache.log_digest(data) == blake3.blake3(data).hexdigest()
 
 
-def test_add_hashes_its_log_once(demo, cli, monkeypatch):
+def test_add_hashes_its_log_once_and_searches_none_of_it_for_scheme_lines(demo, cli, monkeypatch):
     """``jifen add`` after a report hashes the log's bytes once (the start its kept spine covers), not again
-    to key the check of the log and then the log with the new record: only the bytes past those are hashed."""
+    to key the check of the log and then the log with the new record: only the bytes past those are
+    hashed; and it searches only those for the scheme lines the key names (the spine keeps the start's)."""
     import blake3
 
     assert cli("grade", "--year", "2023", "-l", demo).exit_code == 0  # keeps the spine add reads through
     log = (demo / "ledger.yaml").read_bytes()
-    whole = []
-    real = blake3.blake3
+    hashed, searched = [], []
+    real, search = blake3.blake3, ledger.scheme_refs
 
     def counted(data=b"", **options):
         if len(data) > len(log) // 2 and log.startswith(bytes(data[:len(log)])):
-            whole.append(len(data))
+            hashed.append(len(data))
         return real(data, **options)
 
     monkeypatch.setattr(blake3, "blake3", counted)
+    monkeypatch.setattr(ledger, "scheme_refs", lambda data: searched.append(len(data)) or search(data))
     cache._hashed.clear()  # as a new process starts
+    cache._refs_read.clear()
     done = cli("add", "m02", "study.absent", "--date", "2023-12-31", "--note", "缺席支部大会", "-l", demo)
     assert done.exit_code == 0, done.output
-    assert whole == [len(log)]
+    assert hashed == [len(log)]
+    assert searched and max(searched) < len(log) // 2, searched
     assert (demo / "ledger.yaml").read_bytes().startswith(log)
+    assert cli("check", "-l", demo).exit_code == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CHUNKS, max_size=12), st.floats(0, 1), st.lists(CHUNKS, max_size=4))
+def test_scheme_lines_of_a_kept_start_and_what_follows_are_those_of_the_whole_log(lines, share, appended):
+    """The scheme lines of a log whose start a kept spine covers (``_refs_kept``) and of that log with
+    lines appended are, searching only past the start, those a search of the whole log finds."""
+    data = "".join(lines).replace("note:", "scheme:").encode("utf-8")
+    size = round(len(data) * share)
+    cache._refs_kept(data, size, ledger.scheme_refs(data[:size]))
+    assert cache._scheme_refs(data) == ledger.scheme_refs(data)
+    more = data + "".join(appended).replace("note:", "scheme:").encode("utf-8")
+    assert cache._scheme_refs(more) == ledger.scheme_refs(more)
 
 
 @pytest.mark.parametrize("every", [cache.LINES_EVERY, 3])

@@ -61,7 +61,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 15  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the spine keeps the line of every 128th event)
+FORMAT = 15  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the spine keeps the line of every 128th event, and its log's scheme lines)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -342,7 +342,7 @@ def spine(directory: Path, path: Path, data: bytes) -> SpineRead:
 
 
 SPINE_KEYS = {"path", "size", "digest", "newlines", "last_id", "rows", "joins", "members", "ids", "offsets",
-              "lines", "subjects", "marked"}  # what ``_save_spine`` keeps
+              "lines", "subjects", "marked", "schemes"}  # what ``_save_spine`` keeps
 LINES_EVERY = 128  # the spine keeps the line on which every 128th event starts: an event read alone counts its line from there
 SPINE_TAIL = 64 * 1024  # appended bytes of scores alone that add parses each time before keeping the spine again
 
@@ -356,6 +356,7 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
     tail = _tail(path, data, size, kept["newlines"], last_id)
     if tail is None:
         return None
+    _refs_kept(data, size, kept["schemes"])  # the log's key then searches only the tail for scheme lines
     lines = kept["newlines"] + data.count(b"\n", size)
     if tail and (len(data) - size >= SPINE_TAIL or any(e.kind not in BULK_KINDS for e in tail)):
         whole = start.copy()
@@ -479,7 +480,8 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
                 "newlines": line - 1 + data.count(b"\n", at),
                 "last_id": ids[-1] if ids else 0, "rows": [*(base["rows"] if base else ()), *new_rows],
                 "joins": joins, "members": members, "ids": _ids_kept(ids), "offsets": offsets.tobytes(),
-                "lines": marks.tobytes(), "subjects": subjects, "marked": marked.tobytes()}
+                "lines": marks.tobytes(), "subjects": subjects, "marked": marked.tobytes(),
+                "schemes": _scheme_refs(data)}
     _store(directory / FOLDER / "spine", snapshot)
 
 
@@ -667,22 +669,30 @@ def result_key(directory: Path, search: list[Path], *parts: Any, data: bytes | N
     return key(log_digest(data) if whole else str(path), *schemes, *parts)
 
 
-_refs_read: list[tuple[bytes, list[str]]] = []  # the last log whose scheme lines were read here, and them
+# the last log whose scheme lines were read here: its bytes, how many of them were searched, their scheme lines
+_refs_read: list[tuple[bytes, int, list[str]]] = []
 
 
 def _scheme_refs(data: bytes) -> list[str]:
-    """``ledger.scheme_refs(data)``, searching only the bytes appended since the last log it read
-    in this process if ``data`` starts with all of it (``jifen add`` keys the log before and
-    after its append: a comparison of the 12 MB instead of a second search through them)."""
+    """``ledger.scheme_refs(data)``, searching only the bytes after those searched last in this
+    process if ``data`` is those very bytes or starts with all of them (``jifen add`` keys the log
+    before and after its append: a comparison of the 12 MB instead of a second search through
+    them), or after the start a kept spine covers (``_refs_kept``: no search through them at all)."""
     if _refs_read:
-        before, refs = _refs_read[0]
-        if before.endswith(b"\n") and data.startswith(before):  # the new lines start after a whole line
-            found = refs + ledger.scheme_refs(data[len(before) - 1:])
-            _refs_read[0] = (data, found)
+        before, size, refs = _refs_read[0]
+        whole = data is before or (size == len(before) and data.startswith(before))
+        if whole and 0 < size <= len(data) and before[size - 1] == ord("\n"):  # new lines start after a whole line
+            found = refs + ledger.scheme_refs(data[size - 1:])
+            _refs_read[0] = (data, len(data), found)
             return list(found)
     found = ledger.scheme_refs(data)
-    _refs_read[:] = [(data, found)]
+    _refs_read[:] = [(data, len(data), found)]
     return list(found)
+
+
+def _refs_kept(data: bytes, size: int, refs: list[str]) -> None:
+    """Say that ``refs`` are the scheme lines of ``data[:size]`` (a start whose hash a kept spine matched)."""
+    _refs_read[:] = [(data, size, list(refs))]
 
 
 def clean(directory: Path, search: list[Path], data: bytes, today: Any) -> bool:
