@@ -707,3 +707,26 @@ def test_events_read_alone_through_a_kept_spine_have_the_lines_of_the_whole_log(
             number = number % (len(events) + 1)
             found, want = spine.get(number), whole.get(number)
             assert (found is None and want is None) or (found.id, found.source) == (want.id, want.source)
+
+
+def test_add_keeps_its_clean_mark_apart_from_the_reports_text(demo, cli, monkeypatch):
+    """``jifen add`` keeps the mark that the log it appended to is clean in a file of its own: the
+    reports' printed text (``results``) is neither read nor written again, and forty adds do not push
+    it out; the next add finds its mark and reads no more of the log than before."""
+    from jifen.store import ledger as ledger_io
+
+    assert cli("grade", "--year", "2023", "-l", demo).exit_code == 0
+    results = demo / cache.FOLDER / "results"
+    printed = results.read_bytes()
+    real_load = cache._load
+    loaded = []
+    monkeypatch.setattr(cache, "_load", lambda path: loaded.append(path.name) or real_load(path))
+    whole = []
+    real_parse = ledger_io.parse
+    monkeypatch.setattr(ledger_io, "parse", lambda *args, **kwargs: whole.append(1) or real_parse(*args, **kwargs))
+    for day in range(1, 41):
+        done = cli("add", "m02", "study.absent", "--date", f"2023-11-{day % 30 + 1:02d}", "--note", f"第{day}次缺席",
+                   "-l", demo)
+        assert done.exit_code == 0, done.output
+    assert "results" not in loaded and "clean" in loaded and whole == []
+    assert results.read_bytes() == printed
