@@ -623,6 +623,7 @@ def test_a_log_hashed_again_is_hashed_as_a_whole_hash_would(steps):
         for asked in (size, len(data)):  # a kept start, then all of it (the same bytes: only the rest is hashed)
             assert cache.log_digest(data, asked) == blake3.blake3(data[:asked]).hexdigest()
         assert cache.log_digest(data) == blake3.blake3(data).hexdigest()
+        assert cache.log_digest(data, appended=more) == blake3.blake3(data + more).hexdigest()  # not joined
 
 
 def test_add_hashes_its_log_once_and_searches_none_of_it_for_scheme_lines(demo, cli, monkeypatch):
@@ -662,8 +663,10 @@ def test_scheme_lines_of_a_kept_start_and_what_follows_are_those_of_the_whole_lo
     size = round(len(data) * share)
     cache._refs_kept(data, size, ledger.scheme_refs(data[:size]))
     assert cache._scheme_refs(data) == ledger.scheme_refs(data)
-    more = data + "".join(appended).replace("note:", "scheme:").encode("utf-8")
-    assert cache._scheme_refs(more) == ledger.scheme_refs(more)
+    added = "".join(appended).replace("note:", "scheme:").encode("utf-8")
+    assert cache._scheme_refs(data, added) == ledger.scheme_refs(data + added)  # the two not joined
+    cache._refs_kept(data, size, ledger.scheme_refs(data[:size]))
+    assert cache._scheme_refs(data + added) == ledger.scheme_refs(data + added)
 
 
 @pytest.mark.parametrize("every", [cache.LINES_EVERY, 3])

@@ -85,9 +85,12 @@ def digest(data: bytes | memoryview) -> str:
 _hashed: list[tuple[bytes, int, Any]] = []  # the log hashed last in this process: its bytes, how many, their hasher
 
 
-def log_digest(data: bytes, size: int | None = None) -> str:
-    """``digest(data[:size])`` (of all of ``data`` by default), ``data`` being a log's bytes: see ``_log_hasher``."""
-    return _log_hasher(data, len(data) if size is None else size).hexdigest()
+def log_digest(data: bytes, size: int | None = None, appended: bytes = b"") -> str:
+    """``digest(data[:size] + appended)`` (``size``: all of ``data`` by default), ``data`` being a log's
+    bytes (see ``_log_hasher``) and ``appended`` any bytes after them, not joined to them."""
+    hasher = _log_hasher(data, len(data) if size is None else size)
+    hasher.update(appended)
+    return hasher.hexdigest()
 
 
 def _log_hasher(data: bytes, size: int) -> Any:
@@ -648,9 +651,9 @@ def key(*parts: Any) -> str:
 
 
 def result_key(directory: Path, search: list[Path], *parts: Any, data: bytes | None = None,
-               whole: bool = True) -> str | None:
+               appended: bytes = b"", whole: bool = True) -> str | None:
     """The key of a result made from the ledger in ``directory`` (its bytes ``data``, if the caller
-    has read them) and every version of its scheme (the ``open`` event's, found on ``search``, and
+    has read them, followed by ``appended``) and every version of its scheme (the ``open`` event's, found on ``search``, and
     each ``adopt`` event's): it covers every one of those files' bytes, jifen's code and ``parts``
     (with ``whole`` False, the log's path but not its bytes). None if the log's start is not canonical."""
     from jifen.store import scheme as scheme_io
@@ -662,23 +665,25 @@ def result_key(directory: Path, search: list[Path], *parts: Any, data: bytes | N
         if opening is None or not opening.scheme:
             return None
         schemes = []
-        for ref in _scheme_refs(data) or [opening.scheme]:
+        for ref in _scheme_refs(data, appended) or [opening.scheme]:
             scheme_path = scheme_io.find(ref, search, base=directory)
             schemes += [str(scheme_path), digest(scheme_path.read_bytes())]
     except (JifenError, OSError):
         return None  # the full read reports it
-    return key(log_digest(data) if whole else str(path), *schemes, *parts)
+    return key(log_digest(data, appended=appended) if whole else str(path), *schemes, *parts)
 
 
 # the last log whose scheme lines were read here: its bytes, how many of them were searched, their scheme lines
 _refs_read: list[tuple[bytes, int, list[str]]] = []
 
 
-def _scheme_refs(data: bytes) -> list[str]:
-    """``ledger.scheme_refs(data)``, searching only the bytes after those searched last in this
-    process if ``data`` is those very bytes or starts with all of them (``jifen add`` keys the log
-    before and after its append: a comparison of the 12 MB instead of a second search through
-    them), or after the start a kept spine covers (``_refs_kept``: no search through them at all)."""
+def _scheme_refs(data: bytes, appended: bytes = b"") -> list[str]:
+    """``ledger.scheme_refs(data + appended)``, searching only the bytes after those searched last in
+    this process if ``data`` is those very bytes or starts with all of them, or after the start a kept
+    spine covers (``_refs_kept``: no search through them at all); and ``appended`` on its own."""
+    if appended:  # new lines after a whole one (an append refuses a torn log): searched from its newline
+        joined = not data.endswith(b"\n")
+        return _scheme_refs(data + appended) if joined else _scheme_refs(data) + ledger.scheme_refs(b"\n" + appended)
     if _refs_read:
         before, size, refs = _refs_read[0]
         whole = data is before or (size == len(before) and data.startswith(before))
@@ -704,11 +709,12 @@ def clean(directory: Path, search: list[Path], data: bytes, today: Any) -> bool:
     return isinstance(day, int) and day <= today.toordinal()
 
 
-def keep_clean(directory: Path, search: list[Path], data: bytes, today: Any) -> None:
-    """Keep that the log whose bytes are ``data`` has no errors on ``today`` (see ``clean``), in a file of
-    its own: ``jifen add`` keeps one on every append, and neither reads nor writes again the reports'
-    printed text (420 KB for a grade of 5,000 members), nor pushes it out of the ``RESULTS_KEPT``."""
-    name = result_key(directory, search, "clean", data=data)
+def keep_clean(directory: Path, search: list[Path], data: bytes, today: Any, appended: bytes = b"") -> None:
+    """Keep that the log whose bytes are ``data`` (then ``appended``) has no errors on ``today`` (see
+    ``clean``), in a file of its own: ``jifen add`` keeps one on every append, and neither reads nor
+    writes again the reports' printed text (420 KB for a grade of 5,000 members), nor pushes it out
+    of the ``RESULTS_KEPT``."""
+    name = result_key(directory, search, "clean", data=data, appended=appended)
     if name:
         keep(directory, name, today.toordinal(), "clean")
 
