@@ -11,10 +11,11 @@ every command registered.
 
 from __future__ import annotations
 
-import contextlib
 import sys
-from collections.abc import Iterator
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: the console entry imports typing (and typer) with the collector paused
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["app", "main"]
 
@@ -65,15 +66,27 @@ def command_word(args: list[str]) -> str | None:
 
 def main() -> None:
     """Console entry point: imports only the module of the command run and builds only that command
-    (see ``jifen.cli.lazy``), with the garbage collector paused while it does (``started``)."""
+    (see ``jifen.cli.lazy``).
+
+    Python's cyclic garbage collector is paused while it does, and what that made is then frozen
+    (``gc.freeze``): start-up (typer, the command's module, its click command) makes some 25,000
+    objects that live as long as the process, and no garbage; the collector walked them some 40
+    times for nothing (5–10 ms of a ``jifen add``), and would again at every later collection. A
+    server started here keeps its modules for its lifetime too: nothing frozen is what a request
+    could free."""
+    import gc
     import os
 
-    with started():
+    gc.disable()
+    try:
         from jifen.cli import completion, lazy
 
         completing = os.environ.get(completion.VARIABLE)  # the shell asks for completions (or the script)
         module = None if completing else MODULES.get(command_word(sys.argv[1:]) or "")
         command = lazy.group(load((module,) if module else ORDER))
+    finally:
+        gc.freeze()
+        gc.enable()
     try:
         if completing:
             raise SystemExit(completion.complete(command, os.environ[completion.VARIABLE]))
@@ -81,24 +94,6 @@ def main() -> None:
     except SystemExit as done:
         leave(done.code)
     leave(0)
-
-
-@contextlib.contextmanager
-def started() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the entry point starts (typer, the command's
-    module and its click command are imported and built), then freeze (``gc.freeze``) what that
-    made. Start-up makes some 25,000 objects that live as long as the process, and no garbage:
-    the collector would walk them some 40 times for nothing (5–10 ms of a ``jifen add``), and
-    every later collection again. A server started this way keeps its modules for its lifetime
-    too, so what is frozen is nothing a request could free."""
-    import gc
-
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
 
 
 def leave(code: Any) -> None:
