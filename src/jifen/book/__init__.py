@@ -564,9 +564,9 @@ def record_all(directory: Path, fields: ManyFields, *, today: dt.date, lang: str
             spine = Spine.of(whole)
         return spine, problems or _errors(directory, path, data, search, today, cached)
 
-    def written(data: bytes) -> None:  # the log as appended: its errors were none before, the new event's none
+    def written(data: bytes, appended: bytes) -> None:  # the log as appended: no errors before, none in what was added
         if cached:
-            cache.keep_clean(directory, search, data, today)
+            cache.keep_clean(directory, search, data, today, appended)
 
     if commit and not dry_run:
         from jifen.store import gitrepo

@@ -13,11 +13,13 @@ import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from fractions import Fraction
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jifen.core.kinds import OUTSIDE_SPINE, ROSTER_KINDS
 from jifen.core.periods import Period
+
+if TYPE_CHECKING:  # a band's quota is read by jifen.store.scheme, which imports fractions when a scheme has one
+    from fractions import Fraction
 
 
 @dataclass(frozen=True, order=True)

@@ -23,11 +23,17 @@ from dataclasses import dataclass
 KINDS = ("month", "quarter", "half", "year")
 _SIZE = {"month": 1, "quarter": 3, "half": 6, "year": 12}  # in months
 _PATTERNS = (
-    ("month", re.compile(r"^(\d{4})-(\d{1,2})$")),
-    ("quarter", re.compile(r"^(\d{4})[Qq]([1-4])$")),
-    ("half", re.compile(r"^(\d{4})[Hh]([12])$")),
-    ("year", re.compile(r"^(\d{4})$")),
+    ("month", r"^(\d{4})-(\d{1,2})$"),
+    ("quarter", r"^(\d{4})[Qq]([1-4])$"),
+    ("half", r"^(\d{4})[Hh]([12])$"),
+    ("year", r"^(\d{4})$"),
 )
+
+
+@functools.cache
+def _compiled() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """``_PATTERNS`` compiled, once, when a period is first parsed: a ``jifen add`` parses none."""
+    return tuple((kind, re.compile(pattern)) for kind, pattern in _PATTERNS)
 
 
 _OF: dict[tuple[dt.date, str], Period] = {}  # (day, kind) → the period of that kind holding that day (``Period.of``)
@@ -45,7 +51,7 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         """``YYYY-MM``, ``YYYYQn``, ``YYYYHn`` or ``YYYY`` (year 1 to 9999); ValueError otherwise."""
-        for kind, pattern in _PATTERNS:
+        for kind, pattern in _compiled():
             match = pattern.match(text.strip())
             if match:
                 year = int(match.group(1))

@@ -143,17 +143,18 @@ def _held_from(rows: tuple) -> tuple:
     return tuple((what, day(start), day(until) if until else None) for what, start, until in rows)
 
 
-def from_rows(rows: list[tuple]) -> Mapping[str, Member]:
-    """The roster ``to_rows`` kept, each member made (exactly as ``build`` makes it) when first
-    looked up: adding a score looks up one of them."""
-    return _KeptRoster(rows)
+def from_rows(rows: list[tuple] | Mapping[str, tuple]) -> Mapping[str, Member]:
+    """The roster ``to_rows`` kept (its rows, or them by id: a mapping that may make each row only
+    when asked for, as the cache's does), each member made (exactly as ``build`` makes it) when
+    first looked up: adding a score looks up one of them."""
+    return _KeptRoster(rows if isinstance(rows, Mapping) else {row[0]: row for row in rows})
 
 
 class _KeptRoster(Mapping[str, Member]):
     """See ``from_rows``."""
 
-    def __init__(self, rows: list[tuple]) -> None:
-        self._rows = {row[0]: row for row in rows}
+    def __init__(self, rows: Mapping[str, tuple]) -> None:
+        self._rows = rows
         self._made: dict[str, Member] = {}
 
     def __getitem__(self, id: str) -> Member:

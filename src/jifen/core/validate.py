@@ -18,7 +18,6 @@ from jifen.core.kinds import CHANGES, KINDS, ROSTER_KINDS, SCORED, STATUSES
 from jifen.core.model import Category, Event, Ledger, Lookup, Problem, Scheme, Spine
 from jifen.core.numbers import plain
 from jifen.core.periods import Period
-from jifen.core.workflow import notice_end, touched
 from jifen.messages import Word
 
 if TYPE_CHECKING:
@@ -244,6 +243,9 @@ def _workflow_problems(events: Sequence[Event], context: Context, only: Event | 
         if event.kind == "appeal" and checked:
             problems += _appeal_window(event, by_id, notices)
         if event.kind == "close" and event.period:
+            # imported at the first close: a log that closed no period (most that an add checks) never needs it
+            from jifen.core.workflow import touched
+
             if checked:
                 problems += _close_problems(event, events, closed, ruled, by_id)
             closed.setdefault(event.period, event)
@@ -259,6 +261,8 @@ def _workflow_problems(events: Sequence[Event], context: Context, only: Event | 
 def _close_problems(event: Event, events: Sequence[Event], closed: dict[str, Event], ruled: dict[int, Event],
                     by_id: Lookup) -> list[Problem]:
     """A close of a period closed before, or with appeals touching it not yet ruled on."""
+    from jifen.core.workflow import touched
+
     problems = []
     if event.period in closed:
         problems.append(Problem(event.source, "event.closed-twice", {"period": event.period}))
@@ -273,6 +277,8 @@ def _close_problems(event: Event, events: Sequence[Event], closed: dict[str, Eve
 
 
 def _appeal_window(event: Event, by_id: Lookup, notices: list[Event]) -> list[Problem]:
+    from jifen.core.workflow import notice_end, touched
+
     quarters = touched(event, by_id)
     for notice in notices:
         if notice.period in quarters and notice.date <= event.date <= notice_end(notice):

@@ -622,14 +622,14 @@ def create(directory: Path, fields: Mapping[str, Any]) -> Event:
 
 def append(directory: Path, build: Callable[[Spine, int], Mapping[str, Any]],
            reader: Callable[[str, bytes], tuple[Spine, list[Problem]]] | None = None,
-           written: Callable[[bytes], None] | None = None) -> Event:
+           written: Callable[[bytes, bytes], None] | None = None) -> Event:
     """Append the event that ``build(spine, next_id)`` returns; return it as read back (``append_all``)."""
     return append_all(directory, lambda spine, next_id: [build(spine, next_id)], reader, written=written)[0]
 
 
 def append_all(directory: Path, build: Callable[[Spine, int], Sequence[Mapping[str, Any]]],
                reader: Callable[[str, bytes], tuple[Spine, list[Problem]]] | None = None,
-               dry_run: bool = False, written: Callable[[bytes], None] | None = None) -> list[Event]:
+               dry_run: bool = False, written: Callable[[bytes, bytes], None] | None = None) -> list[Event]:
     """Append the events that ``build(spine, next_id)`` returns, numbered from ``next_id`` on,
     all or none; return them as read back.
 
@@ -641,7 +641,8 @@ def append_all(directory: Path, build: Callable[[Spine, int], Sequence[Mapping[s
     fails), so the log never holds part of them. ``reader`` reads the bytes
     (default: all of them, by ``parse``; the cache passes one that reads only what
     it has not kept). ``dry_run``: everything but the write. ``written`` is given the log's
-    bytes after the append, still under the lock.
+    bytes before the append and the bytes appended, still under the lock (not the two joined:
+    a copy of a 12 MB log costs a new process ~9 ms, most of it the kernel's fresh pages).
     """
     path = locate(directory)
     with open(path, "ab") as handle:
@@ -670,7 +671,7 @@ def append_all(directory: Path, build: Callable[[Spine, int], Sequence[Mapping[s
             if payload and not dry_run:
                 _write_all(handle.fileno(), payload, len(data), str(path))
                 if written is not None:
-                    written(data + payload)
+                    written(data, payload)
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     return events

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jifen
 from jifen.core import categories, rules, typed
@@ -33,6 +32,9 @@ from jifen.core.model import (
 )
 from jifen.errors import InvalidInput, LedgerNotFound, WriteRefused
 from jifen.store import yamlsrc
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 SUFFIX = ".yaml"
 MAX_BYTES = 1024 * 1024  # a larger scheme file is refused before it is read (the shipped ones are under 20 KiB)
@@ -162,6 +164,9 @@ def _bool(node: yamlsrc.Node) -> bool:
 
 def _fraction(node: yamlsrc.Node) -> Fraction:
     """An exact fraction of a whole: ``1/3``, ``40%`` or ``0.4``."""
+    # imported here: only a scheme with quotas or shares needs it, not every command
+    from fractions import Fraction
+
     text = yamlsrc.as_text(node).strip()
     try:
         value = Fraction(text[:-1]) / 100 if text.endswith("%") else Fraction(text)
@@ -174,6 +179,8 @@ def _fraction(node: yamlsrc.Node) -> Fraction:
 
 def _share(node: yamlsrc.Node) -> Decimal:
     """A share of points, as an exact decimal (``0.3``, ``30%``)."""
+    from fractions import Fraction
+
     value = _fraction(node)
     share = Decimal(value.numerator) / Decimal(value.denominator)
     if Fraction(share) != value:
