@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 
 import pytest
@@ -615,3 +616,23 @@ def test_each_kept_text_is_a_file_of_its_own_and_the_oldest_go(demo, cli, monkey
     assert {cache._load(p) for p in kept} == {printed[m] for m in months[-3:]}
     for month in months:  # kept or not, the same text
         assert cli("report", "--month", month, "-l", demo).output == printed[month]
+
+
+def test_kept_texts_with_the_same_time_are_pruned_without_a_traceback(tmp_path, cli):
+    """A results folder copied onto a USB stick (FAT keeps times to 2 s) or out of an archive holds
+    files of one modification time: the oldest are still found, and the report prints as without
+    the cache (the pruning compared two folder entries, a TypeError)."""
+    folder = tmp_path / "党委" / "第一党支部"
+    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns(".jifen-cache"))
+    months = [f"2023-{m:02d}" for m in range(1, 13)]
+    for month in months[:cache.RESULTS_KEPT // 8 + 2]:
+        cli("report", "--month", month, "-l", folder)
+    results = folder / cache.FOLDER / cache.RESULTS
+    for number in range(cache.RESULTS_KEPT):  # as many again, as an older run left them
+        (results / cache.key("留存", number)).write_bytes(b"")
+    for kept in results.iterdir():
+        os.utime(kept, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    got = cli("report", "--month", "2023-12", "-l", folder)
+    assert got.exit_code == 0
+    assert got.output == cli("report", "--month", "2023-12", "-l", folder, env={"JIFEN_CACHE": "off"}).output
+    assert len(list(results.iterdir())) == cache.RESULTS_KEPT
