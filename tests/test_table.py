@@ -12,6 +12,7 @@ import pytest
 from rich.cells import cell_len
 
 from jifen import book, render, reports
+from jifen.core.numbers import plain as written
 from jifen.core.periods import Period
 from tests.conftest import SCHEMES
 
@@ -282,3 +283,28 @@ def test_a_statement_on_a_narrow_terminal_keeps_id_date_kind_points_and_revoked_
         line = next(line for line in lines if line.split()[:2] == [str(row["id"]), row["date"]])
         assert line.split()[-1] == "是" if row["id"] in revoked else "是" not in line.split()
     assert revoked & {row["id"] for row in report.rows}
+
+
+@pytest.mark.parametrize("width", [40, 44, 48, 52, 56, 59])
+def test_a_statement_on_a_terminal_of_40_to_59_columns_still_shows_points_and_revoked_whole(opened, width):
+    """Below 60 columns the statement left nothing more out and rich dropped its last columns
+    (分值 below 50, 已撤销 below 60): the rule goes next, then the table's outer padding, and the
+    id, date, kind, points and 已撤销 mark of every line stay whole."""
+    subject = next(m.id for m in opened.standings.members.values() if m.name == "吴敏")
+    revoked = {e.target for e in opened.ledger.events if e.kind == "revoke"}
+    report = reports.show_report(opened.ledger, opened.standings, subject)
+    lines = drawn(report, width)
+    assert max(map(cell_len, lines)) <= width
+    header = next(line for line in lines if "编号" in line)
+    assert all(word in header for word in ("编号", "日期", "类型", "分值", "已撤销")), header
+    for row in report.rows:
+        cells = next(line for line in lines if line.split()[:2] == [str(row["id"]), row["date"]]).split()
+        assert cells[2] == row_kind(row)
+        assert row.get("points") is None or written(row["points"]) in cells
+        assert (cells[-1] == "是") == (row["id"] in revoked)
+
+
+def row_kind(row) -> str:
+    from jifen import messages
+
+    return messages.text(f"kind.{row['kind']}", "zh")
