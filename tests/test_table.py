@@ -308,3 +308,24 @@ def row_kind(row) -> str:
     from jifen import messages
 
     return messages.text(f"kind.{row['kind']}", "zh")
+
+
+@pytest.mark.parametrize("width", [56, 60, 66])
+def test_a_grade_with_a_long_name_keeps_rank_total_and_grade_when_the_folded_marks_do_not_fit(cli, tmp_path,
+                                                                                              width):
+    """A member named 阿卜杜热合曼·买买提明·艾力 (26 cells) left no room for the folded marks at 56–66
+    columns, and rich dropped the total and the grade: the folded column goes first, then they fit."""
+    folder = tmp_path / "第五支部"
+    assert cli("init", folder, "--scheme", "quantified-2023", "--name", "第五支部", "--date", "2023-01-01").exit_code == 0
+    for name in ("阿卜杜热合曼·买买提明·艾力", "张三"):
+        assert cli("member", "add", name, "--date", "2023-01-01", "-l", folder).exit_code == 0
+    assert cli("add", "张三", "study.absent", "--date", "2023-03-01", "-l", folder).exit_code == 0
+    opened = book.open(folder, [SCHEMES], cached=False).usable()
+    for report in (reports.grade_report(opened.ledger, opened.standings_for(2023), 2023, explain=False),
+                   reports.period_report(opened.ledger, opened.standings, Period.parse("2023Q1"))):
+        lines = drawn(report, width)
+        assert max(map(cell_len, lines)) <= width
+        header = next(line for line in lines if "名次" in line)
+        assert "得分" in header and ("等级" in header) == (report.title[0].startswith("title.grade")), header
+        assert next(line for line in lines if "阿卜杜热合曼·买买提明·艾力" in line).split()[0] == "1"
+        assert next(line for line in lines if "张三" in line).split()[-1] in ("优秀", "99", "99.75")

@@ -120,7 +120,8 @@ def _layouts(report: Report, lang: str, headers: list[str], rows: list[list[str]
     their short names; by the shortest unique start of those, with a legend; folded into one
     compact column listing only the cells that differ from the column's full marks; then that
     last one without the spare columns (``Column.spare``), one more left out each time; then with
-    only the ``KEPT`` columns (a terminal of 40 columns still shows a statement's points and marks)."""
+    only the ``KEPT`` columns (a terminal of 40 columns still shows a statement's points and marks,
+    a grade's rank, names, totals and grades)."""
     folding = [i for i, c in enumerate(report.columns) if c.short]
     keys = [c.key for c in report.columns]
 
@@ -156,9 +157,16 @@ def _layouts(report: Report, lang: str, headers: list[str], rows: list[list[str]
 
     layouts = (full, short, abbreviated, compact) if folding else (full,)
     spare = [c.key for c in sorted((c for c in report.columns if c.spare), key=lambda c: c.spare)]
-    cut = [c.key for c in report.columns if c.key not in KEPT and not c.spare]  # the rule, the note …: last
-    return (layouts + tuple(_without(layouts[-1], set(spare[:n])) for n in range(1, len(spare) + 1))
-            + ((_without(layouts[-1], {*spare, *cut}),) if cut else ()))
+    return (*layouts, *(_without(layouts[-1], set(spare[:n])) for n in range(1, len(spare) + 1)),
+            _kept_only(layouts[-1]))
+
+
+def _kept_only(layout):
+    """``layout`` with only its ``KEPT`` columns: the rule, the note, the folded marks go last."""
+    def made(numeric):
+        keys = layout(numeric)[3]
+        return _without(layout, {key for key in keys if key not in KEPT})(numeric)
+    return made
 
 
 def _without(layout, left_out: set[str]):
