@@ -329,3 +329,23 @@ def test_a_grade_with_a_long_name_keeps_rank_total_and_grade_when_the_folded_mar
         assert "得分" in header and ("等级" in header) == (report.title[0].startswith("title.grade")), header
         assert next(line for line in lines if "阿卜杜热合曼·买买提明·艾力" in line).split()[0] == "1"
         assert next(line for line in lines if "张三" in line).split()[-1] in ("优秀", "99", "99.75")
+
+
+@pytest.mark.parametrize("width", [40, 44, 49])
+def test_a_name_too_long_for_the_terminal_is_cut_short_rather_than_the_totals_and_grades(cli, tmp_path, width):
+    """A 28-cell name (欧阳娜娜……) and the rank, total and grade beside it need 50 columns: narrower, rich
+    dropped the total and the grade of everyone; the name is cut with … instead, and every other row
+    keeps its rank, name, total and grade whole."""
+    folder = tmp_path / "第六支部"
+    assert cli("init", folder, "--scheme", "quantified-2023", "--name", "第六支部", "--date", "2023-01-01").exit_code == 0
+    for name in ("欧阳娜娜娜娜娜娜娜娜娜娜娜娜", "张三", "王　芳"):
+        assert cli("member", "add", name, "--date", "2023-01-01", "-l", folder).exit_code == 0
+    assert cli("add", "张三", "study.absent", "--date", "2023-03-01", "-l", folder).exit_code == 0
+    opened = book.open(folder, [SCHEMES], cached=False).usable()
+    report = reports.grade_report(opened.ledger, opened.standings_for(2023), 2023, explain=False)
+    lines = drawn(report, width)
+    assert max(map(cell_len, lines)) <= width
+    assert next(line for line in lines if "欧阳娜娜" in line).split()[-2:] == ["100", "优秀"]
+    assert "欧阳娜娜娜娜娜娜" in next(line for line in lines if "欧阳娜娜" in line)
+    assert next(line for line in lines if "张三" in line).split() == ["3", "张三", "99.75", "优秀"]
+    assert next(line for line in lines if "王　芳" in line).split()[-2:] == ["100", "优秀"]

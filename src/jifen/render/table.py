@@ -77,6 +77,7 @@ def _grade_counts(report: Report, lang: str) -> str:
 
 NARROWEST = 8  # cells a column cut short keeps: 2023年初… , study.n…
 KEPT = ("rank", "member", "score", "grade", "id", "date", "kind", "points", "revoked")  # columns never cut short, however narrow the terminal
+NAMES_CUT = tuple(key for key in KEPT if key != "member")  # a terminal too narrow for a long name and the numbers beside it
 _GRADE_STYLES = ("bold green", "green", "yellow", "red")
 
 
@@ -94,12 +95,13 @@ def _rich_table(report: Report, lang: str, title: str, headers: list[str], rows:
     legend: list[str] = []
     sizes = None
     layouts = _layouts(report, lang, headers, rows)
-    for tight, layout in [(tight, layout) for tight in (False, True) for layout in layouts]:
+    tries = [(tight, layout, KEPT) for tight in (False, True) for layout in layouts]
+    for tight, layout, kept in [*tries, (True, layouts[-1], NAMES_CUT)]:  # last, a name too long is cut short
         shown_headers, shown_rows, shown_numeric, shown_keys, legend = layout(numeric)
-        sizes = _sizes(shown_headers, shown_rows, shown_keys, width, tight)
+        sizes = _sizes(shown_headers, shown_rows, shown_keys, width, tight, kept)
         if sizes is not None:
             break
-    table = _draw(title, shown_headers, shown_rows, shown_numeric, shown_keys, color, sizes, tight)
+    table = _draw(title, shown_headers, shown_rows, shown_numeric, shown_keys, color, sizes, tight, kept)
     table.expand = False
     console.print(table)
     for line in _packed(legend, width):
@@ -198,10 +200,10 @@ def _starts(names: list[str]) -> list[str]:
 
 
 def _sizes(headers: list[str], rows: list[list[str]], keys: list[str], width: int,
-           tight: bool = False) -> list[int] | None:
+           tight: bool = False, kept: tuple[str, ...] = KEPT) -> list[int] | None:
     """The width of each column in a table ``width`` cells wide (``tight``: drawn without its outer
     padding and edge, see ``_draw``): each as wide as its widest cell if they
-    all fit; else the ``KEPT`` ones so, and the others cut short, each keeping at least its header and
+    all fit; else the ``kept`` ones so, and the others cut short, each keeping at least its header and
     ``NARROWEST`` cells (less only if its cells are narrower), sharing what is left in proportion to
     what they lack; None if even that does not fit."""
     from rich.cells import cell_len
@@ -211,7 +213,7 @@ def _sizes(headers: list[str], rows: list[list[str]], keys: list[str], width: in
     room = width - 3 * len(headers) + (3 if tight else -1)
     if sum(natural) <= room:
         return natural
-    least = [size if key in KEPT else min(size, max(cell_len(header), NARROWEST))
+    least = [size if key in kept else min(size, max(cell_len(header), NARROWEST))
              for size, header, key in zip(natural, headers, keys)]
     spare = room - sum(least)
     if spare < 0:
@@ -222,7 +224,7 @@ def _sizes(headers: list[str], rows: list[list[str]], keys: list[str], width: in
 
 
 def _draw(title: str, headers: list[str], rows: list[list[str]], numeric: list[bool], keys: list[str],
-          color: bool, sizes: list[int] | None = None, tight: bool = False):
+          color: bool, sizes: list[int] | None = None, tight: bool = False, kept: tuple[str, ...] = KEPT):
     """The rich table of these columns (``keys`` names them: a ``grade`` column is coloured), each as
     wide as ``sizes`` says (``_sizes``; if None, rich fits them, the ``KEPT`` ones whole); ``tight``:
     without the padding and edge outside the first and last column (four cells for a narrow terminal)."""
@@ -235,7 +237,7 @@ def _draw(title: str, headers: list[str], rows: list[list[str]], numeric: list[b
     table = Table(title=Text(title), box=box.SIMPLE_HEAD, title_justify="left",  # Text: never read as markup
                   header_style="bold" if color else "", pad_edge=not tight, show_edge=not tight)
     for at, (header, right) in enumerate(zip(headers, numeric)):
-        whole = max([cell_len(header), *(cell_len(row[at]) for row in rows)]) if keys[at] in KEPT else None
+        whole = max([cell_len(header), *(cell_len(row[at]) for row in rows)]) if keys[at] in kept else None
         table.add_column(Text(header), justify="right" if right else "left", no_wrap=True, overflow="ellipsis",
                          min_width=whole, width=sizes[at] if sizes else None)
     order: list[str] = []
