@@ -636,3 +636,25 @@ def test_kept_texts_with_the_same_time_are_pruned_without_a_traceback(tmp_path, 
     assert got.exit_code == 0
     assert got.output == cli("report", "--month", "2023-12", "-l", folder, env={"JIFEN_CACHE": "off"}).output
     assert len(list(results.iterdir())) == cache.RESULTS_KEPT
+
+
+def test_a_results_folder_that_refuses_removals_still_prints_the_report(tmp_path, cli, monkeypatch):
+    """A results folder made read-only (or on a share that refuses deletions) holding more texts than
+    are kept: the report prints as without the cache and exits 0 (the pruning's PermissionError
+    ended it with 没有权限读写 after the table)."""
+    folder = tmp_path / "党委" / "第二党支部"
+    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns(".jifen-cache"))
+    monkeypatch.setattr(cache, "RESULTS_KEPT", 2)
+    for month in ("2023-01", "2023-02"):
+        cli("report", "--month", month, "-l", folder)
+    refused = type(folder).unlink
+
+    def unlink(path, missing_ok=False):
+        if path.parent.name == cache.RESULTS:
+            raise PermissionError(13, "Permission denied", str(path))
+        return refused(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(type(folder), "unlink", unlink)
+    got = cli("report", "--month", "2023-03", "-l", folder)
+    assert got.exit_code == 0
+    assert got.output == cli("report", "--month", "2023-03", "-l", folder, env={"JIFEN_CACHE": "off"}).output
