@@ -349,3 +349,17 @@ def test_a_name_too_long_for_the_terminal_is_cut_short_rather_than_the_totals_an
     assert "欧阳娜娜娜娜娜娜" in next(line for line in lines if "欧阳娜娜" in line)
     assert next(line for line in lines if "张三" in line).split() == ["3", "张三", "99.75", "优秀"]
     assert next(line for line in lines if "王　芳" in line).split()[-2:] == ["100", "优秀"]
+
+
+@pytest.mark.parametrize("width", [40, 50])
+def test_a_table_that_neither_folds_nor_spares_keeps_every_column_on_a_narrow_terminal(opened, width):
+    """The member list and the rules handbook have no column to fold or leave out: narrow, each keeps
+    every column (cut with …), ids and names whole, never only its ``KEPT`` ones (none, for the handbook)."""
+    members = reports.members_report(opened.ledger, opened.standings.members)
+    lines = drawn(members, width)
+    assert max(map(cell_len, lines)) <= width
+    assert next(line for line in lines if "王志强" in line).split()[:2] == ["m03", "王志强"]
+    assert len(next(line for line in lines if "王志强" in line).split()) >= 3  # the dates too
+    handbook = drawn(reports.handbook_report(opened.ledger, opened.scheme), width)
+    assert max(map(cell_len, handbook)) <= width
+    assert any("study." in line for line in handbook)

@@ -96,7 +96,9 @@ def _rich_table(report: Report, lang: str, title: str, headers: list[str], rows:
     sizes = None
     layouts = _layouts(report, lang, headers, rows)
     tries = [(tight, layout, KEPT) for tight in (False, True) for layout in layouts]
-    for tight, layout, kept in [*tries, (True, layouts[-1], NAMES_CUT)]:  # last, a name too long is cut short
+    if any(c.short or c.spare for c in report.columns):  # grade, report, show: last, a name too long is cut short
+        tries.append((True, layouts[-1], NAMES_CUT))
+    for tight, layout, kept in tries:
         shown_headers, shown_rows, shown_numeric, shown_keys, legend = layout(numeric)
         sizes = _sizes(shown_headers, shown_rows, shown_keys, width, tight, kept)
         if sizes is not None:
@@ -121,9 +123,9 @@ def _layouts(report: Report, lang: str, headers: list[str], rows: list[list[str]
     """The ways to lay the table out, widest first: the full headers; foldable columns headed by
     their short names; by the shortest unique start of those, with a legend; folded into one
     compact column listing only the cells that differ from the column's full marks; then that
-    last one without the spare columns (``Column.spare``), one more left out each time; then with
-    only the ``KEPT`` columns (a terminal of 40 columns still shows a statement's points and marks,
-    a grade's rank, names, totals and grades)."""
+    last one without the spare columns (``Column.spare``), one more left out each time; then, for a
+    report with such columns, only the ``KEPT`` ones (a terminal of 40 columns still shows a statement's
+    points and marks, a grade's rank, names, totals and grades)."""
     folding = [i for i, c in enumerate(report.columns) if c.short]
     keys = [c.key for c in report.columns]
 
@@ -159,8 +161,9 @@ def _layouts(report: Report, lang: str, headers: list[str], rows: list[list[str]
 
     layouts = (full, short, abbreviated, compact) if folding else (full,)
     spare = [c.key for c in sorted((c for c in report.columns if c.spare), key=lambda c: c.spare)]
-    return (*layouts, *(_without(layouts[-1], set(spare[:n])) for n in range(1, len(spare) + 1)),
-            _kept_only(layouts[-1]))
+    cut = (_without(layouts[-1], set(spare[:n])) for n in range(1, len(spare) + 1))
+    # a report that folds or spares columns (grade, report, show) keeps its KEPT ones before all; others stay whole
+    return (*layouts, *cut, _kept_only(layouts[-1])) if folding or spare else (*layouts, *cut)
 
 
 def _kept_only(layout):
