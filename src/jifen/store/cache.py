@@ -668,11 +668,15 @@ def keep(directory: Path, key: str, value: Any, folder: str = "results") -> None
         if place.is_file():  # every result in one file, as jifen kept them before
             place.unlink()
         _store(place / key, value)
-        found = [(entry.stat().st_mtime_ns, entry) for entry in os.scandir(place) if _is_key(entry.name)]
+        found = [(entry.stat(follow_symlinks=False).st_mtime_ns, entry.name) for entry in os.scandir(place)
+                 if _is_key(entry.name)]
     except OSError:
         return
-    for _, old in sorted(found)[:-RESULTS_KEPT]:
-        Path(old.path).unlink(missing_ok=True)
+    for _, old in sorted(found)[:-RESULTS_KEPT]:  # by time, then name: a copied folder's files share one time
+        try:
+            (place / old).unlink(missing_ok=True)
+        except OSError:  # a folder made read-only: the results stay, the report is printed all the same
+            return
 
 
 RESULTS = "results"  # a folder: one file a result, named by its key
