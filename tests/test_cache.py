@@ -816,3 +816,21 @@ def test_a_results_folder_that_refuses_removals_still_prints_the_report(tmp_path
     got = cli("report", "--month", "2023-03", "-l", folder)
     assert got.exit_code == 0
     assert got.output == cli("report", "--month", "2023-03", "-l", folder, env={"JIFEN_CACHE": "off"}).output
+
+
+def test_a_temporary_file_a_killed_writer_left_is_removed_an_hour_on(demo, cli):
+    """A report killed while it wrote its text leaves ``KEY.PID`` behind: the next report that keeps a
+    text removes it once it is an hour old (a writer still at work is never that slow)."""
+    import os
+    import time
+
+    assert cli("report", "--month", "2023-03", "-l", demo).exit_code == 0
+    folder = demo / cache.FOLDER / cache.RESULTS
+    kept = next(folder.iterdir())
+    old, fresh = folder / f"{kept.name}.4242", folder / f"{kept.name}.4343"
+    old.write_bytes(b"half a text")
+    fresh.write_bytes(b"a text being written")
+    hour_ago = time.time() - 3_601
+    os.utime(old, (hour_ago, hour_ago))
+    printed = cli("report", "--month", "2023-04", "-l", demo)
+    assert printed.exit_code == 0 and not old.exists() and fresh.exists() and kept.exists()
