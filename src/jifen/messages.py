@@ -200,7 +200,9 @@ MESSAGES: dict[str, tuple[str, ...]] = {
                                "只在上半年（期中测评）标记，写 per: half, half: 1。", "For the first half only (a mid-year review), write per: half, half: 1."),
     "scheme.flag-no-condition": ("标记 {flag} 没有条件", "flag {flag} has no condition"),
     # --- rules --------------------------------------------------------------
-    "rule.field-not-taken": ("{kind:rulekind}规则 {rule} 不接受“{field:field}”", "{kind} rule {rule} takes no {field:field}"),
+    "rule.field-not-taken": ("{kind:rulekind}规则 {rule} 不接受“{field:field}”", "{kind} rule {rule} takes no {field:field}",
+                             "不给“{field:field}”：这条规则按自身规定计分；若是选错了规则，用 jifen rules 查找。",
+                             "Give no {field:field}: the rule scores by itself; if it is the wrong rule, look it up with jifen rules."),
     "rule.graded-needs-level": ("规则 {rule} 需给出等级", "rule {rule} needs a level", "用 --level 给出：{levels}。", "Give --level, one of: {levels}."),
     "rule.rate-needs-measure": ("规则 {rule} 需给出实测值（如出勤率）", "rule {rule} needs the measured value (e.g. the attendance rate)",
                                 "用 --measure 给出，如 93.5（标准为 {threshold}）。", "Give --measure, e.g. 93.5 (the threshold is {threshold})."),
