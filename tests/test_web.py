@@ -472,7 +472,8 @@ def test_a_member_declares_a_graded_rule_with_its_level_and_the_office_approves_
     assert declared.note == "支委会集体研究了五项决策" and declared.measure is None and declared.count is None
     mine = member.get("/mine").text
     assert f"#{declared.id}" in mine and "待审核" in mine and "集体决策参与情况" in mine
-    assert f"approve-{declared.id}" in office.get("/desk").text
+    desk = office.get("/desk").text
+    assert f"approve-{declared.id}" in desk and "）一般 -3" in desk  # what was claimed, before its worth
     assert office.post(f"/approve/{declared.id}", data={"csrf": token(office, "/desk")}).status_code == 303
     assert "待审核" not in member.get("/mine").text
     opened = book.open(folder, cached=False)
