@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 
 import pytest
@@ -773,3 +774,63 @@ def test_add_of_a_score_decodes_the_row_of_its_member_alone(demo, cli, monkeypat
     path = demo / "ledger.yaml"
     kept = cache.spine(demo, path, path.read_bytes()).spine
     assert dict(roster.of(kept)) == dict(roster.build(full(demo)))
+
+
+def test_kept_texts_with_the_same_time_are_pruned_without_a_traceback(tmp_path, cli):
+    """A results folder copied onto a USB stick (FAT keeps times to 2 s) or out of an archive holds
+    files of one modification time: the oldest are still found, and the report prints as without
+    the cache (the pruning compared two folder entries, a TypeError)."""
+    folder = tmp_path / "党委" / "第一党支部"
+    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns(".jifen-cache"))
+    months = [f"2023-{m:02d}" for m in range(1, 13)]
+    for month in months[:cache.RESULTS_KEPT // 8 + 2]:
+        cli("report", "--month", month, "-l", folder)
+    results = folder / cache.FOLDER / cache.RESULTS
+    for number in range(cache.RESULTS_KEPT):  # as many again, as an older run left them
+        (results / cache.key("留存", number)).write_bytes(b"")
+    for kept in results.iterdir():
+        os.utime(kept, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    got = cli("report", "--month", "2023-12", "-l", folder)
+    assert got.exit_code == 0
+    assert got.output == cli("report", "--month", "2023-12", "-l", folder, env={"JIFEN_CACHE": "off"}).output
+    assert len(list(results.iterdir())) == cache.RESULTS_KEPT
+
+
+def test_a_results_folder_that_refuses_removals_still_prints_the_report(tmp_path, cli, monkeypatch):
+    """A results folder made read-only (or on a share that refuses deletions) holding more texts than
+    are kept: the report prints as without the cache and exits 0 (the pruning's PermissionError
+    ended it with 没有权限读写 after the table)."""
+    folder = tmp_path / "党委" / "第二党支部"
+    shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns(".jifen-cache"))
+    monkeypatch.setattr(cache, "RESULTS_KEPT", 2)
+    for month in ("2023-01", "2023-02"):
+        cli("report", "--month", month, "-l", folder)
+    refused = type(folder).unlink
+
+    def unlink(path, missing_ok=False):
+        if path.parent.name == cache.RESULTS:
+            raise PermissionError(13, "Permission denied", str(path))
+        return refused(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(type(folder), "unlink", unlink)
+    got = cli("report", "--month", "2023-03", "-l", folder)
+    assert got.exit_code == 0
+    assert got.output == cli("report", "--month", "2023-03", "-l", folder, env={"JIFEN_CACHE": "off"}).output
+
+
+def test_a_temporary_file_a_killed_writer_left_is_removed_an_hour_on(demo, cli):
+    """A report killed while it wrote its text leaves ``KEY.PID`` behind: the next report that keeps a
+    text removes it once it is an hour old (a writer still at work is never that slow)."""
+    import os
+    import time
+
+    assert cli("report", "--month", "2023-03", "-l", demo).exit_code == 0
+    folder = demo / cache.FOLDER / cache.RESULTS
+    kept = next(folder.iterdir())
+    old, fresh = folder / f"{kept.name}.4242", folder / f"{kept.name}.4343"
+    old.write_bytes(b"half a text")
+    fresh.write_bytes(b"a text being written")
+    hour_ago = time.time() - 3_601
+    os.utime(old, (hour_ago, hour_ago))
+    printed = cli("report", "--month", "2023-04", "-l", demo)
+    assert printed.exit_code == 0 and not old.exists() and fresh.exists() and kept.exists()

@@ -908,6 +908,7 @@ def test_a_field_a_rule_does_not_take_is_named_in_the_users_words(demo, cli):
     before = (demo / "ledger.yaml").read_bytes()
     result = cli("add", "m01", "study.absent", "--date", "2023-12-30", "--level", "一般", "-l", demo)
     assert result.exit_code == 2 and "不接受“等级”" in result.output and "level" not in result.output
+    assert "不给“等级”" in result.output and "jifen rules" in result.output  # what to do
     english = cli("--lang", "en", "add", "m01", "study.absent", "--date", "2023-12-30", "--measure", "93.5", "-l", demo)
     assert english.exit_code == 2 and "takes no measured value" in english.output
     assert (demo / "ledger.yaml").read_bytes() == before

@@ -12,6 +12,7 @@ import pytest
 from rich.cells import cell_len
 
 from jifen import book, render, reports
+from jifen.core.numbers import plain as written
 from jifen.core.periods import Period
 from tests.conftest import SCHEMES
 
@@ -282,3 +283,83 @@ def test_a_statement_on_a_narrow_terminal_keeps_id_date_kind_points_and_revoked_
         line = next(line for line in lines if line.split()[:2] == [str(row["id"]), row["date"]])
         assert line.split()[-1] == "是" if row["id"] in revoked else "是" not in line.split()
     assert revoked & {row["id"] for row in report.rows}
+
+
+@pytest.mark.parametrize("width", [40, 44, 48, 52, 56, 59])
+def test_a_statement_on_a_terminal_of_40_to_59_columns_still_shows_points_and_revoked_whole(opened, width):
+    """Below 60 columns the statement left nothing more out and rich dropped its last columns
+    (分值 below 50, 已撤销 below 60): the rule goes next, then the table's outer padding, and the
+    id, date, kind, points and 已撤销 mark of every line stay whole."""
+    subject = next(m.id for m in opened.standings.members.values() if m.name == "吴敏")
+    revoked = {e.target for e in opened.ledger.events if e.kind == "revoke"}
+    report = reports.show_report(opened.ledger, opened.standings, subject)
+    lines = drawn(report, width)
+    assert max(map(cell_len, lines)) <= width
+    header = next(line for line in lines if "编号" in line)
+    assert all(word in header for word in ("编号", "日期", "类型", "分值", "已撤销")), header
+    for row in report.rows:
+        cells = next(line for line in lines if line.split()[:2] == [str(row["id"]), row["date"]]).split()
+        assert cells[2] == row_kind(row)
+        assert row.get("points") is None or written(row["points"]) in cells
+        assert (cells[-1] == "是") == (row["id"] in revoked)
+
+
+def row_kind(row) -> str:
+    from jifen import messages
+
+    return messages.text(f"kind.{row['kind']}", "zh")
+
+
+@pytest.mark.parametrize("width", [56, 60, 66])
+def test_a_grade_with_a_long_name_keeps_rank_total_and_grade_when_the_folded_marks_do_not_fit(cli, tmp_path,
+                                                                                              width):
+    """A member named 阿卜杜热合曼·买买提明·艾力 (26 cells) left no room for the folded marks at 56–66
+    columns, and rich dropped the total and the grade: the folded column goes first, then they fit."""
+    folder = tmp_path / "第五支部"
+    assert cli("init", folder, "--scheme", "quantified-2023", "--name", "第五支部", "--date", "2023-01-01").exit_code == 0
+    for name in ("阿卜杜热合曼·买买提明·艾力", "张三"):
+        assert cli("member", "add", name, "--date", "2023-01-01", "-l", folder).exit_code == 0
+    assert cli("add", "张三", "study.absent", "--date", "2023-03-01", "-l", folder).exit_code == 0
+    opened = book.open(folder, [SCHEMES], cached=False).usable()
+    for report in (reports.grade_report(opened.ledger, opened.standings_for(2023), 2023, explain=False),
+                   reports.period_report(opened.ledger, opened.standings, Period.parse("2023Q1"))):
+        lines = drawn(report, width)
+        assert max(map(cell_len, lines)) <= width
+        header = next(line for line in lines if "名次" in line)
+        assert "得分" in header and ("等级" in header) == (report.title[0].startswith("title.grade")), header
+        assert next(line for line in lines if "阿卜杜热合曼·买买提明·艾力" in line).split()[0] == "1"
+        assert next(line for line in lines if "张三" in line).split()[-1] in ("优秀", "99", "99.75")
+
+
+@pytest.mark.parametrize("width", [40, 44, 49])
+def test_a_name_too_long_for_the_terminal_is_cut_short_rather_than_the_totals_and_grades(cli, tmp_path, width):
+    """A 28-cell name (欧阳娜娜……) and the rank, total and grade beside it need 50 columns: narrower, rich
+    dropped the total and the grade of everyone; the name is cut with … instead, and every other row
+    keeps its rank, name, total and grade whole."""
+    folder = tmp_path / "第六支部"
+    assert cli("init", folder, "--scheme", "quantified-2023", "--name", "第六支部", "--date", "2023-01-01").exit_code == 0
+    for name in ("欧阳娜娜娜娜娜娜娜娜娜娜娜娜", "张三", "王　芳"):
+        assert cli("member", "add", name, "--date", "2023-01-01", "-l", folder).exit_code == 0
+    assert cli("add", "张三", "study.absent", "--date", "2023-03-01", "-l", folder).exit_code == 0
+    opened = book.open(folder, [SCHEMES], cached=False).usable()
+    report = reports.grade_report(opened.ledger, opened.standings_for(2023), 2023, explain=False)
+    lines = drawn(report, width)
+    assert max(map(cell_len, lines)) <= width
+    assert next(line for line in lines if "欧阳娜娜" in line).split()[-2:] == ["100", "优秀"]
+    assert "欧阳娜娜娜娜娜娜" in next(line for line in lines if "欧阳娜娜" in line)
+    assert next(line for line in lines if "张三" in line).split() == ["3", "张三", "99.75", "优秀"]
+    assert next(line for line in lines if "王　芳" in line).split()[-2:] == ["100", "优秀"]
+
+
+@pytest.mark.parametrize("width", [40, 50])
+def test_a_table_that_neither_folds_nor_spares_keeps_every_column_on_a_narrow_terminal(opened, width):
+    """The member list and the rules handbook have no column to fold or leave out: narrow, each keeps
+    every column (cut with …), ids and names whole, never only its ``KEPT`` ones (none, for the handbook)."""
+    members = reports.members_report(opened.ledger, opened.standings.members)
+    lines = drawn(members, width)
+    assert max(map(cell_len, lines)) <= width
+    assert next(line for line in lines if "王志强" in line).split()[:2] == ["m03", "王志强"]
+    assert len(next(line for line in lines if "王志强" in line).split()) >= 3  # the dates too
+    handbook = drawn(reports.handbook_report(opened.ledger, opened.scheme), width)
+    assert max(map(cell_len, handbook)) <= width
+    assert any("study." in line for line in handbook)

@@ -350,6 +350,29 @@ def test_serve_demo_prints_accounts_that_sign_in_and_runs_uvicorn_on_localhost(d
     assert oct((demo / accounts.FILENAME).stat().st_mode & 0o777) == "0o600"
 
 
+@pytest.mark.parametrize("setting", ["off", "on"])
+def test_serve_follows_jifen_cache(demo, cli, monkeypatch, setting):
+    """``JIFEN_CACHE=off`` turns the cache off for the pages as for every command: a page, a record and
+    the desk leave no .jifen-cache beside the ledger (and with the cache on, they keep one)."""
+    import shutil
+
+    import uvicorn
+
+    from jifen.store import cache
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(app=app))
+    result = cli("serve", demo, "--demo", env={"JIFEN_CACHE": setting})
+    assert result.exit_code == 0, result.output
+    shutil.rmtree(demo / cache.FOLDER, ignore_errors=True)  # what serve's own check kept
+    printed = {words[1].split("（")[0]: words[-1] for words in
+               (line.split() for line in result.output.splitlines() if line.startswith("演示账户 "))}
+    c = TestClient(seen["app"], follow_redirects=False)
+    c.post("/signin", data={"csrf": token(c), "name": "李秀英", "secret": printed["李秀英"]})
+    assert c.get("/card").status_code == 200 and c.get("/notice").status_code == 200
+    assert (demo / cache.FOLDER).exists() == (setting == "on")
+
+
 def test_the_other_commands_never_import_the_web_libraries():
     """jifen --help and jifen add stay fast: Starlette, uvicorn, Jinja2 and argon2 load only for serve."""
     import subprocess
@@ -449,7 +472,8 @@ def test_a_member_declares_a_graded_rule_with_its_level_and_the_office_approves_
     assert declared.note == "支委会集体研究了五项决策" and declared.measure is None and declared.count is None
     mine = member.get("/mine").text
     assert f"#{declared.id}" in mine and "待审核" in mine and "集体决策参与情况" in mine
-    assert f"approve-{declared.id}" in office.get("/desk").text
+    desk = office.get("/desk").text
+    assert f"approve-{declared.id}" in desk and "）一般 -3" in desk  # what was claimed, before its worth
     assert office.post(f"/approve/{declared.id}", data={"csrf": token(office, "/desk")}).status_code == 303
     assert "待审核" not in member.get("/mine").text
     opened = book.open(folder, cached=False)

@@ -787,6 +787,7 @@ def describe(event: Event, members: Mapping[str, Member], scheme: Scheme | None,
     args: dict[str, Any] = {
         "id": event.id, "date": event.date.isoformat(), "who": who, "by": event.by or "",
         "rule": event.rule or "", "rule_name": rule.name if rule else "",
+        "judged": _judged(event) if value is not None else "",
         "value": "" if value is None else _signed(value) + (
             f" → {_signed(counted)}" if counted is not None and counted != value else ""),
         "note": f" {event.note}" if event.note else "", "reason": event.reason or "",
@@ -818,6 +819,16 @@ def _priced(scheme: Scheme, item: str) -> dict[str, Any]:
 def _prize_name(scheme: Scheme | None, item: str | None) -> str:
     prize = scheme.exchange.prize(item) if scheme is not None and scheme.exchange is not None and item else None
     return prize.name if prize is not None else (item or "")
+
+
+def _judged(event: Event) -> str:
+    """What a graded rule's level or a rate rule's measure was, before the points they come to
+    (``一般 +2``, ``91.5 −9``): an approver reads what was claimed, not only its worth."""
+    from jifen.core.numbers import plain
+
+    if event.level:
+        return f"{event.level} "
+    return f"{plain(event.measure)} " if event.measure is not None else ""
 
 
 def _given(event: Event) -> str:

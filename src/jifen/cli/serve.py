@@ -17,6 +17,7 @@ from jifen.cli.common import (
     LangOpt,
     LedgerOpt,
     app,
+    caching,
     handled,
     lang_of,
     ledger_dir,
@@ -89,7 +90,7 @@ def serve(
         from jifen.web.committee import create_folder_app
 
         found = _branches(directory)  # a branch that cannot be read says so in the roll-up, as in jifen rollup
-        application = create_folder_app(directory, lang=lang, commits=not no_commit)
+        application = create_folder_app(directory, lang=lang, commits=not no_commit, cached=caching())
         typer.echo(messages.text("serve.listening-folder", lang, count=len(found), url=f"http://{host}:{port}/"))
         uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=False,
                     server_header=False)
@@ -105,8 +106,8 @@ def serve(
     else:
         accounts.ensure(directory)
     typer.echo(messages.text("serve.listening", lang, branch=book.name, url=f"http://{host}:{port}/"))
-    uvicorn.run(create_app(directory, lang=lang, commits=not (no_commit or demo)), host=host, port=port, log_level="warning",
-                proxy_headers=False, server_header=False)
+    uvicorn.run(create_app(directory, lang=lang, commits=not (no_commit or demo), cached=caching()), host=host, port=port,
+                log_level="warning", proxy_headers=False, server_header=False)
 
 
 def _branches(folder: Path) -> list[tuple[str, Path]]:

@@ -77,6 +77,7 @@ def _grade_counts(report: Report, lang: str) -> str:
 
 NARROWEST = 8  # cells a column cut short keeps: 2023年初… , study.n…
 KEPT = ("rank", "member", "score", "grade", "id", "date", "kind", "points", "revoked")  # columns never cut short, however narrow the terminal
+NAMES_CUT = tuple(key for key in KEPT if key != "member")  # a terminal too narrow for a long name and the numbers beside it
 _GRADE_STYLES = ("bold green", "green", "yellow", "red")
 
 
@@ -93,12 +94,16 @@ def _rich_table(report: Report, lang: str, title: str, headers: list[str], rows:
                       color_system="standard" if color else None)
     legend: list[str] = []
     sizes = None
-    for layout in _layouts(report, lang, headers, rows):
+    layouts = _layouts(report, lang, headers, rows)
+    tries = [(tight, layout, KEPT) for tight in (False, True) for layout in layouts]
+    if any(c.short or c.spare for c in report.columns):  # grade, report, show: last, a name too long is cut short
+        tries.append((True, layouts[-1], NAMES_CUT))
+    for tight, layout, kept in tries:
         shown_headers, shown_rows, shown_numeric, shown_keys, legend = layout(numeric)
-        sizes = _sizes(shown_headers, shown_rows, shown_keys, width)
+        sizes = _sizes(shown_headers, shown_rows, shown_keys, width, tight, kept)
         if sizes is not None:
             break
-    table = _draw(title, shown_headers, shown_rows, shown_numeric, shown_keys, color, sizes)
+    table = _draw(title, shown_headers, shown_rows, shown_numeric, shown_keys, color, sizes, tight, kept)
     table.expand = False
     console.print(table)
     for line in _packed(legend, width):
@@ -118,7 +123,9 @@ def _layouts(report: Report, lang: str, headers: list[str], rows: list[list[str]
     """The ways to lay the table out, widest first: the full headers; foldable columns headed by
     their short names; by the shortest unique start of those, with a legend; folded into one
     compact column listing only the cells that differ from the column's full marks; then that
-    last one without the spare columns (``Column.spare``), one more left out each time."""
+    last one without the spare columns (``Column.spare``), one more left out each time; then, for a
+    report with such columns, only the ``KEPT`` ones (a terminal of 40 columns still shows a statement's
+    points and marks, a grade's rank, names, totals and grades)."""
     folding = [i for i, c in enumerate(report.columns) if c.short]
     keys = [c.key for c in report.columns]
 
@@ -154,7 +161,17 @@ def _layouts(report: Report, lang: str, headers: list[str], rows: list[list[str]
 
     layouts = (full, short, abbreviated, compact) if folding else (full,)
     spare = [c.key for c in sorted((c for c in report.columns if c.spare), key=lambda c: c.spare)]
-    return layouts + tuple(_without(layouts[-1], set(spare[:n])) for n in range(1, len(spare) + 1))
+    cut = (_without(layouts[-1], set(spare[:n])) for n in range(1, len(spare) + 1))
+    # a report that folds or spares columns (grade, report, show) keeps its KEPT ones before all; others stay whole
+    return (*layouts, *cut, _kept_only(layouts[-1])) if folding or spare else (*layouts, *cut)
+
+
+def _kept_only(layout):
+    """``layout`` with only its ``KEPT`` columns: the rule, the note, the folded marks go last."""
+    def made(numeric):
+        keys = layout(numeric)[3]
+        return _without(layout, {key for key in keys if key not in KEPT})(numeric)
+    return made
 
 
 def _without(layout, left_out: set[str]):
@@ -185,18 +202,21 @@ def _starts(names: list[str]) -> list[str]:
     return found
 
 
-def _sizes(headers: list[str], rows: list[list[str]], keys: list[str], width: int) -> list[int] | None:
-    """The width of each column in a table ``width`` cells wide: each as wide as its widest cell if they
-    all fit; else the ``KEPT`` ones so, and the others cut short, each keeping at least its header and
+def _sizes(headers: list[str], rows: list[list[str]], keys: list[str], width: int,
+           tight: bool = False, kept: tuple[str, ...] = KEPT) -> list[int] | None:
+    """The width of each column in a table ``width`` cells wide (``tight``: drawn without its outer
+    padding and edge, see ``_draw``): each as wide as its widest cell if they
+    all fit; else the ``kept`` ones so, and the others cut short, each keeping at least its header and
     ``NARROWEST`` cells (less only if its cells are narrower), sharing what is left in proportion to
     what they lack; None if even that does not fit."""
     from rich.cells import cell_len
 
     natural = [max([cell_len(header), *(cell_len(row[at]) for row in rows)]) for at, header in enumerate(headers)]
-    room = width - 3 * len(headers) - 1  # each column's padding and rule, as rich's SIMPLE_HEAD box draws them
+    # each column's padding and rule, as rich's SIMPLE_HEAD box draws them; tight, none outside the first and last
+    room = width - 3 * len(headers) + (3 if tight else -1)
     if sum(natural) <= room:
         return natural
-    least = [size if key in KEPT else min(size, max(cell_len(header), NARROWEST))
+    least = [size if key in kept else min(size, max(cell_len(header), NARROWEST))
              for size, header, key in zip(natural, headers, keys)]
     spare = room - sum(least)
     if spare < 0:
@@ -207,9 +227,10 @@ def _sizes(headers: list[str], rows: list[list[str]], keys: list[str], width: in
 
 
 def _draw(title: str, headers: list[str], rows: list[list[str]], numeric: list[bool], keys: list[str],
-          color: bool, sizes: list[int] | None = None):
+          color: bool, sizes: list[int] | None = None, tight: bool = False, kept: tuple[str, ...] = KEPT):
     """The rich table of these columns (``keys`` names them: a ``grade`` column is coloured), each as
-    wide as ``sizes`` says (``_sizes``; if None, rich fits them, the ``KEPT`` ones whole)."""
+    wide as ``sizes`` says (``_sizes``; if None, rich fits them, the ``KEPT`` ones whole); ``tight``:
+    without the padding and edge outside the first and last column (four cells for a narrow terminal)."""
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table
@@ -217,9 +238,9 @@ def _draw(title: str, headers: list[str], rows: list[list[str]], numeric: list[b
 
     grade_column = keys.index("grade") if "grade" in keys else None
     table = Table(title=Text(title), box=box.SIMPLE_HEAD, title_justify="left",  # Text: never read as markup
-                  header_style="bold" if color else "")
+                  header_style="bold" if color else "", pad_edge=not tight, show_edge=not tight)
     for at, (header, right) in enumerate(zip(headers, numeric)):
-        whole = max([cell_len(header), *(cell_len(row[at]) for row in rows)]) if keys[at] in KEPT else None
+        whole = max([cell_len(header), *(cell_len(row[at]) for row in rows)]) if keys[at] in kept else None
         table.add_column(Text(header), justify="right" if right else "left", no_wrap=True, overflow="ellipsis",
                          min_width=whole, width=sizes[at] if sizes else None)
     order: list[str] = []

@@ -43,6 +43,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from time import time_ns
 from typing import Any, NamedTuple
 
 import blake3
@@ -668,14 +669,21 @@ def keep(directory: Path, key: str, value: Any, folder: str = "results") -> None
         if place.is_file():  # every result in one file, as jifen kept them before
             place.unlink()
         _store(place / key, value)
-        found = [(entry.stat().st_mtime_ns, entry) for entry in os.scandir(place) if _is_key(entry.name)]
+        entries = [(entry.stat(follow_symlinks=False).st_mtime_ns, entry.name) for entry in os.scandir(place)]
     except OSError:
         return
-    for _, old in sorted(found)[:-RESULTS_KEPT]:
-        Path(old.path).unlink(missing_ok=True)
+    found = [(at, name) for at, name in entries if _is_key(name)]
+    left = [(at, name) for at, name in entries if _is_key(name.split(".")[0]) and not _is_key(name)
+            and at < time_ns() - LEFT_BEHIND]  # a writer's temporary file, the writer killed before renaming it
+    for _, old in [*sorted(found)[:-RESULTS_KEPT], *left]:  # by time, then name: a copied folder's share one time
+        try:
+            (place / old).unlink(missing_ok=True)
+        except OSError:  # a folder made read-only: the results stay, the report is printed all the same
+            return
 
 
 RESULTS = "results"  # a folder: one file a result, named by its key
+LEFT_BEHIND = 3_600 * 10**9  # nanoseconds after which a temporary file (KEY.PID) is a killed writer's
 
 
 def _is_key(name: str) -> bool:

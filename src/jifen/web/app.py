@@ -58,17 +58,18 @@ class Site:
 
     def __init__(self, directory: Path, lang: str, today: Callable[[], dt.date],
                  search: list[Path] | None, limiter: guard.Limiter, base: str = "", scope: str = "",
-                 committee: Path | None = None, commits: bool = True) -> None:
+                 committee: Path | None = None, commits: bool = True, cached: bool = True) -> None:
         self.directory, self.lang, self.today, self.search, self.limiter = directory, lang, today, search, limiter
         self.base, self.scope, self.committee = base, scope, committee
         self.url = quote(base)  # ``base`` as links and redirects give it (``base`` is as requests arrive)
         self.address_limiter = guard.Limiter(ADDRESS_ATTEMPTS, limiter.window, limiter.clock)
         self.templates = TEMPLATES
         self.commits = commits and in_git(directory / ledger_io.FILENAME)
+        self.cached = cached  # the cache beside the ledger (JIFEN_CACHE=off: never read nor written)
         self.committing = threading.Lock()  # this server's commits, one at a time: git's index is one
 
     def open(self) -> book_api.Book:
-        return book_api.open(self.directory, self.search, cached=True).usable()
+        return book_api.open(self.directory, self.search, cached=self.cached).usable()
 
     def book(self, request: Request) -> book_api.Book:
         """The book as opened for this request (by the permission check), else opened now."""
@@ -83,7 +84,7 @@ class Site:
 
         def write() -> book_api.Recorded:
             return book_api.record(self.directory, lambda spine, members: fields, today=self.today(),
-                                   lang=lang_of(request), search=self.search, cached=True, commit=self.commits,
+                                   lang=lang_of(request), search=self.search, cached=self.cached, commit=self.commits,
                                    author=author)
 
         try:
@@ -696,12 +697,13 @@ async def not_found(request: Request, exc: Exception) -> HTMLResponse:
 
 def create_app(directory: Path, lang: str = "zh", today: Callable[[], dt.date] = dt.date.today,
                search: list[Path] | None = None, limiter: guard.Limiter | None = None,
-               https_only: bool = False, commits: bool = True) -> Starlette:
+               https_only: bool = False, commits: bool = True, cached: bool = True) -> Starlette:
     """The web application over the ledger in ``directory``; ``today`` is the server's date
-    (a test may fix it); ``commits``: commit each append where git tracks the ledger. The account
-    file (and its cookie key) is made if there is none."""
+    (a test may fix it); ``commits``: commit each append where git tracks the ledger; ``cached``: read
+    and keep the cache beside it (``jifen serve`` follows JIFEN_CACHE). The account file (and its
+    cookie key) is made if there is none."""
     book_api.long_running()  # every request opens the book: what one built must be freed after it
     secret = accounts.ensure(directory).secret
     site = Site(Path(directory), lang, today, search, limiter or guard.Limiter(SIGNIN_ATTEMPTS, SIGNIN_WINDOW),
-                commits=commits)
+                commits=commits, cached=cached)
     return application(routes_of(site), secret, lang, https_only)

@@ -57,9 +57,9 @@ def year_of(text: str | None, today: dt.date) -> int:
 
 def create_folder_app(folder: Path, lang: str = "zh", today: Callable[[], dt.date] = dt.date.today,
                       search: list[Path] | None = None, limiter: guard.Limiter | None = None,
-                      https_only: bool = False, commits: bool = True) -> Starlette:
+                      https_only: bool = False, commits: bool = True, cached: bool = True) -> Starlette:
     """The web application over every branch ledger under ``folder`` (InvalidInput if there is none);
-    ``commits`` as for ``create_app``."""
+    ``commits`` and ``cached`` as for ``create_app``."""
     folder = Path(folder)
     found = branches(folder)
     if not found:
@@ -67,12 +67,12 @@ def create_folder_app(folder: Path, lang: str = "zh", today: Callable[[], dt.dat
     book_api.long_running()
     limiter = limiter or guard.Limiter(SIGNIN_ATTEMPTS, SIGNIN_WINDOW)
     secret = accounts.ensure(folder).secret
-    top = Site(folder, lang, today, search, limiter, scope=COMMITTEE, commits=False)
+    top = Site(folder, lang, today, search, limiter, scope=COMMITTEE, commits=False, cached=cached)
     mounts = []
     for base, directory in found:
         accounts.ensure(directory)
         site = Site(directory, lang, today, search, limiter, base=base, scope=base, committee=folder,
-                    commits=commits)
+                    commits=commits, cached=cached)
         mounts.append(Mount(base, routes=routes_of(site)))
 
     async def overview(request: Request) -> Response:
@@ -83,7 +83,7 @@ def create_folder_app(folder: Path, lang: str = "zh", today: Callable[[], dt.dat
         request.state.account = account
         try:
             year = year_of(request.query_params.get("year"), today())
-            data = await run_in_threadpool(views.rollup, found, search, year, today(), lang_of(request))
+            data = await run_in_threadpool(views.rollup, found, search, year, today(), lang_of(request), top.cached)
         except JifenError as exc:
             return top.page(request, "error.html", 400, message=error_text(request, exc))
         return top.page(request, "rollup.html", rollup=data)

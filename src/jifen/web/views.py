@@ -210,15 +210,16 @@ def history(book: Book, directory: Path, lang: str) -> dict[str, Any]:
 
 
 def rollup(branches: list[tuple[str, Path]], search: list[Path] | None, year: int, today: dt.date,
-           lang: str) -> dict[str, Any]:
+           lang: str, cached: bool = True) -> dict[str, Any]:
     """The committee's page: ``jifen rollup``'s table of the branches (``(link, folder)`` each) for
-    ``year``, each row with its link and what the audit says of its ledger."""
+    ``year``, each row with its link and what the audit says of its ledger; ``cached``: through each
+    branch's cache."""
     from jifen import book as book_api
     from jifen.book import rollup as rollup_lib
 
     folders = [folder for _, folder in branches]
     found = rollup_lib.summaries(folders, book_api.search_path() if search is None else search, year, jobs=1,
-                                 cached=True, today=today)
+                                 cached=cached, today=today)
     errors = {s.path: messages.text(s.error, lang, **words(s.error_args)) for s in found if s.error}
     report = reports.rollup_report(found, rollup_lib.rank(found), year, errors)
     links = {str(folder): link for link, folder in branches}
