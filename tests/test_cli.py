@@ -912,3 +912,19 @@ def test_a_field_a_rule_does_not_take_is_named_in_the_users_words(demo, cli):
     english = cli("--lang", "en", "add", "m01", "study.absent", "--date", "2023-12-30", "--measure", "93.5", "-l", demo)
     assert english.exit_code == 2 and "takes no measured value" in english.output
     assert (demo / "ledger.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("caching", ["on", "off"])
+def test_a_leave_dated_before_the_members_later_records_is_refused(branch, cli, monkeypatch, caching):
+    """A leave dated before a record already made for the member was appended, and the log then had
+    problems that the cache's clean mark hid: reports printed with the cache, refused without it."""
+    monkeypatch.setenv("JIFEN_CACHE", caching)
+    assert cli("add", "李四", "study.absent", "--date", "2023-08-14", "-n", "八月缺席", "-l", branch).exit_code == 0
+    assert cli("grade", "--year", "2023", "-l", branch).exit_code == 0
+    before = ledger_bytes(branch)
+    result = cli("member", "leave", "李四", "--date", "2023-05-10", "-r", "转出", "-l", branch)
+    assert result.exit_code == 2, result.output
+    assert "2023-08-14" in result.output and "#4" in result.output and "Traceback" not in result.output
+    assert ledger_bytes(branch) == before
+    assert cli("member", "leave", "李四", "--date", "2023-08-14", "-r", "转出", "-l", branch).exit_code == 0
+    assert cli("grade", "--year", "2023", "-l", branch).exit_code == 0

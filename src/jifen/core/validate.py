@@ -83,6 +83,8 @@ def event_problems(spine: Spine, scheme: Scheme, event: Event, today: dt.date | 
             problems.append(Problem(event.source, "event.revoked-twice", {"target": event.target, "by": first.id}))
     if event.kind == "join":
         problems += [p for p in _roster_problems((*spine.joins(), event)) if p.source == event.source]
+    if event.kind == "leave" and not problems:
+        problems += _stranded(spine, event, context)
     problems += _workflow_problems((*spine.events, event), context, only=event)
     if event.kind == "adopt" and event.effective is not None:
         adopted = versions.valid(spine.events)
@@ -506,6 +508,21 @@ def rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
         return []
     field = next((f for f in ("points", "level", "measure", "count") if getattr(event, f) is not None), "rule")
     return [Problem(event.at(field), wrong[0], wrong[1])]
+
+
+def _stranded(spine: Spine, leave: Event, context: Context) -> list[Problem]:
+    """A leave dated before a record already made of its member, which the log as a whole would then
+    find outside the branch (``event.not-member-then``): the leave is refused, placed on its date."""
+    member = context.members.get(leave.subject or "")
+    if member is None:
+        return []
+    later = [e for e in (*spine.events, *spine.about(member.id)) if e.subject == member.id
+             and e.kind not in ("join", "leave") and KINDS[e.kind].member and not member.belongs(e.date)]
+    if not later:
+        return []
+    first = min(later, key=lambda e: (e.date, e.id))
+    return [Problem(leave.at("date"), "event.leave-before-records",
+                    {"subject": member.id, "name": member.name, "date": leave.date, "id": first.id, "then": first.date})]
 
 
 def _roster_problems(events: Iterable[Event]) -> list[Problem]:
