@@ -49,6 +49,25 @@ def test_parallel_and_serial_agree(tmp_path, cli):
     assert serial == parallel
 
 
+def test_a_rollup_freezes_no_branch_it_summed_up(tmp_path, cli, monkeypatch):
+    """Each branch's book was frozen after it was read (gc.freeze, as a single command does), so a
+    roll-up, or a pool worker summing up branch after branch, kept every branch's cyclic garbage to
+    its end: memory grew with the number of branches."""
+    import gc
+
+    from jifen import book
+
+    root = tmp_path / "党委"
+    for name in ("一支部", "二支部", "三支部"):
+        shutil.copytree(DEMO, root / name)
+    monkeypatch.setattr(book, "_freezing", True)  # as in a command's process
+    monkeypatch.setenv("JIFEN_CACHE", "off")
+    assert cli("rollup", root, "--year", "2023", "-j", "1").exit_code == 0
+    frozen = gc.get_freeze_count()
+    assert cli("rollup", root, "--year", "2023", "-j", "1").exit_code == 0
+    assert gc.get_freeze_count() == frozen
+
+
 def test_empty_folder_is_a_clear_error(tmp_path, cli):
     result = cli("rollup", tmp_path, "--year", "2023")
     assert result.exit_code == 2 and "没有台账" in result.output

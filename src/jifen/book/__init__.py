@@ -872,6 +872,6 @@ _freezing = True  # a command's process; ``long_running`` says otherwise
 
 
 def long_running() -> None:
-    """Say that this process opens books again and again (a server): never freeze what one built."""
+    """Say that this process opens books again and again (a server, a roll-up): never freeze what one built."""
     global _freezing
     _freezing = False

@@ -60,6 +60,7 @@ def summarize(directory: str, search: list[str], year: int, cached: bool = False
     last summed up is not replayed: its summary comes from the cache beside it (a log without
     events after ``today`` then has none after any later day either).
     """
+    book.long_running()  # a process that sums up branch after branch (a worker too) freezes none of their books
     folder, places = Path(directory), [Path(s) for s in search]
     key = cache.result_key(folder, places, "rollup", year) if cached else None
     kept = cache.result(folder, key) if key else None
