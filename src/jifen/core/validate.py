@@ -510,14 +510,18 @@ def rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
     return [Problem(event.at(field), wrong[0], wrong[1])]
 
 
+OUTSIDE = ("event.not-member-then", "event.not-member-in-period")  # a record of someone not in the branch then
+
+
 def _stranded(spine: Spine, leave: Event, context: Context) -> list[Problem]:
-    """A leave dated before a record already made of its member, which the log as a whole would then
-    find outside the branch (``event.not-member-then``): the leave is refused, placed on its date."""
+    """A leave dated before a record already made of its member (a score, a status, an evaluation of a
+    later period …), which the log as a whole would then find outside the branch (``OUTSIDE``): the
+    leave is refused, placed on its date."""
     member = context.members.get(leave.subject or "")
     if member is None:
         return []
     later = [e for e in (*spine.events, *spine.about(member.id)) if e.subject == member.id
-             and e.kind not in ("join", "leave") and KINDS[e.kind].member and not member.belongs(e.date)]
+             and e.kind not in ("join", "leave") and any(p.code in OUTSIDE for p in _problems(e, context))]
     if not later:
         return []
     first = min(later, key=lambda e: (e.date, e.id))
