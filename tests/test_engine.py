@@ -529,3 +529,14 @@ def test_a_booked_entry_made_fast_is_the_one_its_constructor_makes():
     slow = engine.Booked(event, "荣誉", Decimal("-1.5"), "市级", why)
     assert fast == slow and repr(fast) == repr(slow) and vars(fast) == vars(slow)
     assert engine.Booked.of(event, "荣誉", Decimal(3), None, None) == engine.Booked(event, "荣誉", Decimal(3))
+
+
+def test_the_decimals_a_kept_score_is_made_of_are_made_once_and_kept_within_bounds(monkeypatch):
+    """Kept scores are typed through one table of decimals (the same text, the same value), which a
+    long-running server never lets grow past ``KEPT`` entries."""
+    monkeypatch.setattr(engine._Decimals, "KEPT", 3)
+    table = engine._Decimals()
+    assert table["92.5"] is table["92.5"] and table["92.5"] == Decimal("92.5")
+    for text in ("1", "-0.50", "100", "7"):
+        assert table[text] == Decimal(text) and str(table[text]) == text
+    assert len(table) <= 3

@@ -364,9 +364,14 @@ def _period(year: int, kind: str, index: int) -> Period:
 
 
 class _Decimals(dict):
-    """Each decimal written as text, made once: kept scores repeat the same few hundred values."""
+    """Each decimal written as text, made once: kept scores repeat the same few hundred values (a
+    server's process keeps at most ``KEPT`` of them)."""
+
+    KEPT = 65_536
 
     def __missing__(self, text: str) -> Decimal:
+        if len(self) >= self.KEPT:
+            self.clear()
         value = self[text] = Decimal(text)
         return value
 
