@@ -770,8 +770,12 @@ def test_add_of_a_score_decodes_the_row_of_its_member_alone(demo, cli, monkeypat
 
     assert cli("grade", "--year", "2023", "-l", demo).exit_code == 0  # keeps the spine add reads through
     decoded = []
-    real = cache._Unpacked.__getitem__
-    monkeypatch.setattr(cache._Unpacked, "__getitem__", lambda self, key: decoded.append(key) or real(self, key))
+    real = roster.from_rows
+
+    def spied(rows, decode=None):  # each row the spine's roster decodes, by its member's id
+        return real(rows, decode and (lambda row: decoded.append(decode(row)[0]) or decode(row)))
+
+    monkeypatch.setattr(roster, "from_rows", spied)
     done = cli("add", "m02", "study.absent", "--date", "2023-12-31", "--note", "缺席支部大会", "-l", demo)
     assert done.exit_code == 0, done.output
     assert decoded == ["m02"]

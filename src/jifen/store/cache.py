@@ -41,7 +41,7 @@ import os
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from time import time_ns
 from typing import Any, NamedTuple
@@ -393,7 +393,7 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
     joined = [e for e in tail if e.kind in ROSTER_KINDS]
     joins = functools.cache(lambda: (*ledger.from_rows(path, marshal.loads(kept["joins"])), *joined))
     spine_events = (*events, *(e for e in tail if e.kind not in OUTSIDE_SPINE))
-    members = None if joined else roster.from_rows(_Unpacked(kept["members"]))
+    members = None if joined else roster.from_rows(kept["members"], decode=marshal.loads)
     subjects = kept["subjects"]
 
     def about(subject: str) -> tuple[Event, ...]:
@@ -599,28 +599,8 @@ def keep_replay(directory: Path, data: bytes, events: tuple[Event, ...], replay:
 def _packed(rows: dict[str, Any]) -> dict[str, bytes]:
     """A replay's data by subject with each subject's as ``marshal`` bytes, which the engine decodes
     only for the subjects it is asked about (``engine.unpacked``); the spine's roster likewise, each
-    member's row decoded (``_Unpacked``) when the member is looked up."""
+    member's row decoded when the member is looked up (``roster.from_rows``)."""
     return {s: row if isinstance(row, bytes) else marshal.dumps(row) for s, row in rows.items()}
-
-
-class _Unpacked(Mapping[str, Any]):
-    """Rows ``_packed`` by key, each decoded when asked for: the spine's roster of 5,000 members took
-    ~10 ms to decode whole in a new process, and adding a score looks up one member."""
-
-    def __init__(self, packed: dict[str, bytes]) -> None:
-        self._packed = packed
-
-    def __getitem__(self, key: str) -> Any:
-        return marshal.loads(self._packed[key])
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._packed
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._packed)
-
-    def __len__(self) -> int:
-        return len(self._packed)
 
 
 # --- YAML trees ---------------------------------------------------------------------
