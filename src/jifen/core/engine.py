@@ -405,6 +405,17 @@ def _secretary(members: Mapping[str, roster.Member], event: Event) -> str | None
     return found[0] if found else None
 
 
+def _every(name: str) -> Any:
+    """A property of ``Standings``: the booker's map ``name`` (subject → …), every subject's entries made
+    first from what was kept."""
+
+    def get(standings: Standings) -> Any:
+        standings._booker.load_all()
+        return getattr(standings._booker, name)
+
+    return property(get, doc=f"Every subject's {name}, subject → …")
+
+
 class Standings:
     """Scores of every subject over any period, computed from the booked events.
 
@@ -448,25 +459,10 @@ class Standings:
         return any(m.groups for m in self.members.values())
 
     # what was booked, subject → entries: every subject's, made from what was kept if not made yet
-    @property
-    def booked(self) -> dict[str, list[Booked]]:
-        self._booker.load_all()
-        return self._booker.booked
-
-    @property
-    def evals(self) -> dict[str, list[Evaluation]]:
-        self._booker.load_all()
-        return self._booker.evals
-
-    @property
-    def vetoes(self) -> dict[str, list[Event]]:
-        self._booker.load_all()
-        return self._booker.vetoes
-
-    @property
-    def exempt(self) -> dict[str, set[int]]:
-        self._booker.load_all()
-        return self._booker.exempt
+    booked: dict[str, list[Booked]] = _every("booked")
+    evals: dict[str, list[Evaluation]] = _every("evals")
+    vetoes: dict[str, list[Event]] = _every("vetoes")
+    exempt: dict[str, set[int]] = _every("exempt")
 
     def _of(self, subject: str) -> _Booker:
         """The booker, with ``subject``'s entries made."""
