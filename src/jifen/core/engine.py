@@ -52,6 +52,31 @@ class Standing:
         return self.score.subject
 
 
+class _Unmade(Standing):
+    """A place ranked on a total the replay kept: its score is made when first asked (a statement
+    places its one member among 5,000 from their kept totals alone). Equal to, and hashed as, a
+    ``Standing`` of the same score."""
+
+    def __init__(self, standings: Standings, subject: str, period: Period, shown: Decimal, rank: int) -> None:
+        # the frozen dataclass's fields, set as its own ``__init__`` would (``score`` is the property below)
+        self.__dict__.update(shown=shown, rank=rank, _standings=standings, _subject=subject, _period=period)
+
+    @property
+    def score(self) -> Score:  # type: ignore[override]
+        return self._standings.score(self._subject, self._period)
+
+    @property
+    def subject(self) -> str:
+        return self._subject
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Standing):
+            return NotImplemented
+        return (self.score, self.shown, self.rank) == (other.score, other.shown, other.rank)
+
+    __hash__ = Standing.__hash__
+
+
 @dataclass(frozen=True)
 class Booked:
     """What a counted event is worth to one subject in one category (after dedupe, caps, shares)."""
@@ -335,32 +360,28 @@ def _part(day: dt.date, kind: str) -> Period:
 
 
 def unpacked(row: Any) -> Any:
-    """A subject's kept data (``Standings.data``'s ``booker.subjects`` and ``scores``), as given, or as
-    ``marshal`` bytes of it (``jifen.store.cache`` keeps each subject's so: a restored replay decodes
-    only those it is asked about)."""
+    """A subject's kept data (``Standings.data``'s ``booker.subjects``), or a period's kept scores (its
+    ``scores``), as given, or as ``marshal`` bytes of it (``jifen.store.cache`` keeps each so: a restored
+    replay decodes only those it is asked about)."""
     return marshal.loads(row) if isinstance(row, bytes) else row
 
 
 def _score_data(score: Score) -> tuple:
-    """A ``Score`` as plain data (its subject apart): ``_score_typed`` makes it again."""
-    return (_period_data(score.period), str(score.total), [(k, str(v)) for k, v in score.categories.items()],
+    """A ``Score`` as plain data (its subject and period apart): ``_score_typed`` makes it again. Its total
+    comes first: a ranking reads only that (``Standings._rank``)."""
+    return (str(score.total), [(k, str(v)) for k, v in score.categories.items()],
             score.veto, [(k, str(v)) for k, v in score.parts.items()], score.missing)
 
 
-def _score_typed(subject: str, data: tuple) -> Score:
-    """``Score(subject, …)`` of ``_score_data``, made as ``Booked.of`` makes an entry: a report after an
-    append makes every kept score of a large branch again."""
-    period, total, categories, veto, parts, missing = data
+def _score_typed(subject: str, period: Period, data: tuple) -> Score:
+    """``Score(subject, period, …)`` of ``_score_data``, made as ``Booked.of`` makes an entry: a report
+    after an append makes every kept score of a large branch again."""
+    total, categories, veto, parts, missing = data
     score = object.__new__(Score)
-    score.__dict__.update(subject=subject, period=_period(*period), total=_DECIMALS[total],
+    score.__dict__.update(subject=subject, period=period, total=_DECIMALS[total],
                           categories={k: _DECIMALS[v] for k, v in categories}, veto=veto,
                           parts={k: _DECIMALS[v] for k, v in parts}, missing=tuple(missing))
     return score
-
-
-@functools.lru_cache(maxsize=4096)
-def _period(year: int, kind: str, index: int) -> Period:
-    return Period(year, kind, index)
 
 
 class _Decimals(dict):
@@ -436,7 +457,11 @@ class Standings:
         # each score asked for, kept with the replay (``data``): a subject's score changes only when
         # something is booked to them, so after an append only theirs are scored again
         self._scores: dict[tuple[str, Period], Score] = {}
-        self._kept_scores: dict[str, list] = {}  # subject → scores as ``data`` kept them, not made yet
+        # period (as ``_period_data``) → subject → score, as ``data`` kept them (``marshal`` bytes until the
+        # period is asked), not made yet; but for the subjects booked to since they were kept (``_stale``)
+        self._kept_scores: dict[tuple, Any] = {}
+        self._stale: frozenset[str] = frozenset()
+        self._grouped: bool | None = None  # ``grouped``, once asked: the roster's alone, kept likewise
         self._subjects: dict[Period, list[str]] = {}  # ``subjects`` asked for: the roster's alone, kept likewise
         self.scored = 0  # scores made, not found kept (``score``)
         if resolution is not None:
@@ -452,11 +477,13 @@ class Standings:
         """Each category of the scheme with its type (``categories.of``), found once: every score asks."""
         return tuple((c, categories_.of(c)) for c in self.scheme.categories)
 
-    @functools.cached_property
+    @property
     def grouped(self) -> bool:
         """Whether anyone was ever in a group (a report then has a group column): asked once a
-        row, so answered once."""
-        return any(m.groups for m in self.members.values())
+        row, so answered once, and kept with the replay (it asks every member of the roster)."""
+        if self._grouped is None:
+            self._grouped = any(m.groups for m in self.members.values())
+        return self._grouped
 
     # what was booked, subject → entries: every subject's, made from what was kept if not made yet
     booked: dict[str, list[Booked]] = _every("booked")
@@ -472,16 +499,22 @@ class Standings:
     def data(self) -> dict[str, Any]:
         """What the replay booked and the scores asked of it, as plain data (``_Booker.to_data``):
         ``restore`` with the same events and scheme gives these standings again."""
-        # the kept scores of those not asked for, as kept (``marshal`` bytes, restored: ``list`` would make them ints)
-        scores: dict[str, Any] = {s: rows if isinstance(rows, bytes) else list(rows)
-                                  for s, rows in self._kept_scores.items()}
-        for (subject, _), score in self._scores.items():
-            rows = scores.get(subject)
-            if isinstance(rows, bytes):
-                rows = scores[subject] = list(unpacked(rows))
-            scores.setdefault(subject, []).append(_score_data(score))
+        # the kept scores of a period nothing asked of, as kept (``marshal`` bytes); the others decoded,
+        # without those of the subjects booked to since, and with every score made since
+        made: dict[tuple, dict[str, Any]] = defaultdict(dict)
+        for (subject, period), score in self._scores.items():
+            made[_period_data(period)][subject] = _score_data(score)
+        scores: dict[tuple, Any] = {}
+        for period, rows in self._kept_scores.items():
+            if isinstance(rows, bytes) and not self._stale and period not in made:
+                scores[period] = rows
+            else:
+                scores[period] = {s: row for s, row in unpacked(rows).items() if s not in self._stale}
+        for period, rows in made.items():
+            scores.setdefault(period, {}).update(rows)
         subjects = [(_period_data(period), ids) for period, ids in self._subjects.items()]
-        return {"events": len(self.events), "booker": self._booker.to_data(), "scores": scores, "subjects": subjects}
+        return {"events": len(self.events), "booker": self._booker.to_data(), "scores": scores, "subjects": subjects,
+                "grouped": self._grouped}
 
     @classmethod
     def restore(cls, scheme: Scheme, events: tuple[Event, ...], data: Mapping[str, Any],
@@ -498,8 +531,9 @@ class Standings:
             resolution = corrections.resolve(events)  # what was booked: declarations and amendments as scores
             find = resolution.standing_for.__getitem__
         restored = cls(scheme, events, _Booker.from_data(scheme, data["booker"], find, years), resolution, members)
-        restored._kept_scores = dict(data["scores"])
+        restored._kept_scores = dict(data["scores"])  # period → subject → score
         restored._subjects = {Period(*period): ids for period, ids in data["subjects"]}
+        restored._grouped = data["grouped"]
         return restored
 
     def extend(self, events: Iterable[Event], members: Mapping[str, roster.Member] | None = None) -> Standings:
@@ -527,9 +561,8 @@ class Standings:
         extended.rebooked = rebook and bool(self.events)
         if not rebook and not roster_changed:  # a score is the subject's entries' and its spells': kept for the rest
             extended._scores = {k: v for k, v in self._scores.items() if k[0] not in booker.touched}
-            extended._kept_scores = {s: v if isinstance(v, bytes) else list(v)
-                                     for s, v in self._kept_scores.items() if s not in booker.touched}
-            extended._subjects = dict(self._subjects)
+            extended._kept_scores, extended._stale = self._kept_scores, self._stale | booker.touched
+            extended._subjects, extended._grouped = dict(self._subjects), self._grouped
         return extended
 
     def _has_split(self) -> bool:
@@ -564,13 +597,10 @@ class Standings:
             found = self._scores.get((subject, period))
             if found is not None:
                 return found
-            if subject in self._kept_scores:  # made only for the period asked: the others stay as kept
-                rows = self._kept_scores[subject] = list(unpacked(self._kept_scores[subject]))
-                asked = _period_data(period)
-                for index, row in enumerate(rows):
-                    if tuple(row[0]) == asked:
-                        found = self._scores[(subject, period)] = _score_typed(subject, rows.pop(index))
-                        return found
+            row = self._kept_score(subject, period)
+            if row is not None:  # made only for the period asked: the others stay as kept
+                found = self._scores[(subject, period)] = _score_typed(subject, period, row)
+                return found
         if period.is_within(self.scheme.period):
             found = self._direct(subject, period, until)
         else:
@@ -579,6 +609,17 @@ class Standings:
             self._scores[(subject, period)] = found
             self.scored += 1
         return found
+
+    def _kept_score(self, subject: str, period: Period) -> tuple | None:
+        """``subject``'s score over ``period`` as the replay this one was restored from kept it (plain data,
+        ``_score_data``), if it kept one and nothing was booked to ``subject`` since."""
+        if subject in self._stale:
+            return None
+        key = _period_data(period)
+        rows = self._kept_scores.get(key)
+        if isinstance(rows, bytes):  # a period's kept scores are decoded when it is first asked, all at once
+            rows = self._kept_scores[key] = unpacked(rows)
+        return rows.get(subject) if rows is not None else None
 
     @property
     def touched(self) -> set[str]:
@@ -757,15 +798,37 @@ class Standings:
 
     def _rank(self, period: Period) -> list[Standing]:
         """Ranked together, or, where the scheme ranks statuses apart, one ranking per status in the
-        order of ``kinds.STATUSES`` (activists first), one after the other."""
-        scores = {s: self.score(s, period) for s in self.subjects(period) if not self.is_exempt(s, period)}
-        scores = {s: score for s, score in scores.items() if not score.missing}
-        shown_scores = {s: shown(score.total, self.scheme.precision) for s, score in scores.items()}
+        order of ``kinds.STATUSES`` (activists first), one after the other. A score the replay this one
+        was restored from kept is ranked on its kept total, and made only when its place is asked for it."""
+        totals: dict[str, Decimal] = {}
+        for subject in self.subjects(period):
+            if self.is_exempt(subject, period):
+                continue
+            kept = self._kept_score(subject, period) if (subject, period) not in self._scores else None
+            if kept is None:
+                score = self.score(subject, period)
+                if not score.missing:
+                    totals[subject] = score.total
+            elif not kept[-1]:  # no panel missing (``_score_data``)
+                totals[subject] = _DECIMALS[kept[0]]
+        shown_scores = {s: shown(total, self.scheme.precision) for s, total in totals.items()}
         if not self.scheme.statuses_apart:
-            return _ranking(scores, shown_scores)
-        statuses = {s: self.status(s, period) for s in scores}
+            return self._ranking(period, shown_scores)
+        statuses = {s: self.status(s, period) for s in totals}
         return [place for status in STATUSES
-                for place in _ranking({s: v for s, v in scores.items() if statuses[s] == status}, shown_scores)]
+                for place in self._ranking(period, {s: v for s, v in shown_scores.items() if statuses[s] == status})]
+
+    def _ranking(self, period: Period, shown_scores: Mapping[str, Decimal]) -> list[Standing]:
+        """``shown_scores`` ranked as ``ranks`` ranks them, best first, ties by subject: sorted once."""
+        placed: list[Standing] = []
+        rank, previous = 0, None
+        for position, subject in enumerate(sorted(shown_scores, key=lambda s: (-shown_scores[s], s)), start=1):
+            value = shown_scores[subject]
+            if value != previous:
+                rank, previous = position, value
+            made = self._scores.get((subject, period))
+            placed.append(Standing(made, value, rank) if made is not None else _Unmade(self, subject, period, value, rank))
+        return placed
 
     def rankings(self, period: Period) -> list[list[Standing]]:
         """``ranked(period)`` as the rankings it is made of: one, or one per status ranked apart."""
@@ -862,18 +925,6 @@ def _evaluation_value(category: Category, panels: list[tuple[Decimal, int]]) -> 
 
 
 # --- what the notice board shows ---------------------------------------------
-
-
-def _ranking(scores: Mapping[str, Score], shown_scores: Mapping[str, Decimal]) -> list[Standing]:
-    """``scores`` ranked as ``ranks`` ranks their shown scores, best first, ties by subject: sorted once."""
-    placed: list[Standing] = []
-    rank, previous = 0, None
-    for position, subject in enumerate(sorted(scores, key=lambda s: (-shown_scores[s], s)), start=1):
-        value = shown_scores[subject]
-        if value != previous:
-            rank, previous = position, value
-        placed.append(Standing(scores[subject], value, rank))
-    return placed
 
 
 def ranks(values: dict[str, Decimal]) -> dict[str, int]:

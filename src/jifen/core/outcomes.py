@@ -89,7 +89,8 @@ def placed(standings: engine.Standings, year: int, subject: str) -> tuple[str | 
     place = standings.standing(subject, period)
     if place is None:
         return None
-    ranking = next(r for r in standings.rankings(period) if place in r)  # statuses ranked apart are graded apart
+    # statuses ranked apart are graded apart (found by identity: an equality test would make every score)
+    ranking = next(r for r in standings.rankings(period) if any(p is place for p in r))
     grade, _ = _reviewed(standings, _grades(standings, ranking), year)[subject]
     return grade, place.rank
 

@@ -62,7 +62,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 17  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the spine keeps the line of every 128th event, and its log's scheme lines; 16: its roster row by row; 17: the replay keeps the subjects of each period asked; results/ and clean/ a file each; a head, then the value read in place)
+FORMAT = 18  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the spine keeps the line of every 128th event, and its log's scheme lines; 16: its roster row by row; 17: the replay keeps the subjects of each period asked; results/ and clean/ a file each; a head, then the value read in place; 18: the kept scores by period)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
