@@ -410,7 +410,7 @@ def _as_kept(data: dict) -> dict:
         return {k: row if isinstance(row, bytes) else marshal.dumps(row) for k, row in rows.items()}
 
     kept = {**data, "booker": {**data["booker"], "subjects": packed(data["booker"]["subjects"])},
-            "scores": packed(data["scores"])}
+            "scores": packed(data["scores"]), "totals": packed(data["totals"])}
     return marshal.loads(marshal.dumps(kept))
 
 

@@ -360,9 +360,9 @@ def _part(day: dt.date, kind: str) -> Period:
 
 
 def unpacked(row: Any) -> Any:
-    """A subject's kept data (``Standings.data``'s ``booker.subjects``), or a period's kept scores (its
-    ``scores``), as given, or as ``marshal`` bytes of it (``jifen.store.cache`` keeps each so: a restored
-    replay decodes only those it is asked about)."""
+    """A subject's kept data (``Standings.data``'s ``booker.subjects`` and ``scores``) or a period's kept
+    totals (its ``totals``), as given, or as ``marshal`` bytes of it (``jifen.store.cache`` keeps each so:
+    a restored replay decodes only those it is asked about)."""
     return marshal.loads(row) if isinstance(row, bytes) else row
 
 
@@ -398,6 +398,24 @@ class _Decimals(dict):
 
 
 _DECIMALS = _Decimals()
+
+
+def _kept_row(kept: dict[Any, Any], outer: Any, inner: Any) -> Any:
+    """``kept[outer][inner]`` of kept scores or totals, ``kept[outer]`` decoded from its ``marshal`` bytes
+    the first time it is asked; None if either is not there."""
+    rows = kept.get(outer)
+    if isinstance(rows, bytes):
+        rows = kept[outer] = unpacked(rows)
+    return rows.get(inner) if rows is not None else None
+
+
+def _merged(kept: dict[Any, Any], made: Mapping[Any, Mapping[Any, Any]], stale: frozenset[str]) -> dict[Any, Any]:
+    """Kept scores (subject → period → score) without the ``stale`` subjects', with those ``made`` since:
+    a subject's as kept (bytes) where nothing was made for them."""
+    merged = {s: rows for s, rows in kept.items() if s not in stale}
+    for subject, rows in made.items():
+        merged[subject] = {**unpacked(merged.get(subject) or {}), **rows}
+    return merged
 
 
 def _period_data(period: Period) -> tuple[int, str, int]:
@@ -457,9 +475,12 @@ class Standings:
         # each score asked for, kept with the replay (``data``): a subject's score changes only when
         # something is booked to them, so after an append only theirs are scored again
         self._scores: dict[tuple[str, Period], Score] = {}
-        # period (as ``_period_data``) → subject → score, as ``data`` kept them (``marshal`` bytes until the
-        # period is asked), not made yet; but for the subjects booked to since they were kept (``_stale``)
-        self._kept_scores: dict[tuple, Any] = {}
+        # the scores kept with the replay this one was restored from, not made yet (``marshal`` bytes
+        # until asked): subject → period (``_period_data``) → score (``_score_data``), and period →
+        # subject → (total, whether a panel is missing), what a ranking reads; neither holds the
+        # subjects booked to since they were kept (``_stale``)
+        self._kept_scores: dict[str, Any] = {}
+        self._kept_totals: dict[tuple, Any] = {}
         self._stale: frozenset[str] = frozenset()
         self._grouped: bool | None = None  # ``grouped``, once asked: the roster's alone, kept likewise
         self._subjects: dict[Period, list[str]] = {}  # ``subjects`` asked for: the roster's alone, kept likewise
@@ -499,22 +520,21 @@ class Standings:
     def data(self) -> dict[str, Any]:
         """What the replay booked and the scores asked of it, as plain data (``_Booker.to_data``):
         ``restore`` with the same events and scheme gives these standings again."""
-        # the kept scores of a period nothing asked of, as kept (``marshal`` bytes); the others decoded,
-        # without those of the subjects booked to since, and with every score made since
-        made: dict[tuple, dict[str, Any]] = defaultdict(dict)
+        # what was kept and nothing asked of since, as kept (``marshal`` bytes); the rest decoded, without
+        # the subjects booked to since, and with every score made since
+        made: dict[str, dict[tuple, tuple]] = defaultdict(dict)
+        totals: dict[tuple, dict[str, tuple]] = defaultdict(dict)
         for (subject, period), score in self._scores.items():
-            made[_period_data(period)][subject] = _score_data(score)
-        scores: dict[tuple, Any] = {}
-        for period, rows in self._kept_scores.items():
-            if isinstance(rows, bytes) and not self._stale and period not in made:
-                scores[period] = rows
-            else:
-                scores[period] = {s: row for s, row in unpacked(rows).items() if s not in self._stale}
-        for period, rows in made.items():
-            scores.setdefault(period, {}).update(rows)
+            made[subject][_period_data(period)] = row = _score_data(score)
+            totals[_period_data(period)][subject] = (row[0], bool(score.missing))
+        scores = _merged(self._kept_scores, made, self._stale)
+        kept_totals = {period: {s: t for s, t in unpacked(rows).items() if s not in self._stale}
+                       if self._stale or period in totals else rows for period, rows in self._kept_totals.items()}
+        for period, rows in totals.items():
+            kept_totals.setdefault(period, {}).update(rows)
         subjects = [(_period_data(period), ids) for period, ids in self._subjects.items()]
-        return {"events": len(self.events), "booker": self._booker.to_data(), "scores": scores, "subjects": subjects,
-                "grouped": self._grouped}
+        return {"events": len(self.events), "booker": self._booker.to_data(), "scores": scores, "totals": kept_totals,
+                "subjects": subjects, "grouped": self._grouped}
 
     @classmethod
     def restore(cls, scheme: Scheme, events: tuple[Event, ...], data: Mapping[str, Any],
@@ -531,7 +551,7 @@ class Standings:
             resolution = corrections.resolve(events)  # what was booked: declarations and amendments as scores
             find = resolution.standing_for.__getitem__
         restored = cls(scheme, events, _Booker.from_data(scheme, data["booker"], find, years), resolution, members)
-        restored._kept_scores = dict(data["scores"])  # period → subject → score
+        restored._kept_scores, restored._kept_totals = dict(data["scores"]), dict(data["totals"])
         restored._subjects = {Period(*period): ids for period, ids in data["subjects"]}
         restored._grouped = data["grouped"]
         return restored
@@ -561,7 +581,8 @@ class Standings:
         extended.rebooked = rebook and bool(self.events)
         if not rebook and not roster_changed:  # a score is the subject's entries' and its spells': kept for the rest
             extended._scores = {k: v for k, v in self._scores.items() if k[0] not in booker.touched}
-            extended._kept_scores, extended._stale = self._kept_scores, self._stale | booker.touched
+            extended._kept_scores, extended._kept_totals = self._kept_scores, self._kept_totals
+            extended._stale = self._stale | booker.touched
             extended._subjects, extended._grouped = dict(self._subjects), self._grouped
         return extended
 
@@ -613,13 +634,11 @@ class Standings:
     def _kept_score(self, subject: str, period: Period) -> tuple | None:
         """``subject``'s score over ``period`` as the replay this one was restored from kept it (plain data,
         ``_score_data``), if it kept one and nothing was booked to ``subject`` since."""
-        if subject in self._stale:
-            return None
-        key = _period_data(period)
-        rows = self._kept_scores.get(key)
-        if isinstance(rows, bytes):  # a period's kept scores are decoded when it is first asked, all at once
-            rows = self._kept_scores[key] = unpacked(rows)
-        return rows.get(subject) if rows is not None else None
+        return None if subject in self._stale else _kept_row(self._kept_scores, subject, _period_data(period))
+
+    def _kept_total(self, subject: str, period: Period) -> tuple[str, bool] | None:
+        """``subject``'s total over ``period`` and whether a panel was missing, as kept (see ``_kept_score``)."""
+        return None if subject in self._stale else _kept_row(self._kept_totals, _period_data(period), subject)
 
     @property
     def touched(self) -> set[str]:
@@ -804,12 +823,12 @@ class Standings:
         for subject in self.subjects(period):
             if self.is_exempt(subject, period):
                 continue
-            kept = self._kept_score(subject, period) if (subject, period) not in self._scores else None
+            kept = self._kept_total(subject, period) if (subject, period) not in self._scores else None
             if kept is None:
                 score = self.score(subject, period)
                 if not score.missing:
                     totals[subject] = score.total
-            elif not kept[-1]:  # no panel missing (``_score_data``)
+            elif not kept[1]:  # no panel missing
                 totals[subject] = _DECIMALS[kept[0]]
         shown_scores = {s: shown(total, self.scheme.precision) for s, total in totals.items()}
         if not self.scheme.statuses_apart:

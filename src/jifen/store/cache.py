@@ -62,7 +62,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 18  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the spine keeps the line of every 128th event, and its log's scheme lines; 16: its roster row by row; 17: the replay keeps the subjects of each period asked; results/ and clean/ a file each; a head, then the value read in place; 18: the kept scores by period)
+FORMAT = 18  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the spine keeps the line of every 128th event, and its log's scheme lines; 16: its roster row by row; 17: the replay keeps the subjects of each period asked; results/ and clean/ a file each; a head, then the value read in place; 18: with each period's kept totals apart)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -590,16 +590,16 @@ def keep_replay(directory: Path, data: bytes, events: tuple[Event, ...], replay:
     """Keep ``replay`` (plain data) of the log whose bytes are ``data`` and events ``events``, all found
     without a problem on ``day``, made under ``marks``."""
     replay = {**replay, "booker": {**replay["booker"], "subjects": _packed(replay["booker"]["subjects"])},
-              "scores": _packed(replay["scores"])}
+              "scores": _packed(replay["scores"]), "totals": _packed(replay["totals"])}
     _store(directory / FOLDER / "replay", {"size": len(data), "digest": log_digest(data), "count": len(events),
                                            "last_id": events[-1].id if events else 0, "replay": replay,
                                            "marks": marks, "day": day})
 
 
 def _packed(rows: dict[str, Any]) -> dict[str, bytes]:
-    """A replay's data by subject with each subject's as ``marshal`` bytes, which the engine decodes
-    only for the subjects it is asked about (``engine.unpacked``); the spine's roster likewise, each
-    member's row decoded when the member is looked up (``roster.from_rows``)."""
+    """A replay's data by subject (or its kept totals by period) with each subject's as ``marshal`` bytes,
+    which the engine decodes only for the subjects it is asked about (``engine.unpacked``); the spine's
+    roster likewise, each member's row decoded when the member is looked up (``roster.from_rows``)."""
     return {s: row if isinstance(row, bytes) else marshal.dumps(row) for s, row in rows.items()}
 
 
