@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -844,3 +845,95 @@ def test_a_temporary_file_a_killed_writer_left_is_removed_an_hour_on(demo, cli):
     os.utime(old, (hour_ago, hour_ago))
     printed = cli("report", "--month", "2023-04", "-l", demo)
     assert printed.exit_code == 0 and not old.exists() and fresh.exists() and kept.exists()
+
+
+# --- whatever happens, the cache prints what the log says ----------------------------------------
+
+_MEMBERS = ("m01", "m02", "m03", "m05", "m08", "赵新")  # 赵新 joins in a step below; before that, refused
+_RULES = ("study.absent", "study.notes", "service.complaint", "honor.provincial", "honor.national", "honor.city")
+# when a write is dated: some days after the one before it (most appends), or back in 2023 (a late record)
+_WHEN = st.one_of(st.integers(min_value=0, max_value=12), st.integers(min_value=0, max_value=11),
+                  st.integers(min_value=0, max_value=30), st.dates(dt.date(2023, 1, 2), dt.date(2023, 12, 30)))
+_WRITES = st.one_of(
+    st.tuples(st.just("add"), st.sampled_from(_MEMBERS), st.sampled_from(_RULES), st.sampled_from(("", "补记“缺席”"))),
+    st.tuples(st.just("add"), st.sampled_from(_MEMBERS), st.sampled_from(_RULES), st.sampled_from(("", "补记“缺席”"))),
+    st.tuples(st.just("honour"), st.sampled_from(_MEMBERS), st.sampled_from(("honor.city", "honor.provincial"))),
+    st.tuples(st.just("veto"), st.sampled_from(_MEMBERS)),
+    st.tuples(st.just("revoke"), st.integers(min_value=1, max_value=90)),
+    st.tuples(st.just("amend"), st.integers(min_value=1, max_value=90), st.sampled_from(("1", "2", "3"))),
+    st.tuples(st.just("join")),
+    st.tuples(st.just("leave"), st.sampled_from(_MEMBERS)),
+    st.tuples(st.just("group"), st.sampled_from(_MEMBERS), st.sampled_from(("第一党小组", "第二党小组"))),
+)
+_READS = st.one_of(
+    st.tuples(st.just("grade"), st.sampled_from(("2024", "2024", "2023"))),
+    st.tuples(st.just("report"), st.sampled_from(("--month", "--quarter")),
+              st.sampled_from(("2024-01", "2024-02", "2024-03", "2023-12"))),
+    st.tuples(st.just("show"), st.sampled_from(_MEMBERS), st.sampled_from(("table", "json"))),
+    st.tuples(st.just("member"), st.just("list")),
+)
+
+
+def _write_words(step: tuple, day: str) -> list[str]:
+    kind, *args = step
+    if kind == "add":
+        member, rule, note = args
+        return ["add", member, rule, "--date", day, *(["-n", note] if note else [])]
+    if kind == "honour":  # the same honour again: counted once, at its highest (``--ref``)
+        return ["add", args[0], args[1], "--ref", "省级先进党员", "--date", day]
+    if kind == "veto":
+        return ["veto", args[0], "--reason", "违反廉洁纪律", "--date", day]
+    if kind == "revoke":
+        return ["revoke", str(args[0]), "--reason", "记错了", "--date", day]
+    if kind == "amend":
+        return ["amend", str(args[0]), "--count", args[1], "--reason", "次数更正", "--date", day]
+    if kind == "join":
+        return ["member", "add", "赵新", "--date", day]
+    if kind == "leave":
+        return ["member", "leave", args[0], "--reason", "转出", "--date", day]
+    return ["member", "group", args[0], args[1], "--date", day]
+
+
+def _read_words(step: tuple) -> list[str]:
+    kind, *args = step
+    if kind == "report":
+        flag, month = args
+        return ["report", flag, month if flag == "--month" else f"{month[:4]}Q{(int(month[5:]) + 2) // 3}"]
+    if kind == "show":
+        return ["show", args[0], "-f", args[1]]
+    if kind == "grade":
+        return ["grade", "--year", args[0]]
+    return [kind, *args]
+
+
+@settings(max_examples=10, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps=st.lists(st.tuples(_WRITES, _WHEN, st.lists(_READS, min_size=1, max_size=2)), min_size=2, max_size=8))
+def test_what_the_cache_prints_is_what_the_log_says_after_any_sequence_of_commands(cli, monkeypatch, steps):
+    """Any sequence of appends (scores in order or late, a repeated honour, vetoes, corrections, joins,
+    leaves, groups; refused ones too) with reports, statements and the roster read between them: each
+    read prints, through every kind of cache entry (kept text, snapshot, spine, kept replay, scores and
+    totals), exactly what it prints with the cache off; and the same again from its kept text."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary) / "机关第一支部"
+        shutil.copytree(DEMO, folder, ignore=shutil.ignore_patterns(".jifen-cache"))
+        for words in (["grade", "--year", "2024"], ["report", "--quarter", "2024Q1"], ["grade", "--year", "2023"]):
+            assert cli(*words, "-l", folder).exit_code == 0  # kept scores and totals to start from
+        day = dt.date(2024, 1, 2)
+        for write, when, reads in steps:
+            if isinstance(when, int):
+                day = day + dt.timedelta(days=when)
+            monkeypatch.setenv("JIFEN_CACHE", "on")
+            cli(*_write_words(write, (when if isinstance(when, dt.date) else day).isoformat()), "-l", folder)
+            for read in reads:  # refused or not, what was written is what is read
+                words = [*_read_words(read), "-l", folder]
+                cached = cli(*words)
+                again = cli(*words)
+                monkeypatch.setenv("JIFEN_CACHE", "off")
+                truth = cli(*words)
+                monkeypatch.setenv("JIFEN_CACHE", "on")
+                assert truth.exit_code == 0 or read[1] == "赵新", (read, truth.output)  # not a member yet
+                assert (cached.exit_code, cached.output) == (truth.exit_code, truth.output), (write, read)
+                assert (again.exit_code, again.output) == (truth.exit_code, truth.output), (write, read)
