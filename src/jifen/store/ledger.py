@@ -483,6 +483,17 @@ def starts(data: bytes, offset: int = 0) -> list[int]:
     return first + [match.start() + 1 for match in _EVENT_START.finditer(data, max(offset - 1, 0))]
 
 
+def read_span(path: str, data: bytes, start: int, end: int, line: int) -> list[Event] | None:
+    """The events written in ``data[start:end]``, whole events of a log found without a problem before
+    (a cache's snapshot placed them), the first on line ``line``: exactly as reading the whole log made
+    them; None if they are not there in the canonical form."""
+    try:
+        text = str(memoryview(data)[start:end], "utf-8")
+    except UnicodeDecodeError:
+        return None
+    return _fast(path, text, line)
+
+
 def read_one(path: str, data: bytes, start: int, end: int, line: int, last_id: int) -> Event | None:
     """The one event written in ``data[start:end]`` (line ``line`` of the log, after event
     ``last_id``), exactly as reading the whole log makes it; None if it is not there canonically."""
