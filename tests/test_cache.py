@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from array import array
 from pathlib import Path
 
 import pytest
@@ -558,36 +559,41 @@ def test_show_prints_the_text_kept_for_the_same_log_and_member(demo, cli, monkey
 
 
 @settings(max_examples=60, deadline=None)
-@given(count=st.integers(0, 40), tail=st.integers(0, 5), chunk=st.integers(1, 7), appended=st.integers(0, 9),
-       cuts=st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50)), max_size=6))
-def test_events_made_as_asked_are_the_events_in_every_way_a_tuple_is_asked(count, tail, chunk, appended, cuts):
-    """A snapshot's events made only as they are asked for (cache.Events over rows kept in chunks, some
-    appended to the last chunk later) give by place, by slice, slice of a slice, by id, added to, and
-    iterated, exactly what the tuple of all of them gives."""
-    from jifen.core.model import Event, Source
+@given(count=st.integers(0, 40), tail=st.integers(0, 5), every_nth=st.integers(1, 7), appended=st.integers(0, 9),
+       cuts=st.lists(st.tuples(st.integers(-50, 50), st.integers(-50, 50)), max_size=6),
+       noise=st.lists(st.sampled_from(["", "# 注释\n", "\n"]), min_size=50, max_size=50))
+def test_events_made_as_asked_are_the_events_in_every_way_a_tuple_is_asked(count, tail, every_nth, appended, cuts,
+                                                                          noise):
+    """A snapshot's events read from the log's bytes only as they are asked for (cache.Events over the
+    offsets and lines a snapshot kept, its lines marked every ``every_nth`` events, comments and blank
+    lines between them) give by place, by slice, slice of a slice, by id, added to, and iterated,
+    exactly what the tuple of all of them gives, a whole read's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cache, "LINES_EVERY", every_nth)
+        check_events_made_as_asked(count, tail, appended, cuts, noise)
 
-    made = [Event(id=i + 1, date=dt.date(2023, 1, 1) + dt.timedelta(days=i), kind="score", source=Source("l", i + 1),
-                  subject=f"m{i % 3}", rule="study.absent") for i in range(count + tail + appended)]
+
+def check_events_made_as_asked(count, tail, appended, cuts, noise):
+    text = "# 台账\n" + "".join(noise[i] + ledger.emit({"id": i + 1, "date": dt.date(2023, 1, 1) + dt.timedelta(days=i),
+                                                      "kind": "score", "subject": f"党员{i % 3}", "rule": "study.absent",
+                                                      "by": "记分员"}) for i in range(count + tail + appended))
+    data = text.encode()
+    made = ledger._fast("l", text)
     every = tuple(made[:count + tail])
-    rows = [(("id",), (e.id,), (e.id,)) for e in made]
-    by_row = {e.id: e for e in made}
-    original = ledger.from_rows
-    try:
-        ledger.from_rows = lambda path, found: [by_row[r[1][0]] for r in found]
-        kept = cache.Rows([], 0, chunk).plus(rows[:count])
-        kept = cache.Rows.of(kept.plus([]).kept())
-        lazy = cache.Events("l", kept, every[count:])
-        assert len(lazy) == len(every)
-        assert [lazy[i] for i in range(-len(every), len(every))] == [every[i] for i in range(-len(every), len(every))]
-        for a, b in cuts:
-            assert tuple(lazy[a:b]) == every[a:b] and len(lazy[a:b]) == len(every[a:b])
-            assert tuple(lazy[a:][:b]) == every[a:][:b]
-        assert [lazy.get(e.id) for e in every] == list(every) and lazy.get(10_000) is None
-        assert tuple(lazy + tuple(made[count + tail:])) == tuple(made)
-        grown = cache.Rows.of(kept.plus(rows[count:count + tail]).kept())
-        assert list(grown) == rows[:count + tail]
-    finally:
-        ledger.from_rows = original
+    size = ledger.starts(data)[count] if count < len(made) else len(data)
+    offsets = array("I", ledger.starts(data)[:count])
+    marks = array("I")
+    cache._mark_lines(data, offsets, marks, 0, 0)
+    lazy = cache.Events("l", data, cache.Placed(offsets, marks, size), every[count:])
+    assert len(lazy) == len(every)
+    assert [lazy[i] for i in range(-len(every), len(every))] == [every[i] for i in range(-len(every), len(every))]
+    assert [(e.source, dict(e.places)) for e in lazy[:count]] == [(e.source, dict(e.places)) for e in every[:count]]
+    for a, b in cuts:
+        assert tuple(lazy[a:b]) == every[a:b] and len(lazy[a:b]) == len(every[a:b])
+        assert tuple(lazy[a:][:b]) == every[a:][:b]
+        assert [e.source for e in lazy[a:b]] == [e.source for e in every[a:b]]
+    assert [lazy.get(e.id) for e in every] == list(every) and lazy.get(10_000) is None
+    assert tuple(lazy + tuple(made[count + tail:])) == tuple(made)
 
 
 def test_the_first_add_after_a_report_takes_its_replay_for_the_log_found_clean(demo, cli, monkeypatch):

@@ -291,6 +291,47 @@ def test_fast_reader_equals_yaml_reader(items):
         assert dict(a.places) == dict(b.places)
 
 
+inside = st.sampled_from(["", "", "# 注释:记分员 张三\n", "\n", "#\n", "- 1\n", "  # 缩进的注释\n", "  note: 例行检查\n"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(canonical_event, st.integers(min_value=1, max_value=9), inside), max_size=10),
+       st.sampled_from(["", "# 台账\n", "\n\n", "# 台账\n\n"]), st.integers(min_value=1, max_value=3))
+def test_lines_inside_an_event_read_the_same_fast_and_slow(items, before, copies):
+    # comments and blank lines between an event's fields, lines no event has (read by YAML), a key
+    # written twice, comments before the first event, events written again (lines the fast reader
+    # has seen): each read as the YAML reader reads it, every field on its own line
+    text = before + HEAD
+    for index, (fields, at, extra) in enumerate(items * copies, start=2):
+        lines = ledger.emit({"id": index, **fields}).splitlines(keepends=True)
+        at = min(at, len(lines) - 1)
+        text += "".join(lines[:at]) + extra + "".join(lines[at:])
+    data = text.encode("utf-8")
+    fast, fast_problems = ledger.parse("l", data)
+    slow, slow_problems = ledger.parse("l", data, fast=False)
+    assert fast_problems == slow_problems
+    assert fast.events == slow.events
+    for a, b in zip(fast.events, slow.events):
+        assert a.source == b.source
+        assert dict(a.places) == dict(b.places)
+    alone = ledger._fast("l", text)  # None where the YAML reader must read it (parse then did)
+    if alone is not None:
+        assert [(e, e.source, dict(e.places)) for e in alone] == [(e, e.source, dict(e.places)) for e in slow.events]
+    canonical = "- 1\n" not in text and "  # " not in text and "note: 例行检查\n  note:" not in text
+    printable = all(line.isprintable() for line in text.splitlines())
+    assert alone is not None or not canonical or not printable or "\\" in text or slow_problems
+
+
+def test_an_event_of_more_lines_than_the_fast_reader_splits_at_once_reads_the_same():
+    event = ledger.emit({"id": 2, "date": dt.date(2023, 1, 2), "kind": "join", "subject": "m1", "name": "张三",
+                         "by": "记分员"})
+    long = event.replace("  name:", "# 注释\n" * 100 + "\n" * 100 + "  name:")
+    text = HEAD + long + event.replace("id: 2", "id: 3")
+    fast = ledger._fast("l", text)
+    assert fast is not None and fast == list(ledger.parse("l", text.encode(), fast=False)[0].events)
+    assert [e.source.line for e in fast] == [1, 7, 213] and fast[1].places["name"].line == 211
+
+
 def test_fast_reader_is_used_for_the_canonical_form_and_not_otherwise():
     canonical = (HEAD + ledger.emit({"id": 2, "date": dt.date(2023, 1, 1), "kind": "join", "subject": "m1",
                                      "name": "张三: 书记", "by": "x"})).encode()

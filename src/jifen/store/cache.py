@@ -3,10 +3,12 @@
 It keeps five things, each tied to the exact bytes it was made from:
 
 - **a snapshot of the events** read from the log's first N bytes, with N and
-  their BLAKE3 hash. A later read hashes those N bytes again: if they are the same,
-  the events are restored and only what was appended since is parsed; if not,
-  history was edited, which the read reports (``stale``) before reading the
-  whole log again.
+  their BLAKE3 hash: where each event starts (its byte offset, and the line of
+  every ``LINES_EVERY``-th), as the fast reader read them without a problem. A
+  later read hashes those N bytes again: if they are the same, each event is read
+  from its own bytes only when asked for, and only what was appended since is
+  parsed; if not, history was edited, which the read reports (``stale``) before
+  reading the whole log again.
 - **a snapshot of the log's spine** (``model.Spine``), kept the same way: the
   events of every kind but scores, declarations, evaluations and vetoes, the
   roster the joins and leaves make, and the byte offset of every event.
@@ -62,7 +64,7 @@ from jifen.errors import JifenError
 from jifen.store import ledger, yamlsrc
 
 FOLDER = ".jifen-cache"
-FORMAT = 18  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the spine keeps the line of every 128th event, and its log's scheme lines; 16: its roster row by row; 17: the replay keeps the subjects of each period asked; results/ and clean/ a file each; a head, then the value read in place; 18: with each period's kept totals apart)
+FORMAT = 19  # bump when what is stored changes shape (9: a roster row holds posts, groups, statuses; 10: the kept replay; 11: kept subject by subject, with its scores; 12: the spine marks declarations and late records; 13: the snapshot in chunks; 14: with their size; 15: the spine keeps the line of every 128th event, and its log's scheme lines; 16: its roster row by row; 17: the replay keeps the subjects of each period asked; results/ and clean/ a file each; a head, then the value read in place; 18: the events snapshot places its events in the log, no rows; 19: the kept replay keeps each period's totals apart)
 RESULTS_KEPT = 32  # results per ledger; the oldest go first
 TREES_KEPT = 4  # YAML trees (schemes) per ledger
 
@@ -135,7 +137,7 @@ def parse(directory: Path, path: Path, data: bytes) -> Read:
             found = None
         if found is not None:
             if len(data) - snapshot["size"] >= SPINE_TAIL:  # else the few appended are parsed again next time
-                _save_snapshot(directory, str(path), data, found.events, Rows.of(snapshot["rows"]))
+                _save_snapshot(directory, str(path), data, list(found.events[snapshot["count"]:]), snapshot)
             return Read(found, [], parsed=len(data) - snapshot["size"])
     book, problems = ledger.parse(str(path), data)
     if not problems:
@@ -155,82 +157,68 @@ def _kept_start(snapshot: dict[str, Any] | None, path: Path, data: bytes) -> tup
     return start, False
 
 
-class Rows:
-    """A snapshot's rows (``ledger.to_rows``), kept in chunks of ``CHUNK`` rows, each chunk ``marshal``
-    bytes decoded only when a row in it is asked for: after an append, a report asks for few."""
+class Placed(NamedTuple):
+    """Where a snapshot's events are in the log: the byte offset of each (``starts``), the line of every
+    ``LINES_EVERY``-th, and the end of the last (the bytes the snapshot covers)."""
 
-    CHUNK = 256  # a member's events are spread over the log: a small chunk decodes few others with each
-
-    def __init__(self, chunks: list[bytes], count: int, size: int = CHUNK) -> None:
-        self._chunks, self._count, self.CHUNK = chunks, count, size
-        self._decoded: dict[int, list] = {}
+    offsets: array
+    marks: array
+    size: int
 
     @classmethod
-    def of(cls, kept: tuple[list[bytes], int, int]) -> Rows:
-        return cls(*kept)
+    def of(cls, snapshot: dict[str, Any]) -> Placed:
+        return cls(_offsets(snapshot["offsets"]), _offsets(snapshot["marks"]), snapshot["size"])
 
-    def kept(self) -> tuple[list[bytes], int, int]:
-        return self._chunks, self._count, self.CHUNK  # the size of a chunk as written: it may change
+    def line(self, data: bytes, index: int) -> int:
+        """The line event ``index`` starts on in the log ``data``, counted from the kept line nearest before it."""
+        mark = index // LINES_EVERY
+        return self.marks[mark] + data.count(b"\n", self.offsets[mark * LINES_EVERY], self.offsets[index])
 
-    def __len__(self) -> int:
-        return self._count
-
-    def _chunk(self, number: int) -> list:
-        found = self._decoded.get(number)
-        if found is None:
-            found = self._decoded[number] = marshal.loads(self._chunks[number])
-        return found
-
-    def __getitem__(self, index: int | slice) -> Any:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(self._count)
-            return [self[i] for i in range(start, stop, step)] if step != 1 else [
-                row for number in range(start // self.CHUNK, (stop - 1) // self.CHUNK + 1) if start < stop
-                for row in self._chunk(number)[max(start - number * self.CHUNK, 0):stop - number * self.CHUNK]]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError(index)
-        return self._chunk(index // self.CHUNK)[index % self.CHUNK]
-
-    def __iter__(self):
-        return iter(self[:])
-
-    def plus(self, new: list) -> Rows:
-        """These rows and ``new`` after them: the full chunks as they were, the last made again."""
-        full = self._count // self.CHUNK
-        rows = [*(self._chunk(full) if self._count % self.CHUNK else ()), *new]
-        chunks = self._chunks[:full] + [marshal.dumps(rows[i:i + self.CHUNK]) for i in range(0, len(rows), self.CHUNK)]
-        return Rows(chunks, self._count + len(new), self.CHUNK)
+    def end(self, stop: int) -> int:
+        """The byte after the kept events before event ``stop``."""
+        return self.offsets[stop] if stop < len(self.offsets) else self.size
 
 
 def _extend(path: str, data: bytes, snapshot: dict[str, Any]) -> Ledger | None:
     """The snapshot's events and those of the bytes after it; None if those need a whole read."""
-    rows = Rows.of(snapshot["rows"])
-    last_id = ledger.from_rows(path, [rows[-1]])[0].id if len(rows) else 0
-    tail = _tail(path, data, snapshot["size"], snapshot["newlines"], last_id)
-    return None if tail is None else Ledger(path, Events(path, rows, tail))
+    placed = Placed.of(snapshot)
+    if len(placed.offsets) != snapshot["count"] or len(placed.marks) != -(-snapshot["count"] // LINES_EVERY):
+        return None
+    tail = _tail(path, data, snapshot["size"], snapshot["newlines"], snapshot["last_id"])
+    return None if tail is None else Ledger(path, Events(path, data, placed, tail))
 
 
 class Events(Sequence):
-    """A log's events as a snapshot kept them (``ledger.to_rows``) and those appended since: each made
-    an ``Event`` only when asked for by its place, all of them once iterated. After an append, a
-    report reads few of them by place (the header, those appended, those a kept replay names);
-    anything else reads them all, exactly as a whole read would give them."""
+    """A log's events as a snapshot placed them (``Placed``) and those appended since: each read from
+    its own bytes of the log (the snapshot says they were read without a problem, by the fast reader)
+    only when asked for by its place, all of them once iterated. After an append, a report reads few
+    of them by place (the header, those appended, those a kept replay names); anything else reads
+    them all, exactly as a whole read would give them."""
 
-    def __init__(self, path: str, rows: Rows | list, tail: Sequence[Event] = (), start: int = 0,
+    def __init__(self, path: str, data: bytes, placed: Placed, tail: Sequence[Event] = (), start: int = 0,
                  stop: int | None = None) -> None:
-        self._path, self._rows, self._tail = path, rows, tuple(tail)
-        self._start, self._stop = start, len(rows) if stop is None else stop  # the rows in it: [start, stop)
+        self._path, self._data, self._placed, self._tail = path, data, placed, tuple(tail)
+        self._start, self._stop = start, len(placed.offsets) if stop is None else stop  # the kept ones: [start, stop)
         self._made: dict[int, Event] = {}
         self._all: tuple[Event, ...] | None = None
+
+    def _read(self, start: int, stop: int) -> list[Event]:
+        """The kept events ``start`` to ``stop``, read from the log's bytes."""
+        if start >= stop:
+            return []
+        placed = self._placed
+        begin, end, line = placed.offsets[start], placed.end(stop), placed.line(self._data, start)
+        events = ledger.read_span(self._path, self._data, begin, end, line)
+        if events is None or len(events) != stop - start:
+            raise LookupError(f"{self._path}: the cache's snapshot does not place its events")
+        return events
 
     def every(self) -> tuple[Event, ...]:
         if self._all is None:
             paused = gc.isenabled()  # many small objects, no cycles: the collector would walk them again and again
             gc.disable()
             try:
-                self._all = (*ledger.from_rows(self._path, self._rows[self._start:self._stop]), *self._tail)
+                self._all = (*self._read(self._start, self._stop), *self._tail)
             finally:
                 if paused:
                     gc.enable()
@@ -245,7 +233,7 @@ class Events(Sequence):
                 return self.every()[index]
             start, stop, _ = index.indices(len(self))
             kept = self._stop - self._start
-            return Events(self._path, self._rows, self._tail[max(start - kept, 0):max(stop - kept, 0)],
+            return Events(self._path, self._data, self._placed, self._tail[max(start - kept, 0):max(stop - kept, 0)],
                           self._start + min(start, kept), self._start + min(max(stop, start), kept))
         if self._all is not None:
             return self._all[index]
@@ -258,7 +246,7 @@ class Events(Sequence):
             return self._tail[index - kept]
         event = self._made.get(index)
         if event is None:
-            event = self._made[index] = ledger.from_rows(self._path, [self._rows[self._start + index]])[0]
+            event = self._made[index] = self._read(self._start + index, self._start + index + 1)[0]
         return event
 
     def __iter__(self):
@@ -282,7 +270,7 @@ class Events(Sequence):
     def __add__(self, other: Sequence[Event]) -> Events | tuple[Event, ...]:
         if self._all is not None:
             return self._all + tuple(other)
-        return Events(self._path, self._rows, (*self._tail, *other), self._start, self._stop)
+        return Events(self._path, self._data, self._placed, (*self._tail, *other), self._start, self._stop)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and self.every() == tuple(other)
@@ -302,18 +290,39 @@ def _tail(path: str, data: bytes, size: int, newlines: int, last_id: int) -> lis
     return None if text is None or problems else ledger.parse_tail(path, text, newlines + 1, last_id)
 
 
-def _save_snapshot(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
-                   rows: Rows | None = None) -> None:
-    """Keep ``events`` (all of ``data``'s) as a snapshot; ``rows``, if given, already encode the first ones.
-    A whole read also keeps the log's spine."""
-    new = ledger.to_rows(events[len(rows or ()):])
-    if new is None:
+def _save_snapshot(directory: Path, path: str, data: bytes, events: Sequence[Event],
+                   base: dict[str, Any] | None = None) -> None:
+    """Keep where ``events`` are in ``data`` as a snapshot: all of its events, or with ``base`` (the
+    snapshot kept of its start) those after it. Only a log the fast reader read is kept: a whole read
+    also keeps the log's spine."""
+    if any(type(event.places) is not ledger.Places for event in events):
         return  # read by YAML, not canonical: not worth a snapshot
-    snapshot = {"path": path, "size": len(data), "digest": log_digest(data), "newlines": data.count(b"\n"),
-                "rows": (rows or Rows([], 0)).plus(new).kept()}
+    size = base["size"] if base else 0
+    starts = ledger.starts(data, size)
+    if len(starts) != len(events):
+        return
+    placed = Placed.of(base) if base else Placed(array("I"), array("I"), 0)
+    placed.offsets.extend(starts)
+    newlines = _mark_lines(data, placed.offsets, placed.marks, size, base["newlines"] if base else 0)
+    last_id = events[-1].id if events else base["last_id"] if base else 0
+    snapshot = {"path": path, "size": len(data), "digest": log_digest(data), "newlines": newlines,
+                "count": len(placed.offsets), "last_id": last_id, "offsets": placed.offsets.tobytes(),
+                "marks": placed.marks.tobytes()}
     _store(directory / FOLDER / "events", snapshot)
-    if rows is None:
-        _save_spine(directory, path, data, events)
+    if base is None:
+        _save_spine(directory, path, data, events, starts=starts)
+
+
+def _mark_lines(data: bytes, offsets: array, marks: array, size: int, newlines: int) -> int:
+    """Add to ``marks`` the line on which every ``LINES_EVERY``-th event of ``offsets`` starts, for the
+    events past those already marked (their bytes start after ``data``'s first ``size``, which hold
+    ``newlines`` lines); the lines of ``data``. Each newline is counted once, from mark to mark."""
+    at, line = size, newlines + 1
+    for index in range(len(marks) * LINES_EVERY, len(offsets), LINES_EVERY):
+        line += data.count(b"\n", at, offsets[index])
+        at = offsets[index]
+        marks.append(line)
+    return line - 1 + data.count(b"\n", at)
 
 
 # --- the spine ------------------------------------------------------------------
@@ -435,10 +444,12 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
                  functools.cache(marked))
 
 
-def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ...] | list[Event],
-                base: dict[str, Any] | None = None, whole_digest: str | None = None) -> None:
+def _save_spine(directory: Path, path: str, data: bytes, events: Sequence[Event],
+                base: dict[str, Any] | None = None, whole_digest: str | None = None,
+                starts: list[int] | None = None) -> None:
     """Keep the spine of ``data``, whose events are ``events``; with ``base`` (the spine kept of
-    its start), ``events`` are only those after it, and ``whole_digest`` is ``data``'s."""
+    its start), ``events`` are only those after it, and ``whole_digest`` is ``data``'s. ``starts``:
+    ``ledger.starts`` of the bytes after ``base``, if the caller has found them."""
     size = base["size"] if base else 0
     inside, joined, grown = [], [], {}  # the spine's own events, the roster's, the others' ids by subject
     marked = array("q", base["marked"] if base else b"")  # the declarations and late records among the others
@@ -459,7 +470,7 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
             marked.append(event.id)
     new_rows = ledger.to_rows(inside)
     new_joins = ledger.to_rows(joined)
-    new_offsets = ledger.starts(data, size)
+    new_offsets = ledger.starts(data, size) if starts is None else starts
     if new_rows is None or new_joins is None or len(new_offsets) != len(events):
         return  # not canonical: read whole each time
     if base and not new_joins:
@@ -476,13 +487,9 @@ def _save_spine(directory: Path, path: str, data: bytes, events: tuple[Event, ..
     offsets = _offsets(base["offsets"]) if base else array("I")
     offsets.extend(new_offsets)
     marks = _offsets(base["lines"]) if base else array("I")  # the line of every LINES_EVERY-th event's start
-    at, line = size, (base["newlines"] if base else 0) + 1  # the newlines are counted once, mark to mark
-    for index in range(len(marks) * LINES_EVERY, len(offsets), LINES_EVERY):
-        line += data.count(b"\n", at, offsets[index])
-        at = offsets[index]
-        marks.append(line)
+    newlines = _mark_lines(data, offsets, marks, size, base["newlines"] if base else 0)
     snapshot = {"path": path, "size": len(data), "digest": whole_digest or log_digest(data),
-                "newlines": line - 1 + data.count(b"\n", at),
+                "newlines": newlines,
                 "last_id": ids[-1] if ids else 0, "rows": [*(base["rows"] if base else ()), *new_rows],
                 "joins": joins, "members": members, "ids": _ids_kept(ids), "offsets": offsets.tobytes(),
                 "lines": marks.tobytes(), "subjects": subjects, "marked": marked.tobytes(),

@@ -17,7 +17,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -266,7 +266,7 @@ class Places(Mapping[str, Source]):
 
     __slots__ = ("_path", "_keys", "_lines")
 
-    def __init__(self, path: str, keys: list[str], lines: list[int]) -> None:
+    def __init__(self, path: str, keys: Sequence[str], lines: Sequence[int]) -> None:
         self._path, self._keys, self._lines = path, keys, lines  # the i-th key was on line lines[i]
 
     def __getitem__(self, key: str) -> Source:
@@ -277,12 +277,14 @@ class Places(Mapping[str, Source]):
         return Source(self._path, self._lines[index], 7 if key == "id" else len(key) + 5)
 
     @property
-    def lines(self) -> list[int]:
+    def lines(self) -> Sequence[int]:
+        """The line of each key (a ``range`` where they follow one another, as they mostly do)."""
         return self._lines
 
     @property
-    def names(self) -> list[str]:
-        """The keys, in the order written (the list itself: ``list(places)`` without the iteration)."""
+    def names(self) -> Sequence[str]:
+        """The keys, in the order written (the sequence itself: ``list(places)`` without the iteration;
+        one tuple shared by the events of one shape)."""
         return self._keys
 
     def __iter__(self):
@@ -314,54 +316,76 @@ def _fast(path: str, text: str, first_line: int = 1) -> list[Event] | None:
     the two equal); it never reports problems itself. ``text`` starts on line
     ``first_line`` of the file (a tail read after a cached snapshot).
     """
+    blocks = text.split("\n- id: ")  # an event, and only an event, starts a line with "- id: "
+    head = blocks[0]
+    line = first_line  # the line of the block read next
+    if head[:6] == "- id: ":
+        blocks[0] = head[6:]
+    else:  # comments and blank lines before the first event, read a chunk at a time (a log of junk stops early)
+        if any(part and part[0] != "#" for part in _lines(head)):
+            return None
+        del blocks[0]
+        line += head.count("\n") + 1
     known: dict[str, tuple[str, Any]] = {}  # a field's whole line → (key, value): logs repeat their lines
-    blocks: list[tuple[int, dict[str, Any], list[str], list[int]]] = []
-    values: dict[str, Any] = {}
-    keys: list[str] | None = None
-    lines: list[int] = []
     seen = known.get
+    shapes: dict[tuple, tuple[tuple[str, ...], bool]] = {}  # (kind, keys) → (the keys, whether a kind has them)
+    events = []
     try:
-        for number, line in enumerate(_lines(text), first_line):
-            found = seen(line)
-            if found is not None and keys is not None:
-                values[found[0]] = found[1]  # a key written twice is found below: fewer values than keys
-                keys.append(found[0])
-                lines.append(number)
-                continue
-            if not line or line[0] == "#":
-                continue
-            if line[:6] == "- id: ":
-                raw = line[6:]
-                values = {"id": int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= yamlsrc.MAX_DIGITS
-                          else _fast_value("id", raw)}
-                keys, lines = ["id"], [number]
-                blocks.append((number, values, keys, lines))
-                continue
-            if line[:2] != "  " or keys is None:
+        for block in blocks:
+            parts = block.split("\n", _MOST_LINES)  # the id's text, then the event's other lines
+            count = len(parts)
+            if count > _MOST_LINES:  # more lines than an event has: junk, read until its first bad line
+                count = block.count("\n") + 1
+                values, lines = _new_lines(_lines(block), known, line)
+            else:
+                try:  # most lines were seen before: a lookup each, in one call (none in Python's loop)
+                    values = {"id": _fast_id(parts[0])}
+                    values.update(map(seen, parts[1:]))
+                    lines: Sequence[int] = range(line, line + count)
+                except TypeError:  # a line not seen before (None), a comment or a blank line
+                    values, lines = _new_lines(parts, known, line)
+            if len(values) != len(lines):  # a key written twice: the YAML reader reports it
                 return None
-            key, sep, raw = line[2:].partition(": ")
-            if not sep or key not in FIELD_TYPES:
+            kind = values.get("kind", "")
+            keys = tuple(values)
+            shape = shapes.get((kind, keys))
+            if shape is None:
+                shape = shapes[kind, keys] = (keys, _fits(kind, keys))
+            if not shape[1]:
                 return None
-            value = _fast_value(key, raw)
-            known[line] = (key, value)
-            values[key] = value
-            keys.append(key)
-            lines.append(number)
+            events.append(Event.of(values, Source.of(path, line, 3), Places(path, shape[0], lines)))
+            line += count
     except ValueError:
         return None
-    events = []
-    shapes: dict[tuple[str, ...], bool] = {}  # (kind, *keys) → whether a kind has exactly such fields
-    for first, values, keys, lines in blocks:
-        if len(values) != len(keys):
-            return None
-        shape = (values.get("kind", ""), *keys)
-        fits = shapes.get(shape)
-        if fits is None:
-            fits = shapes[shape] = _fits(shape[0], keys)
-        if not fits:
-            return None
-        events.append(Event.of(values, Source.of(path, first, 3), Places(path, keys, lines)))
     return events
+
+
+_MOST_LINES = 64  # lines of an event the fast reader splits at once: the tool writes fewer than 40
+
+
+def _new_lines(parts: Iterable[str], known: dict[str, tuple[str, Any]], line: int) -> tuple[dict[str, Any], list[int]]:
+    """The values of an event's lines ``parts`` (the id's text first, on line ``line``), each line not
+    seen before read into ``known``; and the line of each value, comments and blank lines left out.
+    ValueError for a line not in the canonical form."""
+    parts = iter(parts)
+    values, lines = {"id": _fast_id(next(parts))}, [line]
+    for number, text in enumerate(parts, line + 1):
+        found = known.get(text)
+        if found is None:
+            if not text or text[0] == "#":
+                continue
+            key, sep, raw = text[2:].partition(": ")
+            if text[:2] != "  " or not sep or key not in FIELD_TYPES:
+                raise ValueError("not canonical")
+            found = known[text] = (key, _fast_value(key, raw))
+        values[found[0]] = found[1]
+        lines.append(number)
+    return values, lines
+
+
+def _fast_id(raw: str) -> int:
+    """The id written as ``raw`` after ``- id: ``; ValueError if it is not in the canonical form."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= yamlsrc.MAX_DIGITS else _fast_value("id", raw)
 
 
 def _fast_value(key: str, raw: str) -> Any:
@@ -425,7 +449,7 @@ def from_rows(path: str, rows: list) -> list[Event]:
         for key in found:
             raw = typed[key]
             typed[key] = decimals.get(raw) or decimals.setdefault(raw, Decimal(raw))
-        events.append(Event.of(typed, Source.of(path, lines[0], 3), Places(path, list(keys), list(lines))))
+        events.append(Event.of(typed, Source.of(path, lines[0], 3), Places(path, keys, lines)))
     return events
 
 
@@ -457,6 +481,17 @@ def starts(data: bytes, offset: int = 0) -> list[int]:
     """
     first = [0] if offset == 0 and data.startswith(b"- id: ") else []
     return first + [match.start() + 1 for match in _EVENT_START.finditer(data, max(offset - 1, 0))]
+
+
+def read_span(path: str, data: bytes, start: int, end: int, line: int) -> list[Event] | None:
+    """The events written in ``data[start:end]``, whole events of a log found without a problem before
+    (a cache's snapshot placed them), the first on line ``line``: exactly as reading the whole log made
+    them; None if they are not there in the canonical form."""
+    try:
+        text = str(memoryview(data)[start:end], "utf-8")
+    except UnicodeDecodeError:
+        return None
+    return _fast(path, text, line)
 
 
 def read_one(path: str, data: bytes, start: int, end: int, line: int, last_id: int) -> Event | None:
