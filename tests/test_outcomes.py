@@ -176,3 +176,46 @@ def test_placed_equals_annual_on_generated_logs(scheme_id, happenings):
         annual = {r.subject: (r.grade, r.rank) for r in outcomes.annual(standings, year)}
         for subject in standings.members:
             assert outcomes.placed(standings, year, subject) == annual.get(subject)
+
+
+def _plain_grades(bands, ranked):
+    """Each subject's band index after quotas the plain way: each rank's tie in turn, promoted only if
+    the whole tie fits in what the quota has left (``_grades`` without its vetoes and names)."""
+    import math
+
+    placed = {p.subject: (engine.band_index(p.shown, bands), None) for p in ranked}
+    for index, band in enumerate(bands):
+        if band.quota is None:
+            continue
+        allowed = math.floor(band.quota * len(ranked))
+        holders = [p for p in ranked if placed[p.subject][0] == index]
+        taken = 0
+        for rank in sorted({p.rank for p in holders}):
+            group = [p for p in holders if p.rank == rank]
+            if taken + len(group) <= allowed:
+                taken += len(group)
+                continue
+            for place in group:
+                placed[place.subject] = (index + 1 if index + 1 < len(bands) else None, outcomes.QUOTA_FLAG)
+            allowed = taken
+    return {s: (bands[i].name if i is not None else None, why) for s, (i, why) in placed.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(shown=st.lists(st.integers(min_value=50, max_value=72), max_size=60))
+def test_quotas_cut_ties_as_the_plain_rule_does(tmp_path_factory, shown):
+    """Two bands with quotas (优秀 at most 1/3, 良好 at most 1/2 of the rest's count) over generated
+    scores with many ties: ``_grades`` (one pass over each band's holders, tie by tie) decides as a
+    pass over every distinct rank does."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from jifen.core.model import Score
+    from jifen.core.periods import Period
+
+    text = SCHEME.replace("  - {name: 合格, min: 60}", "  - {name: 良好, min: 63, quota: 1/2}\n  - {name: 合格, min: 60}")
+    scheme = scheme_io.load_valid(write(tmp_path_factory.mktemp("方案") / "test-outcomes.yaml", text))
+    scores = {f"党员{i:02d}": Score(f"党员{i:02d}", Period(2023, "year", 1), Decimal(v), {}, False) for i, v in enumerate(shown)}
+    ranked = engine._ranking(scores, {s: score.total for s, score in scores.items()})
+    standings = SimpleNamespace(scheme=scheme)
+    assert outcomes._grades(standings, ranked) == _plain_grades(scheme.grades, ranked)

@@ -10,7 +10,9 @@ cut that would break the quota is not promoted, and each of them is flagged
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -108,10 +110,10 @@ def _grades(standings: engine.Standings, ranked: list[engine.Standing]) -> dict[
         if band.quota is None:
             continue
         allowed = math.floor(band.quota * len(ranked))
-        holders = [p for p in ranked if placed[p.subject][0] == index]
+        holders = sorted((p for p in ranked if placed[p.subject][0] == index), key=operator.attrgetter("rank"))
         taken = 0
-        for rank in sorted({p.rank for p in holders}):
-            group = [p for p in holders if p.rank == rank]
+        for _, tied in itertools.groupby(holders, key=operator.attrgetter("rank")):  # best first, a tie at a time
+            group = list(tied)
             if taken + len(group) <= allowed:
                 taken += len(group)
                 continue
