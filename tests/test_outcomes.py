@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jifen.core import engine, outcomes
+from jifen.core.periods import Period
 from jifen.store import scheme as scheme_io
 from tests.conftest import write
 from tests.test_engine import happening, running_log
@@ -211,7 +212,6 @@ def test_quotas_cut_ties_as_the_plain_rule_does(tmp_path_factory, shown):
     from types import SimpleNamespace
 
     from jifen.core.model import Score
-    from jifen.core.periods import Period
 
     text = SCHEME.replace("  - {name: 合格, min: 60}", "  - {name: 良好, min: 63, quota: 1/2}\n  - {name: 合格, min: 60}")
     scheme = scheme_io.load_valid(write(tmp_path_factory.mktemp("方案") / "test-outcomes.yaml", text))
@@ -219,3 +219,54 @@ def test_quotas_cut_ties_as_the_plain_rule_does(tmp_path_factory, shown):
     ranked = engine._ranking(scores, {s: score.total for s, score in scores.items()})
     standings = SimpleNamespace(scheme=scheme)
     assert outcomes._grades(standings, ranked) == _plain_grades(scheme.grades, ranked)
+
+
+def _plain_period_flags(standings, subject, year, rule):
+    """The months or halves of ``year`` a month or half flag ``rule`` falls on ``subject``, the plain
+    way: each subject's places counted from the last, and whether everyone ties, found again from
+    the whole ranking (what ``annual`` works out once a period)."""
+    hits, run = [], 0
+    if rule.per == "half":
+        for half in Period(year, "year", 1).parts("half"):
+            place = standings.standing(subject, half)
+            if (rule.half is None or half.index == rule.half) and place is not None and outcomes._year_flag(
+                    rule, place, outcomes._from_bottom(standings.ranked(half))[subject], None):
+                hits.append(str(half))
+        return hits
+    for month in Period(year, "year", 1).parts("month"):
+        if not standings.members[subject].in_span(month.start, month.end):
+            run = 0
+            continue
+        meets = rule.deductions_over is not None and -standings.deductions(subject, month) > rule.deductions_over
+        if rule.below is not None:
+            meets = meets or engine.shown(standings.score(subject, month).total, standings.scheme.precision) < rule.below
+        if not meets and rule.rank_at_most is not None:
+            place, ranked = standings.standing(subject, month), standings.ranked(month)
+            meets = place is not None and place.rank <= rule.rank_at_most and (
+                len(ranked) < 2 or any(p.rank != place.rank for p in ranked))
+        run = run + 1 if meets else 0
+        if run >= rule.months_running:
+            hits.append(str(month))
+    return hits
+
+
+YEAR_2023 = Period(2023, "year", 1)
+
+
+@pytest.mark.parametrize("scheme_id", ["ecommerce-stars", "bianban-monthly"])
+@settings(max_examples=40, deadline=None)
+@given(happenings=st.lists(happening, max_size=40), members=st.integers(min_value=1, max_value=3))
+def test_month_and_half_flags_fall_as_the_plain_scan_of_each_ranking_finds(scheme_id, happenings, members):
+    """First in a month (not all tied), bottom three of a half, deductions over a bound: ``annual``
+    finds each period's cuts once for everyone; each subject scanning the whole ranking again finds
+    the same, with one, two or three members ranked."""
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
+    kept = {f"m{i}" for i in range(members)}
+    events = [e for e in running_log(scheme, [h for h in happenings if h[0] < members])
+              if e.subject in kept or e.subject is None]
+    standings = engine.replay(events, scheme)
+    for result in outcomes.annual(standings, 2023):
+        for rule in scheme.flags:
+            if rule.per in ("month", "half") and (rule.role is None or rule.role in standings.members[
+                    result.subject].roles_between(YEAR_2023.start, YEAR_2023.end)):
+                assert result.flag_months.get(rule.flag, []) == _plain_period_flags(standings, result.subject, 2023, rule)
