@@ -305,12 +305,14 @@ def _scored_fields(rule, how: int) -> dict:
 
 
 def running_log(scheme, happenings) -> list:
-    """A log of three members (the first a secretary) and ``happenings`` turned into valid events."""
+    """A log of three members (the first a secretary, the second of the first role the scheme's bases
+    name, if any) and ``happenings`` turned into valid events."""
     from tests.conftest import Log
 
     log = Log()
     log._add("join", "2023-01-01", subject="m0", name="m0", role="secretary")
-    log.join("m1")
+    roles = [r for c in scheme.categories for r in c.base if r]  # a base the scheme gives by role (soe-monthly's base80)
+    log._add("join", "2023-01-01", subject="m1", name="m1", **({"role": roles[0]} if roles else {}))
     log.join("m2")
     score_rules = [r for c in scheme.categories for r in c.rules]
     panels = [(c, p) for c in scheme.categories if c.type == "evaluation" for p in c.panels]
@@ -374,6 +376,88 @@ def test_running_scores_equal_score_until_each_event(scheme_id, happenings):
             for kind, fast in zip(kinds, scores):
                 slow = standings.score(subject, Period.of(event.date, kind), until=event)
                 assert (fast, str(fast.total)) == (slow, str(slow.total)), (subject, event, kind)
+
+
+# --- every score against the plain sum of its entries (``score``'s shortcuts) -----------------------
+
+
+def plain_score(standings, subject, period, until=None):
+    """``subject``'s score over ``period`` worked out the plain way, with none of ``score``'s shortcuts
+    (no values kept per role, no parts skipped for having no vetoes): each category's value from the
+    sum of the entries booked inside ``period``, weighted into the total; a longer period combines
+    its scoring periods by the annual method."""
+    from jifen.core import categories
+    from jifen.core.model import Score
+    from jifen.core.numbers import shown
+
+    scheme, zero = standings.scheme, Decimal(0)
+    if not period.is_within(scheme.period):
+        member = standings.members.get(subject)
+        parts = [p for p in period.parts(scheme.period) if member is not None and member.in_span(p.start, p.end)]
+        scores = [plain_score(standings, subject, p, until) for p in parts]
+        weights = [scheme.weights.get(p.index, Decimal(1)) for p in parts]
+
+        def combine(values):
+            values = [shown(v, scheme.precision) for v in values] if scheme.annual_on_shown else values
+            if scheme.annual_method == "sum":
+                return sum(values, zero)
+            weight = sum(weights, zero)
+            return sum((v * w for v, w in zip(values, weights)), zero) / weight if values and weight else zero
+
+        total = zero if standings._zeroed(subject, period, until) else combine([s.total for s in scores])
+        return Score(subject, period, total, {c.id: combine([s.categories[c.id] for s in scores]) for c in scheme.categories},
+                     standings.vetoed(subject, period, until), {str(s.period): s.total for s in scores},
+                     tuple(dict.fromkeys(p for s in scores for p in s.missing)))
+    sums, items = {}, {}
+    for entry in standings.entries(subject):
+        if period.contains(entry.event.date) and (until is None or entry.event.order <= until.order):
+            sums[entry.category] = sums.get(entry.category, zero) + entry.value
+            if entry.item is not None:
+                items[(entry.category, entry.item)] = items.get((entry.category, entry.item), zero) + entry.value
+    member = standings.members.get(subject)
+    role = member.role if member is not None else None
+    values, missing = {}, []
+    for category in scheme.categories:
+        kind = categories.of(category)
+        if kind.evaluated:
+            values[category.id], panels = standings._evaluated(subject, category, period, until,
+                                                               period.kind == scheme.period)
+            missing += panels
+        else:
+            values[category.id] = kind.value(category, sums.get(category.id, zero), items, role)
+    total = sum((c.weight * values[c.id] for c in scheme.categories if c.requires_total is None), zero)
+    for category in scheme.categories:
+        if category.requires_total is not None:
+            values[category.id] = values[category.id] if total >= category.requires_total else zero
+            total += category.weight * values[category.id]
+    total = zero if standings._zeroed(subject, period, until) else total
+    return Score(subject, period, total, values, standings.vetoed(subject, period, until), missing=tuple(missing))
+
+
+def _shipped_ids() -> list[str]:
+    from jifen.store import scheme as scheme_io
+
+    return sorted(p.stem for p in scheme_io.shipped_dir().glob("*.yaml"))
+
+
+@pytest.mark.parametrize("scheme_id", _shipped_ids())
+@settings(max_examples=25, deadline=None)
+@given(happenings=st.lists(happening, max_size=40))
+def test_every_score_equals_the_plain_sum_of_its_entries(scheme_id, happenings):
+    from jifen.store import scheme as scheme_io
+
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
+    events = running_log(scheme, happenings)
+    standings = engine.replay(events, scheme)
+    periods = [Period(y, k, i) for y in (2023, 2024) for k, n in (("year", 1), ("half", 2), ("quarter", 4), ("month", 12))
+               for i in range(1, n + 1)]
+    for subject in ("m0", "m1", "m2"):
+        for until in (None, *events[3::5]):
+            for period in periods:
+                fast, slow = standings.score(subject, period, until), plain_score(standings, subject, period, until)
+                assert (fast, str(fast.total), list(fast.categories), [str(v) for v in fast.categories.values()]) == (
+                    slow, str(slow.total), list(slow.categories), [str(v) for v in slow.categories.values()]), (
+                    subject, str(period), until)
 
 
 # --- standings kept as data (the cache's replay state) against a whole replay ------------------------

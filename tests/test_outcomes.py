@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jifen.core import engine, outcomes
+from jifen.core.periods import Period
 from jifen.store import scheme as scheme_io
 from tests.conftest import write
 from tests.test_engine import happening, running_log
@@ -176,3 +177,97 @@ def test_placed_equals_annual_on_generated_logs(scheme_id, happenings):
         annual = {r.subject: (r.grade, r.rank) for r in outcomes.annual(standings, year)}
         for subject in standings.members:
             assert outcomes.placed(standings, year, subject) == annual.get(subject)
+
+
+def _plain_grades(bands, ranked):
+    """Each subject's band index after quotas the plain way: each rank's tie in turn, promoted only if
+    the whole tie fits in what the quota has left (``_grades`` without its vetoes and names)."""
+    import math
+
+    placed = {p.subject: (engine.band_index(p.shown, bands), None) for p in ranked}
+    for index, band in enumerate(bands):
+        if band.quota is None:
+            continue
+        allowed = math.floor(band.quota * len(ranked))
+        holders = [p for p in ranked if placed[p.subject][0] == index]
+        taken = 0
+        for rank in sorted({p.rank for p in holders}):
+            group = [p for p in holders if p.rank == rank]
+            if taken + len(group) <= allowed:
+                taken += len(group)
+                continue
+            for place in group:
+                placed[place.subject] = (index + 1 if index + 1 < len(bands) else None, outcomes.QUOTA_FLAG)
+            allowed = taken
+    return {s: (bands[i].name if i is not None else None, why) for s, (i, why) in placed.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(shown=st.lists(st.integers(min_value=50, max_value=72), max_size=60))
+def test_quotas_cut_ties_as_the_plain_rule_does(tmp_path_factory, shown):
+    """Two bands with quotas (优秀 at most 1/3, 良好 at most 1/2 of the rest's count) over generated
+    scores with many ties: ``_grades`` (one pass over each band's holders, tie by tie) decides as a
+    pass over every distinct rank does."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from jifen.core.model import Score
+
+    text = SCHEME.replace("  - {name: 合格, min: 60}", "  - {name: 良好, min: 63, quota: 1/2}\n  - {name: 合格, min: 60}")
+    scheme = scheme_io.load_valid(write(tmp_path_factory.mktemp("方案") / "test-outcomes.yaml", text))
+    scores = {f"党员{i:02d}": Score(f"党员{i:02d}", Period(2023, "year", 1), Decimal(v), {}, False) for i, v in enumerate(shown)}
+    ranked = [engine.Standing(scores[s], scores[s].total, rank)  # best first, ties by id
+              for s, rank in engine.ranks({s: score.total for s, score in scores.items()}).items()]
+    standings = SimpleNamespace(scheme=scheme)
+    assert outcomes._grades(standings, ranked) == _plain_grades(scheme.grades, ranked)
+
+
+def _plain_period_flags(standings, subject, year, rule):
+    """The months or halves of ``year`` a month or half flag ``rule`` falls on ``subject``, the plain
+    way: each subject's places counted from the last, and whether everyone ties, found again from
+    the whole ranking (what ``annual`` works out once a period)."""
+    hits, run = [], 0
+    if rule.per == "half":
+        for half in Period(year, "year", 1).parts("half"):
+            place = standings.standing(subject, half)
+            if (rule.half is None or half.index == rule.half) and place is not None and outcomes._year_flag(
+                    rule, place, outcomes._from_bottom(standings.ranked(half))[subject], None):
+                hits.append(str(half))
+        return hits
+    for month in Period(year, "year", 1).parts("month"):
+        if not standings.members[subject].in_span(month.start, month.end):
+            run = 0
+            continue
+        meets = rule.deductions_over is not None and -standings.deductions(subject, month) > rule.deductions_over
+        if rule.below is not None:
+            meets = meets or engine.shown(standings.score(subject, month).total, standings.scheme.precision) < rule.below
+        if not meets and rule.rank_at_most is not None:
+            place, ranked = standings.standing(subject, month), standings.ranked(month)
+            meets = place is not None and place.rank <= rule.rank_at_most and (
+                len(ranked) < 2 or any(p.rank != place.rank for p in ranked))
+        run = run + 1 if meets else 0
+        if run >= rule.months_running:
+            hits.append(str(month))
+    return hits
+
+
+YEAR_2023 = Period(2023, "year", 1)
+
+
+@pytest.mark.parametrize("scheme_id", ["ecommerce-stars", "bianban-monthly"])
+@settings(max_examples=40, deadline=None)
+@given(happenings=st.lists(happening, max_size=40), members=st.integers(min_value=1, max_value=3))
+def test_month_and_half_flags_fall_as_the_plain_scan_of_each_ranking_finds(scheme_id, happenings, members):
+    """First in a month (not all tied), bottom three of a half, deductions over a bound: ``annual``
+    finds each period's cuts once for everyone; each subject scanning the whole ranking again finds
+    the same, with one, two or three members ranked."""
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
+    kept = {f"m{i}" for i in range(members)}
+    events = [e for e in running_log(scheme, [h for h in happenings if h[0] < members])
+              if e.subject in kept or e.subject is None]
+    standings = engine.replay(events, scheme)
+    for result in outcomes.annual(standings, 2023):
+        for rule in scheme.flags:
+            if rule.per in ("month", "half") and (rule.role is None or rule.role in standings.members[
+                    result.subject].roles_between(YEAR_2023.start, YEAR_2023.end)):
+                assert result.flag_months.get(rule.flag, []) == _plain_period_flags(standings, result.subject, 2023, rule)
