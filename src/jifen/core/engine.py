@@ -52,9 +52,12 @@ class Standing:
         return self.score.subject
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Booked:
-    """What a counted event is worth to one subject in one category (after dedupe, caps, shares)."""
+    """What a counted event is worth to one subject in one category (after dedupe, caps, shares).
+
+    Slotted: a replay makes one per counted event and every report reads them all (72 bytes each
+    instead of 240 with a ``__dict__``: 100,000 of them fit the processor's caches better)."""
 
     event: Event
     category: str
@@ -66,10 +69,18 @@ class Booked:
     def of(cls, event: Event, category: str, value: Decimal, item: str | None, why: Any) -> Booked:
         """``Booked(event, category, value, item, why)``, made faster, as ``Event.of`` makes an event:
         the booker makes one per counted event, and a frozen dataclass's ``__init__`` sets each field
-        through ``object.__setattr__``."""
+        through ``object.__setattr__``; here each slot is set through its own descriptor (``_SLOTS``)."""
         entry = object.__new__(cls)
-        entry.__dict__.update(event=event, category=category, value=value, item=item, why=why)
+        set_event, set_category, set_value, set_item, set_why = _SLOTS
+        set_event(entry, event)
+        set_category(entry, category)
+        set_value(entry, value)
+        set_item(entry, item)
+        set_why(entry, why)
         return entry
+
+
+_SLOTS = tuple(getattr(Booked, name).__set__ for name in ("event", "category", "value", "item", "why"))
 
 
 @dataclass(frozen=True)
@@ -216,7 +227,8 @@ class _Booker:
             return found
 
         for s, entries in self.booked.items():
-            of(s)[0] = [(b.event.id, b.category, str(b.value), b.item, _why_data(b.why)) for b in entries]
+            of(s)[0] = [(b.event.id, b.category, str(b.value), b.item, None if b.why is None else _why_data(b.why))
+                        for b in entries]
         for s, evaluations in self.evals.items():
             of(s)[1] = [(e.event.id, e.category, e.panel, _period_data(e.period), str(e.value), e.complete)
                         for e in evaluations]
@@ -547,8 +559,9 @@ class Standings:
         resolved = corrections.resolve(new)
         fresh = resolved.counted
         in_order = not fresh or self._booker.last is None or fresh[0].order > self._booker.last
-        rewrites = any(e.kind in REWRITES for e in new)
-        roster_changed = any(e.kind in ROSTER_KINDS for e in new)
+        kinds = {e.kind for e in new}  # one pass over the events, not one for each question
+        rewrites = not kinds.isdisjoint(REWRITES)
+        roster_changed = not kinds.isdisjoint(ROSTER_KINDS)
         whole = resolved if not self.events else None
         rebook = not in_order or rewrites or (roster_changed and self._booker.last is not None and self._has_split())
         if not rebook:
