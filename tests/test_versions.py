@@ -270,3 +270,34 @@ def test_scheme_show_and_the_handbook_show_the_version_in_force_today(cli, branc
     assert shown.exit_code == 0 and "quantified-2024" in shown.output and "study.notes" not in shown.output
     handbook = cli("rules", "-l", branch)
     assert handbook.exit_code == 0 and "study.absent" in handbook.output and "study.notes" not in handbook.output
+
+
+def test_points_that_fit_a_rule_in_one_version_are_checked_again_under_the_next(cli, branch, tmp_path):
+    """The whole log's check checks a rule's values once (what fits is kept): kept per version of the
+    scheme, as points within study.quality's range in 2023 (-10 ~ -0.5) are outside it in 2024 (-10 ~ -1)."""
+    text = V1.read_text(encoding="utf-8").replace("scheme: quantified-2023", "scheme: quantified-2024", 1)
+    narrower = text.replace("kind: range, min: -10, max: -0.5}", "kind: range, min: -10, max: -1}", 1)
+    assert narrower != text
+    path = tmp_path / "新规" / "收紧的方案.yaml"
+    path.parent.mkdir()
+    path.write_text(narrower, encoding="utf-8")
+    assert cli("add", "张三", "study.quality", "--points", "-0.5", "--date", "2023-03-01", "-l", branch).exit_code == 0
+    assert adopt(cli, branch, path).exit_code == 0
+    refused = cli("add", "张三", "study.quality", "--points", "-0.5", "--date", "2024-03-01", "-l", branch)
+    assert refused.exit_code == 2, refused.output
+    # the same record written past jifen (an editor, a merge): the check of the whole log finds it
+    ledger = branch / "ledger.yaml"
+    lines = ledger.read_text(encoding="utf-8").split("\n")
+    start = max(i for i, line in enumerate(lines) if line.startswith("- id:") and "study.quality" in "\n".join(
+        lines[i:i + 8]))
+    block = lines[start:next((i for i in range(start + 1, len(lines)) if lines[i].startswith("- ")), len(lines))]
+    last_id = max(int(line.split(":")[1]) for line in lines if line.startswith("- id:"))
+    copied = [f"- id: {last_id + 1}", *(line.replace("2023-03-01", "2024-03-01") for line in block[1:] if line)]
+    with ledger.open("a", encoding="utf-8") as out:
+        out.write("\n".join(copied) + "\n")
+    checked = cli("check", "-l", branch)
+    assert checked.exit_code == 1, checked.output
+    written = ledger.read_text(encoding="utf-8").split("\n")
+    where = max(i for i, line in enumerate(written) if line == "  points: -0.5") + 1  # the copy's, not the 2023 one's
+    assert f"ledger.yaml:{where}:11: 分值 -0.5 超出规则 study.quality 的范围 -10 到 -1" in checked.output
+    assert "发现 1 个问题" in checked.output, checked.output

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -61,6 +61,7 @@ class _Kind:
 
     params: Mapping[str, tuple[str, bool]] = {}  # name → (type: decimal or decimal-map, required)
     needs_full = False
+    repeats = False  # whether ``value`` reads ``prior``, the events of the rule before
 
     @staticmethod
     def values(params: Mapping[str, Any]) -> tuple[Value, ...]:
@@ -145,6 +146,7 @@ class Progressive(Fixed):
     """
 
     name = "progressive"
+    repeats = True
     params = {"points": ("decimal", True), "step": ("decimal", True)}
 
     @staticmethod
@@ -293,6 +295,17 @@ def gives(rule: Rule) -> str:
 def value(rule: Rule, event: Event, prior: int = 0, full: Decimal | None = None) -> Decimal:
     """The points one event under ``rule`` is worth, before floors, caps and shares."""
     return KINDS[rule.kind].value(rule, event, prior, full)
+
+
+def repeats(rule: Rule) -> bool:
+    """Whether what an event under ``rule`` is worth depends on how many came before it that year
+    (``value``'s ``prior``): the replay counts those only for such rules."""
+    return KINDS[rule.kind].repeats
+
+
+def valuer(rule: Rule) -> Callable[[Rule, Event, int, Decimal | None], Decimal]:
+    """``value`` for events of ``rule``, its kind looked up once (the replay values each event so)."""
+    return KINDS[rule.kind].value
 
 
 # --- finding a rule as people name it ---------------------------------------------

@@ -29,6 +29,9 @@ class Context(NamedTuple):
     members: Mapping[str, roster.Member]
     events: Lookup
     today: dt.date | None
+    # (rule, count, points, level, measure) found to fit its rule (``rules.check``, which reads nothing
+    # else of an event) under ``scheme``: a log gives the same few values of a rule again and again
+    fits: set[tuple] | None = None
 
 
 def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None,
@@ -36,7 +39,9 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
     """Every problem of the events of ``ledger`` under ``scheme``, in file order; with ``schemes``
     (the versions of the scheme, ``jifen.core.versions``), each event under the version that
     governs the year it counts in."""
-    context = Context(scheme, roster.build(ledger.events), {e.id: e for e in ledger.events}, today)
+    fits: dict[int, set[tuple]] = {id(v.scheme): set() for v in schemes}  # what fits one version may not fit another
+    context = Context(scheme, roster.build(ledger.events), {e.id: e for e in ledger.events}, today,
+                      fits.setdefault(id(scheme), set()))
     problems: list[Problem] = []
     revoked: dict[int, Event] = {}
     adopting: list[Event] = []  # the adopt and close events, checked together after the loop
@@ -45,7 +50,9 @@ def ledger_problems(ledger: Ledger, scheme: Scheme, today: dt.date | None = None
             adopting.append(event)
         if len(schemes) > 1:
             year = versions.counting_year(event, context.events.get)
-            context = context._replace(scheme=versions.in_force(schemes, year).scheme)
+            governing = versions.in_force(schemes, year).scheme
+            if governing is not context.scheme:
+                context = context._replace(scheme=governing, fits=fits[id(governing)])
         problems += _problems(event, context)
         if event.kind == "revoke" and event.target is not None:
             if event.target in revoked:
@@ -130,8 +137,8 @@ def _problems(event: Event, context: Context) -> list[Problem]:
         problems.append(Problem(event.source, "event.no-exemption", {"scheme": context.scheme.id}))
     elif kind.member and not kind.targets:
         problems += _subject_problems(event, context)
-    if event.kind in ("score", "declare"):
-        problems += rule_problems(event, context.scheme)
+    if event.kind in ("score", "declare"):  # most of a log: none of the checks below concerns them
+        return problems + _rule_problems(event, context)
     if event.kind == "eval":
         problems += _eval_problems(event, context)
     if event.kind in ("join", "role", "unrole") and event.role is not None:
@@ -492,6 +499,19 @@ def _graded_twice(counted: Iterable[Event], scheme: Scheme) -> list[Problem]:
         else:
             first[key] = event
     return problems
+
+
+def _rule_problems(event: Event, context: Context) -> list[Problem]:
+    """``rule_problems``, none for the values of a rule already found to fit it (``Context.fits``)."""
+    if context.fits is None:
+        return rule_problems(event, context.scheme)
+    given = (event.rule, event.count, event.points, event.level, event.measure)
+    if given in context.fits:
+        return []
+    found = rule_problems(event, context.scheme)
+    if not found:
+        context.fits.add(given)
+    return found
 
 
 def rule_problems(event: Event, scheme: Scheme) -> list[Problem]:
