@@ -80,6 +80,14 @@ def once(jifen: Path, words: list[str], folder: Path | None, cache: str | None) 
     return wall
 
 
+def _words(only: str | None) -> list[str] | None:
+    """What ``--only`` picks: one command by its whole name (names hold commas: "grade, cold"), else
+    the commands whose name holds any of its comma-separated words."""
+    if not only:
+        return None
+    return [only] if only in COMMANDS else [word.strip() for word in only.split(",") if word.strip()]
+
+
 def compare(base: Path, this: Path, size: int, pairs: int, only: list[str] | None = None) -> list[tuple[str, float, float, float]]:
     """(command, median base seconds, median this seconds, median ratio this / base) for each command
     (whose name holds one of ``only``, if given)."""
@@ -115,7 +123,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--pairs", type=int, default=5)
     parser.add_argument("--write", help="also write the table to this markdown file")
-    parser.add_argument("--only", help="only the commands whose name holds one of these words, comma-separated")
+    parser.add_argument("--only", help="only the commands whose name holds one of these words, comma-separated; "
+                                       "or one command by its whole name (\"grade, cold\")")
     args = parser.parse_args()
     base = install(args.base)
     this = Path(sys.executable).with_name("jifen")
@@ -123,7 +132,7 @@ def main() -> int:
              "ratio = median of the per-pair ratios this / base (below 1: this is faster).", "",
              "| events | command | base s | this s | this / base |", "|---:|---|---:|---:|---:|"]
     for size in (int(s) for s in args.sizes.split(",")):
-        for name, b, t, ratio in compare(base, this, size, args.pairs, args.only.split(",") if args.only else None):
+        for name, b, t, ratio in compare(base, this, size, args.pairs, _words(args.only)):
             lines.append(f"| {size:,} | {name} | {b:.3f} | {t:.3f} | **{ratio:.2f}** |")
             print(lines[-1], flush=True)
     text = "\n".join(lines) + "\n"
