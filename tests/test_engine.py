@@ -304,6 +304,15 @@ def _scored_fields(rule, how: int) -> dict:
     return {"count": how % 3 + 1}
 
 
+def _replayed(scheme_id: str, happenings) -> tuple:
+    """The shipped scheme ``scheme_id``, the log ``running_log`` makes of ``happenings`` under it, and its replay."""
+    from jifen.store import scheme as scheme_io
+
+    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
+    events = running_log(scheme, happenings)
+    return scheme, events, engine.replay(events, scheme)
+
+
 def running_log(scheme, happenings) -> list:
     """A log of three members (the first a secretary, the second of the first role the scheme's bases
     name, if any) and ``happenings`` turned into valid events."""
@@ -363,11 +372,7 @@ def test_running_scores_keep_a_panel_with_a_form_lacking_aspects_missing():
 @settings(max_examples=40, deadline=None)
 @given(happenings=st.lists(happening, max_size=50))
 def test_running_scores_equal_score_until_each_event(scheme_id, happenings):
-    from jifen.store import scheme as scheme_io
-
-    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
-    events = running_log(scheme, happenings)
-    standings = engine.replay(events, scheme)
+    scheme, events, standings = _replayed(scheme_id, happenings)
     kinds = [k for k in ("year", "quarter", "month") if Period(2023, k, 1).is_within(scheme.period)]
     # every event as a point in time, and the scores an amendment stands for (dated as their target)
     until = [*events, *standings.resolution.counted]
@@ -444,11 +449,7 @@ def _shipped_ids() -> list[str]:
 @settings(max_examples=25, deadline=None)
 @given(happenings=st.lists(happening, max_size=40))
 def test_every_score_equals_the_plain_sum_of_its_entries(scheme_id, happenings):
-    from jifen.store import scheme as scheme_io
-
-    scheme = scheme_io.load_valid(scheme_io.shipped_dir() / f"{scheme_id}.yaml")
-    events = running_log(scheme, happenings)
-    standings = engine.replay(events, scheme)
+    _, events, standings = _replayed(scheme_id, happenings)
     periods = [Period(y, k, i) for y in (2023, 2024) for k, n in (("year", 1), ("half", 2), ("quarter", 4), ("month", 12))
                for i in range(1, n + 1)]
     for subject in ("m0", "m1", "m2"):

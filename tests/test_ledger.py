@@ -272,6 +272,20 @@ hand_written = st.sampled_from([""] * 12 + [
 ])
 
 
+def _read_alike(text: str):
+    """The log ``text`` read by the fast reader and by the YAML reader: the same events, problems, and
+    places of every event and field; the YAML reader's ledger and problems."""
+    data = text.encode("utf-8")
+    fast, fast_problems = ledger.parse("l", data)
+    slow, slow_problems = ledger.parse("l", data, fast=False)
+    assert fast_problems == slow_problems
+    assert fast.events == slow.events
+    for a, b in zip(fast.events, slow.events):
+        assert a.source == b.source
+        assert dict(a.places) == dict(b.places)
+    return slow, slow_problems
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(canonical_event, noise, hand_written), max_size=12))
 def test_fast_reader_equals_yaml_reader(items):
@@ -281,14 +295,7 @@ def test_fast_reader_equals_yaml_reader(items):
         if extra and "note" not in fields:
             event = event[: event.rindex("  by:")] + extra + event[event.rindex("  by:"):]
         text += comment + event
-    data = text.encode("utf-8")
-    fast, fast_problems = ledger.parse("l", data)
-    slow, slow_problems = ledger.parse("l", data, fast=False)
-    assert fast_problems == slow_problems
-    assert fast.events == slow.events
-    for a, b in zip(fast.events, slow.events):
-        assert a.source == b.source
-        assert dict(a.places) == dict(b.places)
+    _read_alike(text)
 
 
 inside = st.sampled_from(["", "", "# 注释:记分员 张三\n", "\n", "#\n", "- 1\n", "  # 缩进的注释\n", "  note: 例行检查\n"])
@@ -306,14 +313,7 @@ def test_lines_inside_an_event_read_the_same_fast_and_slow(items, before, copies
         lines = ledger.emit({"id": index, **fields}).splitlines(keepends=True)
         at = min(at, len(lines) - 1)
         text += "".join(lines[:at]) + extra + "".join(lines[at:])
-    data = text.encode("utf-8")
-    fast, fast_problems = ledger.parse("l", data)
-    slow, slow_problems = ledger.parse("l", data, fast=False)
-    assert fast_problems == slow_problems
-    assert fast.events == slow.events
-    for a, b in zip(fast.events, slow.events):
-        assert a.source == b.source
-        assert dict(a.places) == dict(b.places)
+    slow, slow_problems = _read_alike(text)
     alone = ledger._fast("l", text)  # None where the YAML reader must read it (parse then did)
     if alone is not None:
         assert [(e, e.source, dict(e.places)) for e in alone] == [(e, e.source, dict(e.places)) for e in slow.events]
