@@ -114,6 +114,23 @@ def test_a_second_secretary_beyond_the_limit_is_refused_until_the_first_is_relie
     assert roster.holders(members, "secretary", dt.date(2024, 1, 1)) == ["m02"]
 
 
+def test_a_secretary_dated_before_one_already_recorded_is_refused(make, monkeypatch):
+    """A post dated before the one a member already took up overlaps it from that member's day on:
+    the log as a whole would find two 支部书记 at once there, so the append is refused (it was
+    written, and with the cache on the roster then printed two secretaries where, with it off, the
+    whole log's check refused to print anything)."""
+    b = make("bianban-monthly")
+    for name in ("张三", "李四", "王五", "赵六"):
+        b.member(name)
+    b.ok("member", "role", "赵六", "secretary", "--date", "2023-06-02")
+    out = b.fails("member", "role", "李四", "secretary", "--date", "2023-02-07")
+    assert "2023-06-02 支部书记已由 赵六(m04) 担任" in out and "至多 1 人" in out
+    assert b.ok("check").exit_code == 0
+    cached = b.ok("member", "list").output
+    monkeypatch.setenv("JIFEN_CACHE", "off")
+    assert b.ok("member", "list").output == cached
+
+
 def test_a_role_based_flag_follows_whoever_held_the_role_that_year(make):
     """ecommerce (seed 001, 篇三): the flag for 企业管理人员 applies to a member made manager in the
     year, not only to one who joined as a manager."""

@@ -176,13 +176,26 @@ def _role_problems(event: Event, context: Context) -> list[Problem]:
     limit = scheme.holders.get(event.role or "")
     if event.kind == "unrole" or limit is None:
         return []
-    holding = roster.holders(context.members, event.role or "", event.date)
-    if len(holding) <= limit:
-        return []
-    others = [context.members[h] for h in holding if h != event.subject]
-    return [Problem(event.at("role"), "event.role-full", {
-        "role": scheme.roles[event.role or ""], "holders": limit, "date": event.date,
-        "who": ", ".join(f"{m.name}({m.id})" for m in others), "first": others[0].name if others else ""})]
+    for day in _taken_up(event, context.members):
+        holding = roster.holders(context.members, event.role or "", day)
+        if len(holding) > limit:
+            others = [context.members[h] for h in holding if h != event.subject]
+            return [Problem(event.at("role"), "event.role-full", {
+                "role": scheme.roles[event.role or ""], "holders": limit, "date": day,
+                "who": ", ".join(f"{m.name}({m.id})" for m in others), "first": others[0].name if others else ""})]
+    return []
+
+
+def _taken_up(event: Event, members: Mapping[str, roster.Member]) -> list[dt.date]:
+    """The days a post given by role event ``event`` could make one holder too many: its first, and
+    each later day, while it is held, on which another member takes the same role up (a post dated
+    before one recorded earlier overlaps it from that day: the log as a whole finds it there)."""
+    member = members.get(event.subject or "")
+    until = next((end for role, since, end in member.posts if role == event.role and since == event.date),
+                 None) if member is not None else None
+    later = {since for m in members.values() for role, since, _ in m.posts
+             if role == event.role and since > event.date and (until is None or since < until)}
+    return [event.date, *sorted(later)]
 
 
 def _ending_problems(event: Event, context: Context) -> list[Problem]:
