@@ -467,6 +467,16 @@ def _merged(kept: dict[Any, Any], made: Mapping[Any, Mapping[Any, Any]], stale: 
     return merged
 
 
+def _totals(kept: dict[tuple, Any], made: Mapping[tuple, Mapping[str, tuple]], stale: frozenset[str]) -> dict[tuple, Any]:
+    """Kept totals (period → subject → total) without the ``stale`` subjects', with those ``made`` since:
+    a period's as kept (bytes) where nothing under it changed."""
+    merged = {period: rows if not stale and period not in made else
+              {s: row for s, row in unpacked(rows).items() if s not in stale} for period, rows in kept.items()}
+    for period, rows in made.items():
+        merged.setdefault(period, {}).update(rows)
+    return merged
+
+
 def _period_data(period: Period) -> tuple[int, str, int]:
     return period.year, period.kind, period.index
 
@@ -606,11 +616,7 @@ class Standings:
         for (subject, period), score in self._scores.items():
             made[subject][_period_data(period)] = row = _score_data(score)
             totals[_period_data(period)][subject] = (row[0], bool(score.missing))
-        scores = _merged(self._kept_scores, made, self._stale)
-        kept_totals = {period: {s: t for s, t in unpacked(rows).items() if s not in self._stale}
-                       if self._stale or period in totals else rows for period, rows in self._kept_totals.items()}
-        for period, rows in totals.items():
-            kept_totals.setdefault(period, {}).update(rows)
+        scores, kept_totals = _merged(self._kept_scores, made, self._stale), _totals(self._kept_totals, totals, self._stale)
         subjects = [(_period_data(period), ids) for period, ids in self._subjects.items()]
         return {"events": len(self.events), "booker": self._booker.to_data(), "scores": scores, "totals": kept_totals,
                 "subjects": subjects, "grouped": self._grouped}
@@ -858,9 +864,6 @@ class Standings:
         missing = tuple(dict.fromkeys(p for s in scores for p in s.missing))
         return Score.of(subject, period, total, categories, veto, {str(s.period): s.total for s in scores}, missing)
 
-    def _combine(self, values: list[Decimal], weights: list[Decimal]) -> Decimal:
-        return self._combining(weights)(values)
-
     def _combining(self, weights: list[Decimal]) -> Callable[[list[Decimal]], Decimal]:
         """How the values of parts weighted ``weights`` combine by the scheme's annual method (their sum,
         or their weighted mean): the weights are added up once for every column of a score."""
@@ -880,7 +883,7 @@ class Standings:
             return per_part
         parts = [p for p in period.parts(self.scheme.period) if member is not None and member.in_span(p.start, p.end)]
         weights = [self.scheme.weights.get(p.index, Decimal(1)) for p in parts]
-        return self._combine([per_part] * len(parts), weights)
+        return self._combining(weights)([per_part] * len(parts))
 
     def deductions(self, subject: str, period: Period) -> Decimal:
         """The sum of the negative points booked to ``subject`` in ``period`` (a negative number)."""
@@ -932,14 +935,12 @@ class Standings:
                 for place in self._ranking(period, {s: v for s, v in shown_scores.items() if statuses[s] == status})]
 
     def _ranking(self, period: Period, shown_scores: Mapping[str, Decimal]) -> list[Standing]:
-        """``shown_scores`` ranked as ``ranks`` ranks them, best first, ties by subject: sorted once."""
+        """``shown_scores`` ranked (``ranks``), best first, ties by subject: a place of a score not made yet
+        is made when asked (``_Unmade``)."""
         placed: list[Standing] = []
-        rank, previous = 0, None
-        for position, subject in enumerate(sorted(shown_scores, key=lambda s: (-shown_scores[s], s)), start=1):
-            value = shown_scores[subject]
-            if value != previous:
-                rank, previous = position, value
+        for subject, rank in ranks(shown_scores).items():
             made = self._scores.get((subject, period))
+            value = shown_scores[subject]
             placed.append(Standing(made, value, rank) if made is not None else _Unmade(self, subject, period, value, rank))
         return placed
 

@@ -158,8 +158,8 @@ def _kept_start(snapshot: dict[str, Any] | None, path: Path, data: bytes) -> tup
 
 
 class Placed(NamedTuple):
-    """Where a snapshot's events are in the log: the byte offset of each (``starts``), the line of every
-    ``LINES_EVERY``-th, and the end of the last (the bytes the snapshot covers)."""
+    """Where a snapshot's (or the spine's) events are in the log: the byte offset of each (``starts``),
+    the line of every ``LINES_EVERY``-th, and the end of the last (the bytes the snapshot covers)."""
 
     offsets: array
     marks: array
@@ -365,7 +365,8 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
     None if those need a whole read."""
     size, last_id = kept["size"], kept["last_id"]
     events = ledger.from_rows(path, kept["rows"])
-    ids, offsets, marks = _ids(kept["ids"]), _offsets(kept["offsets"]), _offsets(kept["lines"])
+    ids, placed = _ids(kept["ids"]), Placed(_offsets(kept["offsets"]), _offsets(kept["lines"]), size)
+    offsets, marks = placed.offsets, placed.marks
     tail = _tail(path, data, size, kept["newlines"], last_id)
     if tail is None:
         return None
@@ -393,7 +394,7 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
         index = bisect_left(ids, event_id)
         if event is not None or index == len(ids) or ids[index] != event_id:
             return event
-        begin, end = offsets[index], offsets[index + 1] if index + 1 < len(offsets) else size
+        begin, end = offsets[index], placed.end(index + 1)
         line = line_at(begin, index)
         event = ledger.read_one(path, data, begin, end, line, ids[index - 1] if index else 0)
         known[event_id] = event
@@ -416,7 +417,7 @@ def _grow_spine(directory: Path, path: str, data: bytes, kept: dict[str, Any], s
             event = known.get(event_id)
             if event is None:
                 index = bisect_left(ids, event_id)
-                begin, end = offsets[index], offsets[index + 1] if index + 1 < len(offsets) else size
+                begin, end = offsets[index], placed.end(index + 1)
                 mark = index // LINES_EVERY
                 if offsets[mark * LINES_EVERY] > at:  # a kept line past the event before: count from there
                     line, at = marks[mark], offsets[mark * LINES_EVERY]
